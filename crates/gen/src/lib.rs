@@ -1,0 +1,219 @@
+//! # Brief overview
+//!
+//! `nebulk-gen` writes a deterministic synthetic SailPoint Non-Employee
+//! accounts CSV in which a known share of rows carry exactly one injected
+//! fault (a bad e-mail, an impossible date, a duplicate account name, a row
+//! with the wrong number of fields, a non-UTF-8 byte, ...), and returns the
+//! ground truth: how many rows a correct validator accepts, and how many it
+//! rejects under each code. Tests and benchmarks compare nebulk's report
+//! against that truth.
+//!
+//! Rows are written as they are generated, so memory stays bounded whatever
+//! the row count. The same [`GenConfig`] always yields byte-identical output.
+//!
+//! # Example
+//!
+//! ```
+//! use nebulk_gen::{generate, GenConfig};
+//!
+//! let cfg = GenConfig { rows: 500, seed: 7, error_rate: 0.2, ..GenConfig::default() };
+//! let mut csv = Vec::new();
+//! let truth = generate(&cfg, &mut csv)?;
+//! assert_eq!(truth.rows_valid + truth.rows_rejected, 500);
+//! assert_eq!(truth.by_code.values().sum::<u64>(), truth.rows_rejected);
+//! assert!(csv.starts_with(b"accountName,firstName,lastName,email,"));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod faults;
+mod people;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::io::{self, BufWriter, Write};
+
+use faults::{Fault, Ring, ACCOUNT_LIMIT};
+use people::{Row, ACCOUNT_NAME};
+
+/// The header of the generated file: the 8 system attributes, then 10
+/// custom attributes. It is also a valid schema template.
+///
+/// ```
+/// assert_eq!(nebulk_gen::HEADER.len(), 18);
+/// assert_eq!(nebulk_gen::HEADER[0], "accountName");
+/// assert_eq!(nebulk_gen::HEADER[17], "notes");
+/// ```
+pub const HEADER: [&str; 18] = [
+    "accountName",
+    "firstName",
+    "lastName",
+    "email",
+    "phone",
+    "manager",
+    "startDate",
+    "endDate",
+    "department",
+    "costCenter",
+    "company",
+    "jobTitle",
+    "location",
+    "badgeId",
+    "vendor",
+    "contractType",
+    "sponsor",
+    "notes",
+];
+
+/// What to generate.
+///
+/// ```
+/// let cfg = nebulk_gen::GenConfig { rows: 10_000, ..Default::default() };
+/// assert_eq!((cfg.seed, cfg.error_rate, cfg.max_accounts), (42, 0.01, 20_000));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenConfig {
+    /// Number of data rows (the header is not counted).
+    pub rows: u64,
+    /// Seed of the random generator; same config, same bytes.
+    pub seed: u64,
+    /// Probability in `0.0..=1.0` that a row carries a fault.
+    pub error_rate: f64,
+    /// How many clean rows are accepted before later clean rows are
+    /// rejected with `account-limit`.
+    pub max_accounts: u64,
+}
+
+impl Default for GenConfig {
+    fn default() -> Self {
+        GenConfig {
+            rows: 1000,
+            seed: 42,
+            error_rate: 0.01,
+            max_accounts: 20_000,
+        }
+    }
+}
+
+/// The ground truth of one generated file: the config it came from, and
+/// what a correct validator reports for it.
+///
+/// ```
+/// use nebulk_gen::{generate, GenConfig};
+///
+/// let truth = generate(&GenConfig::default(), std::io::sink())?;
+/// let json = serde_json::to_string(&truth)?;
+/// let back: nebulk_gen::Truth = serde_json::from_str(&json)?;
+/// assert_eq!(back, truth);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Truth {
+    /// Number of data rows, as configured.
+    pub rows: u64,
+    /// Seed, as configured.
+    pub seed: u64,
+    /// Fault probability, as configured.
+    pub error_rate: f64,
+    /// Account limit, as configured.
+    pub max_accounts: u64,
+    /// Clean rows accepted within the account limit.
+    pub rows_valid: u64,
+    /// All other rows: `rows - rows_valid`.
+    pub rows_rejected: u64,
+    /// Rejected rows per code (one code per rejected row), only codes with
+    /// a count above zero. Sums to `rows_rejected`.
+    pub by_code: BTreeMap<String, u64>,
+}
+
+/// Writes the header and `cfg.rows` data rows as CSV to `out`, and returns
+/// the truth about them.
+///
+/// Each data row is faulty with probability `cfg.error_rate`, with one
+/// fault class chosen uniformly. Output is streamed through a buffer; memory
+/// use does not grow with `cfg.rows`.
+///
+/// # Errors
+///
+/// An error of kind [`io::ErrorKind::InvalidInput`] if `cfg.error_rate` is
+/// NaN or outside `0.0..=1.0`; otherwise any error from writing to `out`.
+///
+/// ```
+/// use nebulk_gen::{generate, GenConfig};
+///
+/// let cfg = GenConfig { rows: 200, error_rate: 0.0, max_accounts: 150, ..Default::default() };
+/// let truth = generate(&cfg, std::io::sink())?;
+/// assert_eq!(truth.rows_valid, 150);
+/// assert_eq!(truth.by_code["account-limit"], 50);
+///
+/// let bad = GenConfig { error_rate: 1.5, ..Default::default() };
+/// let err = generate(&bad, std::io::sink()).unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
+    if !(0.0..=1.0).contains(&cfg.error_rate) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "error_rate must be within 0.0..=1.0, got {}",
+                cfg.error_rate
+            ),
+        ));
+    }
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(BufWriter::with_capacity(1 << 16, out));
+    w.write_record(HEADER)?;
+
+    let mut rng = fastrand::Rng::with_seed(cfg.seed);
+    let mut row = Row::new();
+    let mut ring = Ring::new();
+    let mut fault_counts = [0u64; Fault::ALL.len()];
+    let (mut valid, mut over_limit) = (0u64, 0u64);
+
+    for n in 1..=cfg.rows {
+        let fault = if rng.f64() < cfg.error_rate {
+            Some(Fault::ALL[rng.usize(..Fault::ALL.len())])
+        } else {
+            None
+        };
+        row.clean(n, &mut rng)?;
+        let injected = match fault {
+            Some(f) if f.apply(&mut row, &mut rng, &ring)? => Some(f),
+            _ => None,
+        };
+        match injected {
+            Some(f) => fault_counts[f as usize] += 1,
+            None if valid < cfg.max_accounts => {
+                valid += 1;
+                ring.push(&row.fields[ACCOUNT_NAME]);
+            }
+            None => over_limit += 1,
+        }
+        w.write_record(row.record())?;
+    }
+    w.flush()?;
+
+    let mut by_code: BTreeMap<String, u64> = Fault::ALL
+        .iter()
+        .zip(fault_counts)
+        .filter(|&(_, count)| count > 0)
+        .map(|(f, count)| (f.code().to_string(), count))
+        .collect();
+    if over_limit > 0 {
+        by_code.insert(ACCOUNT_LIMIT.to_string(), over_limit);
+    }
+    Ok(Truth {
+        rows: cfg.rows,
+        seed: cfg.seed,
+        error_rate: cfg.error_rate,
+        max_accounts: cfg.max_accounts,
+        rows_valid: valid,
+        rows_rejected: cfg.rows - valid,
+        by_code,
+    })
+}

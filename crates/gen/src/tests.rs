@@ -1,0 +1,358 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::{BTreeMap, HashSet};
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn run(cfg: &GenConfig) -> (Vec<u8>, Truth) {
+    let mut out = Vec::new();
+    let truth = generate(cfg, &mut out).unwrap();
+    (out, truth)
+}
+
+fn cfg(rows: u64, seed: u64, error_rate: f64, max_accounts: u64) -> GenConfig {
+    GenConfig {
+        rows,
+        seed,
+        error_rate,
+        max_accounts,
+    }
+}
+
+fn check_invariants(t: &Truth, c: &GenConfig) {
+    assert_eq!(t.rows, c.rows);
+    assert_eq!(t.seed, c.seed);
+    assert_eq!(t.max_accounts, c.max_accounts);
+    assert_eq!(t.rows_valid + t.rows_rejected, t.rows);
+    assert_eq!(t.by_code.values().sum::<u64>(), t.rows_rejected);
+    assert!(t.by_code.values().all(|&n| n > 0), "{t:?}");
+    assert!(t.rows_valid <= t.max_accounts);
+}
+
+// ---- an independent re-implementation of the rules, over the parsed file ----
+
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.')
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let domain_ok = domain.contains('.')
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    local_ok && domain_ok
+}
+
+fn is_phone(s: &str) -> bool {
+    let rest = s.strip_prefix('+').unwrap_or(s);
+    let digits = rest.bytes().filter(u8::is_ascii_digit).count();
+    rest.bytes()
+        .all(|b| b.is_ascii_digit() || b" -.()/".contains(&b))
+        && (7..=15).contains(&digits)
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+fn num(s: &str, len: usize) -> Option<i64> {
+    (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// Instant in UTC minutes since 1970, or `None` if not a valid date.
+fn parse_date(s: &str) -> Option<i64> {
+    let (date, time) = s.split_once('T').unwrap_or((s, ""));
+    let mut p = date.split('-');
+    let (y, m, d) = (num(p.next()?, 4)?, num(p.next()?, 2)?, num(p.next()?, 2)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let dim = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if p.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > dim[m as usize - 1] {
+        return None;
+    }
+    let day = days_from_civil(y, m, d) * 1440;
+    if time.is_empty() {
+        return Some(day);
+    }
+    let (clock, offset) = if let Some(c) = time.strip_suffix('Z') {
+        (c, 0)
+    } else {
+        let at = time.find(['+', '-'])?;
+        let (oh, om) = time[at + 1..].split_once(':')?;
+        let sign = if time.as_bytes()[at] == b'-' { -1 } else { 1 };
+        (&time[..at], sign * (num(oh, 2)? * 60 + num(om, 2)?))
+    };
+    let parts: Vec<_> = clock.split(':').collect();
+    let (hh, mm) = (num(parts[0], 2)?, num(parts.get(1)?, 2)?);
+    let ss = parts.get(2).map_or(Some(0), |s| num(s, 2))?;
+    if parts.len() > 3 || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    Some(day + hh * 60 + mm - offset)
+}
+
+/// Every code the rules find in one record (clean: empty).
+fn classify(rec: &csv::ByteRecord, seen: &mut HashSet<String>) -> Vec<&'static str> {
+    if rec.len() != 18 {
+        return vec!["malformed-row"];
+    }
+    let Ok(f) = rec
+        .iter()
+        .map(std::str::from_utf8)
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return vec!["invalid-encoding"];
+    };
+    let mut codes = Vec::new();
+    if f[..8].iter().any(|v| v.trim().is_empty()) {
+        codes.push("missing-value");
+    }
+    if !f[3].trim().is_empty() && !is_email(f[3]) {
+        codes.push("invalid-email");
+    }
+    if !f[4].trim().is_empty() && !is_phone(f[4]) {
+        codes.push("invalid-phone");
+    }
+    let (start, end) = (parse_date(f[6]), parse_date(f[7]));
+    if [6, 7]
+        .iter()
+        .any(|&i| !f[i].trim().is_empty() && parse_date(f[i]).is_none())
+    {
+        codes.push("invalid-date");
+    }
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            codes.push("end-before-start");
+        }
+    }
+    if f.iter().any(|v| v.chars().count() > 255) {
+        codes.push("value-too-long");
+    }
+    for (i, v) in f.iter().enumerate() {
+        let first = v.bytes().next();
+        assert!(
+            !matches!(first, Some(b'=' | b'-' | b'@')) && (i == 4 || first != Some(b'+')),
+            "formula-like value {v:?}"
+        );
+    }
+    let name = f[0].trim().to_lowercase();
+    if !name.is_empty() && !seen.insert(name) {
+        codes.push("duplicate-account");
+    }
+    codes
+}
+
+/// Recompute the truth from the CSV bytes alone, checking along the way
+/// that every row has at most one fault.
+fn truth_from_file(csv_bytes: &[u8], c: &GenConfig) -> Truth {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(csv_bytes);
+    let header = rdr.byte_headers().unwrap().clone();
+    assert_eq!(header.iter().collect::<Vec<_>>(), HEADER.map(str::as_bytes));
+    let (mut rows, mut valid) = (0, 0);
+    let mut by_code = BTreeMap::new();
+    let mut seen = HashSet::new();
+    for rec in rdr.byte_records() {
+        let rec = rec.unwrap();
+        rows += 1;
+        let codes = classify(&rec, &mut seen);
+        assert!(codes.len() <= 1, "row {rows}: {codes:?} in {rec:?}");
+        let code = match codes.first() {
+            Some(&code) => code,
+            None if valid < c.max_accounts => {
+                valid += 1;
+                continue;
+            }
+            None => "account-limit",
+        };
+        *by_code.entry(code.to_string()).or_insert(0) += 1;
+    }
+    Truth {
+        rows,
+        seed: c.seed,
+        error_rate: c.error_rate,
+        max_accounts: c.max_accounts,
+        rows_valid: valid,
+        rows_rejected: rows - valid,
+        by_code,
+    }
+}
+
+#[test]
+fn deterministic_and_seed_dependent() {
+    let c = cfg(2000, 9, 0.1, 20_000);
+    let (a, ta) = run(&c);
+    let (b, tb) = run(&c);
+    assert_eq!(a, b);
+    assert_eq!(ta, tb);
+    let (other, _) = run(&GenConfig { seed: 10, ..c });
+    assert_ne!(a, other);
+}
+
+#[test]
+fn invariants_hold_across_seeds_and_rates() {
+    for seed in [0, 1, 42, u64::MAX] {
+        for rate in [0.0, 0.01, 0.3, 1.0] {
+            let c = cfg(1500, seed, rate, 1000);
+            let (_, t) = run(&c);
+            check_invariants(&t, &c);
+            if rate == 0.0 {
+                assert_eq!(t.rows_valid, 1000);
+                assert_eq!(t.by_code.keys().collect::<Vec<_>>(), ["account-limit"]);
+            }
+            if rate == 1.0 {
+                // Only the first row can be clean (a duplicate with no earlier account).
+                assert!(t.rows_valid <= 1, "{t:?}");
+                assert_eq!(t.by_code.len(), 9, "{t:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn parsed_file_matches_truth() {
+    let c = cfg(20_000, 3, 0.2, 20_000);
+    let (bytes, truth) = run(&c);
+    check_invariants(&truth, &c);
+    let code = |k: &str| truth.by_code.get(k).copied().unwrap_or(0);
+
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let (mut records, mut malformed, mut non_utf8, mut dups) = (0, 0, 0, 0);
+    let (mut seen, mut exact) = (HashSet::new(), HashSet::new());
+    for rec in rdr.byte_records() {
+        let rec = rec.unwrap();
+        records += 1;
+        malformed += u64::from(rec.len() != 18);
+        non_utf8 += u64::from(rec.iter().any(|f| std::str::from_utf8(f).is_err()));
+        if let (18, Ok(name)) = (rec.len(), std::str::from_utf8(&rec[0])) {
+            let folded = name.trim().to_lowercase();
+            if !folded.is_empty() && !seen.insert(folded) {
+                dups += 1;
+                // A duplicate differs from the original in letter case.
+                assert!(!exact.contains(name), "{name}");
+            } else {
+                exact.insert(name.to_string());
+            }
+        }
+    }
+    assert_eq!(records, c.rows);
+    assert_eq!(malformed, code("malformed-row"));
+    assert_eq!(non_utf8, code("invalid-encoding"));
+    assert_eq!(dups, code("duplicate-account"));
+    assert!(malformed > 0 && non_utf8 > 0 && dups > 0);
+
+    assert_eq!(truth_from_file(&bytes, &c), truth);
+}
+
+#[test]
+fn account_limit_recomputed_from_file() {
+    let c = cfg(200, 5, 0.1, 50);
+    let (bytes, truth) = run(&c);
+    let limited = truth.by_code["account-limit"];
+    assert!(limited > 100, "{truth:?}");
+    assert_eq!(truth.rows_valid, 50);
+    assert_eq!(truth_from_file(&bytes, &c), truth);
+}
+
+#[test]
+fn no_account_limit_when_rows_fit() {
+    let c = cfg(500, 8, 0.05, 500);
+    let (_, t) = run(&c);
+    assert!(!t.by_code.contains_key("account-limit"));
+}
+
+#[test]
+fn clean_rows_look_real() {
+    let (bytes, _) = run(&cfg(3000, 11, 0.0, 3000));
+    let text = String::from_utf8(bytes).unwrap();
+    for needle in [
+        "José",
+        "Zoë",
+        "O'Brien",
+        "李",
+        "\"",
+        "+44 20 7946",
+        "CC-",
+        "Z,",
+        "T",
+    ] {
+        assert!(text.contains(needle), "no {needle:?}");
+    }
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut empty_notes = false;
+    let mut multiline_notes = false;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        assert!(rec[3].is_ascii());
+        assert!(rec.iter().all(|v| v.chars().count() <= 255));
+        empty_notes |= rec[17].is_empty();
+        multiline_notes |= rec[17].contains('\n');
+    }
+    assert!(empty_notes && multiline_notes);
+}
+
+#[test]
+fn error_rate_out_of_range_is_rejected() {
+    for rate in [-0.1, 1.000_001, f64::NAN, f64::INFINITY] {
+        let err = generate(&cfg(10, 1, rate, 10), Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    }
+}
+
+#[test]
+fn date_helpers_agree() {
+    for day in [-1, 0, 59, 19_723, 20_000, 20_512] {
+        let (y, m, d) = people::civil_from_days(day);
+        assert_eq!(days_from_civil(y, m.into(), d.into()), day);
+    }
+    assert_eq!(parse_date("2026-02-30"), None);
+    assert_eq!(parse_date("31/12/2026"), None);
+    assert!(parse_date("2026-03-24T00:00-05:00") > parse_date("2026-03-24"));
+    assert_eq!(
+        parse_date("2026-03-24T05:00:00Z"),
+        parse_date("2026-03-24T00:00-05:00")
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn any_config_matches_its_file(
+        rows in 0u64..400, seed in any::<u64>(), rate in 0.0f64..=1.0, max in 0u64..400,
+    ) {
+        let c = cfg(rows, seed, rate, max);
+        let (bytes, truth) = run(&c);
+        check_invariants(&truth, &c);
+        prop_assert_eq!(truth_from_file(&bytes, &c), truth);
+    }
+}

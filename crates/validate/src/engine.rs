@@ -1,0 +1,168 @@
+//! The engine: reads chunks on one thread, checks each chunk's rows in parallel with rayon,
+//! then runs the order-dependent checks and hands every row, in input order, to a [`Sink`].
+
+use std::io::{self, Read};
+use std::sync::mpsc;
+
+use nebulk_read::{CsvSource, ReadError, Row};
+use nebulk_schema::SystemAttr;
+use rayon::prelude::*;
+
+use crate::ledger::Ledger;
+use crate::plan::{CheckedRow, ColumnPlan};
+use crate::report::Report;
+
+/// Where checked rows go: valid ones to [`Sink::accept`], rejected ones to [`Sink::reject`],
+/// each exactly once and in input order.
+///
+/// ```
+/// use nebulk_validate::{CheckedRow, Sink};
+/// /// Counts rows instead of writing them.
+/// #[derive(Default)]
+/// struct Count { accepted: u64, rejected: u64 }
+/// impl Sink for Count {
+///     fn accept(&mut self, _: &CheckedRow<'_>) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
+///     fn reject(&mut self, _: &CheckedRow<'_>) -> std::io::Result<()> { self.rejected += 1; Ok(()) }
+/// }
+/// ```
+pub trait Sink {
+    /// Takes a valid row.
+    fn accept(&mut self, row: &CheckedRow<'_>) -> io::Result<()>;
+    /// Takes a rejected row.
+    fn reject(&mut self, row: &CheckedRow<'_>) -> io::Result<()>;
+}
+
+/// A sink that keeps nothing, for checks only.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn accept(&mut self, _: &CheckedRow<'_>) -> io::Result<()> {
+        Ok(())
+    }
+    fn reject(&mut self, _: &CheckedRow<'_>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A fatal problem during a run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// Reading the input failed.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A sink could not write.
+    #[error("write failed: {0}")]
+    Write(#[from] io::Error),
+}
+
+/// How the engine cuts the input.
+///
+/// ```
+/// let c = nebulk_validate::Chunking::default();
+/// assert!(c.max_rows > 0 && c.max_bytes > 0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunking {
+    /// Rows per chunk at most.
+    pub max_rows: usize,
+    /// Bytes of fields per chunk at most (a chunk always takes at least one row).
+    pub max_bytes: usize,
+    /// Chunks read ahead of the checking at most.
+    pub read_ahead: usize,
+}
+
+impl Default for Chunking {
+    fn default() -> Chunking {
+        Chunking {
+            max_rows: 8192,
+            max_bytes: 4 << 20,
+            read_ahead: 2,
+        }
+    }
+}
+
+/// Runs a whole input through the checks into `sink`, calling `progress` with the bytes read
+/// so far after each chunk. Memory is bounded by `chunking` (about `read_ahead + 2` chunks)
+/// plus the ledger's account names.
+///
+/// ```
+/// use nebulk_read::{CsvOptions, CsvSource};
+/// use nebulk_schema::Schema;
+/// use nebulk_validate::{run, Chunking, Code, ColumnPlan, Ledger, NullSink, RuleConfig};
+///
+/// let csv = "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n\
+///            ann.lee,Ann,Lee,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30\n\
+///            ANN.LEE,Ann,Lee,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30\n";
+/// let source = CsvSource::new(csv.as_bytes(), CsvOptions::default()).unwrap();
+/// let plan = ColumnPlan::new(Schema::system(), source.header(), RuleConfig::default()).unwrap();
+/// let report = run(source, &plan, &mut Ledger::new(20_000), &mut NullSink, Chunking::default(), 100, |_| {}).unwrap();
+/// assert_eq!((report.rows_valid, report.rows_rejected), (1, 1));
+/// assert_eq!(report.by_code[&Code::DuplicateAccount], 1);
+/// ```
+pub fn run<R, S, P>(
+    mut source: CsvSource<R>,
+    plan: &ColumnPlan,
+    ledger: &mut Ledger,
+    sink: &mut S,
+    chunking: Chunking,
+    max_findings: usize,
+    mut progress: P,
+) -> Result<Report, EngineError>
+where
+    R: Read + Send,
+    S: Sink,
+    P: FnMut(u64),
+{
+    let mut report = Report::new(max_findings);
+    report.note_plan(plan);
+    let account_column = plan
+        .schema()
+        .index_of(SystemAttr::AccountName)
+        .and_then(|attr| {
+            plan.header()
+                .iter()
+                .position(|h| plan.schema().find(h) == Some(attr))
+        });
+    std::thread::scope(|scope| -> Result<(), EngineError> {
+        let (sender, receiver) = mpsc::sync_channel::<Result<(Vec<Row>, u64), ReadError>>(chunking.read_ahead);
+        scope.spawn(move || loop {
+            let chunk = source
+                .read_chunk(chunking.max_rows, chunking.max_bytes)
+                .map(|rows| (rows, source.bytes_read()));
+            let done = !matches!(&chunk, Ok((rows, _)) if !rows.is_empty());
+            // A closed channel means the checking side stopped on an error: stop reading.
+            if sender.send(chunk).is_err() || done {
+                return;
+            }
+        });
+        for chunk in receiver {
+            let (rows, bytes_read) = chunk?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut checked: Vec<CheckedRow<'_>> = rows
+                .par_iter()
+                .with_min_len(256)
+                .map(|row| plan.check(row))
+                .collect();
+            for row in &mut checked {
+                ledger.admit(row, account_column);
+                report.record(row, plan.header());
+                if row.is_valid() {
+                    sink.accept(row)?;
+                } else {
+                    sink.reject(row)?;
+                }
+            }
+            progress(bytes_read);
+        }
+        Ok(())
+    })?;
+    report.accounts.limit = ledger.max_accounts();
+    report.accounts.existing = ledger.existing_count();
+    report.accounts.new = ledger.new_accounts();
+    report.accounts.updates = ledger.updates();
+    Ok(report)
+}

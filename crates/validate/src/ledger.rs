@@ -1,0 +1,173 @@
+//! The account ledger: the order-dependent checks, duplicate account names and the account
+//! limit of a source.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+use nebulk_read::{CsvSource, ReadError};
+use nebulk_schema::SystemAttr;
+
+use crate::code::Code;
+use crate::plan::{CheckedRow, Issue};
+
+/// The most accounts a Non-Employee source holds.
+pub const MAX_ACCOUNTS: u64 = 20_000;
+
+/// Why the existing-accounts export cannot be used. Fatal.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExistingError {
+    /// The export could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The export has no account name column.
+    #[error("the export has no accountName (Account Name) column; its header is: {0}")]
+    NoAccountColumn(String),
+}
+
+/// Tracks account names seen so far and the accounts the source will hold.
+///
+/// Every row with a non-empty account name claims it, valid or not, so a later row with the
+/// same name (compared case-insensitively) is a `duplicate-account`. A row that is otherwise
+/// valid and whose account is not already in the source is new; new accounts are admitted until
+/// existing plus new reaches the limit, and later ones are rejected with `account-limit`.
+///
+/// ```
+/// use nebulk_validate::Ledger;
+/// let mut ledger = Ledger::new(3);
+/// ledger.add_existing(["ann", "Bob"]);
+/// assert_eq!(ledger.existing_count(), 2);
+/// assert!(ledger.is_existing("bob"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    max_accounts: u64,
+    existing: HashSet<String>,
+    /// Folded account name -> line of the row that first used it.
+    seen: HashMap<String, u64>,
+    new_accounts: u64,
+    updates: u64,
+}
+
+impl Ledger {
+    /// An empty ledger for a source that holds at most `max_accounts`.
+    pub fn new(max_accounts: u64) -> Ledger {
+        Ledger {
+            max_accounts,
+            existing: HashSet::new(),
+            seen: HashMap::new(),
+            new_accounts: 0,
+            updates: 0,
+        }
+    }
+
+    /// Adds account names already in the source.
+    pub fn add_existing<I, S>(&mut self, names: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for name in names {
+            let name = name.as_ref().trim();
+            if !name.is_empty() {
+                self.existing.insert(name.to_lowercase());
+            }
+        }
+    }
+
+    /// Reads the account names of a source export (`export-non-employee-records` CSV): the column
+    /// headed `accountName` or `Account Name`. Returns how many rows were read.
+    ///
+    /// ```
+    /// use nebulk_read::{CsvOptions, CsvSource};
+    /// let export = "id,Account Name\n1,ann\n2,bob\n";
+    /// let mut ledger = nebulk_validate::Ledger::new(20_000);
+    /// let source = CsvSource::new(export.as_bytes(), CsvOptions::default()).unwrap();
+    /// assert_eq!(ledger.load_existing(source).unwrap(), 2);
+    /// assert!(ledger.is_existing("ANN"));
+    /// ```
+    pub fn load_existing<R: Read>(&mut self, mut source: CsvSource<R>) -> Result<u64, ExistingError> {
+        let column = source
+            .header()
+            .iter()
+            .position(|h| SystemAttr::recognise(h) == Some(SystemAttr::AccountName))
+            .ok_or_else(|| ExistingError::NoAccountColumn(source.header().join(",")))?;
+        let mut rows = 0;
+        loop {
+            let chunk = source.read_chunk(8192, 8 << 20)?;
+            if chunk.is_empty() {
+                return Ok(rows);
+            }
+            rows += chunk.len() as u64;
+            let names = chunk
+                .iter()
+                .filter_map(|row| row.record.get(column))
+                .map(String::from_utf8_lossy);
+            self.add_existing(names);
+        }
+    }
+
+    /// Whether a (folded or not) account name is already in the source.
+    pub fn is_existing(&self, name: &str) -> bool {
+        self.existing.contains(&name.trim().to_lowercase())
+    }
+
+    /// The number of distinct accounts already in the source.
+    pub fn existing_count(&self) -> u64 {
+        self.existing.len() as u64
+    }
+
+    /// New accounts admitted so far.
+    pub fn new_accounts(&self) -> u64 {
+        self.new_accounts
+    }
+
+    /// Valid rows that update an existing account.
+    pub fn updates(&self) -> u64 {
+        self.updates
+    }
+
+    /// The account limit.
+    pub fn max_accounts(&self) -> u64 {
+        self.max_accounts
+    }
+
+    /// Applies the order-dependent checks to the next row, adding `duplicate-account` or
+    /// `account-limit` issues. Rows must come in input order.
+    pub fn admit(&mut self, row: &mut CheckedRow<'_>, account_column: Option<usize>) {
+        if let Some(key) = row.account_key.take() {
+            match self.seen.get(&key) {
+                Some(first) => row.issues.push(Issue {
+                    code: Code::DuplicateAccount,
+                    column: account_column,
+                    message: format!("account name already used on line {first}"),
+                }),
+                None => {
+                    if row.issues.is_empty() {
+                        self.admit_valid(row, &key, account_column);
+                    }
+                    self.seen.insert(key, row.row.line);
+                }
+            }
+        }
+    }
+
+    fn admit_valid(&mut self, row: &mut CheckedRow<'_>, key: &str, account_column: Option<usize>) {
+        if self.existing.contains(key) {
+            self.updates += 1;
+        } else if self.existing_count() + self.new_accounts < self.max_accounts {
+            self.new_accounts += 1;
+        } else {
+            row.issues.push(Issue {
+                code: Code::AccountLimit,
+                column: account_column,
+                message: format!(
+                    "a new account past the limit: the source would hold more than {} accounts ({} existing + {} new before this row)",
+                    self.max_accounts,
+                    self.existing_count(),
+                    self.new_accounts
+                ),
+            });
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! The column plan: which input column feeds which schema attribute, and the stateless checks
+//! of one row against it.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, FixedOffset};
+use nebulk_read::Row;
+use nebulk_schema::{AttrType, Schema, SystemAttr};
+
+use crate::code::Code;
+use crate::rules::{self, DateRule};
+
+/// Settings of the value rules.
+///
+/// ```
+/// let rules = nebulk_validate::RuleConfig::default();
+/// assert_eq!(rules.max_value_len, 255);
+/// ```
+#[derive(Debug, Clone)]
+pub struct RuleConfig {
+    /// How dates are read.
+    pub dates: DateRule,
+    /// The longest value accepted, in characters.
+    pub max_value_len: usize,
+}
+
+impl Default for RuleConfig {
+    fn default() -> RuleConfig {
+        RuleConfig {
+            dates: DateRule::iso(),
+            max_value_len: rules::DEFAULT_MAX_VALUE_LEN,
+        }
+    }
+}
+
+/// Why an input cannot be matched to the schema. Fatal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// A required attribute has no column in the input.
+    #[error("the input has no column for required attribute `{attribute}`; its header is: {header}")]
+    MissingColumn {
+        /// The attribute's header as the schema spells it.
+        attribute: String,
+        /// The input header, comma separated.
+        header: String,
+    },
+    /// Two input columns map to one attribute.
+    #[error("columns {first} (`{first_name}`) and {second} (`{second_name}`) both map to attribute `{attribute}`")]
+    DuplicateColumn {
+        /// The attribute.
+        attribute: String,
+        /// 1-based column of the first.
+        first: usize,
+        /// Its header cell.
+        first_name: String,
+        /// 1-based column of the second.
+        second: usize,
+        /// Its header cell.
+        second_name: String,
+    },
+}
+
+/// One problem found in one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// What kind of problem.
+    pub code: Code,
+    /// The 0-based input column it is about, if it is about one.
+    pub column: Option<usize>,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// One row after the stateless checks: the values to upload (in schema order, trimmed and
+/// normalised) and the issues found. The engine adds duplicate and limit issues afterwards.
+#[derive(Debug, Clone)]
+pub struct CheckedRow<'a> {
+    /// The row as read.
+    pub row: &'a Row,
+    /// Values in schema order; empty for a malformed row.
+    pub values: Vec<Cow<'a, str>>,
+    /// Problems; the row is valid when there are none.
+    pub issues: Vec<Issue>,
+    /// The account name folded for comparison (lower case), when the row has a usable one.
+    pub account_key: Option<String>,
+}
+
+impl CheckedRow<'_> {
+    /// Whether the row goes to the upload file.
+    pub fn is_valid(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    /// The distinct codes of the row's issues, in order of first appearance.
+    ///
+    /// ```
+    /// # use nebulk_validate::{Code, Issue};
+    /// # let row = nebulk_read::Row { line: 2, byte: 0, record: csv::ByteRecord::new() };
+    /// let issue = |code| Issue { code, column: None, message: String::new() };
+    /// let checked = nebulk_validate::CheckedRow {
+    ///     row: &row,
+    ///     values: vec![],
+    ///     issues: vec![issue(Code::MissingValue), issue(Code::InvalidDate), issue(Code::MissingValue)],
+    ///     account_key: None,
+    /// };
+    /// assert_eq!(checked.codes(), [Code::MissingValue, Code::InvalidDate]);
+    /// ```
+    pub fn codes(&self) -> Vec<Code> {
+        let mut codes: Vec<Code> = Vec::with_capacity(self.issues.len());
+        for issue in &self.issues {
+            if !codes.contains(&issue.code) {
+                codes.push(issue.code);
+            }
+        }
+        codes
+    }
+}
+
+/// How an input header lines up with a schema, and the rules to check each row by.
+///
+/// ```
+/// use nebulk_schema::Schema;
+/// use nebulk_validate::{ColumnPlan, RuleConfig};
+/// let header: Vec<String> = "Account Name,First Name,Last Name,Email,Phone,Manager,Start Date,End Date,Shoe Size"
+///     .split(',').map(String::from).collect();
+/// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+/// assert_eq!(plan.unknown_columns(), [(8, "Shoe Size".to_string())]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ColumnPlan {
+    schema: Schema,
+    header: Vec<String>,
+    /// For each schema attribute, the 0-based input column holding it.
+    sources: Vec<Option<usize>>,
+    unknown: Vec<(usize, String)>,
+    rules: RuleConfig,
+    account: usize,
+    start: usize,
+    end: usize,
+}
+
+impl ColumnPlan {
+    /// Matches `header` to `schema`. Every system attribute and every required custom attribute
+    /// needs a column; an optional custom attribute without one is uploaded empty; input
+    /// columns the schema does not know are listed by [`ColumnPlan::unknown_columns`].
+    pub fn new(schema: Schema, header: &[String], rules: RuleConfig) -> Result<ColumnPlan, PlanError> {
+        let mut sources: Vec<Option<usize>> = vec![None; schema.len()];
+        let mut unknown = Vec::new();
+        for (column, name) in header.iter().enumerate() {
+            match schema.find(name) {
+                Some(attr) => {
+                    if let Some(first) = sources[attr] {
+                        return Err(PlanError::DuplicateColumn {
+                            attribute: schema.attributes()[attr].header.clone(),
+                            first: first + 1,
+                            first_name: header[first].clone(),
+                            second: column + 1,
+                            second_name: name.clone(),
+                        });
+                    }
+                    sources[attr] = Some(column);
+                }
+                None => unknown.push((column, name.clone())),
+            }
+        }
+        for (attr, source) in schema.attributes().iter().zip(&sources) {
+            if source.is_none() && attr.required {
+                return Err(PlanError::MissingColumn {
+                    attribute: attr.header.clone(),
+                    header: header.join(","),
+                });
+            }
+        }
+        let index = |attr: SystemAttr| schema.index_of(attr).unwrap_or_default();
+        Ok(ColumnPlan {
+            account: index(SystemAttr::AccountName),
+            start: index(SystemAttr::StartDate),
+            end: index(SystemAttr::EndDate),
+            schema,
+            header: header.to_vec(),
+            sources,
+            unknown,
+            rules,
+        })
+    }
+
+    /// The schema rows are checked against.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The input header.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Input columns not in the schema: 0-based column and header cell. They are not uploaded.
+    pub fn unknown_columns(&self) -> &[(usize, String)] {
+        &self.unknown
+    }
+
+    /// Runs every check that needs only the row itself.
+    pub fn check<'a>(&self, row: &'a Row) -> CheckedRow<'a> {
+        let mut checked = CheckedRow {
+            row,
+            values: Vec::new(),
+            issues: Vec::new(),
+            account_key: None,
+        };
+        if row.record.len() != self.header.len() {
+            checked.issues.push(Issue {
+                code: Code::MalformedRow,
+                column: None,
+                message: format!(
+                    "expected {} fields, found {}",
+                    self.header.len(),
+                    row.record.len()
+                ),
+            });
+            return checked;
+        }
+        checked.values.reserve(self.sources.len());
+        let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
+        for (attr_index, (attr, source)) in self.schema.attributes().iter().zip(&self.sources).enumerate() {
+            let Some(column) = *source else {
+                checked.values.push(Cow::Borrowed(""));
+                continue;
+            };
+            let value = match std::str::from_utf8(&row.record[column]) {
+                Ok(raw) => raw.trim(),
+                Err(e) => {
+                    checked.issues.push(Issue {
+                        code: Code::InvalidEncoding,
+                        column: Some(column),
+                        message: format!(
+                            "{}: not valid UTF-8 (bad byte at position {} of the field)",
+                            attr.header,
+                            e.valid_up_to() + 1
+                        ),
+                    });
+                    checked.values.push(Cow::Borrowed(""));
+                    continue;
+                }
+            };
+            let issue = |code: Code, message: String| Issue {
+                code,
+                column: Some(column),
+                message: format!("{}: {message}", attr.header),
+            };
+            if value.is_empty() {
+                if attr.required {
+                    checked.issues.push(issue(Code::MissingValue, "a value is required".into()));
+                }
+                checked.values.push(Cow::Borrowed(""));
+                continue;
+            }
+            let length = rules::char_len(value);
+            if length > self.rules.max_value_len {
+                checked.issues.push(issue(
+                    Code::ValueTooLong,
+                    format!("{length} characters; at most {} are allowed", self.rules.max_value_len),
+                ));
+            }
+            let mut normalized = Cow::Borrowed(value);
+            match attr.kind {
+                AttrType::Email if !rules::is_email(value) => {
+                    checked.issues.push(issue(Code::InvalidEmail, format!("{} is not an email address", quote(value))));
+                }
+                AttrType::Phone if !rules::is_phone(value) => {
+                    checked.issues.push(issue(
+                        Code::InvalidPhone,
+                        format!("{} is not a phone number (+, digits and - . ( ) / or spaces; 7 to 15 digits)", quote(value)),
+                    ));
+                }
+                AttrType::Date => match self.rules.dates.parse(value) {
+                    Some(date) => {
+                        normalized = Cow::Owned(rules::format_date(&date));
+                        if attr_index == self.start {
+                            dates[0] = Some(date);
+                        } else if attr_index == self.end {
+                            dates[1] = Some(date);
+                        }
+                    }
+                    None => checked.issues.push(issue(Code::InvalidDate, self.date_message(value))),
+                },
+                _ => {}
+            }
+            if attr_index == self.account {
+                checked.account_key = Some(value.to_lowercase());
+            }
+            checked.values.push(normalized);
+        }
+        if let [Some(start), Some(end)] = dates {
+            if end < start {
+                let end_column = self.sources[self.end];
+                checked.issues.push(Issue {
+                    code: Code::EndBeforeStart,
+                    column: end_column,
+                    message: format!(
+                        "{} {} is before {} {}",
+                        self.schema.attributes()[self.end].header,
+                        rules::format_date(&end),
+                        self.schema.attributes()[self.start].header,
+                        rules::format_date(&start)
+                    ),
+                });
+            }
+        }
+        checked
+    }
+
+    fn date_message(&self, value: &str) -> String {
+        match self.rules.dates.format() {
+            Some(format) => format!(
+                "{} is not a real date in ISO 8601 or in the format {format}",
+                quote(value)
+            ),
+            None => format!(
+                "{} is not a real ISO 8601 date (YYYY-MM-DD, or a date-time with offset); other layouts need --date-format",
+                quote(value)
+            ),
+        }
+    }
+}
+
+/// Quotes a value for a message, shortened to 60 characters.
+fn quote(value: &str) -> String {
+    const MAX: usize = 60;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("'{}…'", &value[..cut]),
+        None => format!("'{value}'"),
+    }
+}

@@ -1,0 +1,128 @@
+//! The run report: counts, counts per code, and the first findings.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::code::{Code, Severity};
+use crate::plan::{CheckedRow, ColumnPlan};
+
+/// How many findings a report keeps by default.
+pub const DEFAULT_MAX_FINDINGS: usize = 1000;
+
+/// One finding as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// 1-based physical line of the input where the row starts.
+    pub line: u64,
+    /// 1-based input column, when the finding is about one field.
+    pub column: Option<usize>,
+    /// The input header cell of that column.
+    pub field: Option<String>,
+    /// The finding's code.
+    pub code: Code,
+    /// Whether it rejects the row.
+    pub severity: Severity,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// What the source's account count comes to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AccountCounts {
+    /// The most accounts the source holds.
+    pub limit: u64,
+    /// Accounts already in the source (from `--existing`).
+    pub existing: u64,
+    /// Valid rows creating a new account.
+    pub new: u64,
+    /// Valid rows updating an existing account.
+    pub updates: u64,
+}
+
+/// Everything a run found. `rows_valid + rows_rejected == rows_read` always holds.
+///
+/// ```
+/// let report = nebulk_validate::Report::new(10);
+/// assert_eq!(report.rows_read, 0);
+/// assert!(!report.findings_truncated);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Data rows read (the header is not a row).
+    pub rows_read: u64,
+    /// Rows written to the upload file.
+    pub rows_valid: u64,
+    /// Rows written to the rejects file.
+    pub rows_rejected: u64,
+    /// For each code, the number of rows carrying it (a row counts once per code).
+    pub by_code: BTreeMap<Code, u64>,
+    /// Warnings about the file as a whole, such as unknown columns.
+    pub warnings: Vec<Finding>,
+    /// The source's account count.
+    pub accounts: AccountCounts,
+    /// The first findings, in input order.
+    pub findings: Vec<Finding>,
+    /// True when more findings were found than kept.
+    pub findings_truncated: bool,
+    #[serde(skip)]
+    max_findings: usize,
+}
+
+impl Report {
+    /// An empty report keeping at most `max_findings` findings.
+    pub fn new(max_findings: usize) -> Report {
+        Report {
+            rows_read: 0,
+            rows_valid: 0,
+            rows_rejected: 0,
+            by_code: BTreeMap::new(),
+            warnings: Vec::new(),
+            accounts: AccountCounts::default(),
+            findings: Vec::new(),
+            findings_truncated: false,
+            max_findings,
+        }
+    }
+
+    /// Notes the file-level warnings of a plan (unknown columns).
+    pub fn note_plan(&mut self, plan: &ColumnPlan) {
+        for (column, name) in plan.unknown_columns() {
+            self.warnings.push(Finding {
+                line: 1,
+                column: Some(column + 1),
+                field: Some(name.clone()),
+                code: Code::UnknownColumn,
+                severity: Code::UnknownColumn.severity(),
+                message: format!("column `{name}` is not in the schema; it is not uploaded"),
+            });
+        }
+    }
+
+    /// Counts one row and keeps its findings while there is room.
+    pub fn record(&mut self, row: &CheckedRow<'_>, header: &[String]) {
+        self.rows_read += 1;
+        if row.is_valid() {
+            self.rows_valid += 1;
+            return;
+        }
+        self.rows_rejected += 1;
+        for code in row.codes() {
+            *self.by_code.entry(code).or_insert(0) += 1;
+        }
+        for issue in &row.issues {
+            if self.findings.len() >= self.max_findings {
+                self.findings_truncated = true;
+                break;
+            }
+            self.findings.push(Finding {
+                line: row.row.line,
+                column: issue.column.map(|c| c + 1),
+                field: issue.column.and_then(|c| header.get(c)).cloned(),
+                code: issue.code,
+                severity: issue.code.severity(),
+                message: issue.message.clone(),
+            });
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The value rules: email, phone, date and length. Each is a pure function of one value.
+
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat, TimeZone, Utc,
+};
+use validator::ValidateEmail;
+
+/// The longest value accepted by default, in characters.
+pub const DEFAULT_MAX_VALUE_LEN: usize = 255;
+
+/// Whether `value` is an email address, by the `validator` crate's check (the HTML5 / RFC 5322
+/// subset browsers use, with length limits of RFC 5321).
+///
+/// ```
+/// use nebulk_validate::rules::is_email;
+/// assert!(is_email("ann.lee@example.com"));
+/// assert!(!is_email("ann.lee@"));
+/// assert!(!is_email("ann lee@example.com"));
+/// ```
+pub fn is_email(value: &str) -> bool {
+    value.validate_email()
+}
+
+/// Whether `value` is a phone number: an optional leading `+`, then digits and the separators
+/// space, `-`, `.`, `(`, `)` and `/`, with 7 to 15 digits in all (15 is the E.164 maximum).
+///
+/// ```
+/// use nebulk_validate::rules::is_phone;
+/// assert!(is_phone("+1 (512) 555-0147"));
+/// assert!(is_phone("020 7946 0958"));
+/// assert!(!is_phone("555-CALL-NOW"));
+/// assert!(!is_phone("12345"));
+/// assert!(!is_phone("+1 512 555 0147 0000 1")); // 16 digits
+/// ```
+pub fn is_phone(value: &str) -> bool {
+    let rest = value.strip_prefix('+').unwrap_or(value);
+    let mut digits = 0usize;
+    for b in rest.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b' ' | b'-' | b'.' | b'(' | b')' | b'/' => {}
+            _ => return false,
+        }
+    }
+    (7..=15).contains(&digits)
+}
+
+/// The number of characters in `value`, at no cost for ASCII.
+///
+/// ```
+/// assert_eq!(nebulk_validate::rules::char_len("Zoë"), 3);
+/// ```
+pub fn char_len(value: &str) -> usize {
+    if value.is_ascii() {
+        value.len()
+    } else {
+        value.chars().count()
+    }
+}
+
+/// Reads dates. ISO 8601 is always accepted: a calendar date `2026-03-24`, or a date-time with
+/// an offset, `2026-03-24T08:00:00-05:00`, `2026-03-24T08:00Z`, `2026-03-24T08:00:00.250+01:00`.
+/// Any other layout only through an explicit chrono `strftime` format.
+///
+/// Dates are normalised to RFC 3339 with seconds, `2026-03-24T08:00:00-05:00`, keeping the
+/// offset given; a date without a time is midnight UTC, `2026-03-24T00:00:00+00:00`.
+///
+/// ```
+/// use nebulk_validate::rules::DateRule;
+/// let iso = DateRule::iso();
+/// assert_eq!(iso.normalize("2026-03-24").unwrap(), "2026-03-24T00:00:00+00:00");
+/// assert_eq!(iso.normalize("2020-03-24T00:00-05:00").unwrap(), "2020-03-24T00:00:00-05:00");
+/// assert!(iso.parse("2024-02-30").is_none());
+/// assert!(iso.parse("03/24/2026").is_none());
+///
+/// let us = DateRule::with_format("%m/%d/%Y");
+/// assert_eq!(us.normalize("03/24/2026").unwrap(), "2026-03-24T00:00:00+00:00");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct DateRule {
+    format: Option<String>,
+}
+
+impl DateRule {
+    /// ISO 8601 only.
+    pub fn iso() -> DateRule {
+        DateRule { format: None }
+    }
+
+    /// ISO 8601, and also `format` (chrono `strftime` syntax). A format with a time but no
+    /// offset reads the time as UTC.
+    pub fn with_format(format: &str) -> DateRule {
+        DateRule {
+            format: Some(format.to_string()),
+        }
+    }
+
+    /// The explicit format, if any.
+    pub fn format(&self) -> Option<&str> {
+        self.format.as_deref()
+    }
+
+    /// Parses a trimmed value; `None` when it is not a real date in an accepted layout.
+    pub fn parse(&self, value: &str) -> Option<DateTime<FixedOffset>> {
+        parse_iso(value).or_else(|| {
+            let format = self.format.as_deref()?;
+            parse_with_format(value, format)
+        })
+    }
+
+    /// Parses and writes the value in the normalised form.
+    pub fn normalize(&self, value: &str) -> Option<String> {
+        self.parse(value).map(|d| format_date(&d))
+    }
+}
+
+/// Writes a date-time in the upload form, RFC 3339 with seconds: `2026-03-24T08:00:00-05:00`.
+///
+/// ```
+/// let d = chrono::DateTime::parse_from_rfc3339("2026-03-24T08:00:00.9Z").unwrap();
+/// assert_eq!(nebulk_validate::rules::format_date(&d), "2026-03-24T08:00:00+00:00");
+/// ```
+pub fn format_date(value: &DateTime<FixedOffset>) -> String {
+    value.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn utc() -> FixedOffset {
+    Utc.fix()
+}
+
+fn midnight_utc(date: NaiveDate) -> Option<DateTime<FixedOffset>> {
+    utc().from_local_datetime(&date.and_time(NaiveTime::MIN)).single()
+}
+
+fn parse_iso(value: &str) -> Option<DateTime<FixedOffset>> {
+    let bytes = value.as_bytes();
+    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    if bytes.len() == 10 {
+        let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+        return midnight_utc(date);
+    }
+    if !matches!(bytes[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(value) {
+        return Some(d);
+    }
+    // ISO 8601 allows leaving out the seconds: `2020-03-24T00:00-05:00`.
+    let hh_mm_end = 16;
+    if bytes.len() > hh_mm_end && bytes[13] == b':' && matches!(bytes[hh_mm_end], b'Z' | b'z' | b'+' | b'-') {
+        let with_seconds = format!("{}:00{}", &value[..hh_mm_end], &value[hh_mm_end..]);
+        return DateTime::parse_from_rfc3339(&with_seconds).ok();
+    }
+    None
+}
+
+fn parse_with_format(value: &str, format: &str) -> Option<DateTime<FixedOffset>> {
+    if let Ok(d) = DateTime::parse_from_str(value, format) {
+        return Some(d);
+    }
+    if let Ok(d) = NaiveDateTime::parse_from_str(value, format) {
+        return utc().from_local_datetime(&d).single();
+    }
+    NaiveDate::parse_from_str(value, format)
+        .ok()
+        .and_then(midnight_utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_are_real_calendar_dates() {
+        let iso = DateRule::iso();
+        for ok in ["2024-02-29", "2026-12-31", "2000-01-01"] {
+            assert!(iso.parse(ok).is_some(), "{ok}");
+        }
+        for bad in ["2023-02-29", "2024-02-30", "2026-13-01", "2026-00-10", "2026-1-5", "26-01-05", "", "2026-01-05x"] {
+            assert!(iso.parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn iso_date_times_need_an_offset() {
+        let iso = DateRule::iso();
+        assert_eq!(iso.normalize("2020-04-05T08:00:00-10:00").unwrap(), "2020-04-05T08:00:00-10:00");
+        assert_eq!(iso.normalize("2020-04-05t08:00:00z").unwrap(), "2020-04-05T08:00:00+00:00");
+        assert_eq!(iso.normalize("2020-04-05 08:00+05:30").unwrap(), "2020-04-05T08:00:00+05:30");
+        assert!(iso.parse("2020-04-05T08:00:00").is_none(), "no offset");
+        assert!(iso.parse("2020-04-05T25:00:00Z").is_none(), "hour 25");
+        assert!(iso.parse("2020-04-05T08:00-5").is_none());
+    }
+
+    #[test]
+    fn other_layouts_need_an_explicit_format() {
+        assert!(DateRule::iso().parse("24.03.2026").is_none());
+        let de = DateRule::with_format("%d.%m.%Y");
+        assert_eq!(de.normalize("24.03.2026").unwrap(), "2026-03-24T00:00:00+00:00");
+        assert!(de.parse("31.02.2026").is_none());
+        assert!(de.parse("2026-03-24").is_some(), "ISO stays accepted");
+        let with_time = DateRule::with_format("%d/%m/%Y %H:%M");
+        assert_eq!(with_time.normalize("24/03/2026 14:30").unwrap(), "2026-03-24T14:30:00+00:00");
+    }
+
+    #[test]
+    fn phone_rule_edges() {
+        assert!(is_phone("1234567"));
+        assert!(!is_phone("123456"));
+        assert!(is_phone("+123456789012345"));
+        assert!(!is_phone("+1234567890123456"));
+        assert!(!is_phone("++1234567"));
+        assert!(!is_phone("1234567+"));
+        assert!(!is_phone("１２３４５６７"), "full-width digits");
+        assert!(is_phone("+49/30.1234-567"));
+    }
+
+    #[test]
+    fn email_rule_edges() {
+        for ok in ["a@b.co", "first.last+tag@sub.example.org", "o'brien@example.ie"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in ["", "plain", "@example.com", "a@@b.com", "a b@c.com", "a@b..com"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+}
