@@ -1,1 +1,264 @@
-//! placeholder
+//! # Brief overview
+//!
+//! `nebulk-emit` writes what a run produces:
+//!
+//! - `upload.csv`: the valid rows, the schema's columns in schema order, headed the way the
+//!   schema spells them, values trimmed and dates normalised ([`UploadWriter`]);
+//! - `rejects.csv`: every rejected row with its input line, its codes, its messages and its
+//!   original fields, byte for byte ([`RejectsWriter`]);
+//! - `report.json` ([`write_json`]).
+//!
+//! Every file is written to a temporary file in the same folder and renamed over its name only
+//! when complete ([`AtomicFile`]): an interrupted run leaves no half-written output behind.
+//!
+//! # Example
+//!
+//! ```
+//! use nebulk_emit::AtomicFile;
+//! use std::io::Write;
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("hello.txt");
+//! let mut file = AtomicFile::create(&path).unwrap();
+//! file.write_all(b"hello").unwrap();
+//! assert!(!path.exists(), "nothing is visible before commit");
+//! file.commit().unwrap();
+//! assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+//! ```
+#![deny(missing_docs)]
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use nebulk_schema::Schema;
+use nebulk_validate::{CheckedRow, Sink};
+use serde::Serialize;
+
+/// Size of the output buffers.
+const BUFFER: usize = 256 * 1024;
+
+/// A file that appears under its name only once [`AtomicFile::commit`] is called: it is written
+/// to a hidden temporary file in the same folder, synced, then renamed. Dropped uncommitted, the
+/// temporary file is removed.
+#[derive(Debug)]
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts a file that will be `target`.
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| with_path(e, "cannot create a file in", dir))?;
+        Ok(AtomicFile {
+            temp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// The name the file will have.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Syncs the data and renames the file to its name, replacing any file there.
+    pub fn commit(self) -> io::Result<()> {
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(|e| with_path(e, "cannot write", &self.target))?;
+        let target = self.target;
+        self.temp
+            .persist(&target)
+            .map_err(|e| with_path(e.error, "cannot rename into", &target))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.temp.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.temp.flush()
+    }
+}
+
+fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
+}
+
+fn csv_writer(file: AtomicFile) -> csv::Writer<AtomicFile> {
+    csv::WriterBuilder::new()
+        .buffer_capacity(BUFFER)
+        .flexible(true)
+        .from_writer(file)
+}
+
+fn finish_csv(writer: csv::Writer<AtomicFile>, target: &Path) -> io::Result<()> {
+    writer
+        .into_inner()
+        .map_err(|e| with_path(io::Error::other(e.error().to_string()), "cannot write", target))?
+        .commit()
+}
+
+fn csv_error(e: csv::Error, target: &Path) -> io::Error {
+    let e = match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    };
+    with_path(e, "cannot write", target)
+}
+
+/// Writes `upload.csv`: the schema header, then one line per valid row.
+///
+/// ```
+/// use nebulk_emit::UploadWriter;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("upload.csv");
+/// let writer = UploadWriter::create(&path, &nebulk_schema::Schema::system()).unwrap();
+/// writer.finish().unwrap();
+/// let text = std::fs::read_to_string(&path).unwrap();
+/// assert_eq!(text, "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n");
+/// ```
+pub struct UploadWriter {
+    csv: csv::Writer<AtomicFile>,
+    target: PathBuf,
+}
+
+impl UploadWriter {
+    /// Starts the file and writes the header.
+    pub fn create(target: &Path, schema: &Schema) -> io::Result<UploadWriter> {
+        let mut csv = csv_writer(AtomicFile::create(target)?);
+        csv.write_record(schema.headers())
+            .map_err(|e| csv_error(e, target))?;
+        Ok(UploadWriter {
+            csv,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Writes a valid row's values.
+    pub fn write(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
+        self.csv
+            .write_record(row.values.iter().map(|v| v.as_bytes()))
+            .map_err(|e| csv_error(e, &self.target))
+    }
+
+    /// Completes the file.
+    pub fn finish(self) -> io::Result<()> {
+        finish_csv(self.csv, &self.target)
+    }
+}
+
+/// Writes `rejects.csv`: `line`, `codes` (separated by `;`), `messages` (separated by ` | `),
+/// then the row's original fields under the input header. A malformed row keeps its own number
+/// of fields, so nothing of it is lost.
+///
+/// ```
+/// use nebulk_emit::RejectsWriter;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("rejects.csv");
+/// let header = vec!["accountName".to_string(), "email".to_string()];
+/// RejectsWriter::create(&path, &header).unwrap().finish().unwrap();
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "line,codes,messages,accountName,email\n");
+/// ```
+pub struct RejectsWriter {
+    csv: csv::Writer<AtomicFile>,
+    target: PathBuf,
+}
+
+impl RejectsWriter {
+    /// Starts the file and writes the header.
+    pub fn create(target: &Path, input_header: &[String]) -> io::Result<RejectsWriter> {
+        let mut csv = csv_writer(AtomicFile::create(target)?);
+        let fixed = ["line", "codes", "messages"];
+        csv.write_record(fixed.into_iter().chain(input_header.iter().map(String::as_str)))
+            .map_err(|e| csv_error(e, target))?;
+        Ok(RejectsWriter {
+            csv,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Writes a rejected row.
+    pub fn write(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
+        let line = row.row.line.to_string();
+        let codes: Vec<&str> = row.codes().iter().map(|c| c.as_str()).collect();
+        let messages: Vec<&str> = row.issues.iter().map(|i| i.message.as_str()).collect();
+        let codes = codes.join(";");
+        let messages = messages.join(" | ");
+        let fixed = [line.as_bytes(), codes.as_bytes(), messages.as_bytes()];
+        self.csv
+            .write_record(fixed.into_iter().chain(row.row.record.iter()))
+            .map_err(|e| csv_error(e, &self.target))
+    }
+
+    /// Completes the file.
+    pub fn finish(self) -> io::Result<()> {
+        finish_csv(self.csv, &self.target)
+    }
+}
+
+/// The upload and rejects files of one run, as a [`Sink`] for the engine.
+pub struct FileSink {
+    upload: UploadWriter,
+    rejects: RejectsWriter,
+}
+
+impl FileSink {
+    /// Starts `DIR/upload.csv` and `DIR/rejects.csv`, creating `DIR` when needed.
+    pub fn create(dir: &Path, schema: &Schema, input_header: &[String]) -> io::Result<FileSink> {
+        fs::create_dir_all(dir).map_err(|e| with_path(e, "cannot create the folder", dir))?;
+        Ok(FileSink {
+            upload: UploadWriter::create(&dir.join("upload.csv"), schema)?,
+            rejects: RejectsWriter::create(&dir.join("rejects.csv"), input_header)?,
+        })
+    }
+
+    /// Completes both files.
+    pub fn finish(self) -> io::Result<()> {
+        self.upload.finish()?;
+        self.rejects.finish()
+    }
+}
+
+impl Sink for FileSink {
+    fn accept(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
+        self.upload.write(row)
+    }
+    fn reject(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
+        self.rejects.write(row)
+    }
+}
+
+/// Writes `value` as pretty JSON to `target`, atomically.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("report.json");
+/// nebulk_emit::write_json(&path, &serde_json::json!({"rows_read": 3})).unwrap();
+/// assert!(std::fs::read_to_string(&path).unwrap().contains("\"rows_read\": 3"));
+/// ```
+pub fn write_json<T: Serialize>(target: &Path, value: &T) -> io::Result<()> {
+    let mut file = io::BufWriter::new(AtomicFile::create(target)?);
+    serde_json::to_writer_pretty(&mut file, value)
+        .map_err(|e| with_path(io::Error::other(e), "cannot write", target))?;
+    file.write_all(b"\n")?;
+    file.into_inner()
+        .map_err(|e| with_path(e.into_error(), "cannot write", target))?
+        .commit()
+}

@@ -1,0 +1,53 @@
+//! `nebulk convert`: checks and writes the upload, rejects and report files.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args as ClapArgs;
+use nebulk_emit::FileSink;
+
+use crate::options::{CheckArgs, ReportFile};
+use crate::{summary, Outcome};
+
+/// Check an accounts CSV and write an upload-ready CSV, a rejects file and a report.
+///
+/// Writes into OUT: `upload.csv` (the valid rows, the schema's columns in schema order, headed
+/// as the schema spells them, values trimmed, dates as RFC 3339 `2026-03-24T00:00:00+00:00`),
+/// `rejects.csv` (line, codes, messages and the original fields of every rejected row) and
+/// `report.json`. Each file is written to a temporary file and renamed when complete. Every
+/// input row ends in exactly one of upload.csv and rejects.csv. Exits 0 when every row is
+/// valid, 1 when some are rejected, 2 on a fatal problem.
+#[derive(Debug, ClapArgs)]
+#[command(after_help = "Examples:
+  nebulk convert accounts.csv --out out/
+  nebulk convert accounts.csv --schema template.csv --existing export.csv --out out/
+  nebulk convert accounts.tsv --delimiter tab --date-format '%d.%m.%Y' --out out/")]
+pub struct Args {
+    #[command(flatten)]
+    check: CheckArgs,
+
+    /// The folder to write upload.csv, rejects.csv and report.json into (created if missing).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// Runs `convert`.
+pub fn run(args: Args) -> Result<Outcome> {
+    let prepared = args.check.prepare()?;
+    let mut sink = FileSink::create(&args.out, prepared.plan.schema(), prepared.plan.header())?;
+    let (report, header) = prepared.run(&mut sink, args.check.max_findings)?;
+    sink.finish()?;
+    nebulk_emit::write_json(&args.out.join("report.json"), &ReportFile::new(&header, &report))?;
+    if !args.check.quiet {
+        eprint!("{}", summary::render(&header.input, &report));
+        eprintln!(
+            "wrote {} ({} rows), {} ({} rows) and {}",
+            args.out.join("upload.csv").display(),
+            report.rows_valid,
+            args.out.join("rejects.csv").display(),
+            report.rows_rejected,
+            args.out.join("report.json").display()
+        );
+    }
+    Ok(if report.rows_rejected == 0 { Outcome::AllValid } else { Outcome::SomeRejected })
+}
