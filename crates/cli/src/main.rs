@@ -43,7 +43,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // --help and --version are not errors; bad flags exit 2, as every fatal problem.
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {

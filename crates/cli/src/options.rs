@@ -141,8 +141,8 @@ impl CheckArgs {
                 .map_or_else(DateRule::iso, DateRule::with_format),
             max_value_len: self.max_value_length,
         };
-        let plan = ColumnPlan::new(schema, source.header(), rules)
-            .with_context(|| input.name.clone())?;
+        let plan =
+            ColumnPlan::new(schema, source.header(), rules).with_context(|| input.name.clone())?;
         Ok(Prepared {
             input_name: input.name,
             input_len: input.len,
@@ -155,7 +155,11 @@ impl CheckArgs {
 
 impl Prepared {
     /// Runs every row into `sink`, with a progress bar for large inputs on a terminal.
-    pub fn run<S: Sink>(mut self, sink: &mut S, max_findings: usize) -> Result<(Report, ReportHeader)> {
+    pub fn run<S: Sink>(
+        mut self,
+        sink: &mut S,
+        max_findings: usize,
+    ) -> Result<(Report, ReportHeader)> {
         let progress = progress_bar(self.input_len);
         let header = ReportHeader {
             input: self.input_name.clone(),

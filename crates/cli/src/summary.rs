@@ -26,12 +26,24 @@ pub fn render(input: &str, report: &Report) -> String {
         accounts.limit,
         accounts.updates
     );
-    let width = report.by_code.keys().map(|c| c.as_str().len()).max().unwrap_or(0);
+    let width = report
+        .by_code
+        .keys()
+        .map(|c| c.as_str().len())
+        .max()
+        .unwrap_or(0);
     for (code, rows) in &report.by_code {
-        let _ = writeln!(out, "  {:width$}  {rows} rows", code.as_str());
+        let noun = if *rows == 1 { "row" } else { "rows" };
+        let _ = writeln!(out, "  {:width$}  {rows} {noun}", code.as_str());
     }
     for warning in &report.warnings {
-        let _ = writeln!(out, "warning: {input}:{}:{}: {}", warning.line, column(warning.column), warning.message);
+        let _ = writeln!(
+            out,
+            "warning: {input}:{}:{}: {}",
+            warning.line,
+            column(warning.column),
+            warning.message
+        );
     }
     if !report.findings.is_empty() {
         let _ = writeln!(out, "first findings:");

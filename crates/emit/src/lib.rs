@@ -62,7 +62,7 @@ impl AtomicFile {
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| with_path(e, "cannot create a file in", dir))?;
+            .map_err(|e| with_path(plain(e), "cannot create a file in", dir))?;
         Ok(AtomicFile {
             temp,
             target: target.to_path_buf(),
@@ -83,7 +83,7 @@ impl AtomicFile {
         let target = self.target;
         self.temp
             .persist(&target)
-            .map_err(|e| with_path(e.error, "cannot rename into", &target))?;
+            .map_err(|e| with_path(plain(e.error), "cannot rename into", &target))?;
         Ok(())
     }
 }
@@ -94,6 +94,15 @@ impl Write for AtomicFile {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.temp.flush()
+    }
+}
+
+/// The operating system's own message, without the temporary file's random name that
+/// `tempfile` adds.
+fn plain(e: io::Error) -> io::Error {
+    match e.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => e,
     }
 }
 
@@ -111,7 +120,13 @@ fn csv_writer(file: AtomicFile) -> csv::Writer<AtomicFile> {
 fn finish_csv(writer: csv::Writer<AtomicFile>, target: &Path) -> io::Result<()> {
     writer
         .into_inner()
-        .map_err(|e| with_path(io::Error::other(e.error().to_string()), "cannot write", target))?
+        .map_err(|e| {
+            with_path(
+                io::Error::other(e.error().to_string()),
+                "cannot write",
+                target,
+            )
+        })?
         .commit()
 }
 
@@ -186,8 +201,12 @@ impl RejectsWriter {
     pub fn create(target: &Path, input_header: &[String]) -> io::Result<RejectsWriter> {
         let mut csv = csv_writer(AtomicFile::create(target)?);
         let fixed = ["line", "codes", "messages"];
-        csv.write_record(fixed.into_iter().chain(input_header.iter().map(String::as_str)))
-            .map_err(|e| csv_error(e, target))?;
+        csv.write_record(
+            fixed
+                .into_iter()
+                .chain(input_header.iter().map(String::as_str)),
+        )
+        .map_err(|e| csv_error(e, target))?;
         Ok(RejectsWriter {
             csv,
             target: target.to_path_buf(),
@@ -245,7 +264,7 @@ impl Sink for FileSink {
     }
 }
 
-/// Writes `value` as pretty JSON to `target`, atomically.
+/// Writes `value` as pretty JSON to `target`, atomically, creating its folder when needed.
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -254,6 +273,9 @@ impl Sink for FileSink {
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("\"rows_read\": 3"));
 /// ```
 pub fn write_json<T: Serialize>(target: &Path, value: &T) -> io::Result<()> {
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(|e| with_path(e, "cannot create the folder", dir))?;
+    }
     let mut file = io::BufWriter::new(AtomicFile::create(target)?);
     serde_json::to_writer_pretty(&mut file, value)
         .map_err(|e| with_path(io::Error::other(e), "cannot write", target))?;

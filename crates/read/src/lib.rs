@@ -384,16 +384,26 @@ mod tests {
 
     #[test]
     fn header_problems_name_the_column() {
-        let err = CsvSource::new(&b"a,\xFF\n"[..], CsvOptions::default()).err().unwrap();
+        let err = CsvSource::new(&b"a,\xFF\n"[..], CsvOptions::default())
+            .err()
+            .unwrap();
         assert!(matches!(err, ReadError::HeaderEncoding { column: 2 }));
-        let err = CsvSource::new(&b"a,,c\n"[..], CsvOptions::default()).err().unwrap();
+        let err = CsvSource::new(&b"a,,c\n"[..], CsvOptions::default())
+            .err()
+            .unwrap();
         assert!(matches!(err, ReadError::EmptyHeaderCell { column: 2 }));
     }
 
     #[test]
     fn explicit_delimiter_wins_over_sniffing() {
         let data = b"a;b|c\n1;2|3\n";
-        let s = CsvSource::new(&data[..], CsvOptions { delimiter: Some(b'|') }).unwrap();
+        let s = CsvSource::new(
+            &data[..],
+            CsvOptions {
+                delimiter: Some(b'|'),
+            },
+        )
+        .unwrap();
         assert_eq!(s.header(), ["a;b", "c"]);
     }
 
@@ -405,7 +415,10 @@ mod tests {
 
     #[test]
     fn header_longer_than_sniff_window_still_reads() {
-        let mut data = (0..20_000).map(|i| format!("c{i}")).collect::<Vec<_>>().join(";");
+        let mut data = (0..20_000)
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join(";");
         data.push_str("\n1;2\n");
         let (source, rows) = rows(data.as_bytes());
         assert_eq!(source.delimiter(), b';');

@@ -165,7 +165,9 @@ impl SystemAttr {
     /// The attribute type.
     pub fn kind(self) -> AttrType {
         match self {
-            SystemAttr::AccountName | SystemAttr::FirstName | SystemAttr::LastName => AttrType::Text,
+            SystemAttr::AccountName | SystemAttr::FirstName | SystemAttr::LastName => {
+                AttrType::Text
+            }
             SystemAttr::Email => AttrType::Email,
             SystemAttr::Phone => AttrType::Phone,
             SystemAttr::Manager => AttrType::Identity,
@@ -269,7 +271,9 @@ pub enum SchemaError {
     #[error("the schema template is not readable CSV: {0}")]
     Csv(String),
     /// The JSON could not be read.
-    #[error("the schema JSON is not a valid attribute array at line {line}, column {column}: {message}")]
+    #[error(
+        "the schema JSON is not a valid attribute array at line {line}, column {column}: {message}"
+    )]
     Json {
         /// 1-based line.
         line: usize,
@@ -489,7 +493,10 @@ impl Schema {
 
     /// The number of custom attributes.
     pub fn custom_count(&self) -> usize {
-        self.attributes.iter().filter(|a| a.system.is_none()).count()
+        self.attributes
+            .iter()
+            .filter(|a| a.system.is_none())
+            .count()
     }
 
     /// The upload file's header cells, in schema order.

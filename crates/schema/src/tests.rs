@@ -1,6 +1,7 @@
 use super::*;
 
-const SYSTEM_LABELS: &str = "Account Name,First Name,Last Name,Email,Phone,Manager,Start Date,End Date";
+const SYSTEM_LABELS: &str =
+    "Account Name,First Name,Last Name,Email,Phone,Manager,Start Date,End Date";
 
 fn template(extra: &[&str]) -> Vec<u8> {
     let mut line = SYSTEM_LABELS.to_string();
@@ -40,7 +41,12 @@ fn custom_cells_are_optional_text_and_keep_their_spelling() {
 fn ten_custom_attributes_are_allowed_eleven_are_not() {
     let ten: Vec<String> = (1..=10).map(|i| format!("custom{i}")).collect();
     let ten_refs: Vec<&str> = ten.iter().map(String::as_str).collect();
-    assert_eq!(Schema::from_template_csv(&template(&ten_refs)).unwrap().custom_count(), 10);
+    assert_eq!(
+        Schema::from_template_csv(&template(&ten_refs))
+            .unwrap()
+            .custom_count(),
+        10
+    );
 
     let mut eleven = ten_refs.clone();
     eleven.push("custom11");
@@ -57,7 +63,10 @@ fn a_missing_system_attribute_is_named() {
         Schema::from_template_csv(t),
         Err(SchemaError::MissingSystem(SystemAttr::Phone))
     );
-    assert!(Schema::from_template_csv(t).unwrap_err().to_string().contains("`phone`"));
+    assert!(Schema::from_template_csv(t)
+        .unwrap_err()
+        .to_string()
+        .contains("`phone`"));
 }
 
 #[test]
@@ -135,4 +144,3 @@ fn json_errors_carry_line_and_column() {
     let err = Schema::from_bytes(format!("[{}]", items.join(",")).as_bytes()).unwrap_err();
     assert!(matches!(err, SchemaError::UnknownType { .. }));
 }
-

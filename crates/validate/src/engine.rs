@@ -126,7 +126,8 @@ where
                 .position(|h| plan.schema().find(h) == Some(attr))
         });
     std::thread::scope(|scope| -> Result<(), EngineError> {
-        let (sender, receiver) = mpsc::sync_channel::<Result<(Vec<Row>, u64), ReadError>>(chunking.read_ahead);
+        let (sender, receiver) =
+            mpsc::sync_channel::<Result<(Vec<Row>, u64), ReadError>>(chunking.read_ahead);
         scope.spawn(move || loop {
             let chunk = source
                 .read_chunk(chunking.max_rows, chunking.max_bytes)

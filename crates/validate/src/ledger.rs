@@ -86,7 +86,10 @@ impl Ledger {
     /// assert_eq!(ledger.load_existing(source).unwrap(), 2);
     /// assert!(ledger.is_existing("ANN"));
     /// ```
-    pub fn load_existing<R: Read>(&mut self, mut source: CsvSource<R>) -> Result<u64, ExistingError> {
+    pub fn load_existing<R: Read>(
+        &mut self,
+        mut source: CsvSource<R>,
+    ) -> Result<u64, ExistingError> {
         let column = source
             .header()
             .iter()

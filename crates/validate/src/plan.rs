@@ -38,7 +38,9 @@ impl Default for RuleConfig {
 #[non_exhaustive]
 pub enum PlanError {
     /// A required attribute has no column in the input.
-    #[error("the input has no column for required attribute `{attribute}`; its header is: {header}")]
+    #[error(
+        "the input has no column for required attribute `{attribute}`; its header is: {header}"
+    )]
     MissingColumn {
         /// The attribute's header as the schema spells it.
         attribute: String,
@@ -144,7 +146,11 @@ impl ColumnPlan {
     /// Matches `header` to `schema`. Every system attribute and every required custom attribute
     /// needs a column; an optional custom attribute without one is uploaded empty; input
     /// columns the schema does not know are listed by [`ColumnPlan::unknown_columns`].
-    pub fn new(schema: Schema, header: &[String], rules: RuleConfig) -> Result<ColumnPlan, PlanError> {
+    pub fn new(
+        schema: Schema,
+        header: &[String],
+        rules: RuleConfig,
+    ) -> Result<ColumnPlan, PlanError> {
         let mut sources: Vec<Option<usize>> = vec![None; schema.len()];
         let mut unknown = Vec::new();
         for (column, name) in header.iter().enumerate() {
@@ -222,7 +228,13 @@ impl ColumnPlan {
         }
         checked.values.reserve(self.sources.len());
         let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
-        for (attr_index, (attr, source)) in self.schema.attributes().iter().zip(&self.sources).enumerate() {
+        for (attr_index, (attr, source)) in self
+            .schema
+            .attributes()
+            .iter()
+            .zip(&self.sources)
+            .enumerate()
+        {
             let Some(column) = *source else {
                 checked.values.push(Cow::Borrowed(""));
                 continue;
@@ -250,7 +262,9 @@ impl ColumnPlan {
             };
             if value.is_empty() {
                 if attr.required {
-                    checked.issues.push(issue(Code::MissingValue, "a value is required".into()));
+                    checked
+                        .issues
+                        .push(issue(Code::MissingValue, "a value is required".into()));
                 }
                 checked.values.push(Cow::Borrowed(""));
                 continue;
@@ -259,13 +273,19 @@ impl ColumnPlan {
             if length > self.rules.max_value_len {
                 checked.issues.push(issue(
                     Code::ValueTooLong,
-                    format!("{length} characters; at most {} are allowed", self.rules.max_value_len),
+                    format!(
+                        "{length} characters; at most {} are allowed",
+                        self.rules.max_value_len
+                    ),
                 ));
             }
             let mut normalized = Cow::Borrowed(value);
             match attr.kind {
                 AttrType::Email if !rules::is_email(value) => {
-                    checked.issues.push(issue(Code::InvalidEmail, format!("{} is not an email address", quote(value))));
+                    checked.issues.push(issue(
+                        Code::InvalidEmail,
+                        format!("{} is not an email address", quote(value)),
+                    ));
                 }
                 AttrType::Phone if !rules::is_phone(value) => {
                     checked.issues.push(issue(
@@ -282,7 +302,9 @@ impl ColumnPlan {
                             dates[1] = Some(date);
                         }
                     }
-                    None => checked.issues.push(issue(Code::InvalidDate, self.date_message(value))),
+                    None => checked
+                        .issues
+                        .push(issue(Code::InvalidDate, self.date_message(value))),
                 },
                 _ => {}
             }

@@ -1,7 +1,8 @@
 //! The value rules: email, phone, date and length. Each is a pure function of one value.
 
 use chrono::{
-    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat, TimeZone, Utc,
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat, TimeZone,
+    Utc,
 };
 use validator::ValidateEmail;
 
@@ -129,7 +130,9 @@ fn utc() -> FixedOffset {
 }
 
 fn midnight_utc(date: NaiveDate) -> Option<DateTime<FixedOffset>> {
-    utc().from_local_datetime(&date.and_time(NaiveTime::MIN)).single()
+    utc()
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .single()
 }
 
 fn parse_iso(value: &str) -> Option<DateTime<FixedOffset>> {
@@ -149,7 +152,10 @@ fn parse_iso(value: &str) -> Option<DateTime<FixedOffset>> {
     }
     // ISO 8601 allows leaving out the seconds: `2020-03-24T00:00-05:00`.
     let hh_mm_end = 16;
-    if bytes.len() > hh_mm_end && bytes[13] == b':' && matches!(bytes[hh_mm_end], b'Z' | b'z' | b'+' | b'-') {
+    if bytes.len() > hh_mm_end
+        && bytes[13] == b':'
+        && matches!(bytes[hh_mm_end], b'Z' | b'z' | b'+' | b'-')
+    {
         let with_seconds = format!("{}:00{}", &value[..hh_mm_end], &value[hh_mm_end..]);
         return DateTime::parse_from_rfc3339(&with_seconds).ok();
     }
@@ -178,7 +184,16 @@ mod tests {
         for ok in ["2024-02-29", "2026-12-31", "2000-01-01"] {
             assert!(iso.parse(ok).is_some(), "{ok}");
         }
-        for bad in ["2023-02-29", "2024-02-30", "2026-13-01", "2026-00-10", "2026-1-5", "26-01-05", "", "2026-01-05x"] {
+        for bad in [
+            "2023-02-29",
+            "2024-02-30",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-5",
+            "26-01-05",
+            "",
+            "2026-01-05x",
+        ] {
             assert!(iso.parse(bad).is_none(), "{bad}");
         }
     }
@@ -186,9 +201,18 @@ mod tests {
     #[test]
     fn iso_date_times_need_an_offset() {
         let iso = DateRule::iso();
-        assert_eq!(iso.normalize("2020-04-05T08:00:00-10:00").unwrap(), "2020-04-05T08:00:00-10:00");
-        assert_eq!(iso.normalize("2020-04-05t08:00:00z").unwrap(), "2020-04-05T08:00:00+00:00");
-        assert_eq!(iso.normalize("2020-04-05 08:00+05:30").unwrap(), "2020-04-05T08:00:00+05:30");
+        assert_eq!(
+            iso.normalize("2020-04-05T08:00:00-10:00").unwrap(),
+            "2020-04-05T08:00:00-10:00"
+        );
+        assert_eq!(
+            iso.normalize("2020-04-05t08:00:00z").unwrap(),
+            "2020-04-05T08:00:00+00:00"
+        );
+        assert_eq!(
+            iso.normalize("2020-04-05 08:00+05:30").unwrap(),
+            "2020-04-05T08:00:00+05:30"
+        );
         assert!(iso.parse("2020-04-05T08:00:00").is_none(), "no offset");
         assert!(iso.parse("2020-04-05T25:00:00Z").is_none(), "hour 25");
         assert!(iso.parse("2020-04-05T08:00-5").is_none());
@@ -198,11 +222,17 @@ mod tests {
     fn other_layouts_need_an_explicit_format() {
         assert!(DateRule::iso().parse("24.03.2026").is_none());
         let de = DateRule::with_format("%d.%m.%Y");
-        assert_eq!(de.normalize("24.03.2026").unwrap(), "2026-03-24T00:00:00+00:00");
+        assert_eq!(
+            de.normalize("24.03.2026").unwrap(),
+            "2026-03-24T00:00:00+00:00"
+        );
         assert!(de.parse("31.02.2026").is_none());
         assert!(de.parse("2026-03-24").is_some(), "ISO stays accepted");
         let with_time = DateRule::with_format("%d/%m/%Y %H:%M");
-        assert_eq!(with_time.normalize("24/03/2026 14:30").unwrap(), "2026-03-24T14:30:00+00:00");
+        assert_eq!(
+            with_time.normalize("24/03/2026 14:30").unwrap(),
+            "2026-03-24T14:30:00+00:00"
+        );
     }
 
     #[test]
@@ -219,10 +249,21 @@ mod tests {
 
     #[test]
     fn email_rule_edges() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.org", "o'brien@example.ie"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "o'brien@example.ie",
+        ] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "plain", "@example.com", "a@@b.com", "a b@c.com", "a@b..com"] {
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "a@@b.com",
+            "a b@c.com",
+            "a@b..com",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

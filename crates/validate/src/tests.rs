@@ -9,7 +9,13 @@ const HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDa
 const GOOD: &str = "ann.lee,Ann,Lee,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30";
 
 /// Runs `rows` (lines after the header) and returns the report.
-fn run_rows(schema: Schema, header: &str, rows: &[&str], ledger: &mut Ledger, rules: RuleConfig) -> Report {
+fn run_rows(
+    schema: Schema,
+    header: &str,
+    rows: &[&str],
+    ledger: &mut Ledger,
+    rules: RuleConfig,
+) -> Report {
     let mut text = format!("{header}\n");
     for row in rows {
         text.push_str(row);
@@ -17,12 +23,22 @@ fn run_rows(schema: Schema, header: &str, rows: &[&str], ledger: &mut Ledger, ru
     }
     let source = CsvSource::new(text.as_bytes(), CsvOptions::default()).unwrap();
     let plan = ColumnPlan::new(schema, source.header(), rules).unwrap();
-    let chunking = Chunking { max_rows: 2, max_bytes: 1 << 20, read_ahead: 1 };
+    let chunking = Chunking {
+        max_rows: 2,
+        max_bytes: 1 << 20,
+        read_ahead: 1,
+    };
     run(source, &plan, ledger, &mut NullSink, chunking, 1000, |_| {}).unwrap()
 }
 
 fn codes_of(row: &str) -> Vec<Code> {
-    let report = run_rows(Schema::system(), HEADER, &[row], &mut Ledger::new(MAX_ACCOUNTS), RuleConfig::default());
+    let report = run_rows(
+        Schema::system(),
+        HEADER,
+        &[row],
+        &mut Ledger::new(MAX_ACCOUNTS),
+        RuleConfig::default(),
+    );
     report.by_code.keys().copied().collect()
 }
 
@@ -43,8 +59,14 @@ fn each_rule_has_its_code() {
     assert_eq!(codes_of(&with_field(3, "ann@")), [Code::InvalidEmail]);
     assert_eq!(codes_of(&with_field(4, "call me")), [Code::InvalidPhone]);
     assert_eq!(codes_of(&with_field(6, "2026-02-30")), [Code::InvalidDate]);
-    assert_eq!(codes_of(&with_field(7, "2025-12-31")), [Code::EndBeforeStart]);
-    assert_eq!(codes_of(&with_field(2, &"x".repeat(256))), [Code::ValueTooLong]);
+    assert_eq!(
+        codes_of(&with_field(7, "2025-12-31")),
+        [Code::EndBeforeStart]
+    );
+    assert_eq!(
+        codes_of(&with_field(2, &"x".repeat(256))),
+        [Code::ValueTooLong]
+    );
     assert_eq!(codes_of(&format!("{GOOD},extra")), [Code::MalformedRow]);
     assert_eq!(codes_of("ann.lee,Ann"), [Code::MalformedRow]);
 }
@@ -64,10 +86,24 @@ fn end_equal_to_start_is_fine_and_instants_are_compared() {
 #[test]
 fn several_problems_reject_once_with_every_code() {
     let row = "ann.lee,,Lee,nope,abc,jdoe,2026-01-01,2025-01-01";
-    let report = run_rows(Schema::system(), HEADER, &[row], &mut Ledger::new(MAX_ACCOUNTS), RuleConfig::default());
+    let report = run_rows(
+        Schema::system(),
+        HEADER,
+        &[row],
+        &mut Ledger::new(MAX_ACCOUNTS),
+        RuleConfig::default(),
+    );
     assert_eq!(report.rows_rejected, 1);
     let codes: Vec<Code> = report.by_code.keys().copied().collect();
-    assert_eq!(codes, [Code::MissingValue, Code::InvalidEmail, Code::InvalidPhone, Code::EndBeforeStart]);
+    assert_eq!(
+        codes,
+        [
+            Code::MissingValue,
+            Code::InvalidEmail,
+            Code::InvalidPhone,
+            Code::EndBeforeStart
+        ]
+    );
     assert_eq!(report.findings.len(), 4);
     assert!(report.findings.iter().all(|f| f.line == 2));
     assert_eq!(report.findings[0].column, Some(2));
@@ -78,30 +114,62 @@ fn several_problems_reject_once_with_every_code() {
 fn invalid_utf8_is_rejected_with_its_column() {
     let text = format!("{HEADER}\nann.lee,Ann,L\u{e9}e,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30\n");
     let bytes = text.replace('\u{e9}', "\u{1}").into_bytes();
-    let bytes: Vec<u8> = bytes.into_iter().map(|b| if b == 1 { 0xE9 } else { b }).collect();
+    let bytes: Vec<u8> = bytes
+        .into_iter()
+        .map(|b| if b == 1 { 0xE9 } else { b })
+        .collect();
     let source = CsvSource::new(&bytes[..], CsvOptions::default()).unwrap();
     let plan = ColumnPlan::new(Schema::system(), source.header(), RuleConfig::default()).unwrap();
-    let report = run(source, &plan, &mut Ledger::new(10), &mut NullSink, Chunking::default(), 10, |_| {}).unwrap();
+    let report = run(
+        source,
+        &plan,
+        &mut Ledger::new(10),
+        &mut NullSink,
+        Chunking::default(),
+        10,
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(report.by_code.get(&Code::InvalidEncoding), Some(&1));
     assert_eq!(report.findings[0].column, Some(3));
 }
 
 #[test]
 fn duplicates_are_case_insensitive_and_the_first_is_kept() {
-    let rows = [GOOD.to_string(), with_field(0, "ANN.LEE"), with_field(0, "bob"), with_field(0, "Ann.Lee")];
+    let rows = [
+        GOOD.to_string(),
+        with_field(0, "ANN.LEE"),
+        with_field(0, "bob"),
+        with_field(0, "Ann.Lee"),
+    ];
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let report = run_rows(Schema::system(), HEADER, &rows, &mut Ledger::new(MAX_ACCOUNTS), RuleConfig::default());
+    let report = run_rows(
+        Schema::system(),
+        HEADER,
+        &rows,
+        &mut Ledger::new(MAX_ACCOUNTS),
+        RuleConfig::default(),
+    );
     assert_eq!((report.rows_valid, report.rows_rejected), (2, 2));
     assert_eq!(report.by_code[&Code::DuplicateAccount], 2);
     assert!(report.findings.iter().all(|f| f.message.contains("line 2")));
-    assert_eq!(report.findings.iter().map(|f| f.line).collect::<Vec<_>>(), [3, 5]);
+    assert_eq!(
+        report.findings.iter().map(|f| f.line).collect::<Vec<_>>(),
+        [3, 5]
+    );
 }
 
 #[test]
 fn an_invalid_first_occurrence_still_claims_the_name() {
     let rows = [with_field(3, "bad-email"), GOOD.to_string()];
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let report = run_rows(Schema::system(), HEADER, &rows, &mut Ledger::new(MAX_ACCOUNTS), RuleConfig::default());
+    let report = run_rows(
+        Schema::system(),
+        HEADER,
+        &rows,
+        &mut Ledger::new(MAX_ACCOUNTS),
+        RuleConfig::default(),
+    );
     assert_eq!(report.rows_rejected, 2);
     assert_eq!(report.by_code[&Code::DuplicateAccount], 1);
 }
@@ -110,21 +178,47 @@ fn an_invalid_first_occurrence_still_claims_the_name() {
 fn the_limit_counts_existing_accounts_and_spares_updates() {
     let mut ledger = Ledger::new(4);
     ledger.add_existing(["old1", "old2", "Old3"]);
-    let rows: Vec<String> = ["new1", "old3", "new2", "OLD1", "new3"].iter().map(|n| with_field(0, n)).collect();
+    let rows: Vec<String> = ["new1", "old3", "new2", "OLD1", "new3"]
+        .iter()
+        .map(|n| with_field(0, n))
+        .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let report = run_rows(Schema::system(), HEADER, &rows, &mut ledger, RuleConfig::default());
+    let report = run_rows(
+        Schema::system(),
+        HEADER,
+        &rows,
+        &mut ledger,
+        RuleConfig::default(),
+    );
     // 3 existing + new1 = 4; new2 and new3 are past the limit; old3 and OLD1 are updates.
     assert_eq!(report.rows_valid, 3);
     assert_eq!(report.by_code[&Code::AccountLimit], 2);
-    assert_eq!(report.findings.iter().map(|f| f.line).collect::<Vec<_>>(), [4, 6]);
-    assert_eq!(report.accounts, AccountCounts { limit: 4, existing: 3, new: 1, updates: 2 });
+    assert_eq!(
+        report.findings.iter().map(|f| f.line).collect::<Vec<_>>(),
+        [4, 6]
+    );
+    assert_eq!(
+        report.accounts,
+        AccountCounts {
+            limit: 4,
+            existing: 3,
+            new: 1,
+            updates: 2
+        }
+    );
 }
 
 #[test]
 fn rejected_rows_do_not_use_up_the_limit() {
     let rows = [with_field(3, "x"), with_field(0, "b"), with_field(0, "c")];
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let report = run_rows(Schema::system(), HEADER, &rows, &mut Ledger::new(1), RuleConfig::default());
+    let report = run_rows(
+        Schema::system(),
+        HEADER,
+        &rows,
+        &mut Ledger::new(1),
+        RuleConfig::default(),
+    );
     assert_eq!(report.rows_valid, 1);
     assert_eq!(report.by_code[&Code::AccountLimit], 1);
     assert_eq!(report.by_code[&Code::InvalidEmail], 1);
@@ -132,9 +226,16 @@ fn rejected_rows_do_not_use_up_the_limit() {
 
 #[test]
 fn unknown_columns_warn_once_and_headers_match_loosely() {
-    let header = "Account Name;FIRST_NAME;last-name;E-mail;Phone;Manager;Start Date;End Date;Shoe Size";
+    let header =
+        "Account Name;FIRST_NAME;last-name;E-mail;Phone;Manager;Start Date;End Date;Shoe Size";
     let row = format!("{};42", GOOD.replace(',', ";"));
-    let report = run_rows(Schema::system(), header, &[&row, &row.replacen("ann.lee", "bob", 1)], &mut Ledger::new(10), RuleConfig::default());
+    let report = run_rows(
+        Schema::system(),
+        header,
+        &[&row, &row.replacen("ann.lee", "bob", 1)],
+        &mut Ledger::new(10),
+        RuleConfig::default(),
+    );
     assert_eq!(report.rows_valid, 2);
     assert_eq!(report.warnings.len(), 1);
     assert_eq!(report.warnings[0].code, Code::UnknownColumn);
@@ -151,9 +252,19 @@ fn required_custom_attributes_are_checked() {
     items.push(r#"{"technicalName":"sponsorEmail","type":"EMAIL","required":false}"#.into());
     let schema = Schema::from_json(format!("[{}]", items.join(",")).as_bytes()).unwrap();
     let header = format!("{HEADER},badge,sponsorEmail");
-    let rows = [format!("{GOOD},B1,"), format!("{},,", with_field(0, "b")), format!("{},B3,nope", with_field(0, "c"))];
+    let rows = [
+        format!("{GOOD},B1,"),
+        format!("{},,", with_field(0, "b")),
+        format!("{},B3,nope", with_field(0, "c")),
+    ];
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let report = run_rows(schema, &header, &rows, &mut Ledger::new(10), RuleConfig::default());
+    let report = run_rows(
+        schema,
+        &header,
+        &rows,
+        &mut Ledger::new(10),
+        RuleConfig::default(),
+    );
     assert_eq!(report.rows_valid, 1);
     assert_eq!(report.by_code[&Code::MissingValue], 1);
     assert_eq!(report.by_code[&Code::InvalidEmail], 1);
@@ -161,23 +272,53 @@ fn required_custom_attributes_are_checked() {
 
 #[test]
 fn plan_errors_name_the_problem() {
-    let header: Vec<String> = "accountName,firstName,lastName,email,manager,startDate,endDate".split(',').map(String::from).collect();
+    let header: Vec<String> = "accountName,firstName,lastName,email,manager,startDate,endDate"
+        .split(',')
+        .map(String::from)
+        .collect();
     let err = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap_err();
-    assert!(matches!(err, PlanError::MissingColumn { ref attribute, .. } if attribute == "phone"), "{err}");
+    assert!(
+        matches!(err, PlanError::MissingColumn { ref attribute, .. } if attribute == "phone"),
+        "{err}"
+    );
 
-    let header: Vec<String> = format!("{HEADER},E-Mail").split(',').map(String::from).collect();
+    let header: Vec<String> = format!("{HEADER},E-Mail")
+        .split(',')
+        .map(String::from)
+        .collect();
     let err = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap_err();
-    assert!(matches!(err, PlanError::DuplicateColumn { first: 4, second: 9, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            PlanError::DuplicateColumn {
+                first: 4,
+                second: 9,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn findings_are_capped_with_a_flag() {
-    let rows: Vec<String> = (0..10).map(|i| with_field(0, &format!("a{i}")).replace("ann@example.com", "bad")).collect();
+    let rows: Vec<String> = (0..10)
+        .map(|i| with_field(0, &format!("a{i}")).replace("ann@example.com", "bad"))
+        .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let text = format!("{HEADER}\n{}\n", rows.join("\n"));
     let source = CsvSource::new(text.as_bytes(), CsvOptions::default()).unwrap();
     let plan = ColumnPlan::new(Schema::system(), source.header(), RuleConfig::default()).unwrap();
-    let report = run(source, &plan, &mut Ledger::new(100), &mut NullSink, Chunking::default(), 3, |_| {}).unwrap();
+    let report = run(
+        source,
+        &plan,
+        &mut Ledger::new(100),
+        &mut NullSink,
+        Chunking::default(),
+        3,
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(report.rows_rejected, 10);
     assert_eq!(report.findings.len(), 3);
     assert!(report.findings_truncated);
@@ -185,8 +326,17 @@ fn findings_are_capped_with_a_flag() {
 
 #[test]
 fn explicit_date_format_is_used_and_normalised() {
-    let rules = RuleConfig { dates: rules::DateRule::with_format("%d/%m/%Y"), ..RuleConfig::default() };
+    let rules = RuleConfig {
+        dates: rules::DateRule::with_format("%d/%m/%Y"),
+        ..RuleConfig::default()
+    };
     let row = with_field(6, "24/03/2026").replace("2026-06-30", "30/06/2026");
-    let report = run_rows(Schema::system(), HEADER, &[&row], &mut Ledger::new(10), rules);
+    let report = run_rows(
+        Schema::system(),
+        HEADER,
+        &[&row],
+        &mut Ledger::new(10),
+        rules,
+    );
     assert_eq!(report.rows_valid, 1);
 }

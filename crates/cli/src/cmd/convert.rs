@@ -37,7 +37,10 @@ pub fn run(args: Args) -> Result<Outcome> {
     let mut sink = FileSink::create(&args.out, prepared.plan.schema(), prepared.plan.header())?;
     let (report, header) = prepared.run(&mut sink, args.check.max_findings)?;
     sink.finish()?;
-    nebulk_emit::write_json(&args.out.join("report.json"), &ReportFile::new(&header, &report))?;
+    nebulk_emit::write_json(
+        &args.out.join("report.json"),
+        &ReportFile::new(&header, &report),
+    )?;
     if !args.check.quiet {
         eprint!("{}", summary::render(&header.input, &report));
         eprintln!(
@@ -49,5 +52,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             args.out.join("report.json").display()
         );
     }
-    Ok(if report.rows_rejected == 0 { Outcome::AllValid } else { Outcome::SomeRejected })
+    Ok(if report.rows_rejected == 0 {
+        Outcome::AllValid
+    } else {
+        Outcome::SomeRejected
+    })
 }

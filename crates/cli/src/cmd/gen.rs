@@ -67,7 +67,8 @@ pub fn run(args: Args) -> Result<Outcome> {
             file.into_inner().map_err(|e| e.into_error())?.commit()?;
             truth
         }
-        None => nebulk_gen::generate(&config, io::stdout().lock()).context("writing to standard output")?,
+        None => nebulk_gen::generate(&config, io::stdout().lock())
+            .context("writing to standard output")?,
     };
     if let Some(path) = &args.truth {
         nebulk_emit::write_json(path, &truth)?;

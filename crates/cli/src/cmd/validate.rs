@@ -39,5 +39,9 @@ pub fn run(args: Args) -> Result<Outcome> {
     if !args.check.quiet {
         eprint!("{}", summary::render(&header.input, &report));
     }
-    Ok(if report.rows_rejected == 0 { Outcome::AllValid } else { Outcome::SomeRejected })
+    Ok(if report.rows_rejected == 0 {
+        Outcome::AllValid
+    } else {
+        Outcome::SomeRejected
+    })
 }

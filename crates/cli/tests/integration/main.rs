@@ -1,1 +1,11 @@
+//! Integration tests: the real `nebulk` binary, run in temporary folders, on the files in
+//! `testdata/` and on generated data with known faults.
 
+// Test helpers outside #[test] functions may panic: a panic is a failed test here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod conservation;
+mod golden;
+mod harness;
+mod truth;

@@ -1,0 +1,81 @@
+//! Golden cases: each folder of `testdata/cases/` holds a `cmd` file (the arguments, one line,
+//! run in that folder, `$OUT` standing for a fresh output folder) and an `expected/` folder
+//! with `exit_code`, `stderr` and every file the run writes into `$OUT`.
+
+use std::path::Path;
+
+use crate::harness::{assert_golden, run_in, testdata, updating};
+
+fn check_case(name: &str) {
+    let case = testdata().join("cases").join(name);
+    let cmd = std::fs::read_to_string(case.join("cmd")).expect("case has a cmd file");
+    let out = tempfile::tempdir().unwrap();
+    let out_path = out.path().join("out");
+    let out_str = out_path.to_str().unwrap();
+    let args: Vec<String> = cmd
+        .split_whitespace()
+        .map(|a| a.replace("$OUT", out_str))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_in(&case, &args);
+
+    let expected = case.join("expected");
+    assert_golden(
+        &expected.join("exit_code"),
+        format!("{}\n", run.code).as_bytes(),
+    );
+    assert_golden(
+        &expected.join("stderr"),
+        run.stderr.replace(out_str, "$OUT").as_bytes(),
+    );
+
+    let written = sorted_files(&out_path);
+    let expected_out = expected.join("out");
+    if updating() {
+        let _ = std::fs::remove_dir_all(&expected_out);
+    }
+    for name in &written {
+        assert_golden(
+            &expected_out.join(name),
+            &std::fs::read(out_path.join(name)).unwrap(),
+        );
+    }
+    assert_eq!(
+        written,
+        sorted_files(&expected_out),
+        "files written into $OUT"
+    );
+}
+
+fn sorted_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+macro_rules! golden {
+    ($($test:ident => $case:literal,)*) => {
+        $(#[test] fn $test() { check_case($case); })*
+    };
+}
+
+golden! {
+    sample_convert => "sample-convert",
+    sample_validate => "sample-validate",
+    all_valid_exits_zero => "all-valid",
+    header_only => "header-only",
+    semicolon_bom_crlf_json_schema => "semicolon-bom-crlf-json-schema",
+    tab_delimiter_and_date_format => "tab-date-format",
+    account_limit_counts_existing => "account-limit",
+    schema_with_eleven_custom_attributes => "schema-eleven-custom",
+    schema_missing_a_system_attribute => "schema-missing-system",
+    input_missing_a_column => "input-missing-column",
+    input_with_two_columns_for_one_attribute => "input-duplicate-column",
+    empty_input => "empty-input",
+    missing_input => "missing-input",
+}

@@ -1,0 +1,23 @@
+# List the recipes.
+default:
+    @just --list
+
+# What CI runs: fmt check, clippy -D warnings, tests, docs, the README sample command.
+ci:
+    bash .ci/run
+
+# Run the tests.
+test:
+    cargo test --workspace --locked
+
+# Convert the shipped sample into out/.
+sample:
+    -cargo run --release --bin nebulk -- convert testdata/sample/accounts.csv --schema testdata/sample/template.csv --existing testdata/sample/existing.csv --out out/
+
+# Rewrite the golden files from the current output (review the diff before committing).
+golden:
+    UPDATE_GOLDEN=1 cargo test --test integration golden
+
+# Format the code.
+fmt:
+    cargo fmt --all
