@@ -21,14 +21,34 @@ fn run_rows(
         text.push_str(row);
         text.push('\n');
     }
-    let source = CsvSource::new(text.as_bytes(), CsvOptions::default()).unwrap();
+    run_bytes(schema, text.as_bytes(), ledger, rules, 1000)
+}
+
+/// Runs a whole file, in chunks of two rows, and returns the report.
+fn run_bytes(
+    schema: Schema,
+    bytes: &[u8],
+    ledger: &mut Ledger,
+    rules: RuleConfig,
+    max_findings: usize,
+) -> Report {
+    let source = CsvSource::new(bytes, CsvOptions::default()).unwrap();
     let plan = ColumnPlan::new(schema, source.header(), rules).unwrap();
     let chunking = Chunking {
         max_rows: 2,
         max_bytes: 1 << 20,
         read_ahead: 1,
     };
-    run(source, &plan, ledger, &mut NullSink, chunking, 1000, |_| {}).unwrap()
+    run(
+        source,
+        &plan,
+        ledger,
+        &mut NullSink,
+        chunking,
+        max_findings,
+        |_| {},
+    )
+    .unwrap()
 }
 
 fn codes_of(row: &str) -> Vec<Code> {
@@ -118,18 +138,13 @@ fn invalid_utf8_is_rejected_with_its_column() {
         .into_iter()
         .map(|b| if b == 1 { 0xE9 } else { b })
         .collect();
-    let source = CsvSource::new(&bytes[..], CsvOptions::default()).unwrap();
-    let plan = ColumnPlan::new(Schema::system(), source.header(), RuleConfig::default()).unwrap();
-    let report = run(
-        source,
-        &plan,
+    let report = run_bytes(
+        Schema::system(),
+        &bytes[..],
         &mut Ledger::new(10),
-        &mut NullSink,
-        Chunking::default(),
+        RuleConfig::default(),
         10,
-        |_| {},
-    )
-    .unwrap();
+    );
     assert_eq!(report.by_code.get(&Code::InvalidEncoding), Some(&1));
     assert_eq!(report.findings[0].column, Some(3));
 }
@@ -307,18 +322,13 @@ fn findings_are_capped_with_a_flag() {
         .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let text = format!("{HEADER}\n{}\n", rows.join("\n"));
-    let source = CsvSource::new(text.as_bytes(), CsvOptions::default()).unwrap();
-    let plan = ColumnPlan::new(Schema::system(), source.header(), RuleConfig::default()).unwrap();
-    let report = run(
-        source,
-        &plan,
+    let report = run_bytes(
+        Schema::system(),
+        text.as_bytes(),
         &mut Ledger::new(100),
-        &mut NullSink,
-        Chunking::default(),
+        RuleConfig::default(),
         3,
-        |_| {},
-    )
-    .unwrap();
+    );
     assert_eq!(report.rows_rejected, 10);
     assert_eq!(report.findings.len(), 3);
     assert!(report.findings_truncated);
