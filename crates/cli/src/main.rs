@@ -5,6 +5,7 @@
 //! Exit codes: 0 every row valid, 1 some rows rejected (outputs still written), 2 fatal.
 
 mod cmd;
+mod input;
 mod options;
 mod summary;
 
@@ -25,6 +26,7 @@ struct Cli {
 enum Command {
     Validate(cmd::validate::Args),
     Convert(cmd::convert::Args),
+    Map(cmd::map::Args),
     Gen(cmd::gen::Args),
 }
 
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Convert(args) => cmd::convert::run(args),
+        Command::Map(args) => cmd::map::run(args),
         Command::Gen(args) => cmd::gen::run(args),
     };
     match result {

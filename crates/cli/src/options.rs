@@ -1,40 +1,39 @@
 //! Options shared by `validate` and `convert`, and the run both of them make.
 
-use std::fs::File;
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use nebulk_read::{CsvOptions, CsvSource};
-use nebulk_schema::Schema;
+use nebulk_map::SourceCounts;
+use nebulk_read::excel::ExcelSource;
+use nebulk_read::{RowSource, SourceKind};
+use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{rules::DateRule, Chunking, ColumnPlan, Ledger, Report, RuleConfig, Sink};
 use serde::Serialize;
+
+use crate::input::{open_csv, InputInfo, SchemaRows, SourceArgs};
 
 /// Inputs at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
-/// How to read the input and which rules to apply.
+/// Where the input comes from and which rules to apply.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// The accounts CSV to check (`-` reads standard input).
-    pub input: PathBuf,
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     /// The source's schema: its template CSV (header row) or its schema-attributes JSON array,
     /// told apart by content. Without it, the 8 system attributes alone.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
 
-    /// A CSV export of the accounts already in the source (its accountName column); new
-    /// accounts count toward the limit together with these.
+    /// An export of the accounts already in the source (CSV or spreadsheet, its accountName
+    /// column); new accounts count toward the limit together with these.
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
-
-    /// The input's field delimiter (one byte; `\t` or `tab` for tab). Sniffed among , ; tab |
-    /// from the header when left out.
-    #[arg(long, short = 'd', value_name = "CHAR", value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
 
     /// Also accept dates in this chrono strftime layout, e.g. `%d/%m/%Y` (ISO 8601 is always
     /// accepted; other layouts are never guessed).
@@ -58,82 +57,42 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
-fn parse_delimiter(value: &str) -> Result<u8, String> {
-    match value {
-        "\\t" | "tab" | "\t" => Ok(b'\t'),
-        v if v.len() == 1 && v.is_ascii() => Ok(v.as_bytes()[0]),
-        v => Err(format!("`{v}` is not a single ASCII character")),
-    }
-}
-
-/// The input as a name for messages and a reader.
-pub struct Input {
-    /// How to name the input in messages.
-    pub name: String,
-    /// Its size, when known.
-    pub len: Option<u64>,
-    reader: Box<dyn Read + Send>,
-}
-
-impl Input {
-    /// Opens a file, or standard input for `-`.
-    pub fn open(path: &Path) -> Result<Input> {
-        if path.as_os_str() == "-" {
-            return Ok(Input {
-                name: "<stdin>".into(),
-                len: None,
-                reader: Box::new(io::stdin()),
-            });
-        }
-        let name = path.display().to_string();
-        if path.is_dir() {
-            bail!("{name}: is a folder, not a file");
-        }
-        let file = File::open(path).with_context(|| format!("cannot open {name}"))?;
-        let len = file.metadata().ok().map(|m| m.len());
-        Ok(Input {
-            name,
-            len,
-            reader: Box::new(io::BufReader::with_capacity(256 * 1024, file)),
-        })
-    }
-}
-
-/// Everything prepared for a run: the input positioned after its header, the plan and the
-/// ledger.
+/// Everything prepared for a run: the rows to check, the plan and the ledger.
 pub struct Prepared {
-    pub input_name: String,
+    pub info: InputInfo,
     pub input_len: Option<u64>,
-    pub source: CsvSource<Box<dyn Read + Send>>,
+    pub source: Box<dyn RowSource>,
     pub plan: ColumnPlan,
     pub ledger: Ledger,
+    counts: Option<Arc<SourceCounts>>,
+}
+
+/// Reads a schema file, or gives the 8 system attributes.
+pub fn load_schema(path: Option<&Path>) -> Result<Schema> {
+    match path {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read the schema {}", path.display()))?;
+            Ok(Schema::from_bytes(&bytes).with_context(|| path.display().to_string())?)
+        }
+        None => Ok(Schema::system()),
+    }
 }
 
 impl CheckArgs {
-    /// Reads the schema, the existing accounts and the input header, and matches them up.
+    /// Reads the schema and the existing accounts, opens the input, and matches them up.
     pub fn prepare(&self) -> Result<Prepared> {
-        let schema = match &self.schema {
-            Some(path) => {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("cannot read the schema {}", path.display()))?;
-                Schema::from_bytes(&bytes).with_context(|| format!("{}", path.display()))?
-            }
-            None => Schema::system(),
-        };
+        let schema = load_schema(self.schema.as_deref())?;
         let mut ledger = Ledger::new(self.max_accounts);
         if let Some(path) = &self.existing {
-            let export = Input::open(path)?;
-            let source = CsvSource::new(export.reader, CsvOptions::default())
-                .with_context(|| export.name.clone())?;
-            ledger
-                .load_existing(source)
-                .with_context(|| export.name.clone())?;
+            load_existing(&mut ledger, path)?;
         }
-        let input = Input::open(&self.input)?;
-        let options = CsvOptions {
-            delimiter: self.delimiter,
-        };
-        let source = CsvSource::new(input.reader, options).with_context(|| input.name.clone())?;
+        let SchemaRows {
+            source,
+            info,
+            len: input_len,
+            counts,
+        } = self.source.rows(&schema)?;
         let rules = RuleConfig {
             dates: self
                 .date_format
@@ -142,15 +101,39 @@ impl CheckArgs {
             max_value_len: self.max_value_length,
         };
         let plan =
-            ColumnPlan::new(schema, source.header(), rules).with_context(|| input.name.clone())?;
+            ColumnPlan::new(schema, source.header(), rules).with_context(|| info.input.clone())?;
         Ok(Prepared {
-            input_name: input.name,
-            input_len: input.len,
+            info,
+            input_len,
             source,
             plan,
             ledger,
+            counts,
         })
     }
+}
+
+fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
+    let name = path.display().to_string();
+    let kind = SourceKind::sniff(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    match kind {
+        SourceKind::Excel => {
+            let is_account =
+                |cell: &str| SystemAttr::recognise(cell) == Some(SystemAttr::AccountName);
+            let source =
+                ExcelSource::open(path, None, &is_account).with_context(|| name.clone())?;
+            ledger.load_existing(source).with_context(|| name.clone())?;
+        }
+        SourceKind::Csv => {
+            ledger
+                .load_existing(open_csv(path, None)?)
+                .with_context(|| name.clone())?;
+        }
+        other => {
+            bail!("{name}: the existing-accounts export must be CSV or a spreadsheet, not {other}")
+        }
+    }
+    Ok(())
 }
 
 impl Prepared {
@@ -161,11 +144,7 @@ impl Prepared {
         max_findings: usize,
     ) -> Result<(Report, ReportHeader)> {
         let progress = progress_bar(self.input_len);
-        let header = ReportHeader {
-            input: self.input_name.clone(),
-            delimiter: (self.source.delimiter() as char).to_string(),
-            schema: self.plan.schema().headers().map(String::from).collect(),
-        };
+        let schema = self.plan.schema().headers().map(String::from).collect();
         let report = nebulk_validate::run(
             self.source,
             &self.plan,
@@ -175,23 +154,23 @@ impl Prepared {
             max_findings,
             |bytes| progress.set_position(bytes),
         )
-        .with_context(|| self.input_name.clone())?;
+        .with_context(|| self.info.input.clone())?;
         progress.finish_and_clear();
-        Ok((report, header))
+        let mut info = self.info;
+        info.records_filtered = self.counts.map(|c| c.filtered());
+        Ok((report, ReportHeader { info, schema }))
     }
 }
 
 /// What `report.json` says about the run besides the [`Report`].
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportHeader {
-    /// The input as named on the command line.
-    pub input: String,
-    /// The delimiter used.
-    pub delimiter: String,
+    /// The input.
+    #[serde(flatten)]
+    pub info: InputInfo,
     /// The upload file's columns.
     pub schema: Vec<String>,
 }
-
 /// The whole `report.json`.
 #[derive(Debug, Serialize)]
 pub struct ReportFile<'a> {

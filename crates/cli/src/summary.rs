@@ -4,18 +4,24 @@ use std::fmt::Write as _;
 
 use nebulk_validate::Report;
 
+use crate::input::InputInfo;
+
 /// How many findings the summary lists.
 const SHOWN_FINDINGS: usize = 10;
 
 /// Renders the summary: counts, counts per code, warnings and the first findings, each as
 /// `input:line:column: code: message`.
-pub fn render(input: &str, report: &Report) -> String {
+pub fn render(info: &InputInfo, report: &Report) -> String {
+    let input = info.input.as_str();
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{input}: {} rows read, {} valid, {} rejected",
         report.rows_read, report.rows_valid, report.rows_rejected
     );
+    if let Some(filtered) = info.records_filtered {
+        let _ = writeln!(out, "{} left out by --status", plural(filtered, "record"));
+    }
     let accounts = &report.accounts;
     let _ = writeln!(
         out,
@@ -33,8 +39,7 @@ pub fn render(input: &str, report: &Report) -> String {
         .max()
         .unwrap_or(0);
     for (code, rows) in &report.by_code {
-        let noun = if *rows == 1 { "row" } else { "rows" };
-        let _ = writeln!(out, "  {:width$}  {rows} {noun}", code.as_str());
+        let _ = writeln!(out, "  {:width$}  {}", code.as_str(), plural(*rows, "row"));
     }
     for warning in &report.warnings {
         let _ = writeln!(
@@ -50,7 +55,8 @@ pub fn render(input: &str, report: &Report) -> String {
         for finding in report.findings.iter().take(SHOWN_FINDINGS) {
             let _ = writeln!(
                 out,
-                "  {input}:{}:{}: {}: {}",
+                "  {}:{}:{}: {}: {}",
+                finding.file.as_deref().unwrap_or(input),
                 finding.line,
                 column(finding.column),
                 finding.code,
@@ -63,6 +69,15 @@ pub fn render(input: &str, report: &Report) -> String {
         }
     }
     out
+}
+
+/// `1 row`, `2 rows`.
+pub fn plural(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 fn column(column: Option<usize>) -> String {

@@ -186,35 +186,39 @@ impl UploadWriter {
 
 /// Writes `rejects.csv`: `line`, `codes` (separated by `;`), `messages` (separated by ` | `),
 /// then the row's original fields under the input header. A malformed row keeps its own number
-/// of fields, so nothing of it is lost.
+/// of fields, so nothing of it is lost. When the input is several files, a first column `file`
+/// names the file of each row.
 ///
 /// ```
 /// use nebulk_emit::RejectsWriter;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("rejects.csv");
 /// let header = vec!["accountName".to_string(), "email".to_string()];
-/// RejectsWriter::create(&path, &header).unwrap().finish().unwrap();
+/// RejectsWriter::create(&path, &header, false).unwrap().finish().unwrap();
 /// assert_eq!(std::fs::read_to_string(&path).unwrap(), "line,codes,messages,accountName,email\n");
 /// ```
 pub struct RejectsWriter {
     csv: csv::Writer<AtomicFile>,
     target: PathBuf,
+    with_file: bool,
 }
 
 impl RejectsWriter {
     /// Starts the file and writes the header.
-    pub fn create(target: &Path, input_header: &[String]) -> io::Result<RejectsWriter> {
+    pub fn create(
+        target: &Path,
+        input_header: &[String],
+        with_file: bool,
+    ) -> io::Result<RejectsWriter> {
         let mut csv = csv_writer(AtomicFile::create(target)?);
-        let fixed = ["line", "codes", "messages"];
-        csv.write_record(
-            fixed
-                .into_iter()
-                .chain(input_header.iter().map(String::as_str)),
-        )
-        .map_err(|e| csv_error(e, target))?;
+        let file = with_file.then_some("file");
+        let fixed = file.into_iter().chain(["line", "codes", "messages"]);
+        csv.write_record(fixed.chain(input_header.iter().map(String::as_str)))
+            .map_err(|e| csv_error(e, target))?;
         Ok(RejectsWriter {
             csv,
             target: target.to_path_buf(),
+            with_file,
         })
     }
 
@@ -225,9 +229,14 @@ impl RejectsWriter {
         let messages: Vec<&str> = row.issues.iter().map(|i| i.message.as_str()).collect();
         let codes = codes.join(";");
         let messages = messages.join(" | ");
-        let fixed = [line.as_bytes(), codes.as_bytes(), messages.as_bytes()];
+        let file = self
+            .with_file
+            .then(|| row.row.file.as_deref().unwrap_or("").as_bytes());
+        let fixed =
+            file.into_iter()
+                .chain([line.as_bytes(), codes.as_bytes(), messages.as_bytes()]);
         self.csv
-            .write_record(fixed.into_iter().chain(row.row.record.iter()))
+            .write_record(fixed.chain(row.row.record.iter()))
             .map_err(|e| csv_error(e, &self.target))
     }
 
@@ -244,12 +253,18 @@ pub struct FileSink {
 }
 
 impl FileSink {
-    /// Starts `DIR/upload.csv` and `DIR/rejects.csv`, creating `DIR` when needed.
-    pub fn create(dir: &Path, schema: &Schema, input_header: &[String]) -> io::Result<FileSink> {
+    /// Starts `DIR/upload.csv` and `DIR/rejects.csv`, creating `DIR` when needed; `with_file`
+    /// adds the `file` column to the rejects.
+    pub fn create(
+        dir: &Path,
+        schema: &Schema,
+        input_header: &[String],
+        with_file: bool,
+    ) -> io::Result<FileSink> {
         fs::create_dir_all(dir).map_err(|e| with_path(e, "cannot create the folder", dir))?;
         Ok(FileSink {
             upload: UploadWriter::create(&dir.join("upload.csv"), schema)?,
-            rejects: RejectsWriter::create(&dir.join("rejects.csv"), input_header)?,
+            rejects: RejectsWriter::create(&dir.join("rejects.csv"), input_header, with_file)?,
         })
     }
 

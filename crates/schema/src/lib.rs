@@ -32,7 +32,7 @@
 
 use std::fmt;
 
-use nebulk_read::{CsvOptions, CsvSource, ReadError};
+use nebulk_read::{CsvOptions, CsvSource, ReadError, RowSource};
 use serde::Deserialize;
 
 /// The most custom attributes a Non-Employee source may have.
@@ -216,7 +216,8 @@ pub struct Attribute {
     pub label: String,
     /// The attribute type.
     pub kind: AttrType,
-    /// Whether a value is required. Always true for system attributes.
+    /// Whether a value is required: true for system attributes unless a schema-attributes JSON
+    /// says `"required": false`; false for a template's custom attributes.
     pub required: bool,
     /// The system attribute this is, or `None` for a custom attribute.
     pub system: Option<SystemAttr>,
@@ -366,7 +367,9 @@ impl Schema {
     pub fn from_template_csv(bytes: &[u8]) -> Result<Schema, SchemaError> {
         let source = CsvSource::new(bytes, CsvOptions::default()).map_err(|e| match e {
             ReadError::NoHeader => SchemaError::Empty,
-            ReadError::EmptyHeaderCell { column } => SchemaError::EmptyName { position: column },
+            ReadError::EmptyHeaderCell { column, .. } => {
+                SchemaError::EmptyName { position: column }
+            }
             other => SchemaError::Csv(other.to_string()),
         })?;
         let record = source.header();
@@ -388,7 +391,8 @@ impl Schema {
     }
 
     /// Reads the `schema-attributes` JSON array (`NonEmployeeSchemaAttribute` objects). The upload
-    /// file is headed by technical names; `required` is honoured for custom attributes.
+    /// file is headed by technical names; `required` is honoured (a system attribute without
+    /// it is required).
     ///
     /// ```
     /// let names = ["accountName","firstName","lastName","email","phone","manager","startDate","endDate"];
@@ -423,7 +427,11 @@ impl Schema {
             };
             let system = SystemAttr::recognise(&name).filter(|_| item.system != Some(false));
             attributes.push(match system {
-                Some(attr) => Attribute::system(attr, name),
+                // The tenant's own schema may make a system attribute optional (often phone).
+                Some(attr) => Attribute {
+                    required: item.required.unwrap_or(true),
+                    ..Attribute::system(attr, name)
+                },
                 None => Attribute {
                     header: name.clone(),
                     label: item.label.unwrap_or_else(|| name.clone()),

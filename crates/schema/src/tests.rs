@@ -144,3 +144,28 @@ fn json_errors_carry_line_and_column() {
     let err = Schema::from_bytes(format!("[{}]", items.join(",")).as_bytes()).unwrap_err();
     assert!(matches!(err, SchemaError::UnknownType { .. }));
 }
+
+#[test]
+fn json_may_make_a_system_attribute_optional() {
+    let items: Vec<String> = SystemAttr::ALL
+        .into_iter()
+        .map(|a| {
+            json_attr(
+                a.technical_name(),
+                a.kind().as_str(),
+                true,
+                a != SystemAttr::Phone,
+            )
+        })
+        .collect();
+    let schema = Schema::from_json(format!("[{}]", items.join(",")).as_bytes()).unwrap();
+    let phone = schema.index_of(SystemAttr::Phone).unwrap();
+    assert!(!schema.attributes()[phone].required);
+    assert!(schema.attributes()[0].required);
+    let no_flag = br#"[{"technicalName":"accountName"},{"technicalName":"firstName"},{"technicalName":"lastName"},{"technicalName":"email"},{"technicalName":"phone"},{"technicalName":"manager"},{"technicalName":"startDate"},{"technicalName":"endDate"}]"#;
+    assert!(Schema::from_json(no_flag)
+        .unwrap()
+        .attributes()
+        .iter()
+        .all(|a| a.required));
+}

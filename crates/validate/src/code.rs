@@ -11,7 +11,7 @@ use serde::Serialize;
 /// use nebulk_validate::{Code, Severity};
 /// assert_eq!(Code::InvalidEmail.as_str(), "invalid-email");
 /// assert_eq!(Code::UnknownColumn.severity(), Severity::Warning);
-/// assert_eq!(Code::ALL.len(), 11);
+/// assert_eq!(Code::ALL.len(), 12);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -37,6 +37,8 @@ pub enum Code {
     InvalidEncoding,
     /// A value is longer than the length limit.
     ValueTooLong,
+    /// A mapping transform could not handle a source value (non-CSV sources and `--map`).
+    TransformFailed,
     /// A column of the input is not in the schema (a warning about the file, not a row).
     UnknownColumn,
 }
@@ -67,7 +69,7 @@ impl Severity {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::MissingValue,
         Code::InvalidEmail,
         Code::InvalidPhone,
@@ -78,6 +80,7 @@ impl Code {
         Code::MalformedRow,
         Code::InvalidEncoding,
         Code::ValueTooLong,
+        Code::TransformFailed,
         Code::UnknownColumn,
     ];
 
@@ -94,6 +97,7 @@ impl Code {
             Code::MalformedRow => "malformed-row",
             Code::InvalidEncoding => "invalid-encoding",
             Code::ValueTooLong => "value-too-long",
+            Code::TransformFailed => "transform-failed",
             Code::UnknownColumn => "unknown-column",
         }
     }

@@ -1,10 +1,10 @@
 //! The engine: reads chunks on one thread, checks each chunk's rows in parallel with rayon,
 //! then runs the order-dependent checks and hands every row, in input order, to a [`Sink`].
 
-use std::io::{self, Read};
+use std::io;
 use std::sync::mpsc;
 
-use nebulk_read::{CsvSource, ReadError, Row};
+use nebulk_read::{ReadError, Row, RowSource};
 use nebulk_schema::SystemAttr;
 use rayon::prelude::*;
 
@@ -88,7 +88,7 @@ impl Default for Chunking {
 /// plus the ledger's account names.
 ///
 /// ```
-/// use nebulk_read::{CsvOptions, CsvSource};
+/// use nebulk_read::{CsvOptions, CsvSource, RowSource};
 /// use nebulk_schema::Schema;
 /// use nebulk_validate::{run, Chunking, Code, ColumnPlan, Ledger, NullSink, RuleConfig};
 ///
@@ -101,8 +101,8 @@ impl Default for Chunking {
 /// assert_eq!((report.rows_valid, report.rows_rejected), (1, 1));
 /// assert_eq!(report.by_code[&Code::DuplicateAccount], 1);
 /// ```
-pub fn run<R, S, P>(
-    mut source: CsvSource<R>,
+pub fn run<Src, S, P>(
+    mut source: Src,
     plan: &ColumnPlan,
     ledger: &mut Ledger,
     sink: &mut S,
@@ -111,12 +111,12 @@ pub fn run<R, S, P>(
     mut progress: P,
 ) -> Result<Report, EngineError>
 where
-    R: Read + Send,
+    Src: RowSource,
     S: Sink,
     P: FnMut(u64),
 {
     let mut report = Report::new(max_findings);
-    report.note_plan(plan);
+    report.note_plan(plan, source.header_line());
     let account_column = plan
         .schema()
         .index_of(SystemAttr::AccountName)

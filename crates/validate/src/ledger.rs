@@ -2,9 +2,8 @@
 //! limit of a source.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 
-use nebulk_read::{CsvSource, ReadError};
+use nebulk_read::{ReadError, RowSource};
 use nebulk_schema::SystemAttr;
 
 use crate::code::Code;
@@ -76,7 +75,8 @@ impl Ledger {
     }
 
     /// Reads the account names of a source export (`export-non-employee-records` CSV): the column
-    /// headed `accountName` or `Account Name`. Returns how many rows were read.
+    /// headed `accountName` or `Account Name` (any [`RowSource`]: CSV or spreadsheet).
+    /// Returns how many rows were read.
     ///
     /// ```
     /// use nebulk_read::{CsvOptions, CsvSource};
@@ -86,10 +86,7 @@ impl Ledger {
     /// assert_eq!(ledger.load_existing(source).unwrap(), 2);
     /// assert!(ledger.is_existing("ANN"));
     /// ```
-    pub fn load_existing<R: Read>(
-        &mut self,
-        mut source: CsvSource<R>,
-    ) -> Result<u64, ExistingError> {
+    pub fn load_existing<S: RowSource>(&mut self, mut source: S) -> Result<u64, ExistingError> {
         let column = source
             .header()
             .iter()

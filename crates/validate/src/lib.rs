@@ -15,7 +15,7 @@
 //! # Example
 //!
 //! ```
-//! use nebulk_read::{CsvOptions, CsvSource};
+//! use nebulk_read::{CsvOptions, CsvSource, RowSource};
 //! use nebulk_schema::Schema;
 //! use nebulk_validate::{run, Chunking, Code, ColumnPlan, Ledger, NullSink, RuleConfig};
 //!

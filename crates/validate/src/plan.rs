@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset};
-use nebulk_read::Row;
+use nebulk_read::{ProblemKind, Row};
 use nebulk_schema::{AttrType, Schema, SystemAttr};
 
 use crate::code::Code;
@@ -98,7 +98,7 @@ impl CheckedRow<'_> {
     ///
     /// ```
     /// # use nebulk_validate::{Code, Issue};
-    /// # let row = nebulk_read::Row { line: 2, byte: 0, record: csv::ByteRecord::new() };
+    /// # let row = nebulk_read::Row::from_fields(2, Vec::<&str>::new());
     /// let issue = |code| Issue { code, column: None, message: String::new() };
     /// let checked = nebulk_validate::CheckedRow {
     ///     row: &row,
@@ -226,6 +226,22 @@ impl ColumnPlan {
             });
             return checked;
         }
+        for problem in &row.problems {
+            let code = match problem.kind {
+                ProblemKind::Transform => Code::TransformFailed,
+                ProblemKind::Malformed => Code::MalformedRow,
+                ProblemKind::Encoding => Code::InvalidEncoding,
+            };
+            let message = match problem.column.and_then(|c| self.header.get(c)) {
+                Some(name) => format!("{name}: {}", problem.message),
+                None => problem.message.clone(),
+            };
+            checked.issues.push(Issue {
+                code,
+                column: problem.column,
+                message,
+            });
+        }
         checked.values.reserve(self.sources.len());
         let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
         for (attr_index, (attr, source)) in self
@@ -239,6 +255,11 @@ impl ColumnPlan {
                 checked.values.push(Cow::Borrowed(""));
                 continue;
             };
+            // A field whose transform failed has its reason already; it is not checked again.
+            if row.problems.iter().any(|p| p.column == Some(column)) {
+                checked.values.push(Cow::Borrowed(""));
+                continue;
+            }
             let value = match std::str::from_utf8(&row.record[column]) {
                 Ok(raw) => raw.trim(),
                 Err(e) => {

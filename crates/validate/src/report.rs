@@ -13,6 +13,9 @@ pub const DEFAULT_MAX_FINDINGS: usize = 1000;
 /// One finding as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The file of the row, when the input is several files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// 1-based physical line of the input where the row starts.
     pub line: u64,
     /// 1-based input column, when the finding is about one field.
@@ -85,11 +88,12 @@ impl Report {
         }
     }
 
-    /// Notes the file-level warnings of a plan (unknown columns).
-    pub fn note_plan(&mut self, plan: &ColumnPlan) {
+    /// Notes the file-level warnings of a plan (unknown columns), on the header's line.
+    pub fn note_plan(&mut self, plan: &ColumnPlan, header_line: u64) {
         for (column, name) in plan.unknown_columns() {
             self.warnings.push(Finding {
-                line: 1,
+                file: None,
+                line: header_line,
                 column: Some(column + 1),
                 field: Some(name.clone()),
                 code: Code::UnknownColumn,
@@ -116,6 +120,7 @@ impl Report {
                 break;
             }
             self.findings.push(Finding {
+                file: row.row.file.as_deref().map(String::from),
                 line: row.row.line,
                 column: issue.column.map(|c| c + 1),
                 field: issue.column.and_then(|c| header.get(c)).cloned(),

@@ -1,6 +1,6 @@
 //! Tests of the row checks, the ledger and the engine together.
 
-use nebulk_read::{CsvOptions, CsvSource};
+use nebulk_read::{CsvOptions, CsvSource, Row, RowProblem, RowSource};
 use nebulk_schema::Schema;
 
 use crate::*;
@@ -349,4 +349,65 @@ fn explicit_date_format_is_used_and_normalised() {
         rules,
     );
     assert_eq!(report.rows_valid, 1);
+}
+
+/// Rows given as they are, for sources that are not CSV.
+struct Rows(Vec<String>, Vec<Row>);
+
+impl RowSource for Rows {
+    fn header(&self) -> &[String] {
+        &self.0
+    }
+    fn read_chunk(&mut self, _: usize, _: usize) -> Result<Vec<Row>, nebulk_read::ReadError> {
+        Ok(std::mem::take(&mut self.1))
+    }
+    fn bytes_read(&self) -> u64 {
+        0
+    }
+}
+
+#[test]
+fn row_problems_become_codes_and_their_fields_are_not_checked_again() {
+    let header: Vec<String> = HEADER.split(',').map(String::from).collect();
+    let problem = |kind, column, message: &str| RowProblem {
+        kind,
+        column,
+        message: message.into(),
+    };
+    let mut transform = Row::from_fields(4, with_field(2, "").split(','));
+    transform.problems.push(problem(
+        nebulk_read::ProblemKind::Transform,
+        Some(2),
+        "last-name: 'Cher' has no last name",
+    ));
+    let mut encoding = Row::from_fields(7, with_field(0, "b").split(','));
+    encoding.problems.push(problem(
+        nebulk_read::ProblemKind::Encoding,
+        None,
+        "notes: not valid UTF-8",
+    ));
+    let source = Rows(header.clone(), vec![transform, encoding]);
+    let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+    let report = run(
+        source,
+        &plan,
+        &mut Ledger::new(10),
+        &mut NullSink,
+        Chunking::default(),
+        10,
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.rows_rejected, 2);
+    let codes: Vec<Code> = report.by_code.keys().copied().collect();
+    assert_eq!(
+        codes,
+        [Code::InvalidEncoding, Code::TransformFailed],
+        "no missing-value for the emptied field"
+    );
+    assert_eq!(
+        report.findings[0].message,
+        "lastName: last-name: 'Cher' has no last name"
+    );
+    assert_eq!(report.findings[0].column, Some(3));
 }

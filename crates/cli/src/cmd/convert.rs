@@ -34,7 +34,13 @@ pub struct Args {
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<Outcome> {
     let prepared = args.check.prepare()?;
-    let mut sink = FileSink::create(&args.out, prepared.plan.schema(), prepared.plan.header())?;
+    let with_file = prepared.info.files > 1;
+    let mut sink = FileSink::create(
+        &args.out,
+        prepared.plan.schema(),
+        prepared.plan.header(),
+        with_file,
+    )?;
     let (report, header) = prepared.run(&mut sink, args.check.max_findings)?;
     sink.finish()?;
     nebulk_emit::write_json(
@@ -42,13 +48,13 @@ pub fn run(args: Args) -> Result<Outcome> {
         &ReportFile::new(&header, &report),
     )?;
     if !args.check.quiet {
-        eprint!("{}", summary::render(&header.input, &report));
+        eprint!("{}", summary::render(&header.info, &report));
         eprintln!(
-            "wrote {} ({} rows), {} ({} rows) and {}",
+            "wrote {} ({}), {} ({}) and {}",
             args.out.join("upload.csv").display(),
-            report.rows_valid,
+            summary::plural(report.rows_valid, "row"),
             args.out.join("rejects.csv").display(),
-            report.rows_rejected,
+            summary::plural(report.rows_rejected, "row"),
             args.out.join("report.json").display()
         );
     }

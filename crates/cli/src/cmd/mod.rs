@@ -2,4 +2,5 @@
 
 pub mod convert;
 pub mod gen;
+pub mod map;
 pub mod validate;

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             .with_context(|| format!("cannot write the report {}", path.display()))?;
     }
     if !args.check.quiet {
-        eprint!("{}", summary::render(&header.input, &report));
+        eprint!("{}", summary::render(&header.info, &report));
     }
     Ok(if report.rows_rejected == 0 {
         Outcome::AllValid

@@ -44,10 +44,15 @@ fn bad_flags_exit_two() {
 }
 
 #[test]
-fn a_folder_as_input_is_a_clear_error() {
+fn a_folder_of_several_csv_files_is_a_clear_error() {
     let run = run_in(&sample(), &["validate", "."]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("is a folder"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(".: a csv input is one file, and this names 3 files"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Golden cases: each folder of `testdata/cases/` holds a `cmd` file (the arguments, one line,
 //! run in that folder, `$OUT` standing for a fresh output folder) and an `expected/` folder
-//! with `exit_code`, `stderr` and every file the run writes into `$OUT`.
+//! with `exit_code`, `stderr`, `stdout` (when the command prints to it) and every file the run
+//! writes into `$OUT`.
 
 use std::path::Path;
 
@@ -28,6 +29,10 @@ fn check_case(name: &str) {
         &expected.join("stderr"),
         run.stderr.replace(out_str, "$OUT").as_bytes(),
     );
+    let stdout = expected.join("stdout");
+    if !run.stdout.is_empty() || stdout.exists() {
+        assert_golden(&stdout, &run.stdout);
+    }
 
     let written = sorted_files(&out_path);
     let expected_out = expected.join("out");
@@ -78,4 +83,22 @@ golden! {
     input_with_two_columns_for_one_attribute => "input-duplicate-column",
     empty_input => "empty-input",
     missing_input => "missing-input",
+    nerm_users_two_pages_active_only => "nerm-users-pages",
+    nerm_sessions_with_a_mapping_file => "nerm-sessions-mapping",
+    nerm_error_answer_is_fatal => "nerm-error-answer",
+    nerm_truncated_page_names_line_and_column => "nerm-truncated",
+    map_shows_fields_and_filling => "map-nerm-sessions",
+    mapping_with_an_unknown_field_is_fatal => "map-unknown-field",
+    excel_xlsx => "excel-xlsx",
+    excel_ods => "excel-ods",
+    excel_xls => "excel-xls",
+}
+
+#[test]
+fn every_spreadsheet_format_gives_the_same_upload() {
+    let cases = testdata().join("cases");
+    let upload =
+        |case: &str| std::fs::read(cases.join(case).join("expected/out/upload.csv")).unwrap();
+    assert_eq!(upload("excel-xlsx"), upload("excel-ods"));
+    assert_eq!(upload("excel-xlsx"), upload("excel-xls"));
 }

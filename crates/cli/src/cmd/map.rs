@@ -1,0 +1,143 @@
+//! `nebulk map`: shows what a source offers and how it maps onto the schema.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args as ClapArgs;
+use nebulk_map::{FieldSet, MappingPlan};
+use nebulk_read::{Record, RowRecords, Value};
+
+use crate::input::{Opened, SourceArgs};
+use crate::options::load_schema;
+use crate::Outcome;
+
+/// How many records are looked at for field names and examples.
+const SAMPLE: usize = 100;
+
+/// Show the fields a source offers, how they fill the schema, and the default mapping.
+///
+/// Prints to standard output, as TOML: comments listing the source's fields with an example
+/// value each and how every attribute of the schema is filled, then the kind's default mapping.
+/// Save it as a starting point for `--map`.
+#[derive(Debug, ClapArgs)]
+#[command(after_help = "Examples:
+  nebulk map users.xml
+  nebulk map --from nerm-workflow-sessions sessions.json --schema template.csv > map.toml
+  nebulk map contractors.xlsx --sheet Staff --schema template.csv")]
+pub struct Args {
+    #[command(flatten)]
+    source: SourceArgs,
+
+    /// The source's schema (template CSV or schema-attributes JSON); the 8 system attributes
+    /// when left out.
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+}
+
+/// Runs `map`.
+pub fn run(args: Args) -> Result<Outcome> {
+    let schema = load_schema(args.schema.as_deref())?;
+    let input = args.source.open(&schema)?;
+    let (records, fields) = match input.opened {
+        Opened::Table(table) => {
+            let mut records = RowRecords::new(table);
+            let fields = FieldSet::known(records.fields());
+            let batch = nebulk_read::RecordStream::next_batch(&mut records)
+                .with_context(|| input.info.input.clone())?;
+            (batch, fields)
+        }
+        Opened::Records { mut stream, fields } => {
+            let mut batch = Vec::new();
+            while batch.len() < SAMPLE {
+                let more = stream
+                    .next_batch()
+                    .with_context(|| input.info.input.clone())?;
+                if more.is_empty() {
+                    break;
+                }
+                batch.extend(more);
+            }
+            (batch, fields)
+        }
+    };
+    let records: Vec<Record> = records.into_iter().take(SAMPLE).map(|s| s.record).collect();
+    let mapping = args.source.mapping(input.kind, &schema)?;
+    let plan =
+        MappingPlan::new(&schema, &mapping, &fields).with_context(|| input.info.input.clone())?;
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# nebulk map: {} ({})\n#",
+        input.kind, input.info.input
+    );
+    let _ = writeln!(
+        out,
+        "# Fields the source offers, with an example from the first {SAMPLE} records:"
+    );
+    for (field, example) in field_examples(&fields, &records) {
+        let _ = writeln!(out, "#   {field:<28} {example}");
+    }
+    let _ = writeln!(out, "#\n# How each attribute of the schema is filled:");
+    for (target, how) in plan.describe(&records) {
+        let _ = writeln!(out, "#   {target:<16} <- {how}");
+    }
+    let _ = writeln!(out, "#");
+    match nebulk_map::default_mapping(input.kind.name()) {
+        Some(default) => {
+            let _ = writeln!(
+                out,
+                "# The default mapping of {}, a starting point for --map:\n",
+                input.kind
+            );
+            out.push_str(default);
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "# {} columns are matched to attributes by name; add rules for the others, e.g.:\n#\n# [accountName]\n# field = \"Login\"\n# transforms = [\"trim\", \"lower\"]",
+                input.kind
+            );
+        }
+    }
+    print!("{out}");
+    Ok(Outcome::AllValid)
+}
+
+/// Every field (the known ones, then others seen in the records) with its first non-empty
+/// value, shortened.
+fn field_examples(fields: &FieldSet, records: &[Record]) -> Vec<(String, String)> {
+    let mut names: Vec<String> = fields.known_fields().to_vec();
+    for record in records {
+        for (name, _) in &record.fields {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let example = records
+                .iter()
+                .filter_map(|r| r.get(&name))
+                .map(|v| match v {
+                    Value::List(items) => format!("[{}]", items.join(", ")),
+                    other => other.joined(","),
+                })
+                .find(|v| !v.trim().is_empty() && v != "[]")
+                .map(|v| shorten(&v))
+                .unwrap_or_else(|| "(empty)".into());
+            (name, example)
+        })
+        .collect()
+}
+
+fn shorten(text: &str) -> String {
+    let one_line = text.replace(['\n', '\r'], " ");
+    match one_line.char_indices().nth(50) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
+}

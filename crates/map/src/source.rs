@@ -1,0 +1,134 @@
+//! Mapped records as a row source for the validation engine.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use nebulk_read::{ReadError, RecordStream, Row, RowSource, SourcedRecord, Value};
+use nebulk_schema::normalize_name;
+
+use crate::MappingPlan;
+
+/// How many records a [`MappedSource`] has read and filtered out; shared, so that it can be
+/// read after the engine has consumed the source.
+#[derive(Debug, Default)]
+pub struct SourceCounts {
+    records: AtomicU64,
+    filtered: AtomicU64,
+}
+
+impl SourceCounts {
+    /// Records read from the source, filtered ones included.
+    pub fn records(&self) -> u64 {
+        self.records.load(Ordering::Relaxed)
+    }
+
+    /// Records left out by the status filter.
+    pub fn filtered(&self) -> u64 {
+        self.filtered.load(Ordering::Relaxed)
+    }
+}
+
+/// Records mapped onto a schema, as rows: the header is the schema's, each row the mapped
+/// values of one record, with the problems of failed transforms. Records whose `status` is not
+/// one of the wanted statuses are left out and counted.
+///
+/// ```
+/// use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, Rule};
+/// use nebulk_read::{CsvOptions, CsvSource, RowRecords, RowSource};
+/// use nebulk_schema::Schema;
+///
+/// let csv = "login,status\nann,Active\nbob,Disabled\n";
+/// let records = RowRecords::new(CsvSource::new(csv.as_bytes(), CsvOptions::default()).unwrap());
+/// let mut mapping = Mapping::default();
+/// mapping.insert("accountName", Rule::field("login"));
+/// let plan = MappingPlan::new(&Schema::system(), &mapping, &FieldSet::known(&["login", "status"])).unwrap();
+/// let mut source = MappedSource::new(records, plan, Some(vec!["active".into()]));
+/// let counts = source.counts();
+/// let rows = source.read_chunk(10, 1 << 20).unwrap();
+/// assert_eq!(rows.len(), 1);
+/// assert_eq!(&rows[0].record[0], b"ann");
+/// assert_eq!((counts.records(), counts.filtered()), (2, 1));
+/// ```
+pub struct MappedSource<S> {
+    stream: S,
+    plan: MappingPlan,
+    wanted_statuses: Option<Vec<String>>,
+    pending: VecDeque<SourcedRecord>,
+    counts: Arc<SourceCounts>,
+}
+
+impl<S: RecordStream> MappedSource<S> {
+    /// Maps `stream` with `plan`, keeping only records whose `status` field is one of
+    /// `wanted_statuses` (compared ignoring case, spaces, `_` and `-`) when given.
+    pub fn new(
+        stream: S,
+        plan: MappingPlan,
+        wanted_statuses: Option<Vec<String>>,
+    ) -> MappedSource<S> {
+        MappedSource {
+            stream,
+            plan,
+            wanted_statuses: wanted_statuses.map(|s| s.iter().map(|w| normalize_name(w)).collect()),
+            pending: VecDeque::new(),
+            counts: Arc::new(SourceCounts::default()),
+        }
+    }
+
+    /// The shared counts of records read and filtered.
+    pub fn counts(&self) -> Arc<SourceCounts> {
+        Arc::clone(&self.counts)
+    }
+
+    fn wanted(&self, sourced: &SourcedRecord) -> bool {
+        let Some(wanted) = &self.wanted_statuses else {
+            return true;
+        };
+        let status = match sourced.record.get("status") {
+            Some(Value::Text(status)) => normalize_name(status),
+            _ => String::new(),
+        };
+        wanted.contains(&status)
+    }
+}
+
+impl<S: RecordStream> RowSource for MappedSource<S> {
+    fn header(&self) -> &[String] {
+        self.plan.header()
+    }
+
+    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
+        let mut rows = Vec::new();
+        let mut bytes = 0;
+        while rows.len() < max_rows && bytes < max_bytes {
+            let Some(sourced) = self.pending.pop_front() else {
+                let batch = self.stream.next_batch()?;
+                if batch.is_empty() {
+                    break;
+                }
+                self.pending.extend(batch);
+                continue;
+            };
+            self.counts.records.fetch_add(1, Ordering::Relaxed);
+            if !self.wanted(&sourced) {
+                self.counts.filtered.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            let (values, mut problems) = self.plan.apply(&sourced.record);
+            problems.extend(sourced.problems);
+            bytes += values.iter().map(String::len).sum::<usize>();
+            rows.push(Row {
+                line: sourced.record.line,
+                byte: 0,
+                record: values.iter().collect(),
+                file: sourced.file,
+                problems,
+            });
+        }
+        Ok(rows)
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.stream.bytes_read()
+    }
+}

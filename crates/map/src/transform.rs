@@ -1,0 +1,343 @@
+//! Transforms: the small steps that turn a source value into an attribute value.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat};
+use nebulk_read::Value;
+
+use crate::MapError;
+
+/// One step of a mapping rule. Text steps apply to every item of a list.
+///
+/// | name | effect |
+/// |---|---|
+/// | `trim` | removes surrounding whitespace |
+/// | `lower`, `upper` | changes case |
+/// | `first-name`, `last-name` | splits a full name: `Doe, John` and `John Doe` give `John` / `Doe`; `Mary Ann Smith` gives `Mary Ann` / `Smith`; a one-word name has no last name (the row is rejected) |
+/// | `email-local` | the part of an email address before `@` |
+/// | `{ date = "%d/%m/%Y" }` | reads a date in that chrono layout and writes it as RFC 3339 (`2026-03-24T00:00:00+00:00`) |
+/// | `{ default = "x" }` | `x` when the value is empty |
+/// | `{ join = ";" }` | joins a list into one value (lists are joined with `,` when no join is given) |
+/// | `{ lookup = { file = "managers.csv", key = "id", value = "accountName" } }` | replaces the value by the `value` column of the row of a CSV whose `key` column equals it |
+///
+/// ```
+/// use nebulk_map::Transform;
+/// use nebulk_read::Value;
+/// let name = Value::Text("Doe, John".into());
+/// assert_eq!(Transform::FirstName.apply(name.clone()).unwrap(), Value::Text("John".into()));
+/// assert_eq!(Transform::LastName.apply(name).unwrap(), Value::Text("Doe".into()));
+/// assert!(Transform::LastName.apply(Value::Text("Cher".into())).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transform {
+    /// Removes surrounding whitespace.
+    Trim,
+    /// Lower case.
+    Lower,
+    /// Upper case.
+    Upper,
+    /// The first name of a full name.
+    FirstName,
+    /// The last name of a full name.
+    LastName,
+    /// The local part of an email address.
+    EmailLocal,
+    /// A date in this chrono layout, written as RFC 3339.
+    Date(String),
+    /// This value when empty.
+    Default(String),
+    /// Joins a list with this separator.
+    Join(String),
+    /// Looks the value up in a CSV table.
+    Lookup(Lookup),
+}
+
+/// A CSV table loaded for the `lookup` transform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    file: PathBuf,
+    key: String,
+    table: HashMap<String, String>,
+}
+
+impl Lookup {
+    /// Loads `file`, keying its `value` column by its `key` column (cells trimmed; the first row
+    /// of a repeated key wins).
+    pub fn load(file: &Path, key: &str, value: &str) -> Result<Lookup, MapError> {
+        let fail = |message: String| MapError::Lookup {
+            file: file.display().to_string(),
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(file)
+            .map_err(|e| fail(e.to_string()))?;
+        let headers = reader.headers().map_err(|e| fail(e.to_string()))?.clone();
+        let column = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "no column `{name}`; its columns are: {}",
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    ))
+                })
+        };
+        let (key_column, value_column) = (column(key)?, column(value)?);
+        let mut table = HashMap::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| fail(e.to_string()))?;
+            if let (Some(k), Some(v)) = (record.get(key_column), record.get(value_column)) {
+                table
+                    .entry(k.trim().to_string())
+                    .or_insert_with(|| v.trim().to_string());
+            }
+        }
+        Ok(Lookup {
+            file: file.to_path_buf(),
+            key: key.to_string(),
+            table,
+        })
+    }
+
+    fn find(&self, key: &str) -> Result<String, String> {
+        self.table.get(key.trim()).cloned().ok_or_else(|| {
+            format!(
+                "no row with {} = '{}' in {}",
+                self.key,
+                key.trim(),
+                self.file.display()
+            )
+        })
+    }
+}
+
+impl Transform {
+    /// The transform's name in mapping files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Transform::Trim => "trim",
+            Transform::Lower => "lower",
+            Transform::Upper => "upper",
+            Transform::FirstName => "first-name",
+            Transform::LastName => "last-name",
+            Transform::EmailLocal => "email-local",
+            Transform::Date(_) => "date",
+            Transform::Default(_) => "default",
+            Transform::Join(_) => "join",
+            Transform::Lookup(_) => "lookup",
+        }
+    }
+
+    /// Applies the transform; `Err` is the reason the value cannot be transformed, which
+    /// rejects the row.
+    pub fn apply(&self, value: Value) -> Result<Value, String> {
+        match self {
+            Transform::Default(default) => Ok(if is_empty(&value) {
+                Value::Text(default.clone())
+            } else {
+                value
+            }),
+            Transform::Join(separator) => Ok(match value {
+                Value::List(items) => Value::Text(items.join(separator)),
+                other => other,
+            }),
+            _ => map_items(value, |text| self.apply_text(text)),
+        }
+    }
+
+    fn apply_text(&self, text: String) -> Result<String, String> {
+        match self {
+            Transform::Trim => Ok(text.trim().to_string()),
+            Transform::Lower => Ok(text.to_lowercase()),
+            Transform::Upper => Ok(text.to_uppercase()),
+            Transform::FirstName => split_name(&text).map(|(first, _)| first),
+            Transform::LastName => split_name(&text).and_then(|(_, last)| {
+                last.ok_or_else(|| format!("'{}' has no last name", text.trim()))
+            }),
+            Transform::EmailLocal => match text.trim().split_once('@') {
+                Some((local, domain)) if !local.is_empty() && !domain.contains('@') => {
+                    Ok(local.to_string())
+                }
+                _ => Err(format!("'{}' is not an email address", text.trim())),
+            },
+            Transform::Date(format) => parse_date(text.trim(), format),
+            Transform::Lookup(lookup) => lookup.find(&text),
+            Transform::Default(_) | Transform::Join(_) => Ok(text),
+        }
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Text(text) => text.trim().is_empty(),
+        Value::List(items) => items.iter().all(|i| i.trim().is_empty()),
+    }
+}
+
+/// Applies `f` to a text value or to each item of a list; empty values pass through untouched.
+fn map_items(value: Value, f: impl Fn(String) -> Result<String, String>) -> Result<Value, String> {
+    match value {
+        Value::Null => Ok(Value::Null),
+        Value::Text(text) if text.trim().is_empty() => Ok(Value::Text(text)),
+        Value::Text(text) => f(text).map(Value::Text),
+        Value::List(items) => items
+            .into_iter()
+            .map(&f)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::List),
+    }
+}
+
+/// Splits a full name into first and last: `Last, First` by its comma, otherwise the last word
+/// is the last name.
+fn split_name(full: &str) -> Result<(String, Option<String>), String> {
+    let full = full.trim();
+    if let Some((last, first)) = full.split_once(',') {
+        let (first, last) = (first.trim(), last.trim());
+        if !first.is_empty() && !last.is_empty() {
+            return Ok((first.to_string(), Some(last.to_string())));
+        }
+        return Err(format!("'{full}' is not a name of the form 'Last, First'"));
+    }
+    let words: Vec<&str> = full.split_whitespace().collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => Ok((rest.join(" "), Some(last.to_string()))),
+        Some((only, _)) => Ok((only.to_string(), None)),
+        None => Err("the name is empty".to_string()),
+    }
+}
+
+fn parse_date(text: &str, format: &str) -> Result<String, String> {
+    let parsed = DateTime::parse_from_str(text, format)
+        .ok()
+        .or_else(|| {
+            NaiveDateTime::parse_from_str(text, format)
+                .ok()
+                .map(|d| d.and_utc().fixed_offset())
+        })
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, format)
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset())
+        });
+    match parsed {
+        Some(date) => Ok(date.to_rfc3339_opts(SecondsFormat::Secs, false)),
+        None => Err(format!(
+            "'{text}' is not a real date in the format {format}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+
+    #[test]
+    fn names_split_three_ways() {
+        for (full, first, last) in [
+            ("John Doe", "John", Some("Doe")),
+            ("  Doe ,  John ", "John", Some("Doe")),
+            ("Mary Ann Smith", "Mary Ann", Some("Smith")),
+            ("José  García-López", "José", Some("García-López")),
+        ] {
+            assert_eq!(
+                Transform::FirstName.apply(text(full)),
+                Ok(text(first)),
+                "{full}"
+            );
+            assert_eq!(
+                Transform::LastName.apply(text(full)).ok(),
+                last.map(text),
+                "{full}"
+            );
+        }
+        assert_eq!(Transform::FirstName.apply(text("Cher")), Ok(text("Cher")));
+        assert!(Transform::LastName.apply(text("Cher")).is_err());
+        assert!(Transform::FirstName.apply(text("Doe,")).is_err());
+    }
+
+    #[test]
+    fn text_steps_apply_to_list_items_and_skip_empty_values() {
+        let list = Value::List(vec![" A ".into(), "b".into()]);
+        assert_eq!(
+            Transform::Trim.apply(list.clone()),
+            Ok(Value::List(vec!["A".into(), "b".into()]))
+        );
+        assert_eq!(
+            Transform::Upper.apply(list),
+            Ok(Value::List(vec![" A ".into(), "B".into()]))
+        );
+        assert_eq!(Transform::EmailLocal.apply(Value::Null), Ok(Value::Null));
+        assert_eq!(Transform::EmailLocal.apply(text("")), Ok(text("")));
+    }
+
+    #[test]
+    fn email_local_part() {
+        assert_eq!(
+            Transform::EmailLocal.apply(text("john.doe@xtracta.com")),
+            Ok(text("john.doe"))
+        );
+        for bad in ["john.doe", "@example.com", "a@b@c"] {
+            assert!(Transform::EmailLocal.apply(text(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_in_an_explicit_layout() {
+        let date = Transform::Date("%d/%m/%Y".into());
+        assert_eq!(
+            date.apply(text("24/03/2026")),
+            Ok(text("2026-03-24T00:00:00+00:00"))
+        );
+        assert_eq!(
+            date.apply(text("31/02/2026")),
+            Err("'31/02/2026' is not a real date in the format %d/%m/%Y".into())
+        );
+        let with_time = Transform::Date("%Y-%m-%d %H:%M".into());
+        assert_eq!(
+            with_time.apply(text("2026-03-24 08:30")),
+            Ok(text("2026-03-24T08:30:00+00:00"))
+        );
+    }
+
+    #[test]
+    fn default_and_join() {
+        let default = Transform::Default("n/a".into());
+        assert_eq!(default.apply(Value::Null), Ok(text("n/a")));
+        assert_eq!(default.apply(text("  ")), Ok(text("n/a")));
+        assert_eq!(default.apply(text("x")), Ok(text("x")));
+        let join = Transform::Join(";".into());
+        assert_eq!(
+            join.apply(Value::List(vec!["1".into(), "2".into()])),
+            Ok(text("1;2"))
+        );
+        assert_eq!(join.apply(text("1")), Ok(text("1")));
+    }
+
+    #[test]
+    fn lookup_finds_or_explains() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("managers.csv");
+        std::fs::write(
+            &file,
+            "id,accountName\n42, john.smith \n15,jane.doe\n42,shadowed\n",
+        )
+        .unwrap();
+        let lookup = Transform::Lookup(Lookup::load(&file, "id", "accountName").unwrap());
+        assert_eq!(lookup.apply(text(" 42")), Ok(text("john.smith")));
+        let err = lookup.apply(text("7")).unwrap_err();
+        assert!(err.starts_with("no row with id = '7' in "), "{err}");
+        assert!(matches!(
+            Lookup::load(&file, "id", "login"),
+            Err(MapError::Lookup { .. })
+        ));
+    }
+}

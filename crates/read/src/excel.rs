@@ -1,0 +1,1677 @@
+//! Spreadsheets (xlsx, xlsm, xlsb, xls, ods) as row sources.
+//!
+//! [`ExcelSource`] reads one worksheet of a workbook through [`calamine`] and hands its rows
+//! on as text, like a CSV file: a header row and data rows, each with its spreadsheet row
+//! number as [`Row::line`].
+//!
+//! # The header row
+//!
+//! Contractor lists often carry a title, a date or a note above the table. The header row is
+//! the first row, among the first 50 non-empty rows, in which at least 2 cells name a known
+//! column (the caller says which names are known); failing that, the first row with at least 2
+//! non-empty cells; failing that, the first non-empty row. Rows above it are skipped.
+//!
+//! The table spans the columns from the leftmost non-empty cell of the header row and the rows
+//! below it, to the last non-empty header cell. Fields are numbered from that first column: if
+//! column A is empty throughout, field 1 is column B ([`ExcelSource::first_column`]). Header
+//! cells are trimmed; an empty header cell inside the table is an error
+//! ([`ReadError::EmptyHeaderCell`], with the 1-based field number); empty cells after the last
+//! non-empty header cell are dropped.
+//!
+//! # Data rows
+//!
+//! - [`Row::line`] is the row number Excel shows (1-based, counted from row 1 of the sheet
+//!   whatever the used range), and [`Row::byte`] is 0: a workbook has no meaningful offsets.
+//! - Rows that look empty are skipped, wherever they are: rows with no cell, or whose cells
+//!   hold only whitespace.
+//! - A row shorter than the header is padded with empty fields; a row's empty cells after the
+//!   header's width are dropped, and so are cells there that hold only whitespace (invisible in
+//!   a spreadsheet). Non-empty cells beyond the header's width are kept, so the row has more
+//!   fields than the header and the validator rejects it as malformed.
+//! - Data cells are not trimmed. Hidden rows and columns are read like the others; of a merged
+//!   cell only the top-left cell holds the value.
+//!
+//! # Cells as text
+//!
+//! | cell | text |
+//! |---|---|
+//! | empty | `""` |
+//! | string | as is |
+//! | integer | decimal digits |
+//! | number, integral and below 10¹⁵ in magnitude | integer digits without `.0`: a phone stored as a number, `15125550100`, reads `15125550100`; an id `1042.0` reads `1042` |
+//! | any other number | Rust's shortest round-trip decimal, never with an exponent: `0.25`, `1e20` as `100000000000000000000` |
+//! | boolean | `true` / `false` |
+//! | date (a number under a date format, or a date cell) | `YYYY-MM-DD` when it has no time of day |
+//! | date-time | `YYYY-MM-DDTHH:MM:SSZ` (`.mmm` before the `Z` when there are milliseconds) |
+//! | time of day alone (a serial number below 1) | `HH:MM:SS` |
+//! | duration (a `[h]:mm` format) | ISO 8601: `PT36H30M00S` |
+//! | date outside Excel's range (negative, or after 9999) | the serial number, as a number |
+//! | ISO 8601 date, date-time or duration cell (ods; xlsx `t="d"`) | the text stored in the file, as given |
+//! | error | its text: `#N/A`, `#DIV/0!`, `#VALUE!`, ... |
+//! | formula | its cached value, by the rules above |
+//!
+//! Excel date-times carry no time zone; they are read as UTC, hence the `Z`. Both the 1900 and
+//! the 1904 date systems are handled (calamine's conversion, which also reproduces Excel's
+//! 1900-02-29). A formula whose file holds no cached value (a workbook written by a program that
+//! did not calculate it) reads as its stored placeholder, often empty or `0`: open and save the
+//! file in a spreadsheet program to get the values.
+//!
+//! # Memory and limits
+//!
+//! The sheet is read whole into memory when the source is opened (Excel's limit is 1,048,576
+//! rows by 16,384 columns); [`RowSource::read_chunk`] then hands out its rows. For xlsx, xlsm
+//! and xlsb only non-empty cells are kept; xls and ods sheets are loaded by calamine as a
+//! rectangle spanning their used range. Before anything is unzipped, the zip directory of an
+//! xlsx, xlsm, xlsb or ods file is checked: a file whose parts would unzip to more than 2 GiB
+//! (a zip bomb, say) is refused. [`RowSource::bytes_read`] reports the file's size times the
+//! fraction of rows handed out.
+//!
+//! # Example
+//!
+//! ```
+//! use nebulk_read::excel::ExcelSource;
+//! use nebulk_read::RowSource;
+//! use rust_xlsxwriter::{Format, Workbook};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("contractors.xlsx");
+//! let mut workbook = Workbook::new();
+//! let sheet = workbook.add_worksheet();
+//! sheet.write(0, 0, "Contractors, March")?;
+//! sheet.write(2, 0, "accountName")?;
+//! sheet.write(2, 1, "phone")?;
+//! sheet.write(2, 2, "startDate")?;
+//! sheet.write(3, 0, "ann.lee")?;
+//! sheet.write(3, 1, 15125550100.0)?;
+//! sheet.write_number_with_format(3, 2, 45352.0, &Format::new().set_num_format("yyyy-mm-dd"))?;
+//! workbook.save(&path)?;
+//!
+//! let known = |name: &str| ["accountName", "phone", "startDate"].contains(&name);
+//! let mut source = ExcelSource::open(&path, None, &known)?;
+//! assert_eq!(source.sheet_name(), "Sheet1");
+//! assert_eq!(source.header_line(), 3);
+//! assert_eq!(source.header(), ["accountName", "phone", "startDate"]);
+//! let rows = source.read_chunk(100, 1 << 20)?;
+//! assert_eq!(rows.len(), 1);
+//! assert_eq!(rows[0].line, 4);
+//! assert_eq!(&rows[0].record[1], b"15125550100");
+//! assert_eq!(&rows[0].record[2], b"2024-03-01");
+//! assert!(source.read_chunk(100, 1 << 20)?.is_empty());
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use calamine::{Data, DataRef, ExcelDateTime, Reader, Sheets, XlsxError};
+
+use crate::{FormatError, ReadError, Row, RowSource};
+
+/// How many non-empty rows are searched for a header naming known columns.
+const HEADER_SEARCH_ROWS: usize = 50;
+
+/// The most a workbook's zipped parts may unzip to, all together.
+const MAX_UNZIPPED_BYTES: u64 = 2 << 30;
+
+/// The largest zip central directory read for the check above.
+const MAX_ZIP_DIRECTORY_BYTES: u64 = 64 << 20;
+
+/// Serial days from here on are read as numbers: 9999-12-31 is day 2,957,003 in the 1904
+/// system (in the 1900 system, whose last day is 2,958,465, this cuts at 9995-12-31 instead).
+const MAX_SERIAL_DAY: f64 = 2_957_004.0;
+
+/// A worksheet as a row source: header row found, cells as text.
+///
+/// See the [module documentation](self) for how the header is found and cells become text.
+///
+/// ```
+/// use nebulk_read::excel::ExcelSource;
+/// use nebulk_read::RowSource;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("list.xlsx");
+/// let mut workbook = rust_xlsxwriter::Workbook::new();
+/// let sheet = workbook.add_worksheet();
+/// sheet.write_row(0, 0, ["id", "name"])?;
+/// sheet.write_row(1, 0, [1042.0, 7.5])?;
+/// workbook.save(&path)?;
+///
+/// let mut source = ExcelSource::open(&path, None, &|_| false)?;
+/// assert_eq!(source.header(), ["id", "name"]);
+/// let rows = source.read_chunk(10, 1 << 20)?;
+/// assert_eq!(&rows[0].record[0], b"1042");
+/// assert_eq!(&rows[0].record[1], b"7.5");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct ExcelSource {
+    sheet: String,
+    header: Vec<String>,
+    header_line: u64,
+    first_column: u32,
+    rows: std::vec::IntoIter<(u64, Vec<String>)>,
+    total_rows: usize,
+    handed_out: usize,
+    file_size: u64,
+}
+
+impl ExcelSource {
+    /// Opens `path` (xlsx, xlsm, xlsb, xls, ods — by extension, else by content, through
+    /// calamine's `open_workbook_auto`), takes sheet `sheet` (default: the first), and finds
+    /// the header row: the first row among the first 50 non-empty rows in which at least 2
+    /// cells satisfy `is_known_column` (does this trimmed cell name a schema attribute?), else
+    /// the first row with at least 2 non-empty cells, else the first non-empty row. Rows above
+    /// the header (titles, notes) are skipped.
+    ///
+    /// A sheet name that matches none exactly is matched ignoring case and surrounding spaces
+    /// when that picks a single sheet.
+    ///
+    /// # Errors
+    ///
+    /// - [`ReadError::Io`] when the file cannot be opened;
+    /// - [`ReadError::Format`] when it is not a spreadsheet calamine can read (corrupt, a text
+    ///   file, a zip that is not a workbook, a zip bomb), when it has no sheet named `sheet` (the
+    ///   message lists the sheets there are), or when it has no sheet at all;
+    /// - [`ReadError::NoHeader`] when the sheet is empty;
+    /// - [`ReadError::EmptyHeaderCell`] when the header row has an empty cell inside the table.
+    ///
+    /// ```
+    /// use nebulk_read::excel::ExcelSource;
+    /// use nebulk_read::ReadError;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("book.xlsx");
+    /// let mut workbook = rust_xlsxwriter::Workbook::new();
+    /// workbook.add_worksheet().set_name("Notes")?.write(0, 0, "see the other tab")?;
+    /// workbook.add_worksheet().set_name("People")?.write_row(0, 0, ["email", "phone"])?;
+    /// workbook.save(&path)?;
+    ///
+    /// let source = ExcelSource::open(&path, Some("people"), &|_| false)?;
+    /// assert_eq!(source.sheet_name(), "People");
+    ///
+    /// let err = ExcelSource::open(&path, Some("Staff"), &|_| false).unwrap_err();
+    /// assert!(matches!(err, ReadError::Format(_)));
+    /// assert!(err.to_string().contains(r#"the sheets are: "Notes", "People""#));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open(
+        path: &Path,
+        sheet: Option<&str>,
+        is_known_column: &dyn Fn(&str) -> bool,
+    ) -> Result<ExcelSource, ReadError> {
+        let mut file = File::open(path).map_err(|error| ReadError::Io { line: 1, error })?;
+        let file_size = file
+            .metadata()
+            .map_err(|error| ReadError::Io { line: 1, error })?
+            .len();
+        let container = match check_container(&mut file, file_size)
+            .map_err(|error| ReadError::Io { line: 1, error })?
+        {
+            Container::Refused(why) => {
+                return Err(format_error(format!(
+                    "not a spreadsheet calamine can read: {}: {why}",
+                    path.display()
+                )))
+            }
+            container => container,
+        };
+        drop(file);
+
+        let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
+            let named_zip = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["xlsx", "xlsm", "xlsb"].contains(&e.to_lowercase().as_str()));
+            let what = match container {
+                Container::Zip => "a zip archive, but not a workbook: ",
+                // Excel saves a password-protected workbook as an encrypted OLE file.
+                Container::Ole if named_zip => {
+                    "an OLE file with an Office Open XML name, as password-protected workbooks \
+                     are (remove the password and save it again): "
+                }
+                _ => "",
+            };
+            format_error(format!(
+                "not a spreadsheet calamine can read: {}: {what}{e}",
+                path.display()
+            ))
+        })?;
+        let name = choose_sheet(&workbook.sheet_names(), sheet, path)?;
+        let cells = load_cells(&mut workbook, &name).map_err(|e| {
+            format_error(format!(
+                "cannot read sheet \"{name}\" of {}: {e}",
+                path.display()
+            ))
+        })?;
+        drop(workbook);
+
+        let table = Table::build(cells, is_known_column)?;
+        let total_rows = table.rows.len();
+        Ok(ExcelSource {
+            sheet: name,
+            header: table.header,
+            header_line: table.header_line,
+            first_column: table.first_column,
+            rows: table.rows.into_iter(),
+            total_rows,
+            handed_out: 0,
+            file_size,
+        })
+    }
+
+    /// The sheet read.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("b.xlsx");
+    /// let mut workbook = rust_xlsxwriter::Workbook::new();
+    /// workbook.add_worksheet().set_name("Contractors")?.write_row(0, 0, ["a", "b"])?;
+    /// workbook.save(&path)?;
+    /// let source = nebulk_read::excel::ExcelSource::open(&path, None, &|_| false)?;
+    /// assert_eq!(source.sheet_name(), "Contractors");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn sheet_name(&self) -> &str {
+        &self.sheet
+    }
+
+    /// The 1-based row number of the header row.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("b.xlsx");
+    /// let mut workbook = rust_xlsxwriter::Workbook::new();
+    /// let sheet = workbook.add_worksheet();
+    /// sheet.write(0, 0, "Contractor list")?;
+    /// sheet.write_row(1, 0, ["firstName", "lastName"])?;
+    /// workbook.save(&path)?;
+    /// let source = nebulk_read::excel::ExcelSource::open(&path, None, &|c| c.ends_with("Name"))?;
+    /// assert_eq!(source.header_line(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
+    /// The 1-based spreadsheet column of field 1 (1 is column A): fields are numbered from the
+    /// table's first column, so field `n` is column `first_column() + n - 1`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("b.xlsx");
+    /// let mut workbook = rust_xlsxwriter::Workbook::new();
+    /// workbook.add_worksheet().write_row(0, 1, ["email", "phone"])?; // starts at B1
+    /// workbook.save(&path)?;
+    /// let source = nebulk_read::excel::ExcelSource::open(&path, None, &|_| false)?;
+    /// assert_eq!(source.first_column(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn first_column(&self) -> u32 {
+        self.first_column
+    }
+}
+
+impl RowSource for ExcelSource {
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
+        let max_rows = max_rows.max(1);
+        let mut rows = Vec::with_capacity(max_rows.min(self.total_rows - self.handed_out));
+        let mut bytes = 0usize;
+        while rows.len() < max_rows && (rows.is_empty() || bytes < max_bytes) {
+            let Some((line, fields)) = self.rows.next() else {
+                break;
+            };
+            bytes = bytes.saturating_add(fields.iter().map(String::len).sum());
+            rows.push(Row::from_fields(line, &fields));
+        }
+        self.handed_out += rows.len();
+        Ok(rows)
+    }
+
+    fn bytes_read(&self) -> u64 {
+        if self.handed_out >= self.total_rows {
+            return self.file_size;
+        }
+        let part = u128::from(self.file_size) * self.handed_out as u128 / self.total_rows as u128;
+        u64::try_from(part).unwrap_or(self.file_size)
+    }
+
+    fn header_line(&self) -> u64 {
+        self.header_line
+    }
+}
+
+fn format_error(message: String) -> ReadError {
+    ReadError::Format(FormatError::whole(message))
+}
+
+/// The sheet to read: `wanted` exactly, else the one sheet matching it ignoring case and
+/// surrounding spaces; the first sheet when none is wanted.
+fn choose_sheet(names: &[String], wanted: Option<&str>, path: &Path) -> Result<String, ReadError> {
+    let Some(wanted) = wanted else {
+        return names.first().cloned().ok_or_else(|| {
+            format_error(format!("{}: the workbook has no sheets", path.display()))
+        });
+    };
+    if let Some(name) = names.iter().find(|n| *n == wanted) {
+        return Ok(name.clone());
+    }
+    let loose: Vec<&String> = names
+        .iter()
+        .filter(|n| n.trim().to_lowercase() == wanted.trim().to_lowercase())
+        .collect();
+    if let [name] = loose[..] {
+        return Ok(name.clone());
+    }
+    let list = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(format_error(if names.is_empty() {
+        format!(
+            "{}: there is no sheet named \"{wanted}\": the workbook has no sheets",
+            path.display()
+        )
+    } else {
+        format!(
+            "{}: there is no sheet named \"{wanted}\"; the sheets are: {list}",
+            path.display()
+        )
+    }))
+}
+
+/// A non-empty cell: 0-based row and column, and its text.
+type Cell = (u32, u32, String);
+
+/// The sheet's non-empty cells, as text, in no particular order.
+fn load_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, name: &str) -> Result<Vec<Cell>, String> {
+    let mut cells = Vec::new();
+    match workbook {
+        // xlsx and xlsb are streamed cell by cell: only non-empty cells take memory, however
+        // far apart they are.
+        Sheets::Xlsx(xlsx) => {
+            let mut reader = match xlsx.worksheet_cells_reader(name) {
+                Ok(reader) => reader,
+                // A chart sheet: no cells.
+                Err(XlsxError::NotAWorksheet(_)) => return Ok(cells),
+                Err(e) => return Err(e.to_string()),
+            };
+            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                push_cell(
+                    &mut cells,
+                    cell.get_position(),
+                    data_ref_text(cell.get_value()),
+                );
+            }
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut reader = xlsb
+                .worksheet_cells_reader(name)
+                .map_err(|e| e.to_string())?;
+            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                push_cell(
+                    &mut cells,
+                    cell.get_position(),
+                    data_ref_text(cell.get_value()),
+                );
+            }
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => {
+            let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+            let (row0, col0) = range.start().unwrap_or((0, 0));
+            for (row, col, value) in range.used_cells() {
+                let position = (
+                    row0.saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
+                    col0.saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
+                );
+                push_cell(&mut cells, position, data_text(value));
+            }
+        }
+    }
+    Ok(cells)
+}
+
+fn push_cell(cells: &mut Vec<Cell>, (row, col): (u32, u32), text: String) {
+    if !text.is_empty() {
+        cells.push((row, col, text));
+    }
+}
+
+/// The header and data rows of a sheet.
+#[derive(Debug)]
+struct Table {
+    header: Vec<String>,
+    header_line: u64,
+    first_column: u32,
+    rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    fn build(
+        mut cells: Vec<Cell>,
+        is_known_column: &dyn Fn(&str) -> bool,
+    ) -> Result<Table, ReadError> {
+        // Row-major order; of two cells at one place (a malformed file), the later one wins.
+        cells.sort_by_key(|&(row, col, _)| (row, col));
+        let mut rows: Vec<(u32, Vec<(u32, String)>)> = Vec::new();
+        for (row, col, text) in cells {
+            match rows.last_mut() {
+                Some((r, row_cells)) if *r == row => match row_cells.last_mut() {
+                    Some((c, t)) if *c == col => *t = text,
+                    _ => row_cells.push((col, text)),
+                },
+                _ => rows.push((row, vec![(col, text)])),
+            }
+        }
+
+        let filled =
+            |cells: &[(u32, String)]| cells.iter().filter(|(_, t)| !t.trim().is_empty()).count();
+        let searched = &rows[..rows.len().min(HEADER_SEARCH_ROWS)];
+        let header_index = searched
+            .iter()
+            .position(|(_, cells)| {
+                cells
+                    .iter()
+                    .filter(|(_, t)| is_known_column(t.trim()))
+                    .count()
+                    >= 2
+            })
+            .or_else(|| rows.iter().position(|(_, cells)| filled(cells) >= 2))
+            .or_else(|| rows.iter().position(|(_, cells)| filled(cells) >= 1))
+            .ok_or(ReadError::NoHeader)?;
+
+        let mut rows = rows.into_iter().skip(header_index);
+        let Some((header_row, header_cells)) = rows.next() else {
+            return Err(ReadError::NoHeader);
+        };
+        let data: Vec<(u32, Vec<(u32, String)>)> = rows.collect();
+
+        // The table's first column: the leftmost cell with content in the header or below.
+        let visible = |cells: &[(u32, String)]| {
+            cells
+                .iter()
+                .find(|(_, t)| !t.trim().is_empty())
+                .map(|&(c, _)| c)
+        };
+        let left = std::iter::once(&header_cells)
+            .chain(data.iter().map(|(_, cells)| cells))
+            .filter_map(|cells| visible(cells))
+            .min()
+            .ok_or(ReadError::NoHeader)?;
+
+        let header_cells: Vec<(u32, String)> = header_cells
+            .into_iter()
+            .filter_map(|(c, t)| {
+                let t = t.trim();
+                (!t.is_empty()).then(|| (c - left, t.to_string()))
+            })
+            .collect();
+        let width = header_cells.last().map_or(0, |&(c, _)| c as usize + 1);
+        let mut header = vec![String::new(); width];
+        for (c, t) in header_cells {
+            header[c as usize] = t;
+        }
+        if let Some(gap) = header.iter().position(String::is_empty) {
+            return Err(ReadError::EmptyHeaderCell {
+                line: u64::from(header_row) + 1,
+                column: gap + 1,
+            });
+        }
+
+        let rows = data
+            .into_iter()
+            .filter_map(|(row, cells)| {
+                let cells: Vec<(usize, String)> = cells
+                    .into_iter()
+                    .filter(|(c, _)| *c >= left)
+                    .map(|(c, t)| ((c - left) as usize, t))
+                    .filter(|(c, t)| *c < width || !t.trim().is_empty())
+                    .collect();
+                // A row that looks empty (only whitespace) is skipped like an empty one.
+                if cells.iter().all(|(_, t)| t.trim().is_empty()) {
+                    return None;
+                }
+                let row_width = cells.last().map_or(0, |(c, _)| c + 1).max(width);
+                let mut fields = vec![String::new(); row_width];
+                for (c, t) in cells {
+                    fields[c] = t;
+                }
+                Some((u64::from(row) + 1, fields))
+            })
+            .collect();
+
+        Ok(Table {
+            header,
+            header_line: u64::from(header_row) + 1,
+            first_column: left + 1,
+            rows,
+        })
+    }
+}
+
+/// A cell of an xls or ods sheet as text.
+fn data_text(value: &Data) -> String {
+    match value {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(x) => float_text(*x),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => datetime_text(dt),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A cell of an xlsx or xlsb sheet as text.
+fn data_ref_text(value: &DataRef<'_>) -> String {
+    match value {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(x) => float_text(*x),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) => datetime_text(dt),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => e.to_string(),
+    }
+}
+
+/// A number as text: integral values below 10^15 as integer digits, others as Rust's shortest
+/// round-trip decimal (which never uses an exponent).
+fn float_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        // Exact: |x| < 10^15 < 2^63, and integral.
+        #[allow(clippy::cast_possible_truncation)]
+        let i = x as i64;
+        i.to_string()
+    } else {
+        x.to_string()
+    }
+}
+
+/// A date, date-time, time of day or duration as ISO 8601 text.
+fn datetime_text(dt: &ExcelDateTime) -> String {
+    let serial = dt.as_f64();
+    if dt.is_duration() {
+        return duration_text(serial);
+    }
+    if !(0.0..MAX_SERIAL_DAY).contains(&serial) {
+        return float_text(serial);
+    }
+    let (year, month, day, hour, minute, second, milli) = dt.to_ymd_hms_milli();
+    let fraction = if milli == 0 {
+        String::new()
+    } else {
+        format!(".{milli:03}")
+    };
+    if serial < 1.0 {
+        format!("{hour:02}:{minute:02}:{second:02}{fraction}")
+    } else if (hour, minute, second, milli) == (0, 0, 0, 0) {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}Z")
+    }
+}
+
+/// A duration in days as ISO 8601 hours, minutes and seconds: `PT36H30M00S`.
+fn duration_text(days: f64) -> String {
+    if !days.is_finite() {
+        return float_text(days);
+    }
+    let millis = (days * 86_400_000.0).round();
+    let sign = if millis < 0.0 { "-" } else { "" };
+    // Saturating: a duration of more than 292 million years is not a contractor's.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let millis = millis.abs() as u64;
+    let (hours, rest) = (millis / 3_600_000, millis % 3_600_000);
+    let (minutes, rest) = (rest / 60_000, rest % 60_000);
+    let (seconds, milli) = (rest / 1000, rest % 1000);
+    let fraction = if milli == 0 {
+        String::new()
+    } else {
+        format!(".{milli:03}")
+    };
+    format!("{sign}PT{hours}H{minutes:02}M{seconds:02}{fraction}S")
+}
+
+/// What a file is, by its first bytes.
+#[derive(Debug)]
+enum Container {
+    /// A zip archive: xlsx, xlsm, xlsb or ods.
+    Zip,
+    /// An OLE compound file: xls.
+    Ole,
+    /// Not to be opened, and why.
+    Refused(String),
+}
+
+/// Tells what the file is before calamine tries it: a zip (xlsx, xlsm, xlsb, ods), an OLE
+/// compound file (xls), or neither; a zip bomb ([`check_zip`]) is refused too.
+fn check_container(file: &mut File, len: u64) -> io::Result<Container> {
+    if len == 0 {
+        return Ok(Container::Refused("the file is empty".to_string()));
+    }
+    let mut start = vec![0u8; usize::try_from(len.min(512)).unwrap_or(512)];
+    read_at(file, 0, &mut start)?;
+    if start.starts_with(b"PK\x03\x04") || start.starts_with(b"PK\x05\x06") {
+        return Ok(check_zip(file, len)?.map_or(Container::Zip, Container::Refused));
+    }
+    if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(Container::Ole);
+    }
+    Ok(Container::Refused(if start.contains(&0) {
+        "the file is neither a zip-based workbook (xlsx, xlsm, xlsb, ods) nor an OLE one (xls)"
+            .to_string()
+    } else {
+        "the file is text (a CSV file?), not a workbook".to_string()
+    }))
+}
+
+/// For a zip file (xlsx, xlsm, xlsb, ods), reads its central directory and tells why it will
+/// not be opened: its parts would unzip to more than [`MAX_UNZIPPED_BYTES`]. `None` when it is
+/// fine, or is a zip too broken to tell (calamine then reports it).
+fn check_zip(file: &mut File, len: u64) -> io::Result<Option<String>> {
+    if len < 22 {
+        return Ok(None);
+    }
+    let Some(directory) = zip_directory(file, len)? else {
+        return Ok(None);
+    };
+    let mut total: u64 = 0;
+    let mut entries: u64 = 0;
+    let mut at = 0usize;
+    while let Some(header) = directory.get(at..at + 46) {
+        if header[..4] != *b"PK\x01\x02" {
+            break;
+        }
+        let mut size = u64::from(le_u32(&header[24..]));
+        let name_len = usize::from(le_u16(&header[28..]));
+        let extra_len = usize::from(le_u16(&header[30..]));
+        let comment_len = usize::from(le_u16(&header[32..]));
+        if size == 0xFFFF_FFFF {
+            let extra_at = at + 46 + name_len;
+            let extra = directory.get(extra_at..extra_at + extra_len).unwrap_or(&[]);
+            size = zip64_uncompressed_size(extra).unwrap_or(u64::MAX);
+        }
+        total = total.saturating_add(size);
+        entries += 1;
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    Ok((total > MAX_UNZIPPED_BYTES).then(|| {
+        format!(
+            "its {entries} zipped parts would unzip to {total} bytes, more than the {MAX_UNZIPPED_BYTES} \
+             this reader accepts (a zip bomb?)"
+        )
+    }))
+}
+
+/// The central directory of a zip file, found through its end record (zip64 included).
+fn zip_directory(file: &mut File, len: u64) -> io::Result<Option<Vec<u8>>> {
+    let tail_len = len.min(22 + 0xFFFF);
+    let tail_start = len - tail_len;
+    let mut tail = vec![0u8; usize::try_from(tail_len).unwrap_or(0)];
+    read_at(file, tail_start, &mut tail)?;
+    let Some(end) = (0..=tail.len().saturating_sub(22))
+        .rev()
+        .find(|&i| tail[i..].starts_with(b"PK\x05\x06"))
+    else {
+        return Ok(None);
+    };
+    let record = &tail[end..];
+    let mut size = u64::from(le_u32(&record[12..]));
+    let mut offset = u64::from(le_u32(&record[16..]));
+    if size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF || le_u16(&record[10..]) == 0xFFFF {
+        // zip64: a locator just before the end record points at the zip64 end record.
+        let mut locator = [0u8; 20];
+        let Some(locator_at) = (tail_start + end as u64).checked_sub(20) else {
+            return Ok(None);
+        };
+        read_at(file, locator_at, &mut locator)?;
+        if !locator.starts_with(b"PK\x06\x07") {
+            return Ok(None);
+        }
+        let mut record64 = [0u8; 56];
+        if read_at(file, le_u64(&locator[8..]), &mut record64).is_err()
+            || !record64.starts_with(b"PK\x06\x06")
+        {
+            return Ok(None);
+        }
+        size = le_u64(&record64[40..]);
+        offset = le_u64(&record64[48..]);
+    }
+    if size > MAX_ZIP_DIRECTORY_BYTES || offset.saturating_add(size) > len {
+        return Ok(None);
+    }
+    let mut directory = vec![0u8; usize::try_from(size).unwrap_or(0)];
+    read_at(file, offset, &mut directory)?;
+    Ok(Some(directory))
+}
+
+/// The uncompressed size in a central directory entry's zip64 extra field (its first value
+/// when the 32-bit size is 0xFFFFFFFF).
+fn zip64_uncompressed_size(mut extra: &[u8]) -> Option<u64> {
+    while extra.len() >= 4 {
+        let id = le_u16(extra);
+        let len = usize::from(le_u16(&extra[2..]));
+        let data = extra.get(4..4 + len)?;
+        if id == 0x0001 && data.len() >= 8 {
+            return Some(le_u64(data));
+        }
+        extra = &extra[(4 + len).min(extra.len())..];
+    }
+    None
+}
+
+fn read_at(file: &mut File, at: u64, buf: &mut [u8]) -> io::Result<()> {
+    file.seek(SeekFrom::Start(at))?;
+    file.read_exact(buf)
+}
+
+fn le_u16(b: &[u8]) -> u16 {
+    u16::from_le_bytes([b[0], b[1]])
+}
+
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn le_u64(b: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{ExcelDateTime as XlDate, Format, Formula, Workbook, Worksheet};
+
+    use super::*;
+
+    const SCHEMA: [&str; 8] = [
+        "accountName",
+        "firstName",
+        "lastName",
+        "email",
+        "phone",
+        "manager",
+        "startDate",
+        "endDate",
+    ];
+
+    fn known(name: &str) -> bool {
+        SCHEMA.contains(&name)
+    }
+
+    /// Builds an xlsx with one sheet filled by `fill`, in a fresh temporary directory.
+    fn xlsx(fill: impl FnOnce(&mut Worksheet)) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.xlsx");
+        let mut workbook = Workbook::new();
+        fill(workbook.add_worksheet());
+        workbook.save(&path).unwrap();
+        (dir, path)
+    }
+
+    /// All remaining rows as (line, fields).
+    fn read_all(source: &mut ExcelSource) -> Vec<(u64, Vec<String>)> {
+        let mut out = Vec::new();
+        loop {
+            let rows = source.read_chunk(3, 1 << 20).unwrap();
+            if rows.is_empty() {
+                return out;
+            }
+            for row in rows {
+                let fields = row
+                    .record
+                    .iter()
+                    .map(|f| String::from_utf8(f.to_vec()).unwrap())
+                    .collect();
+                out.push((row.line, fields));
+            }
+        }
+    }
+
+    fn strings(fields: &[&str]) -> Vec<String> {
+        fields.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn open_err(path: &Path, sheet: Option<&str>) -> ReadError {
+        match ExcelSource::open(path, sheet, &known) {
+            Ok(source) => panic!("expected an error, got header {:?}", source.header()),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn title_rows_numbers_dates_formulas_booleans_errors() {
+        let (_dir, path) = xlsx(|s| {
+            let date = Format::new().set_num_format("yyyy-mm-dd");
+            let dmy = Format::new().set_num_format("dd/mm/yyyy");
+            let stamp = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+            s.write(0, 0, "Contractor list").unwrap();
+            // Two non-empty cells, but not known columns: not the header.
+            s.write(1, 0, "Exported by").unwrap();
+            s.write(1, 1, "HR").unwrap();
+            s.write_row(
+                2,
+                0,
+                [
+                    "accountName",
+                    " phone ",
+                    "startDate",
+                    "id",
+                    "email",
+                    "active",
+                    "check",
+                    "endDate",
+                    "note",
+                ],
+            )
+            .unwrap();
+            s.write(3, 0, "ann.lee").unwrap();
+            s.write(3, 1, 15125550100.0).unwrap();
+            let start = XlDate::from_ymd(2024, 3, 1).unwrap();
+            s.write_datetime_with_format(3, 2, &start, &date).unwrap();
+            s.write(3, 3, 1042.0).unwrap();
+            s.write_formula(
+                3,
+                4,
+                Formula::new("=A4&\"@example.com\"").set_result("ann.lee@example.com"),
+            )
+            .unwrap();
+            s.write(3, 5, true).unwrap();
+            s.write_formula(3, 6, Formula::new("=NA()").set_result("#N/A"))
+                .unwrap();
+            let end = XlDate::from_ymd(2024, 12, 31)
+                .unwrap()
+                .and_hms(17, 30, 5)
+                .unwrap();
+            s.write_datetime_with_format(3, 7, &end, &stamp).unwrap();
+            s.write(3, 8, "  spaced  ").unwrap();
+
+            s.write(4, 0, "bob.ray").unwrap();
+            s.write(4, 1, 4401632960123.0).unwrap();
+            // A serial number under a date format: 45413 is 2024-05-01.
+            s.write_number_with_format(4, 2, 45413.0, &dmy).unwrap();
+            s.write(4, 3, 1043.5).unwrap();
+            s.write_formula(4, 4, Formula::new("=1/0").set_result("#DIV/0!"))
+                .unwrap();
+            s.write(4, 5, false).unwrap();
+            s.write_formula(4, 6, Formula::new("=2*21").set_result("42"))
+                .unwrap();
+        });
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.sheet_name(), "Sheet1");
+        assert_eq!(source.header_line(), 3);
+        assert_eq!(source.first_column(), 1);
+        assert_eq!(
+            source.header(),
+            [
+                "accountName",
+                "phone",
+                "startDate",
+                "id",
+                "email",
+                "active",
+                "check",
+                "endDate",
+                "note"
+            ]
+        );
+        let rows = read_all(&mut source);
+        assert_eq!(
+            rows,
+            [
+                (
+                    4,
+                    strings(&[
+                        "ann.lee",
+                        "15125550100",
+                        "2024-03-01",
+                        "1042",
+                        "ann.lee@example.com",
+                        "true",
+                        "#N/A",
+                        "2024-12-31T17:30:05Z",
+                        "  spaced  ",
+                    ])
+                ),
+                (
+                    5,
+                    strings(&[
+                        "bob.ray",
+                        "4401632960123",
+                        "2024-05-01",
+                        "1043.5",
+                        "#DIV/0!",
+                        "false",
+                        "42",
+                        "",
+                        "",
+                    ])
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn times_durations_and_odd_numbers() {
+        let (_dir, path) = xlsx(|s| {
+            s.write_row(0, 0, ["a", "b", "c", "d", "e", "f"]).unwrap();
+            let time = Format::new().set_num_format("hh:mm");
+            let duration = Format::new().set_num_format("[h]:mm:ss");
+            let date = Format::new().set_num_format("yyyy-mm-dd");
+            s.write_number_with_format(1, 0, 0.5, &time).unwrap();
+            s.write_number_with_format(1, 1, 1.5 + 0.5 / 24.0, &duration)
+                .unwrap();
+            s.write(1, 2, 1e20).unwrap();
+            s.write(1, 3, 0.000_000_25).unwrap();
+            s.write(1, 4, -12.0).unwrap();
+            // Dates outside Excel's range stay numbers.
+            s.write_number_with_format(1, 5, -3.0, &date).unwrap();
+        });
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(
+            read_all(&mut source),
+            [(
+                2,
+                strings(&[
+                    "12:00:00",
+                    "PT36H30M00S",
+                    "100000000000000000000",
+                    "0.00000025",
+                    "-12",
+                    "-3"
+                ])
+            )]
+        );
+    }
+
+    #[test]
+    fn header_fallbacks() {
+        // No known column anywhere: the first row with two non-empty cells.
+        let (_dir, path) = xlsx(|s| {
+            s.write(0, 0, "Title").unwrap();
+            s.write_row(1, 0, ["Name", "Mail"]).unwrap();
+            s.write_row(2, 0, ["ann", "a@x.org"]).unwrap();
+        });
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header_line(), 2);
+        assert_eq!(source.header(), ["Name", "Mail"]);
+        assert_eq!(read_all(&mut source), [(3, strings(&["ann", "a@x.org"]))]);
+
+        // A single column: the first non-empty row.
+        let (_dir, path) = xlsx(|s| {
+            s.write(4, 2, "email").unwrap();
+            s.write(5, 2, "a@x.org").unwrap();
+        });
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header_line(), 5);
+        assert_eq!(source.first_column(), 3);
+        assert_eq!(source.header(), ["email"]);
+        assert_eq!(read_all(&mut source), [(6, strings(&["a@x.org"]))]);
+
+        // Known columns win over an earlier row with more cells.
+        let (_dir, path) = xlsx(|s| {
+            s.write_row(0, 0, ["Report", "of", "March"]).unwrap();
+            s.write_row(1, 0, ["email", "phone"]).unwrap();
+        });
+        let source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header_line(), 2);
+
+        // Only the first 50 non-empty rows are searched for known columns.
+        let (_dir, path) = xlsx(|s| {
+            for row in 0..50 {
+                s.write_row(row, 0, ["x", "y"]).unwrap();
+            }
+            s.write_row(50, 0, ["email", "phone"]).unwrap();
+        });
+        let source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header_line(), 1);
+        assert_eq!(source.header(), ["x", "y"]);
+    }
+
+    #[test]
+    fn sheet_choice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.xlsx");
+        let mut workbook = Workbook::new();
+        let first = workbook.add_worksheet().set_name("Summary").unwrap();
+        first.write_row(0, 0, ["total", "count"]).unwrap();
+        first.write_row(1, 0, [3.0, 4.0]).unwrap();
+        let second = workbook.add_worksheet().set_name("People").unwrap();
+        second.write_row(0, 0, ["email", "phone"]).unwrap();
+        second.write_row(1, 0, ["a@x.org", "1"]).unwrap();
+        workbook.add_worksheet().set_name("Empty").unwrap();
+        workbook.save(&path).unwrap();
+
+        let source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.sheet_name(), "Summary");
+        assert_eq!(source.header(), ["total", "count"]);
+
+        let mut source = ExcelSource::open(&path, Some("People"), &known).unwrap();
+        assert_eq!(source.sheet_name(), "People");
+        assert_eq!(source.header(), ["email", "phone"]);
+        assert_eq!(read_all(&mut source), [(2, strings(&["a@x.org", "1"]))]);
+
+        let source = ExcelSource::open(&path, Some(" people "), &known).unwrap();
+        assert_eq!(source.sheet_name(), "People");
+
+        let err = open_err(&path, Some("Staff"));
+        let ReadError::Format(e) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            e.message,
+            format!(
+                "{}: there is no sheet named \"Staff\"; the sheets are: \"Summary\", \"People\", \"Empty\"",
+                path.display()
+            )
+        );
+
+        assert!(matches!(
+            open_err(&path, Some("Empty")),
+            ReadError::NoHeader
+        ));
+    }
+
+    #[test]
+    fn empty_sheets() {
+        let (_dir, path) = xlsx(|_| {});
+        assert!(matches!(open_err(&path, None), ReadError::NoHeader));
+        // Formatting and whitespace alone are not content.
+        let (_dir, path) = xlsx(|s| {
+            s.write_blank(3, 3, &Format::new().set_bold()).unwrap();
+            s.write(5, 1, "   ").unwrap();
+        });
+        assert!(matches!(open_err(&path, None), ReadError::NoHeader));
+    }
+
+    #[test]
+    fn header_gaps() {
+        let (_dir, path) = xlsx(|s| {
+            s.write(0, 0, "email").unwrap();
+            s.write(0, 2, "phone").unwrap();
+        });
+        assert!(matches!(
+            open_err(&path, None),
+            ReadError::EmptyHeaderCell { line: 1, column: 2 }
+        ));
+
+        // A blank-looking header cell is empty too.
+        let (_dir, path) = xlsx(|s| {
+            s.write_row(0, 0, ["email", "  ", "phone"])
+                .map(|_| ())
+                .unwrap()
+        });
+        assert!(matches!(
+            open_err(&path, None),
+            ReadError::EmptyHeaderCell { line: 1, column: 2 }
+        ));
+
+        // Data left of the header's first cell: the header's first column is empty.
+        let (_dir, path) = xlsx(|s| {
+            s.write_row(0, 1, ["email", "phone"]).unwrap();
+            s.write_row(1, 0, ["7", "a@x.org", "1"]).unwrap();
+        });
+        assert!(matches!(
+            open_err(&path, None),
+            ReadError::EmptyHeaderCell { line: 1, column: 1 }
+        ));
+
+        // A table indented by a column, with a title in column A above it.
+        let (_dir, path) = xlsx(|s| {
+            s.write(0, 0, "Contractors").unwrap();
+            s.write_row(2, 1, ["email", "phone"]).unwrap();
+            s.write_row(3, 1, ["a@x.org", "1"]).unwrap();
+        });
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.first_column(), 2);
+        assert_eq!(source.header(), ["email", "phone"]);
+        assert_eq!(read_all(&mut source), [(4, strings(&["a@x.org", "1"]))]);
+    }
+
+    #[test]
+    fn row_widths_and_empty_rows() {
+        let (_dir, path) = xlsx(|s| {
+            // Trailing header cells that are empty or blank are dropped.
+            s.write_row(0, 0, ["email", "phone", "manager", " "])
+                .unwrap();
+            s.write_blank(0, 6, &Format::new().set_bold()).unwrap();
+            s.write_row(1, 0, ["a@x.org", "1", "m"]).unwrap();
+            // Shorter: padded.
+            s.write(2, 0, "b@x.org").unwrap();
+            // Empty row 4; a blank-looking row 5.
+            s.write(4, 1, "  ").unwrap();
+            // Longer: kept, with the gap filled.
+            s.write_row(5, 0, ["c@x.org", "3", "m"]).unwrap();
+            s.write(5, 4, "extra").unwrap();
+            // Blank cells beyond the header are dropped.
+            s.write_row(6, 0, ["d@x.org", "4", "m", " ", "", "\t"])
+                .unwrap();
+            // Blank cells inside the header's width are kept as they are.
+            s.write_row(7, 0, ["e@x.org", " "]).unwrap();
+            s.write(9, 2, "m").unwrap();
+        });
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header(), ["email", "phone", "manager"]);
+        assert_eq!(
+            read_all(&mut source),
+            [
+                (2, strings(&["a@x.org", "1", "m"])),
+                (3, strings(&["b@x.org", "", ""])),
+                (6, strings(&["c@x.org", "3", "m", "", "extra"])),
+                (7, strings(&["d@x.org", "4", "m"])),
+                (8, strings(&["e@x.org", " ", ""])),
+                (10, strings(&["", "", "m"])),
+            ]
+        );
+    }
+
+    #[test]
+    fn chunks_and_progress() {
+        let (_dir, path) = xlsx(|s| {
+            s.write_row(0, 0, ["email", "phone"]).unwrap();
+            for row in 1..=10 {
+                s.write_row(row, 0, [format!("user{row}@x.org"), row.to_string()])
+                    .unwrap();
+            }
+        });
+        let size = std::fs::metadata(&path).unwrap().len();
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.bytes_read(), 0);
+        let rows = source.read_chunk(4, 1 << 20).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [2, 3, 4, 5]
+        );
+        assert_eq!(source.bytes_read(), size * 4 / 10);
+        // max_bytes stops the chunk once reached, but a chunk holds at least one row.
+        let rows = source.read_chunk(100, 1).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 6);
+        assert_eq!(rows[0].byte, 0);
+        assert!(rows[0].file.is_none());
+        let rows = source.read_chunk(100, 30).unwrap();
+        // 13 + 1 bytes a row ("userN@x.org" and "N"): stops after the third row.
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [7, 8, 9]);
+        let rows = source.read_chunk(0, 1 << 20).unwrap();
+        assert_eq!(rows.len(), 1);
+        let rows = source.read_chunk(100, 1 << 20).unwrap();
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [11]);
+        assert_eq!(source.bytes_read(), size);
+        assert!(source.read_chunk(100, 1 << 20).unwrap().is_empty());
+    }
+
+    /// A zip file of stored (uncompressed) entries; `declared` overrides the uncompressed size
+    /// the central directory claims for the entry of that name.
+    fn zip(entries: &[(&str, &[u8])], declared: Option<(&str, u32)>) -> Vec<u8> {
+        fn crc32(data: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for &b in data {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let mut out = Vec::new();
+        let mut directory = Vec::new();
+        for (name, data) in entries {
+            let offset = out.len() as u32;
+            let crc = crc32(data);
+            let size = data.len() as u32;
+            let mut common = Vec::new();
+            common.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0]);
+            common.extend_from_slice(&crc.to_le_bytes());
+            common.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&common);
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(data);
+            let claimed = match declared {
+                Some((n, claimed)) if n == *name => claimed,
+                _ => size,
+            };
+            directory.extend_from_slice(b"PK\x01\x02\x14\x00");
+            directory.extend_from_slice(&common);
+            directory.extend_from_slice(&claimed.to_le_bytes());
+            directory.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            directory.extend_from_slice(&[0; 12]);
+            directory.extend_from_slice(&offset.to_le_bytes());
+            directory.extend_from_slice(name.as_bytes());
+        }
+        let directory_offset = out.len() as u32;
+        out.extend_from_slice(&directory);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(directory.len() as u32).to_le_bytes());
+        out.extend_from_slice(&directory_offset.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    /// A minimal xlsx written by hand: `workbook_pr` goes into workbook.xml, `sheet_data` is
+    /// the sheet's `<sheetData>` content; style 1 is the date format yyyy-mm-dd.
+    fn raw_xlsx(workbook_pr: &str, sheet_data: &str) -> Vec<u8> {
+        let content_types = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#;
+        let rels = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let workbook = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{workbook_pr}<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        );
+        let workbook_rels = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+        let styles = r#"<?xml version="1.0" encoding="UTF-8"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\-mm\-dd"/></numFmts><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#;
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
+        );
+        zip(
+            &[
+                ("[Content_Types].xml", content_types.as_bytes()),
+                ("_rels/.rels", rels.as_bytes()),
+                ("xl/workbook.xml", workbook.as_bytes()),
+                ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+                ("xl/styles.xml", styles.as_bytes()),
+                ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+            ],
+            None,
+        )
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    const DATE_ROWS: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>startDate</t></is></c><c r="B1" t="inlineStr"><is><t>n</t></is></c></row><row r="2"><c r="A2" s="1"><v>43890</v></c><c r="B2"><v>43890</v></c></row>"#;
+
+    #[test]
+    fn date_systems() {
+        let dir = tempfile::tempdir().unwrap();
+        // 43890 is 2024-03-01 in the 1904 system, 2020-02-29 in the 1900 one.
+        let path = write(
+            &dir,
+            "1904.xlsx",
+            &raw_xlsx(r#"<workbookPr date1904="1"/>"#, DATE_ROWS),
+        );
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.sheet_name(), "Data");
+        assert_eq!(
+            read_all(&mut source),
+            [(2, strings(&["2024-03-01", "43890"]))]
+        );
+
+        let path = write(&dir, "1900.xlsx", &raw_xlsx("", DATE_ROWS));
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(
+            read_all(&mut source),
+            [(2, strings(&["2020-02-29", "43890"]))]
+        );
+    }
+
+    #[test]
+    fn far_apart_cells_take_no_memory() {
+        // A stray cell in the last row and column: a dense range would be 17 billion cells.
+        let dir = tempfile::tempdir().unwrap();
+        let rows = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>email</t></is></c><c r="B1" t="inlineStr"><is><t>phone</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>oops</t></is></c></row>"#;
+        let path = write(&dir, "far.xlsx", &raw_xlsx("", rows));
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        let rows = source.read_chunk(10, 1 << 20).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 1_048_576);
+        assert_eq!(rows[0].record.len(), 16_384);
+        assert_eq!(&rows[0].record[16_383], b"oops");
+        assert_eq!(&rows[0].record[0], b"");
+    }
+
+    fn format_message(err: ReadError) -> String {
+        match err {
+            ReadError::Format(e) => {
+                assert_eq!((e.line, e.column, e.byte), (None, None, None));
+                e.message
+            }
+            other => panic!("expected a format error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn not_spreadsheets() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = b"accountName,email\nann,a@x.org\n";
+        for name in ["list.xlsx", "list.xls", "list.ods", "list.xlsb", "list.dat"] {
+            let path = write(&dir, name, text);
+            assert_eq!(
+                format_message(open_err(&path, None)),
+                format!(
+                    "not a spreadsheet calamine can read: {}: the file is text (a CSV file?), not a workbook",
+                    path.display()
+                ),
+                "{name}"
+            );
+        }
+        let path = write(&dir, "image.xlsx", &[0x89, b'P', b'N', b'G', 0, 0, 0, 13]);
+        assert!(format_message(open_err(&path, None)).ends_with(
+            "the file is neither a zip-based workbook (xlsx, xlsm, xlsb, ods) nor an OLE one (xls)"
+        ));
+        // An OLE file that is not a workbook: calamine says why.
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.resize(1024, 0);
+        let path = write(&dir, "old.xls", &ole);
+        assert!(format_message(open_err(&path, None)).starts_with(&format!(
+            "not a spreadsheet calamine can read: {}: Xls error: ",
+            path.display()
+        )));
+        let path = write(&dir, "locked.xlsx", &ole);
+        assert!(format_message(open_err(&path, None)).starts_with(&format!(
+            "not a spreadsheet calamine can read: {}: an OLE file with an Office Open XML name, \
+             as password-protected workbooks are (remove the password and save it again): ",
+            path.display()
+        )));
+
+        let path = write(&dir, "notes.xlsx", &zip(&[("notes.txt", b"hello")], None));
+        assert_eq!(
+            format_message(open_err(&path, None)),
+            format!(
+                "not a spreadsheet calamine can read: {}: a zip archive, but not a workbook: \
+                 Xlsx error: File not found '_rels/.rels'",
+                path.display()
+            )
+        );
+        let path = write(&dir, "notes.ods", &zip(&[("notes.txt", b"hello")], None));
+        assert!(format_message(open_err(&path, None))
+            .contains(": a zip archive, but not a workbook: Ods error: "));
+
+        // An empty file, and a truncated workbook.
+        let path = write(&dir, "empty.xlsx", b"");
+        assert!(format_message(open_err(&path, None)).ends_with(": the file is empty"));
+        let whole = raw_xlsx("", DATE_ROWS);
+        let path = write(&dir, "cut.xlsx", &whole[..whole.len() / 2]);
+        assert!(format_message(open_err(&path, None)).starts_with("not a spreadsheet"));
+
+        let missing = dir.path().join("missing.xlsx");
+        let err = open_err(&missing, None);
+        assert!(
+            matches!(&err, ReadError::Io { error, .. } if error.kind() == io::ErrorKind::NotFound),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn zip_bombs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = raw_xlsx("", DATE_ROWS);
+        // The same workbook, its sheet claiming to unzip to nearly 4 GiB.
+        let sheet = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#;
+        let bomb = zip(
+            &[("xl/worksheets/sheet1.xml", sheet.as_bytes())],
+            Some(("xl/worksheets/sheet1.xml", 0xF000_0000)),
+        );
+        let path = write(&dir, "bomb.xlsx", &bomb);
+        let message = format_message(open_err(&path, None));
+        assert_eq!(
+            message,
+            format!(
+                "not a spreadsheet calamine can read: {}: its 1 zipped parts would unzip to 4026531840 bytes, \
+                 more than the 2147483648 this reader accepts (a zip bomb?)",
+                path.display()
+            )
+        );
+        // Honest sizes pass the check.
+        let path = write(&dir, "fine.xlsx", &whole);
+        assert!(ExcelSource::open(&path, None, &known).is_ok());
+    }
+
+    #[test]
+    fn zip64_sizes() {
+        let mut extra = Vec::new();
+        extra.extend_from_slice(&[0x0A, 0x00, 4, 0, 1, 2, 3, 4]); // another field first
+        extra.extend_from_slice(&[0x01, 0x00, 16, 0]);
+        extra.extend_from_slice(&(5u64 << 32).to_le_bytes());
+        extra.extend_from_slice(&7u64.to_le_bytes());
+        assert_eq!(zip64_uncompressed_size(&extra), Some(5 << 32));
+        assert_eq!(zip64_uncompressed_size(&extra[..8]), None);
+        assert_eq!(zip64_uncompressed_size(&[0x01, 0x00, 16]), None);
+    }
+
+    #[test]
+    fn number_texts() {
+        assert_eq!(float_text(15125550100.0), "15125550100");
+        assert_eq!(float_text(1042.0), "1042");
+        assert_eq!(float_text(-0.0), "0");
+        assert_eq!(float_text(999_999_999_999_999.0), "999999999999999");
+        assert_eq!(float_text(1e15), "1000000000000000");
+        assert_eq!(float_text(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(float_text(-2.5), "-2.5");
+        assert_eq!(float_text(1.5e-10), "0.00000000015");
+        assert_eq!(duration_text(-0.25), "-PT6H00M00S");
+        assert_eq!(duration_text(1.0 / 86_400_000.0), "PT0H00M00.001S");
+    }
+
+    #[test]
+    fn date_texts() {
+        use calamine::ExcelDateTimeType::{DateTime, TimeDelta};
+        let text = |serial: f64, is_1904: bool| {
+            datetime_text(&ExcelDateTime::new(serial, DateTime, is_1904))
+        };
+        assert_eq!(text(45352.0, false), "2024-03-01");
+        assert_eq!(text(45352.75, false), "2024-03-01T18:00:00Z");
+        assert_eq!(
+            text(45352.0 + 1.5 / 86_400.0, false),
+            "2024-03-01T00:00:01.500Z"
+        );
+        assert_eq!(text(60.0, false), "1900-02-29");
+        assert_eq!(text(1.0, true), "1904-01-02");
+        assert_eq!(text(0.75, false), "18:00:00");
+        assert_eq!(text(-1.0, false), "-1");
+        assert_eq!(text(3e6, false), "3000000");
+        assert_eq!(
+            datetime_text(&ExcelDateTime::new(2.0, TimeDelta, false)),
+            "PT48H00M00S"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn numbers_round_trip_without_exponent(x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+            let text = float_text(x);
+            prop_assert!(!text.contains(['e', 'E']), "{}", text);
+            prop_assert_eq!(text.parse::<f64>().unwrap(), x);
+            prop_assert_eq!(text.ends_with(".0"), false);
+        }
+
+        #[test]
+        fn integral_numbers_are_digits(i in -999_999_999_999_999i64..=999_999_999_999_999) {
+            prop_assert_eq!(float_text(i as f64), i.to_string());
+        }
+    }
+
+    fn fixture_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/readers/excel")
+    }
+
+    /// Writes `testdata/readers/excel/contractors.xlsx`; the `.ods` and `.xls` versions are
+    /// converted from it (see the README there). Run with `--ignored` to regenerate.
+    #[test]
+    #[ignore = "regenerates a committed fixture"]
+    fn write_contractors_fixture() {
+        let mut workbook = Workbook::new();
+        let s = workbook.add_worksheet().set_name("Contractors").unwrap();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let dmy = Format::new().set_num_format("dd/mm/yyyy");
+        s.write(0, 0, "Contractor list — Acme Field Services")
+            .unwrap();
+        s.write(1, 0, "Exported").unwrap();
+        s.write(1, 1, "March 2024").unwrap();
+        s.write_row(
+            3,
+            0,
+            [
+                "accountName",
+                "firstName",
+                "lastName",
+                "email",
+                "phone",
+                "manager",
+                "startDate",
+                "endDate",
+                "employeeId",
+                "active",
+            ],
+        )
+        .unwrap();
+        type Person<'a> = (&'a str, &'a str, &'a str, f64, &'a str, u32, f64, bool);
+        let people: [Person; 3] = [
+            (
+                "ann.lee",
+                "Ann",
+                "Lee",
+                15125550100.0,
+                "mgr.one",
+                4,
+                1042.0,
+                true,
+            ),
+            (
+                "bob.ray",
+                "Bob",
+                "Ray",
+                4401632960123.0,
+                "mgr.one",
+                5,
+                1043.0,
+                false,
+            ),
+            (
+                "jose.nunez",
+                "José",
+                "Núñez",
+                0.0,
+                "mgr.two",
+                8,
+                1044.5,
+                true,
+            ),
+        ];
+        for (account, first, last, phone, manager, row, id, active) in people {
+            s.write(row, 0, account).unwrap();
+            s.write(row, 1, first).unwrap();
+            s.write(row, 2, last).unwrap();
+            let r = row + 1;
+            s.write_formula(
+                row,
+                3,
+                Formula::new(format!("=LOWER(B{r}&\".\"&C{r})&\"@example.com\"")).set_result(
+                    format!(
+                        "{}.{}@example.com",
+                        first.to_lowercase(),
+                        last.to_lowercase()
+                    ),
+                ),
+            )
+            .unwrap();
+            if phone > 0.0 {
+                s.write(row, 4, phone).unwrap();
+            } else {
+                s.write(row, 4, "+1 (512) 555-0199").unwrap();
+            }
+            s.write(row, 5, manager).unwrap();
+            s.write(row, 8, id).unwrap();
+            s.write(row, 9, active).unwrap();
+        }
+        s.write_datetime_with_format(4, 6, XlDate::from_ymd(2024, 3, 1).unwrap(), &date)
+            .unwrap();
+        s.write_datetime_with_format(4, 7, XlDate::from_ymd(2024, 12, 31).unwrap(), &date)
+            .unwrap();
+        s.write_number_with_format(5, 6, 45413.0, &dmy).unwrap();
+        s.write_datetime_with_format(8, 6, XlDate::from_ymd(2024, 6, 15).unwrap(), &date)
+            .unwrap();
+        s.write_datetime_with_format(8, 7, XlDate::from_ymd(2025, 6, 14).unwrap(), &date)
+            .unwrap();
+        let notes = workbook.add_worksheet().set_name("Notes").unwrap();
+        notes
+            .write(0, 0, "Managers must approve end dates.")
+            .unwrap();
+        workbook
+            .save(fixture_dir().join("contractors.xlsx"))
+            .unwrap();
+    }
+
+    fn read_csv(path: &Path) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(path)
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    }
+
+    /// Each committed `contractors.*` workbook reads as `contractors.expected.csv` says: the
+    /// first field of each record is the row number, the first record is the header.
+    #[test]
+    fn committed_fixtures_match_expected_csv() {
+        let dir = fixture_dir();
+        let expected = read_csv(&dir.join("contractors.expected.csv"));
+        assert_eq!(expected.len(), 4, "header and three rows");
+        let mut failures = Vec::new();
+        for name in ["contractors.xlsx", "contractors.ods", "contractors.xls"] {
+            let path = dir.join(name);
+            let mut source = ExcelSource::open(&path, None, &known).unwrap();
+            assert_eq!(source.sheet_name(), "Contractors", "{name}");
+            let mut got = vec![std::iter::once(source.header_line().to_string())
+                .chain(source.header().iter().cloned())
+                .collect::<Vec<_>>()];
+            for (line, fields) in read_all(&mut source) {
+                got.push(std::iter::once(line.to_string()).chain(fields).collect());
+            }
+            if got != expected {
+                failures.push(format!(
+                    "{name}:\n  got      {got:?}\n  expected {expected:?}"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

@@ -1,0 +1,199 @@
+//! Source kinds, and telling them apart by content.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+/// How much of a file is looked at to tell its kind.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// The kinds of input nebulk reads (`--from`).
+///
+/// ```
+/// use nebulk_read::SourceKind;
+/// assert_eq!(SourceKind::parse("nerm-users"), Some(SourceKind::NermUsers));
+/// assert_eq!(SourceKind::sniff_bytes(b"<?xml version=\"1.0\"?>\n<user_response>"), Ok(SourceKind::XtractaUsers));
+/// assert_eq!(SourceKind::sniff_bytes(b"accountName,email\n"), Ok(SourceKind::Csv));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// Delimited text.
+    Csv,
+    /// A spreadsheet: xlsx, xlsm, xlsb, xls, ods.
+    Excel,
+    /// Xtracta Get User XML.
+    XtractaUsers,
+    /// srv.asmx GetUsersWorkflowRoles XML, one answer per user.
+    SrvWorkflowRoles,
+    /// SailPoint NERM users JSON pages.
+    NermUsers,
+    /// SailPoint NERM workflow-session JSON pages.
+    NermWorkflowSessions,
+}
+
+impl SourceKind {
+    /// Every kind.
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::Csv,
+        SourceKind::Excel,
+        SourceKind::XtractaUsers,
+        SourceKind::SrvWorkflowRoles,
+        SourceKind::NermUsers,
+        SourceKind::NermWorkflowSessions,
+    ];
+
+    /// The `--from` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Csv => "csv",
+            SourceKind::Excel => "excel",
+            SourceKind::XtractaUsers => "xtracta-users",
+            SourceKind::SrvWorkflowRoles => "srv-workflow-roles",
+            SourceKind::NermUsers => "nerm-users",
+            SourceKind::NermWorkflowSessions => "nerm-workflow-sessions",
+        }
+    }
+
+    /// The kind a `--from` name names.
+    pub fn parse(name: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether the kind is a table (CSV, spreadsheet) rather than records to map.
+    pub fn is_tabular(self) -> bool {
+        matches!(self, SourceKind::Csv | SourceKind::Excel)
+    }
+
+    /// Tells the kind of a file from its first 64 KiB.
+    pub fn sniff(path: &Path) -> Result<SourceKind, String> {
+        let mut prefix = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(SNIFF_BYTES).read_to_end(&mut prefix))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        SourceKind::sniff_bytes(&prefix)
+    }
+
+    /// Tells the kind from the first bytes of a file: a zip or OLE file is a spreadsheet; XML
+    /// by its root element (`user_response`: Xtracta; `response` or a SOAP envelope: srv);
+    /// JSON by its array key (`users`, `workflow_sessions`); anything else is CSV.
+    pub fn sniff_bytes(prefix: &[u8]) -> Result<SourceKind, String> {
+        if prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(b"\xD0\xCF\x11\xE0") {
+            return Ok(SourceKind::Excel);
+        }
+        let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+        let start = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len());
+        let text = &text[start..];
+        match text.first() {
+            Some(b'<') => sniff_xml(text),
+            Some(b'{') => sniff_json(text),
+            _ => Ok(SourceKind::Csv),
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The local name of the first element that is not a declaration, comment or doctype.
+fn sniff_xml(text: &[u8]) -> Result<SourceKind, String> {
+    let mut rest = text;
+    while let Some(i) = memchr::memchr(b'<', rest) {
+        rest = &rest[i + 1..];
+        match rest.first() {
+            Some(b'?' | b'!') => continue,
+            Some(_) => {
+                let end = rest
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+                    .unwrap_or(rest.len());
+                let name = String::from_utf8_lossy(&rest[..end]).into_owned();
+                let local = name.rsplit(':').next().unwrap_or(&name);
+                return match local {
+                    "user_response" => Ok(SourceKind::XtractaUsers),
+                    "response" | "Envelope" => Ok(SourceKind::SrvWorkflowRoles),
+                    _ => Err(format!(
+                        "an XML document with root <{name}>, which is neither an Xtracta user_response nor an srv.asmx response; give --from"
+                    )),
+                };
+            }
+            None => break,
+        }
+    }
+    Err("an XML document without a root element; give --from".into())
+}
+
+fn sniff_json(text: &[u8]) -> Result<SourceKind, String> {
+    let has = |key: &[u8]| memchr::memmem::find(text, key).is_some();
+    if has(b"\"workflow_sessions\"") {
+        Ok(SourceKind::NermWorkflowSessions)
+    } else if has(b"\"users\"") {
+        Ok(SourceKind::NermUsers)
+    } else {
+        Err(
+            "a JSON document with neither a `users` nor a `workflow_sessions` array; give --from"
+                .into(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_content() {
+        let cases: [(&[u8], SourceKind); 8] = [
+            (b"PK\x03\x04rest", SourceKind::Excel),
+            (b"\xD0\xCF\x11\xE0\xA1\xB1", SourceKind::Excel),
+            (
+                b"\xEF\xBB\xBF  <!-- note --><user_response>",
+                SourceKind::XtractaUsers,
+            ),
+            (
+                b"<response success=\"false\" error=\"[901]x\" />",
+                SourceKind::SrvWorkflowRoles,
+            ),
+            (
+                b"<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"x\">",
+                SourceKind::SrvWorkflowRoles,
+            ),
+            (b"{\"_metadata\": {}, \"users\": [", SourceKind::NermUsers),
+            (
+                b"\n{\"workflow_sessions\": [{\"users\": 1}]",
+                SourceKind::NermWorkflowSessions,
+            ),
+            (b"Account Name;Email\n", SourceKind::Csv),
+        ];
+        for (bytes, kind) in cases {
+            assert_eq!(
+                SourceKind::sniff_bytes(bytes),
+                Ok(kind),
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_documents_ask_for_from() {
+        assert!(SourceKind::sniff_bytes(b"<html><body>")
+            .unwrap_err()
+            .contains("root <html>"));
+        assert!(SourceKind::sniff_bytes(b"{\"error\": \"x\"}")
+            .unwrap_err()
+            .contains("give --from"));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for kind in SourceKind::ALL {
+            assert_eq!(SourceKind::parse(kind.name()), Some(kind));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Rows and row sources: what the validation engine consumes.
+
+use std::sync::Arc;
+
+use crate::ReadError;
+
+/// One data row as read: its fields as bytes and where it starts.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    /// 1-based line the row starts on in its file (for a spreadsheet, its row number; for XML
+    /// and JSON, the line where the record starts).
+    pub line: u64,
+    /// Byte offset of the row's first byte in its file (0 where unknown).
+    pub byte: u64,
+    /// The fields, unmodified (not trimmed, not decoded).
+    pub record: csv::ByteRecord,
+    /// The file the row comes from, when the input is several files.
+    pub file: Option<Arc<str>>,
+    /// Problems found before validation (a mapping transform that failed), by field.
+    pub problems: Vec<RowProblem>,
+}
+
+/// A problem found while producing a row (mapping a record, reading a source row to map it).
+/// The validator rejects the row with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// What kind of problem.
+    pub kind: ProblemKind,
+    /// The 0-based field of the produced row it concerns, if one.
+    pub column: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The kinds of [`RowProblem`]; each becomes the validator code of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A mapping transform could not handle the value (`transform-failed`).
+    Transform,
+    /// The source row had the wrong number of fields (`malformed-row`).
+    Malformed,
+    /// A source field was not UTF-8 (`invalid-encoding`).
+    Encoding,
+}
+
+impl Row {
+    /// A row of text fields, for sources that are not delimited text.
+    ///
+    /// ```
+    /// let row = nebulk_read::Row::from_fields(7, ["ann", "lee"]);
+    /// assert_eq!(row.line, 7);
+    /// assert_eq!(&row.record[1], b"lee");
+    /// ```
+    pub fn from_fields<I, S>(line: u64, fields: I) -> Row
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        Row {
+            line,
+            record: fields.into_iter().collect(),
+            ..Row::default()
+        }
+    }
+}
+
+/// A stream of rows under one header: a CSV file, a spreadsheet, or mapped records.
+///
+/// ```
+/// use nebulk_read::{CsvOptions, CsvSource, RowSource};
+/// let mut source = CsvSource::new(&b"a,b\n1,2\n"[..], CsvOptions::default()).unwrap();
+/// assert_eq!(source.header(), ["a", "b"]);
+/// assert_eq!(source.read_chunk(10, 1 << 20).unwrap().len(), 1);
+/// ```
+pub trait RowSource: Send {
+    /// The header cells, trimmed.
+    fn header(&self) -> &[String];
+
+    /// Reads up to `max_rows` rows, stopping early once their fields hold `max_bytes`; an
+    /// empty vector means the end of the input. A chunk holds at least one row, however large.
+    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError>;
+
+    /// Bytes of input consumed so far, for progress reporting.
+    fn bytes_read(&self) -> u64;
+
+    /// The 1-based line of the header (a spreadsheet's may be below title rows).
+    fn header_line(&self) -> u64 {
+        1
+    }
+}
+
+impl<T: RowSource + ?Sized> RowSource for Box<T> {
+    fn header(&self) -> &[String] {
+        (**self).header()
+    }
+
+    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
+        (**self).read_chunk(max_rows, max_bytes)
+    }
+
+    fn bytes_read(&self) -> u64 {
+        (**self).bytes_read()
+    }
+
+    fn header_line(&self) -> u64 {
+        (**self).header_line()
+    }
+}
