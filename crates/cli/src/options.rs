@@ -9,9 +9,11 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::excel::ExcelSource;
-use nebulk_read::{RowSource, SourceKind};
+use nebulk_read::{ReadError, RowSource, SourceKind};
 use nebulk_schema::{Schema, SystemAttr};
-use nebulk_validate::{rules::DateRule, Chunking, ColumnPlan, Ledger, Report, RuleConfig, Sink};
+use nebulk_validate::{
+    rules::DateRule, Chunking, ColumnPlan, EngineError, Ledger, Report, RuleConfig, Sink,
+};
 use serde::Serialize;
 
 use crate::input::{open_csv, InputInfo, SchemaRows, SourceArgs};
@@ -154,7 +156,11 @@ impl Prepared {
             max_findings,
             |bytes| progress.set_position(bytes),
         )
-        .with_context(|| self.info.input.clone())?;
+        .map_err(|e| match e {
+            // An error in one of several files names that file already.
+            EngineError::Read(ReadError::InFile { .. }) => anyhow::Error::new(e),
+            other => anyhow::Error::new(other).context(self.info.input.clone()),
+        })?;
         progress.finish_and_clear();
         let mut info = self.info;
         info.records_filtered = self.counts.map(|c| c.filtered());

@@ -16,8 +16,10 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{input}: {} rows read, {} valid, {} rejected",
-        report.rows_read, report.rows_valid, report.rows_rejected
+        "{input}: {} read, {} valid, {} rejected",
+        plural(report.rows_read, "row"),
+        report.rows_valid,
+        report.rows_rejected
     );
     if let Some(filtered) = info.records_filtered {
         let _ = writeln!(out, "{} left out by --status", plural(filtered, "record"));

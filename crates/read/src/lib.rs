@@ -43,6 +43,7 @@ mod record;
 mod records;
 mod source;
 pub mod srv;
+mod xml;
 pub mod xtracta;
 
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};

@@ -89,7 +89,7 @@
 use std::collections::HashSet;
 use std::io::BufRead;
 
-use crate::xtracta::stream::{local, Pos, XmlEvent, XmlStream};
+use crate::xml::{local, Pos, XmlEvent, XmlStream};
 use crate::{FormatError, Record, Value};
 
 /// The fields of a roles record (one record per user), in the order of every record.

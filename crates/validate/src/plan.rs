@@ -242,6 +242,14 @@ impl ColumnPlan {
                 message,
             });
         }
+        // As for a row with the wrong number of fields here: its fields cannot be trusted.
+        if row
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::Malformed)
+        {
+            return checked;
+        }
         checked.values.reserve(self.sources.len());
         let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
         for (attr_index, (attr, source)) in self

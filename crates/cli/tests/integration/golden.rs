@@ -92,6 +92,14 @@ golden! {
     excel_xlsx => "excel-xlsx",
     excel_ods => "excel-ods",
     excel_xls => "excel-xls",
+    xtracta_issue_example => "xtracta-issue-example",
+    xtracta_sniffed_with_awkward_users => "xtracta-sniffed-three-users",
+    xtracta_error_answer_is_fatal => "xtracta-error-answer",
+    xtracta_truncated_names_line_and_column => "xtracta-truncated",
+    srv_folder_with_manifest_and_lookup => "srv-folder-manifest",
+    srv_error_answer_in_a_folder_names_the_file => "srv-error-in-folder",
+    csv_through_a_mapping_keeps_row_codes => "csv-with-mapping",
+    excel_given_a_text_file_is_fatal => "excel-not-a-spreadsheet",
 }
 
 #[test]

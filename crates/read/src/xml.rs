@@ -1,0 +1,456 @@
+//! The streaming XML layer shared by the Xtracta and srv.asmx readers: quick-xml events with
+//! positions, hardened (no DOCTYPE, bounded depth, one root, only predefined entities).
+
+use std::collections::VecDeque;
+use std::fmt::Display;
+use std::io::{self, BufRead, Read};
+
+use quick_xml::escape::{resolve_predefined_entity, EscapeError};
+use quick_xml::events::attributes::AttrError;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+use crate::FormatError;
+
+/// The deepest nesting accepted.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// The local part of a qualified name (`soap:Body` -> `Body`).
+pub(crate) fn local(name: &str) -> &str {
+    match name.rfind(':') {
+        Some(colon) => name.get(colon + 1..).unwrap_or(name),
+        None => name,
+    }
+}
+
+/// Where an event starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pos {
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based byte column, when known.
+    pub column: Option<u64>,
+    /// Start, End: the element's depth (the root is 1); Text: the enclosing element's.
+    pub depth: usize,
+    /// Whether the position is in a document embedded as escaped text.
+    embedded: bool,
+}
+
+impl Pos {
+    /// An error at this position.
+    pub(crate) fn error(&self, message: impl Display) -> FormatError {
+        let message = if self.embedded {
+            format!("in the escaped response: {message}")
+        } else {
+            message.to_string()
+        };
+        FormatError::at_line(self.line, self.column, message)
+    }
+}
+
+/// The attributes of an element: (qualified name, normalized value), in document order.
+pub(crate) type Attributes = Vec<(String, String)>;
+
+/// An XML event, owned.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum XmlEvent {
+    /// A start tag (or an empty-element tag, then followed by its `End`), with its
+    /// attributes as (qualified name, normalized value).
+    Start { name: String, attrs: Attributes },
+    /// An end tag.
+    End { name: String },
+    /// Character data inside the root: text (line ends normalized), CDATA, or a resolved
+    /// reference. One text may come as several events.
+    Text(String),
+    /// The end of a well-formed document.
+    Eof,
+}
+
+/// A [`BufRead`] wrapper that notes where lines start, for line and column numbers.
+pub(crate) struct Tracked<R> {
+    inner: R,
+    /// Bytes consumed from `inner`.
+    consumed: u64,
+    /// Bytes scanned for line breaks (at least `consumed`, at most one buffer more).
+    scanned: u64,
+    /// Whether the last scanned byte was `\r`.
+    after_cr: bool,
+    /// Offsets of the starts of lines not yet passed by `locate`.
+    starts: VecDeque<u64>,
+    /// The line number of `line_start`.
+    line: u64,
+    /// Offset of the start of the current line.
+    line_start: u64,
+}
+
+impl<R> Tracked<R> {
+    fn new(inner: R) -> Tracked<R> {
+        Tracked {
+            inner,
+            consumed: 0,
+            scanned: 0,
+            after_cr: false,
+            starts: VecDeque::new(),
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// Line and 1-based byte column of `offset`. Offsets must not decrease between calls
+    /// (a smaller one gets the current line, column 1); lines before it are forgotten.
+    fn locate(&mut self, offset: u64) -> (u64, u64) {
+        while let Some(&start) = self.starts.front() {
+            if start > offset {
+                break;
+            }
+            self.starts.pop_front();
+            self.line += 1;
+            self.line_start = start;
+        }
+        (self.line, offset.saturating_sub(self.line_start) + 1)
+    }
+}
+
+impl<R: BufRead> Read for Tracked<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            if let (Some(to), Some(from)) = (out.get_mut(..n), available.get(..n)) {
+                to.copy_from_slice(from);
+            }
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Tracked<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let buf = self.inner.fill_buf()?;
+        if self.scanned < self.consumed {
+            self.scanned = self.consumed;
+            self.after_cr = false;
+        }
+        let end = self.consumed + buf.len() as u64;
+        if end > self.scanned {
+            let from = usize::try_from(self.scanned - self.consumed).unwrap_or(usize::MAX);
+            let fresh = buf.get(from..).unwrap_or_default();
+            for i in memchr::memchr2_iter(b'\r', b'\n', fresh) {
+                let at = self.scanned + i as u64;
+                let follows_cr = match i.checked_sub(1) {
+                    Some(before) => fresh.get(before) == Some(&b'\r'),
+                    None => self.after_cr,
+                };
+                if fresh.get(i) == Some(&b'\n') && follows_cr {
+                    // The `\n` of a `\r\n`: the line starts after it, not after the `\r`.
+                    match self.starts.back_mut() {
+                        Some(last) if *last == at => *last = at + 1,
+                        _ if self.line_start == at => self.line_start = at + 1,
+                        _ => {}
+                    }
+                } else {
+                    self.starts.push_back(at + 1);
+                }
+            }
+            if let Some(&last) = fresh.last() {
+                self.after_cr = last == b'\r';
+            }
+            self.scanned = end;
+        }
+        Ok(buf)
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.inner.consume(amt);
+        self.consumed += amt as u64;
+    }
+}
+
+/// A hardened stream of owned XML events with positions.
+pub(crate) struct XmlStream<R> {
+    reader: Reader<Tracked<R>>,
+    buf: Vec<u8>,
+    /// Bytes skipped before the parser started (a byte order mark).
+    origin: u64,
+    /// Qualified names and lines of the open elements.
+    open: Vec<(String, u64)>,
+    root_seen: bool,
+    /// The end tag owed after an empty-element tag.
+    pending_end: Option<String>,
+    /// For an embedded document: the outer line its first line is on.
+    embedded: Option<u64>,
+}
+
+impl<R: BufRead> XmlStream<R> {
+    /// A stream over a document.
+    pub(crate) fn new(input: R) -> Result<XmlStream<R>, FormatError> {
+        XmlStream::build(input, None)
+    }
+
+    /// A stream over a document that was escaped text starting on line `first_line` of
+    /// an outer document: lines are the outer ones, columns are not given.
+    pub(crate) fn embedded(input: R, first_line: u64) -> Result<XmlStream<R>, FormatError> {
+        XmlStream::build(input, Some(first_line))
+    }
+
+    fn build(input: R, embedded: Option<u64>) -> Result<XmlStream<R>, FormatError> {
+        let mut tracked = Tracked::new(input);
+        let (utf16, bom) = {
+            let head = tracked
+                .fill_buf()
+                .map_err(|e| FormatError::whole(format!("read error: {e}")))?;
+            (
+                head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]),
+                head.starts_with(&[0xEF, 0xBB, 0xBF]),
+            )
+        };
+        if utf16 {
+            return Err(FormatError::at_byte(
+                0,
+                "the document is UTF-16; only UTF-8 XML is accepted",
+            ));
+        }
+        let mut origin = 0;
+        if bom {
+            tracked.consume(3);
+            tracked.line_start = 3;
+            origin = 3;
+        }
+        Ok(XmlStream {
+            reader: Reader::from_reader(tracked),
+            buf: Vec::new(),
+            origin,
+            open: Vec::new(),
+            root_seen: false,
+            pending_end: None,
+            embedded,
+        })
+    }
+
+    /// The position of a parser offset, at the current depth.
+    fn locate(&mut self, offset: u64) -> Pos {
+        let (line, column) = self.reader.get_mut().locate(offset + self.origin);
+        match self.embedded {
+            Some(first) => Pos {
+                line: line + first.saturating_sub(1),
+                column: None,
+                depth: self.open.len(),
+                embedded: true,
+            },
+            None => Pos {
+                line,
+                column: Some(column),
+                depth: self.open.len(),
+                embedded: false,
+            },
+        }
+    }
+
+    /// The root element's start tag: name, attributes, position. Call first.
+    pub(crate) fn root(&mut self) -> Result<(String, Attributes, Pos), FormatError> {
+        match self.next()? {
+            (XmlEvent::Start { name, attrs }, pos) => Ok((name, attrs, pos)),
+            (_, pos) => Err(pos.error("the document has no root element")),
+        }
+    }
+
+    /// Reads to the end of the document, checking it.
+    pub(crate) fn finish(&mut self) -> Result<(), FormatError> {
+        loop {
+            if let (XmlEvent::Eof, _) = self.next()? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The next event. Outside the root only whitespace, comments, processing
+    /// instructions and the XML declaration are accepted (and not reported).
+    pub(crate) fn next(&mut self) -> Result<(XmlEvent, Pos), FormatError> {
+        if let Some(name) = self.pending_end.take() {
+            let start = self.reader.buffer_position();
+            let pos = self.locate(start);
+            self.open.pop();
+            return Ok((XmlEvent::End { name }, pos));
+        }
+        loop {
+            self.buf.clear();
+            let start = self.reader.buffer_position();
+            let mut pos = self.locate(start);
+            let event = match self.reader.read_event_into(&mut self.buf) {
+                Ok(event) => event,
+                Err(e) => {
+                    let at = self.reader.error_position().max(start);
+                    let pos = self.locate(at);
+                    return Err(match e {
+                        quick_xml::Error::Io(io) => pos.error(format!("read error: {io}")),
+                        other => pos.error(format!("malformed XML: {other}")),
+                    });
+                }
+            };
+            let outside = self.open.is_empty();
+            let text = match event {
+                Event::Start(tag) => {
+                    let (name, attrs) =
+                        open_element(&mut self.open, &mut self.root_seen, &tag, &mut pos)?;
+                    return Ok((XmlEvent::Start { name, attrs }, pos));
+                }
+                Event::Empty(tag) => {
+                    let (name, attrs) =
+                        open_element(&mut self.open, &mut self.root_seen, &tag, &mut pos)?;
+                    self.pending_end = Some(name.clone());
+                    return Ok((XmlEvent::Start { name, attrs }, pos));
+                }
+                Event::End(tag) => {
+                    let name = tag.name().as_ref().to_string();
+                    if self.open.pop().is_none() {
+                        return Err(pos.error(format!(
+                            "malformed XML: end tag </{name}> without a start tag"
+                        )));
+                    }
+                    return Ok((XmlEvent::End { name }, pos));
+                }
+                Event::Text(text) => {
+                    if outside {
+                        let content = text.trim_start_matches(is_xml_space);
+                        if content.is_empty() {
+                            continue;
+                        }
+                        // Point at the first character that is not whitespace.
+                        let leading = (text.len() - content.len()) as u64;
+                        let pos = self.locate(start + leading);
+                        return Err(pos.error(outside_message(self.root_seen, "text")));
+                    }
+                    text.xml10_content().into_owned()
+                }
+                Event::CData(data) => {
+                    if outside {
+                        return Err(pos.error(outside_message(self.root_seen, "CDATA")));
+                    }
+                    data.xml10_content().into_owned()
+                }
+                Event::GeneralRef(reference) => {
+                    let text = resolve(&reference).map_err(|m| pos.error(m))?;
+                    if outside {
+                        return Err(pos.error(outside_message(self.root_seen, "text")));
+                    }
+                    text
+                }
+                Event::DocType(_) => {
+                    return Err(
+                        pos.error("DOCTYPE declarations are not accepted (entity expansion)")
+                    );
+                }
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
+                Event::Eof => {
+                    if let Some((name, line)) = self.open.last() {
+                        return Err(pos.error(format!(
+                            "unexpected end of the document: <{name}> (line {line}) is not closed"
+                        )));
+                    }
+                    if !self.root_seen {
+                        return Err(pos.error("the document has no root element"));
+                    }
+                    return Ok((XmlEvent::Eof, pos));
+                }
+            };
+            return Ok((XmlEvent::Text(text), pos));
+        }
+    }
+}
+
+/// The message for content outside the root element.
+fn outside_message(root_seen: bool, what: &str) -> String {
+    if root_seen {
+        format!("malformed XML: {what} after the root element")
+    } else {
+        format!("malformed XML: {what} before the root element")
+    }
+}
+
+/// Checks and opens an element; `pos` gets its depth.
+fn open_element(
+    open: &mut Vec<(String, u64)>,
+    root_seen: &mut bool,
+    tag: &BytesStart<'_>,
+    pos: &mut Pos,
+) -> Result<(String, Attributes), FormatError> {
+    let name = tag.name().as_ref().to_string();
+    if open.is_empty() && *root_seen {
+        return Err(pos.error(format!(
+            "malformed XML: a second root element <{name}> after the root element"
+        )));
+    }
+    if open.len() >= MAX_DEPTH {
+        return Err(pos.error(format!(
+            "elements are nested deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    let mut attrs = Vec::new();
+    for attr in tag.attributes() {
+        let attr = attr.map_err(|e| attribute_error(&name, &e, pos))?;
+        let key = attr.key.as_ref().to_string();
+        let value = attr
+            .normalized_value_with(XmlVersion::Implicit1_0, 1, resolve_predefined_entity)
+            .map_err(|e| {
+                pos.error(match e {
+                    quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, entity)) => {
+                        format!(
+                            "malformed XML: unknown entity &{entity}; in attribute {key} of <{name}>"
+                        )
+                    }
+                    other => format!("malformed XML: attribute {key} of <{name}>: {other}"),
+                })
+            })?;
+        attrs.push((key, value.into_owned()));
+    }
+    *root_seen = true;
+    open.push((name.clone(), pos.line));
+    pos.depth = open.len();
+    Ok((name, attrs))
+}
+
+/// A malformed attribute, at its own column.
+fn attribute_error(element: &str, error: &AttrError, pos: &Pos) -> FormatError {
+    let (at, what) = match error {
+        AttrError::ExpectedEq(at) => (*at, "an attribute name must be followed by `=`".to_string()),
+        AttrError::ExpectedValue(at) => (
+            *at,
+            "`=` must be followed by an attribute value".to_string(),
+        ),
+        AttrError::UnquotedValue(at) => (*at, "an attribute value must be quoted".to_string()),
+        AttrError::ExpectedQuote(at, quote) => (
+            *at,
+            format!(
+                "missing closing quote `{}` in an attribute value",
+                char::from(*quote)
+            ),
+        ),
+        AttrError::Duplicated(at, _) => (*at, "duplicated attribute".to_string()),
+    };
+    // Positions count from the character after `<`.
+    let pos = Pos {
+        column: pos.column.map(|column| column + 1 + at as u64),
+        ..*pos
+    };
+    pos.error(format!("malformed XML: {what} in <{element}>"))
+}
+
+/// Whether `c` is XML whitespace.
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// The text of a character reference or one of the five predefined entities.
+fn resolve(reference: &BytesRef<'_>) -> Result<String, String> {
+    let name: &str = reference;
+    match reference.resolve_char_ref() {
+        Ok(Some(c)) => Ok(c.to_string()),
+        Ok(None) => match resolve_predefined_entity(name) {
+            Some(text) => Ok(text.to_string()),
+            None => Err(format!("malformed XML: unknown entity &{name};")),
+        },
+        Err(e) => Err(format!("malformed XML: &{name};: {e}")),
+    }
+}
