@@ -1,7 +1,10 @@
 //! The account ledger: the order-dependent checks, duplicate account names and the account
 //! limit of a source.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::sync::OnceLock;
 
 use nebulk_read::{ReadError, RowSource};
 use nebulk_schema::SystemAttr;
@@ -11,6 +14,79 @@ use crate::plan::{CheckedRow, Issue};
 
 /// The most accounts a Non-Employee source holds.
 pub const MAX_ACCOUNTS: u64 = 20_000;
+
+/// An account name as the ledger compares it: trimmed, in lower case (Unicode), hashed to 128
+/// bits with a seed chosen per run. Two different names have the same key with a probability
+/// of about 2^-128 per pair (for 20 million names, about 1 in 10^24), and the seed keeps anyone
+/// from crafting such a pair in advance. A key takes 16 bytes however long the name.
+///
+/// ```
+/// use nebulk_validate::AccountKey;
+/// assert_eq!(AccountKey::of(" Ann.Lee "), AccountKey::of("ann.lee"));
+/// assert_eq!(AccountKey::of("ÉLODIE"), AccountKey::of("élodie"));
+/// assert_ne!(AccountKey::of("ann.lee"), AccountKey::of("ann.le"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountKey(u128);
+
+impl AccountKey {
+    /// The key of an account name.
+    pub fn of(name: &str) -> AccountKey {
+        let name = name.trim();
+        let seed = *SEED.get_or_init(|| {
+            std::collections::hash_map::RandomState::new().hash_one(0x6e65_62756c6b_u64)
+        });
+        if !name.is_ascii() {
+            return AccountKey(xxhash_rust::xxh3::xxh3_128_with_seed(
+                name.to_lowercase().as_bytes(),
+                seed,
+            ));
+        }
+        FOLDED.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            buffer.clear();
+            buffer.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+            AccountKey(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
+        })
+    }
+}
+
+/// The seed of [`AccountKey`] hashes, chosen once per run.
+static SEED: OnceLock<u64> = OnceLock::new();
+
+thread_local! {
+    /// A buffer for folding ASCII names without allocating.
+    static FOLDED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Hash for AccountKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The key is already a good hash: its low bits serve as the table hash.
+        state.write_u64(self.0 as u64);
+    }
+}
+
+/// A hasher for [`AccountKey`]s: passes their (already random) bits through.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type KeyBuild = BuildHasherDefault<KeyHasher>;
 
 /// Why the existing-accounts export cannot be used. Fatal.
 #[derive(Debug, thiserror::Error)]
@@ -41,9 +117,9 @@ pub enum ExistingError {
 #[derive(Debug, Clone)]
 pub struct Ledger {
     max_accounts: u64,
-    existing: HashSet<String>,
-    /// Folded account name -> line of the row that first used it.
-    seen: HashMap<String, u64>,
+    existing: HashSet<AccountKey, KeyBuild>,
+    /// Account key -> line of the row that first used it.
+    seen: HashMap<AccountKey, u64, KeyBuild>,
     new_accounts: u64,
     updates: u64,
 }
@@ -53,8 +129,8 @@ impl Ledger {
     pub fn new(max_accounts: u64) -> Ledger {
         Ledger {
             max_accounts,
-            existing: HashSet::new(),
-            seen: HashMap::new(),
+            existing: HashSet::default(),
+            seen: HashMap::default(),
             new_accounts: 0,
             updates: 0,
         }
@@ -69,7 +145,7 @@ impl Ledger {
         for name in names {
             let name = name.as_ref().trim();
             if !name.is_empty() {
-                self.existing.insert(name.to_lowercase());
+                self.existing.insert(AccountKey::of(name));
             }
         }
     }
@@ -109,7 +185,7 @@ impl Ledger {
 
     /// Whether a (folded or not) account name is already in the source.
     pub fn is_existing(&self, name: &str) -> bool {
-        self.existing.contains(&name.trim().to_lowercase())
+        self.existing.contains(&AccountKey::of(name))
     }
 
     /// The number of distinct accounts already in the source.
@@ -144,7 +220,7 @@ impl Ledger {
                 }),
                 None => {
                     if row.issues.is_empty() {
-                        self.admit_valid(row, &key, account_column);
+                        self.admit_valid(row, key, account_column);
                     }
                     self.seen.insert(key, row.row.line);
                 }
@@ -152,8 +228,13 @@ impl Ledger {
         }
     }
 
-    fn admit_valid(&mut self, row: &mut CheckedRow<'_>, key: &str, account_column: Option<usize>) {
-        if self.existing.contains(key) {
+    fn admit_valid(
+        &mut self,
+        row: &mut CheckedRow<'_>,
+        key: AccountKey,
+        account_column: Option<usize>,
+    ) {
+        if self.existing.contains(&key) {
             self.updates += 1;
         } else if self.existing_count() + self.new_accounts < self.max_accounts {
             self.new_accounts += 1;

@@ -8,6 +8,7 @@ use nebulk_read::{ProblemKind, Row};
 use nebulk_schema::{AttrType, Schema, SystemAttr};
 
 use crate::code::Code;
+use crate::ledger::AccountKey;
 use crate::rules::{self, DateRule};
 
 /// Settings of the value rules.
@@ -84,8 +85,8 @@ pub struct CheckedRow<'a> {
     pub values: Vec<Cow<'a, str>>,
     /// Problems; the row is valid when there are none.
     pub issues: Vec<Issue>,
-    /// The account name folded for comparison (lower case), when the row has a usable one.
-    pub account_key: Option<String>,
+    /// The account name's key for the ledger, when the row has a usable one.
+    pub account_key: Option<AccountKey>,
 }
 
 impl CheckedRow<'_> {
@@ -338,7 +339,7 @@ impl ColumnPlan {
                 _ => {}
             }
             if attr_index == self.account {
-                checked.account_key = Some(value.to_lowercase());
+                checked.account_key = Some(AccountKey::of(value));
             }
             checked.values.push(normalized);
         }

@@ -19,7 +19,44 @@ pub const DEFAULT_MAX_VALUE_LEN: usize = 255;
 /// assert!(!is_email("ann lee@example.com"));
 /// ```
 pub fn is_email(value: &str) -> bool {
-    value.validate_email()
+    plain_ascii_email(value) || value.validate_email()
+}
+
+/// The common case of [`is_email`] without regular expressions: an ASCII address whose local
+/// part matches the HTML5 set `[A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-]` (at most 64 characters) and
+/// whose domain is host labels `[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?` joined by dots (at
+/// most 255 characters). These are exactly the `validator` crate's regular expressions, so
+/// `true` here means `validator` says `true`; anything else (IDN domains, address literals,
+/// and every rejection) is left to `validator`.
+fn plain_ascii_email(value: &str) -> bool {
+    let Some(at) = value.rfind('@') else {
+        return false;
+    };
+    let (user, domain) = (&value.as_bytes()[..at], &value.as_bytes()[at + 1..]);
+    let user_ok = !user.is_empty()
+        && user.len() <= 64
+        && user
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(b));
+    user_ok
+        && domain.len() <= 255
+        && !domain.is_empty()
+        && domain.split(|b| *b == b'.').all(host_label)
+}
+
+/// `[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?`
+fn host_label(label: &[u8]) -> bool {
+    match (label.first(), label.last()) {
+        (Some(first), Some(last)) => {
+            label.len() <= 63
+                && first.is_ascii_alphanumeric()
+                && last.is_ascii_alphanumeric()
+                && label
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        }
+        _ => false,
+    }
 }
 
 /// Whether `value` is a phone number: an optional leading `+`, then digits and the separators
@@ -141,7 +178,14 @@ fn parse_iso(value: &str) -> Option<DateTime<FixedOffset>> {
         return None;
     }
     if bytes.len() == 10 {
-        let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+        // Digits read by hand; chrono decides whether the date exists.
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            bytes[range].iter().try_fold(0u32, |n, b| {
+                b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+            })
+        };
+        let year = i32::try_from(number(0..4)?).ok()?;
+        let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
         return midnight_utc(date);
     }
     if !matches!(bytes[10], b'T' | b't' | b' ') {
@@ -245,6 +289,22 @@ mod tests {
         assert!(!is_phone("1234567+"));
         assert!(!is_phone("１２３４５６７"), "full-width digits");
         assert!(is_phone("+49/30.1234-567"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_email_fast_path_agrees_with_validator(
+            value in "[a-z0-9.+_'@-]{0,12}(@[a-zA-Z0-9.-]{0,12})?|[ -~]{0,20}"
+        ) {
+            let fast = plain_ascii_email(&value);
+            let slow = value.validate_email();
+            // The fast path never accepts what validator rejects...
+            proptest::prop_assert!(!fast || slow, "fast path accepted {value:?}");
+            // ...and for plain host names (no `[` literal, ASCII) it decides the same.
+            if !value.contains('[') {
+                proptest::prop_assert_eq!(fast, slow, "{:?}", value);
+            }
+        }
     }
 
     #[test]
