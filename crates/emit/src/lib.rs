@@ -174,7 +174,7 @@ impl UploadWriter {
     /// Writes a valid row's values.
     pub fn write(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
         self.csv
-            .write_record(row.values.iter().map(|v| v.as_bytes()))
+            .write_record(row.values.iter().map(|v| v.as_str().as_bytes()))
             .map_err(|e| csv_error(e, &self.target))
     }
 

@@ -117,29 +117,42 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
     }
 
     fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
-        let mut rows = Vec::with_capacity(max_rows.min(64 * 1024));
+        let mut rows = Vec::new();
+        self.fill_chunk(&mut rows, max_rows, max_bytes)?;
+        Ok(rows)
+    }
+
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<(), ReadError> {
+        let mut filled = 0;
         let mut bytes = 0usize;
-        while rows.len() < max_rows && bytes < max_bytes {
-            let mut record = csv::ByteRecord::new();
+        while filled < max_rows && bytes < max_bytes {
+            if filled == rows.len() {
+                rows.push(Row::default());
+            }
+            let row = &mut rows[filled];
             let line = self.reader.position().line();
             if !self
                 .reader
-                .read_byte_record(&mut record)
+                .read_byte_record(&mut row.record)
                 .map_err(|e| io_error(e, line))?
             {
                 break;
             }
-            bytes += record.as_slice().len();
-            let start = record.position().map_or(0, csv::Position::byte);
-            let line = self.reader.get_mut().line_at(start);
-            rows.push(Row {
-                line,
-                byte: start + self.bom_len,
-                record,
-                ..Row::default()
-            });
+            bytes += row.record.as_slice().len();
+            let start = row.record.position().map_or(0, csv::Position::byte);
+            row.line = self.reader.get_mut().line_at(start);
+            row.byte = start + self.bom_len;
+            row.file = None;
+            row.problems.clear();
+            filled += 1;
         }
-        Ok(rows)
+        rows.truncate(filled);
+        Ok(())
     }
 }
 

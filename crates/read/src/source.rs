@@ -80,6 +80,18 @@ pub trait RowSource: Send {
     /// empty vector means the end of the input. A chunk holds at least one row, however large.
     fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError>;
 
+    /// Like [`RowSource::read_chunk`], but into `rows`, whose rows (and their allocations) may
+    /// be reused: on return it holds exactly the new chunk, empty at the end of the input.
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<(), ReadError> {
+        *rows = self.read_chunk(max_rows, max_bytes)?;
+        Ok(())
+    }
+
     /// Bytes of input consumed so far, for progress reporting.
     fn bytes_read(&self) -> u64;
 
@@ -96,6 +108,15 @@ impl<T: RowSource + ?Sized> RowSource for Box<T> {
 
     fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
         (**self).read_chunk(max_rows, max_bytes)
+    }
+
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<(), ReadError> {
+        (**self).fill_chunk(rows, max_rows, max_bytes)
     }
 
     fn bytes_read(&self) -> u64 {

@@ -76,8 +76,8 @@ pub struct Chunking {
 impl Default for Chunking {
     fn default() -> Chunking {
         Chunking {
-            max_rows: 8192,
-            max_bytes: 4 << 20,
+            max_rows: 4096,
+            max_bytes: 2 << 20,
             read_ahead: 2,
         }
     }
@@ -128,10 +128,13 @@ where
     std::thread::scope(|scope| -> Result<(), EngineError> {
         let (sender, receiver) =
             mpsc::sync_channel::<Result<(Vec<Row>, u64), ReadError>>(chunking.read_ahead);
+        // Chunks come back once checked, so that the reader refills their rows in place.
+        let (recycle, recycled) = mpsc::channel::<Vec<Row>>();
         scope.spawn(move || loop {
+            let mut rows = recycled.try_recv().unwrap_or_default();
             let chunk = source
-                .read_chunk(chunking.max_rows, chunking.max_bytes)
-                .map(|rows| (rows, source.bytes_read()));
+                .fill_chunk(&mut rows, chunking.max_rows, chunking.max_bytes)
+                .map(|()| (rows, source.bytes_read()));
             let done = !matches!(&chunk, Ok((rows, _)) if !rows.is_empty());
             // A closed channel means the checking side stopped on an error: stop reading.
             if sender.send(chunk).is_err() || done {
@@ -143,20 +146,24 @@ where
             if rows.is_empty() {
                 break;
             }
-            let mut checked: Vec<CheckedRow<'_>> = rows
-                .par_iter()
-                .with_min_len(256)
-                .map(|row| plan.check(row))
-                .collect();
-            for row in &mut checked {
-                ledger.admit(row, account_column);
-                report.record(row, plan.header());
-                if row.is_valid() {
-                    sink.accept(row)?;
-                } else {
-                    sink.reject(row)?;
+            {
+                let mut checked: Vec<CheckedRow<'_>> = rows
+                    .par_iter()
+                    .with_min_len(256)
+                    .map(|row| plan.check(row))
+                    .collect();
+                for row in &mut checked {
+                    ledger.admit(row, account_column);
+                    report.record(row, plan.header());
+                    if row.is_valid() {
+                        sink.accept(row)?;
+                    } else {
+                        sink.reject(row)?;
+                    }
                 }
             }
+            // The reader may have finished; then the rows are simply dropped.
+            let _ = recycle.send(rows);
             progress(bytes_read);
         }
         Ok(())

@@ -27,7 +27,7 @@ pub const MAX_ACCOUNTS: u64 = 20_000;
 /// assert_ne!(AccountKey::of("ann.lee"), AccountKey::of("ann.le"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccountKey(u128);
+pub struct AccountKey([u32; 4]);
 
 impl AccountKey {
     /// The key of an account name.
@@ -37,7 +37,7 @@ impl AccountKey {
             std::collections::hash_map::RandomState::new().hash_one(0x6e65_62756c6b_u64)
         });
         if !name.is_ascii() {
-            return AccountKey(xxhash_rust::xxh3::xxh3_128_with_seed(
+            return AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(
                 name.to_lowercase().as_bytes(),
                 seed,
             ));
@@ -46,8 +46,20 @@ impl AccountKey {
             let mut buffer = buffer.borrow_mut();
             buffer.clear();
             buffer.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
-            AccountKey(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
+            AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
         })
+    }
+}
+
+impl AccountKey {
+    /// Four 32-bit words keep a ledger entry at 20 bytes (a `u128` would align it to 32).
+    fn from_hash(hash: u128) -> AccountKey {
+        AccountKey([
+            hash as u32,
+            (hash >> 32) as u32,
+            (hash >> 64) as u32,
+            (hash >> 96) as u32,
+        ])
     }
 }
 
@@ -62,7 +74,7 @@ thread_local! {
 impl Hash for AccountKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // The key is already a good hash: its low bits serve as the table hash.
-        state.write_u64(self.0 as u64);
+        state.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
     }
 }
 
@@ -118,8 +130,9 @@ pub enum ExistingError {
 pub struct Ledger {
     max_accounts: u64,
     existing: HashSet<AccountKey, KeyBuild>,
-    /// Account key -> line of the row that first used it.
-    seen: HashMap<AccountKey, u64, KeyBuild>,
+    /// Account key -> line of the row that first used it (saturating at `u32::MAX`, to keep
+    /// an entry small).
+    seen: HashMap<AccountKey, u32, KeyBuild>,
     new_accounts: u64,
     updates: u64,
 }
@@ -222,7 +235,8 @@ impl Ledger {
                     if row.issues.is_empty() {
                         self.admit_valid(row, key, account_column);
                     }
-                    self.seen.insert(key, row.row.line);
+                    self.seen
+                        .insert(key, u32::try_from(row.row.line).unwrap_or(u32::MAX));
                 }
             }
         }

@@ -1,15 +1,14 @@
 //! The column plan: which input column feeds which schema attribute, and the stateless checks
 //! of one row against it.
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, FixedOffset};
 use nebulk_read::{ProblemKind, Row};
 use nebulk_schema::{AttrType, Schema, SystemAttr};
+use smallvec::SmallVec;
 
 use crate::code::Code;
 use crate::ledger::AccountKey;
-use crate::rules::{self, DateRule};
+use crate::rules::{self, DateRule, DateText};
 
 /// Settings of the value rules.
 ///
@@ -75,6 +74,33 @@ pub struct Issue {
     pub message: String,
 }
 
+/// A value to upload: a trimmed field of the row, or a normalised date.
+///
+/// ```
+/// use nebulk_validate::UploadValue;
+/// assert_eq!(UploadValue::Text("ann").as_str(), "ann");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadValue<'a> {
+    /// A field as read, trimmed.
+    Text(&'a str),
+    /// A date in the upload form.
+    Date(DateText),
+}
+
+impl UploadValue<'_> {
+    /// The value's text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UploadValue::Text(text) => text,
+            UploadValue::Date(date) => date.as_str(),
+        }
+    }
+}
+
+/// The values of one row, kept inline for up to 18 attributes (8 system + 10 custom).
+pub type UploadValues<'a> = SmallVec<[UploadValue<'a>; 18]>;
+
 /// One row after the stateless checks: the values to upload (in schema order, trimmed and
 /// normalised) and the issues found. The engine adds duplicate and limit issues afterwards.
 #[derive(Debug, Clone)]
@@ -82,7 +108,7 @@ pub struct CheckedRow<'a> {
     /// The row as read.
     pub row: &'a Row,
     /// Values in schema order; empty for a malformed row.
-    pub values: Vec<Cow<'a, str>>,
+    pub values: UploadValues<'a>,
     /// Problems; the row is valid when there are none.
     pub issues: Vec<Issue>,
     /// The account name's key for the ledger, when the row has a usable one.
@@ -103,7 +129,7 @@ impl CheckedRow<'_> {
     /// let issue = |code| Issue { code, column: None, message: String::new() };
     /// let checked = nebulk_validate::CheckedRow {
     ///     row: &row,
-    ///     values: vec![],
+    ///     values: Default::default(),
     ///     issues: vec![issue(Code::MissingValue), issue(Code::InvalidDate), issue(Code::MissingValue)],
     ///     account_key: None,
     /// };
@@ -211,7 +237,7 @@ impl ColumnPlan {
     pub fn check<'a>(&self, row: &'a Row) -> CheckedRow<'a> {
         let mut checked = CheckedRow {
             row,
-            values: Vec::new(),
+            values: UploadValues::new(),
             issues: Vec::new(),
             account_key: None,
         };
@@ -251,7 +277,18 @@ impl ColumnPlan {
         {
             return checked;
         }
-        checked.values.reserve(self.sources.len());
+        // One UTF-8 check for the whole row; a field is then a slice of it, unless the row has
+        // bad bytes (or a character split across fields), when each field is checked alone.
+        let whole = std::str::from_utf8(row.record.as_slice()).ok();
+        let field = |column: usize| -> Result<&'a str, std::str::Utf8Error> {
+            match (whole, row.record.range(column)) {
+                (Some(text), Some(range)) => match text.get(range) {
+                    Some(field) => Ok(field),
+                    None => std::str::from_utf8(&row.record[column]),
+                },
+                _ => std::str::from_utf8(&row.record[column]),
+            }
+        };
         let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
         for (attr_index, (attr, source)) in self
             .schema
@@ -261,15 +298,15 @@ impl ColumnPlan {
             .enumerate()
         {
             let Some(column) = *source else {
-                checked.values.push(Cow::Borrowed(""));
+                checked.values.push(UploadValue::Text(""));
                 continue;
             };
             // A field whose transform failed has its reason already; it is not checked again.
             if row.problems.iter().any(|p| p.column == Some(column)) {
-                checked.values.push(Cow::Borrowed(""));
+                checked.values.push(UploadValue::Text(""));
                 continue;
             }
-            let value = match std::str::from_utf8(&row.record[column]) {
+            let value = match field(column) {
                 Ok(raw) => raw.trim(),
                 Err(e) => {
                     checked.issues.push(Issue {
@@ -281,7 +318,7 @@ impl ColumnPlan {
                             e.valid_up_to() + 1
                         ),
                     });
-                    checked.values.push(Cow::Borrowed(""));
+                    checked.values.push(UploadValue::Text(""));
                     continue;
                 }
             };
@@ -296,20 +333,23 @@ impl ColumnPlan {
                         .issues
                         .push(issue(Code::MissingValue, "a value is required".into()));
                 }
-                checked.values.push(Cow::Borrowed(""));
+                checked.values.push(UploadValue::Text(""));
                 continue;
             }
-            let length = rules::char_len(value);
-            if length > self.rules.max_value_len {
-                checked.issues.push(issue(
-                    Code::ValueTooLong,
-                    format!(
-                        "{length} characters; at most {} are allowed",
-                        self.rules.max_value_len
-                    ),
-                ));
+            // A value no longer in bytes than the limit is not longer in characters.
+            if value.len() > self.rules.max_value_len {
+                let length = rules::char_len(value);
+                if length > self.rules.max_value_len {
+                    checked.issues.push(issue(
+                        Code::ValueTooLong,
+                        format!(
+                            "{length} characters; at most {} are allowed",
+                            self.rules.max_value_len
+                        ),
+                    ));
+                }
             }
-            let mut normalized = Cow::Borrowed(value);
+            let mut normalized = UploadValue::Text(value);
             match attr.kind {
                 AttrType::Email if !rules::is_email(value) => {
                     checked.issues.push(issue(
@@ -325,7 +365,7 @@ impl ColumnPlan {
                 }
                 AttrType::Date => match self.rules.dates.parse(value) {
                     Some(date) => {
-                        normalized = Cow::Owned(rules::format_date(&date));
+                        normalized = UploadValue::Date(DateText::new(&date));
                         if attr_index == self.start {
                             dates[0] = Some(date);
                         } else if attr_index == self.end {

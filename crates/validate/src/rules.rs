@@ -1,8 +1,8 @@
 //! The value rules: email, phone, date and length. Each is a pure function of one value.
 
 use chrono::{
-    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat, TimeZone,
-    Utc,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat,
+    TimeZone, Timelike, Utc,
 };
 use validator::ValidateEmail;
 
@@ -152,6 +152,77 @@ impl DateRule {
     }
 }
 
+/// A date-time in the upload form, held without allocating.
+///
+/// ```
+/// let d = chrono::DateTime::parse_from_rfc3339("2026-03-24T08:00:00-05:00").unwrap();
+/// assert_eq!(nebulk_validate::rules::DateText::new(&d).as_str(), "2026-03-24T08:00:00-05:00");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateText {
+    bytes: [u8; 30],
+    len: u8,
+}
+
+impl DateText {
+    /// Formats `value` as [`format_date`] does.
+    pub fn new(value: &DateTime<FixedOffset>) -> DateText {
+        let mut text = DateText {
+            bytes: [0; 30],
+            len: 0,
+        };
+        let year = value.year();
+        if (0..=9999).contains(&year) {
+            let offset = value.offset().local_minus_utc();
+            let (sign, offset) = if offset < 0 {
+                (b'-', -offset)
+            } else {
+                (b'+', offset)
+            };
+            text.push2(year as u32 / 100);
+            text.push2(year as u32 % 100);
+            let fields = [
+                (b'-', value.month()),
+                (b'-', value.day()),
+                (b'T', value.hour()),
+                (b':', value.minute()),
+                (b':', value.second()),
+                (sign, offset as u32 / 3600),
+                (b':', offset as u32 / 60 % 60),
+            ];
+            for (separator, number) in fields {
+                text.push(separator);
+                text.push2(number);
+            }
+        } else {
+            // Years chrono allows beyond four digits: rare, so its own formatting will do.
+            let long = format_date(value);
+            let n = long.len().min(text.bytes.len());
+            text.bytes[..n].copy_from_slice(&long.as_bytes()[..n]);
+            text.len = n as u8;
+        }
+        text
+    }
+
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len as usize) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    /// Two decimal digits.
+    fn push2(&mut self, number: u32) {
+        self.push(b'0' + (number / 10 % 10) as u8);
+        self.push(b'0' + (number % 10) as u8);
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+}
+
 /// Writes a date-time in the upload form, RFC 3339 with seconds: `2026-03-24T08:00:00-05:00`.
 ///
 /// ```
@@ -277,6 +348,25 @@ mod tests {
             with_time.normalize("24/03/2026 14:30").unwrap(),
             "2026-03-24T14:30:00+00:00"
         );
+    }
+
+    #[test]
+    fn date_text_is_format_date_without_allocating() {
+        for value in [
+            "2026-03-24T08:05:09-05:30",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59+14:00",
+            "2024-02-29T12:00:00.999-00:01",
+        ] {
+            let date = DateTime::parse_from_rfc3339(value).unwrap();
+            assert_eq!(DateText::new(&date).as_str(), format_date(&date), "{value}");
+        }
+        let far = NaiveDate::from_ymd_opt(12345, 6, 7)
+            .unwrap()
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            .fixed_offset();
+        assert_eq!(DateText::new(&far).as_str(), format_date(&far));
     }
 
     #[test]
