@@ -32,7 +32,11 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use nebulk_schema::Schema;
-use nebulk_validate::{CheckedRow, Sink};
+use nebulk_validate::{CheckedRow, RowFormat, Sink};
+
+pub use csv_line::write_record;
+
+mod csv_line;
 use serde::Serialize;
 
 /// Size of the output buffers.
@@ -143,7 +147,8 @@ fn csv_error(e: csv::Error, target: &Path) -> io::Error {
     with_path(e, "cannot write", target)
 }
 
-/// Writes `upload.csv`: the schema header, then one line per valid row.
+/// Writes `upload.csv`: the schema header, then one line per valid row. Lines are made by
+/// [`UploadFormat`] (on the engine's worker threads) and written as they come.
 ///
 /// ```
 /// use nebulk_emit::UploadWriter;
@@ -155,32 +160,62 @@ fn csv_error(e: csv::Error, target: &Path) -> io::Error {
 /// assert_eq!(text, "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n");
 /// ```
 pub struct UploadWriter {
-    csv: csv::Writer<AtomicFile>,
+    file: io::BufWriter<AtomicFile>,
     target: PathBuf,
 }
 
 impl UploadWriter {
     /// Starts the file and writes the header.
     pub fn create(target: &Path, schema: &Schema) -> io::Result<UploadWriter> {
-        let mut csv = csv_writer(AtomicFile::create(target)?);
-        csv.write_record(schema.headers())
-            .map_err(|e| csv_error(e, target))?;
+        let mut file = io::BufWriter::with_capacity(BUFFER, AtomicFile::create(target)?);
+        let mut header = Vec::new();
+        write_record(&mut header, schema.headers().map(str::as_bytes));
+        file.write_all(&header)
+            .map_err(|e| with_path(e, "cannot write", target))?;
         Ok(UploadWriter {
-            csv,
+            file,
             target: target.to_path_buf(),
         })
     }
 
-    /// Writes a valid row's values.
-    pub fn write(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
-        self.csv
-            .write_record(row.values.iter().map(|v| v.as_str().as_bytes()))
-            .map_err(|e| csv_error(e, &self.target))
+    /// Writes a valid row's line, as [`UploadFormat`] made it.
+    pub fn write(&mut self, line: &[u8]) -> io::Result<()> {
+        self.file
+            .write_all(line)
+            .map_err(|e| with_path(e, "cannot write", &self.target))
     }
 
     /// Completes the file.
     pub fn finish(self) -> io::Result<()> {
-        finish_csv(self.csv, &self.target)
+        let target = self.target;
+        self.file
+            .into_inner()
+            .map_err(|e| with_path(e.into_error(), "cannot write", &target))?
+            .commit()
+    }
+}
+
+/// Formats a valid row as its `upload.csv` line: its values in schema order.
+///
+/// ```
+/// use nebulk_validate::{CheckedRow, RowFormat, UploadValue};
+/// # let row = nebulk_read::Row::from_fields(2, ["x"]);
+/// let checked = CheckedRow {
+///     row: &row,
+///     values: [UploadValue::Text("ann"), UploadValue::Text("Lee, Ann")].into_iter().collect(),
+///     issues: vec![],
+///     account_key: None,
+/// };
+/// let mut line = Vec::new();
+/// nebulk_emit::UploadFormat.format_row(&checked, &mut line);
+/// assert_eq!(line, b"ann,\"Lee, Ann\"\n");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UploadFormat;
+
+impl RowFormat for UploadFormat {
+    fn format_row(&self, row: &CheckedRow<'_>, out: &mut Vec<u8>) {
+        write_record(out, row.values.iter().map(|v| v.as_str().as_bytes()));
     }
 }
 
@@ -276,8 +311,14 @@ impl FileSink {
 }
 
 impl Sink for FileSink {
-    fn accept(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
-        self.upload.write(row)
+    type Format = UploadFormat;
+
+    fn format(&self) -> UploadFormat {
+        UploadFormat
+    }
+
+    fn accept(&mut self, _: &CheckedRow<'_>, line: &[u8]) -> io::Result<()> {
+        self.upload.write(line)
     }
     fn reject(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
         self.rejects.write(row)

@@ -15,21 +15,42 @@ use crate::report::Report;
 /// Where checked rows go: valid ones to [`Sink::accept`], rejected ones to [`Sink::reject`],
 /// each exactly once and in input order.
 ///
+/// What `accept` writes is prepared by the sink's [`RowFormat`] on the worker threads, in
+/// parallel, for every row that passes the stateless checks; the order-dependent checks may
+/// still reject such a row, and then its bytes are dropped.
+///
 /// ```
 /// use nebulk_validate::{CheckedRow, Sink};
 /// /// Counts rows instead of writing them.
 /// #[derive(Default)]
 /// struct Count { accepted: u64, rejected: u64 }
 /// impl Sink for Count {
-///     fn accept(&mut self, _: &CheckedRow<'_>) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
+///     type Format = ();
+///     fn format(&self) {}
+///     fn accept(&mut self, _: &CheckedRow<'_>, _: &[u8]) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
 ///     fn reject(&mut self, _: &CheckedRow<'_>) -> std::io::Result<()> { self.rejected += 1; Ok(()) }
 /// }
 /// ```
 pub trait Sink {
-    /// Takes a valid row.
-    fn accept(&mut self, row: &CheckedRow<'_>) -> io::Result<()>;
+    /// How valid rows are turned into bytes.
+    type Format: RowFormat;
+    /// The formatter, shared by the worker threads.
+    fn format(&self) -> Self::Format;
+    /// Takes a valid row and the bytes its formatter made of it.
+    fn accept(&mut self, row: &CheckedRow<'_>, formatted: &[u8]) -> io::Result<()>;
     /// Takes a rejected row.
     fn reject(&mut self, row: &CheckedRow<'_>) -> io::Result<()>;
+}
+
+/// Turns a valid row into the bytes a [`Sink`] writes for it. Runs on worker threads.
+pub trait RowFormat: Sync {
+    /// Appends the row's bytes to `out`.
+    fn format_row(&self, row: &CheckedRow<'_>, out: &mut Vec<u8>);
+}
+
+/// Formats nothing: for sinks that write no bytes per valid row.
+impl RowFormat for () {
+    fn format_row(&self, _: &CheckedRow<'_>, _: &mut Vec<u8>) {}
 }
 
 /// A sink that keeps nothing, for checks only.
@@ -37,7 +58,9 @@ pub trait Sink {
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn accept(&mut self, _: &CheckedRow<'_>) -> io::Result<()> {
+    type Format = ();
+    fn format(&self) {}
+    fn accept(&mut self, _: &CheckedRow<'_>, _: &[u8]) -> io::Result<()> {
         Ok(())
     }
     fn reject(&mut self, _: &CheckedRow<'_>) -> io::Result<()> {
@@ -55,6 +78,37 @@ pub enum EngineError {
     /// A sink could not write.
     #[error("write failed: {0}")]
     Write(#[from] io::Error),
+}
+
+/// Rows a worker checks and formats at a time.
+const PART_ROWS: usize = 256;
+
+/// A run of rows checked by one worker, with the formatted bytes of those that passed.
+struct Part<'a> {
+    rows: Vec<CheckedRow<'a>>,
+    /// The formatted rows, one after the other.
+    bytes: Vec<u8>,
+    /// For each row, where its bytes end (a row without bytes ends where the previous did).
+    ends: Vec<usize>,
+}
+
+impl<'a> Part<'a> {
+    fn check<F: RowFormat>(rows: &'a [Row], plan: &ColumnPlan, format: &F) -> Part<'a> {
+        let mut part = Part {
+            rows: Vec::with_capacity(rows.len()),
+            bytes: Vec::new(),
+            ends: Vec::with_capacity(rows.len()),
+        };
+        for row in rows {
+            let checked = plan.check(row);
+            if checked.is_valid() {
+                format.format_row(&checked, &mut part.bytes);
+            }
+            part.ends.push(part.bytes.len());
+            part.rows.push(checked);
+        }
+        part
+    }
 }
 
 /// How the engine cuts the input.
@@ -115,6 +169,7 @@ where
     S: Sink,
     P: FnMut(u64),
 {
+    let format = sink.format();
     let mut report = Report::new(max_findings);
     report.note_plan(plan, source.header_line());
     let account_column = plan
@@ -147,18 +202,23 @@ where
                 break;
             }
             {
-                let mut checked: Vec<CheckedRow<'_>> = rows
-                    .par_iter()
-                    .with_min_len(256)
-                    .map(|row| plan.check(row))
+                // In parallel: the stateless checks, and the bytes of the rows that pass them.
+                let parts: Vec<Part<'_>> = rows
+                    .par_chunks(PART_ROWS)
+                    .map(|rows| Part::check(rows, plan, &format))
                     .collect();
-                for row in &mut checked {
-                    ledger.admit(row, account_column);
-                    report.record(row, plan.header());
-                    if row.is_valid() {
-                        sink.accept(row)?;
-                    } else {
-                        sink.reject(row)?;
+                // In order: the ledger, the report and the sink.
+                for part in parts {
+                    let mut start = 0;
+                    for (mut row, end) in part.rows.into_iter().zip(part.ends) {
+                        ledger.admit(&mut row, account_column);
+                        report.record(&row, plan.header());
+                        if row.is_valid() {
+                            sink.accept(&row, &part.bytes[start..end])?;
+                        } else {
+                            sink.reject(&row)?;
+                        }
+                        start = end;
                     }
                 }
             }

@@ -38,7 +38,7 @@ mod report;
 pub mod rules;
 
 pub use code::{Code, Severity};
-pub use engine::{run, Chunking, EngineError, NullSink, Sink};
+pub use engine::{run, Chunking, EngineError, NullSink, RowFormat, Sink};
 pub use ledger::{AccountKey, ExistingError, Ledger, MAX_ACCOUNTS};
 pub use plan::{CheckedRow, ColumnPlan, Issue, PlanError, RuleConfig, UploadValue, UploadValues};
 pub use report::{AccountCounts, Finding, Report, DEFAULT_MAX_FINDINGS};
