@@ -140,7 +140,7 @@ fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
 
 impl Prepared {
     /// Runs every row into `sink`, with a progress bar for large inputs on a terminal.
-    pub fn run<S: Sink>(
+    pub fn run<S: Sink + Send>(
         mut self,
         sink: &mut S,
         max_findings: usize,

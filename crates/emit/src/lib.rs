@@ -31,8 +31,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use nebulk_read::Row;
 use nebulk_schema::Schema;
-use nebulk_validate::{CheckedRow, RowFormat, Sink};
+use nebulk_validate::{CheckedRow, RowFormat, Sink, Verdict};
 
 pub use csv_line::write_record;
 
@@ -199,7 +200,7 @@ impl UploadWriter {
 ///
 /// ```
 /// use nebulk_validate::{CheckedRow, RowFormat, UploadValue};
-/// # let row = nebulk_read::Row::from_fields(2, ["x"]);
+/// let row = nebulk_read::Row::from_fields(2, ["x"]);
 /// let checked = CheckedRow {
 ///     row: &row,
 ///     values: [UploadValue::Text("ann"), UploadValue::Text("Lee, Ann")].into_iter().collect(),
@@ -258,20 +259,20 @@ impl RejectsWriter {
     }
 
     /// Writes a rejected row.
-    pub fn write(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
-        let line = row.row.line.to_string();
-        let codes: Vec<&str> = row.codes().iter().map(|c| c.as_str()).collect();
-        let messages: Vec<&str> = row.issues.iter().map(|i| i.message.as_str()).collect();
+    pub fn write(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()> {
+        let line = row.line.to_string();
+        let codes: Vec<&str> = verdict.codes().iter().map(|c| c.as_str()).collect();
+        let messages: Vec<&str> = verdict.issues.iter().map(|i| i.message.as_str()).collect();
         let codes = codes.join(";");
         let messages = messages.join(" | ");
         let file = self
             .with_file
-            .then(|| row.row.file.as_deref().unwrap_or("").as_bytes());
+            .then(|| row.file.as_deref().unwrap_or("").as_bytes());
         let fixed =
             file.into_iter()
                 .chain([line.as_bytes(), codes.as_bytes(), messages.as_bytes()]);
         self.csv
-            .write_record(fixed.chain(row.row.record.iter()))
+            .write_record(fixed.chain(row.record.iter()))
             .map_err(|e| csv_error(e, &self.target))
     }
 
@@ -317,11 +318,11 @@ impl Sink for FileSink {
         UploadFormat
     }
 
-    fn accept(&mut self, _: &CheckedRow<'_>, line: &[u8]) -> io::Result<()> {
+    fn accept(&mut self, _: &Row, line: &[u8]) -> io::Result<()> {
         self.upload.write(line)
     }
-    fn reject(&mut self, row: &CheckedRow<'_>) -> io::Result<()> {
-        self.rejects.write(row)
+    fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()> {
+        self.rejects.write(row, verdict)
     }
 }
 

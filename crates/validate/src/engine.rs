@@ -9,7 +9,7 @@ use nebulk_schema::SystemAttr;
 use rayon::prelude::*;
 
 use crate::ledger::Ledger;
-use crate::plan::{CheckedRow, ColumnPlan};
+use crate::plan::{CheckedRow, ColumnPlan, Verdict};
 use crate::report::Report;
 
 /// Where checked rows go: valid ones to [`Sink::accept`], rejected ones to [`Sink::reject`],
@@ -20,15 +20,16 @@ use crate::report::Report;
 /// still reject such a row, and then its bytes are dropped.
 ///
 /// ```
-/// use nebulk_validate::{CheckedRow, Sink};
+/// use nebulk_read::Row;
+/// use nebulk_validate::{Sink, Verdict};
 /// /// Counts rows instead of writing them.
 /// #[derive(Default)]
 /// struct Count { accepted: u64, rejected: u64 }
 /// impl Sink for Count {
 ///     type Format = ();
 ///     fn format(&self) {}
-///     fn accept(&mut self, _: &CheckedRow<'_>, _: &[u8]) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
-///     fn reject(&mut self, _: &CheckedRow<'_>) -> std::io::Result<()> { self.rejected += 1; Ok(()) }
+///     fn accept(&mut self, _: &Row, _: &[u8]) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
+///     fn reject(&mut self, _: &Row, _: &Verdict) -> std::io::Result<()> { self.rejected += 1; Ok(()) }
 /// }
 /// ```
 pub trait Sink {
@@ -37,9 +38,9 @@ pub trait Sink {
     /// The formatter, shared by the worker threads.
     fn format(&self) -> Self::Format;
     /// Takes a valid row and the bytes its formatter made of it.
-    fn accept(&mut self, row: &CheckedRow<'_>, formatted: &[u8]) -> io::Result<()>;
-    /// Takes a rejected row.
-    fn reject(&mut self, row: &CheckedRow<'_>) -> io::Result<()>;
+    fn accept(&mut self, row: &Row, formatted: &[u8]) -> io::Result<()>;
+    /// Takes a rejected row and why it was rejected.
+    fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()>;
 }
 
 /// Turns a valid row into the bytes a [`Sink`] writes for it. Runs on worker threads.
@@ -60,10 +61,10 @@ pub struct NullSink;
 impl Sink for NullSink {
     type Format = ();
     fn format(&self) {}
-    fn accept(&mut self, _: &CheckedRow<'_>, _: &[u8]) -> io::Result<()> {
+    fn accept(&mut self, _: &Row, _: &[u8]) -> io::Result<()> {
         Ok(())
     }
-    fn reject(&mut self, _: &CheckedRow<'_>) -> io::Result<()> {
+    fn reject(&mut self, _: &Row, _: &Verdict) -> io::Result<()> {
         Ok(())
     }
 }
@@ -83,19 +84,20 @@ pub enum EngineError {
 /// Rows a worker checks and formats at a time.
 const PART_ROWS: usize = 256;
 
-/// A run of rows checked by one worker, with the formatted bytes of those that passed.
-struct Part<'a> {
-    rows: Vec<CheckedRow<'a>>,
+/// A run of rows checked by one worker: their verdicts, and the formatted bytes of those
+/// that passed.
+struct Part {
+    verdicts: Vec<Verdict>,
     /// The formatted rows, one after the other.
     bytes: Vec<u8>,
     /// For each row, where its bytes end (a row without bytes ends where the previous did).
     ends: Vec<usize>,
 }
 
-impl<'a> Part<'a> {
-    fn check<F: RowFormat>(rows: &'a [Row], plan: &ColumnPlan, format: &F) -> Part<'a> {
+impl Part {
+    fn check<F: RowFormat>(rows: &[Row], plan: &ColumnPlan, format: &F) -> Part {
         let mut part = Part {
-            rows: Vec::with_capacity(rows.len()),
+            verdicts: Vec::with_capacity(rows.len()),
             bytes: Vec::new(),
             ends: Vec::with_capacity(rows.len()),
         };
@@ -105,10 +107,16 @@ impl<'a> Part<'a> {
                 format.format_row(&checked, &mut part.bytes);
             }
             part.ends.push(part.bytes.len());
-            part.rows.push(checked);
+            part.verdicts.push(checked.into_verdict());
         }
         part
     }
+}
+
+/// A chunk after the parallel stage, on its way to the ordered one.
+struct Checked {
+    rows: Vec<Row>,
+    parts: Vec<Part>,
 }
 
 /// How the engine cuts the input.
@@ -138,8 +146,12 @@ impl Default for Chunking {
 }
 
 /// Runs a whole input through the checks into `sink`, calling `progress` with the bytes read
-/// so far after each chunk. Memory is bounded by `chunking` (about `read_ahead + 2` chunks)
-/// plus the ledger's account names.
+/// so far after each chunk.
+///
+/// Three stages run at once: a thread reads chunks; the calling thread checks each chunk's rows
+/// in parallel with rayon (and formats the valid ones); a third thread applies the
+/// order-dependent checks (the [`Ledger`]) and hands every row, in input order, to the sink.
+/// Memory is bounded by `chunking` (a few chunks in flight) plus the ledger's account keys.
 ///
 /// ```
 /// use nebulk_read::{CsvOptions, CsvSource, RowSource};
@@ -166,7 +178,7 @@ pub fn run<Src, S, P>(
 ) -> Result<Report, EngineError>
 where
     Src: RowSource,
-    S: Sink,
+    S: Sink + Send,
     P: FnMut(u64),
 {
     let format = sink.format();
@@ -180,53 +192,81 @@ where
                 .iter()
                 .position(|h| plan.schema().find(h) == Some(attr))
         });
+    let header = plan.header();
+    // Reborrowed for the writer thread; the originals are read again after it ends.
+    let (writer_ledger, writer_sink) = (&mut *ledger, &mut *sink);
     std::thread::scope(|scope| -> Result<(), EngineError> {
-        let (sender, receiver) =
+        let (to_check, from_reader) =
             mpsc::sync_channel::<Result<(Vec<Row>, u64), ReadError>>(chunking.read_ahead);
-        // Chunks come back once checked, so that the reader refills their rows in place.
+        let (to_write, from_checker) = mpsc::sync_channel::<Checked>(1);
+        // Chunks come back once written, so that the reader refills their rows in place.
         let (recycle, recycled) = mpsc::channel::<Vec<Row>>();
+
         scope.spawn(move || loop {
             let mut rows = recycled.try_recv().unwrap_or_default();
             let chunk = source
                 .fill_chunk(&mut rows, chunking.max_rows, chunking.max_bytes)
                 .map(|()| (rows, source.bytes_read()));
             let done = !matches!(&chunk, Ok((rows, _)) if !rows.is_empty());
-            // A closed channel means the checking side stopped on an error: stop reading.
-            if sender.send(chunk).is_err() || done {
+            // A closed channel means a later stage stopped on an error: stop reading.
+            if to_check.send(chunk).is_err() || done {
                 return;
             }
         });
-        for chunk in receiver {
-            let (rows, bytes_read) = chunk?;
-            if rows.is_empty() {
-                break;
-            }
-            {
-                // In parallel: the stateless checks, and the bytes of the rows that pass them.
-                let parts: Vec<Part<'_>> = rows
-                    .par_chunks(PART_ROWS)
-                    .map(|rows| Part::check(rows, plan, &format))
-                    .collect();
-                // In order: the ledger, the report and the sink.
-                for part in parts {
+
+        let report = &mut report;
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for chunk in from_checker {
+                let mut rows = chunk.rows.iter();
+                for part in chunk.parts {
                     let mut start = 0;
-                    for (mut row, end) in part.rows.into_iter().zip(part.ends) {
-                        ledger.admit(&mut row, account_column);
-                        report.record(&row, plan.header());
-                        if row.is_valid() {
-                            sink.accept(&row, &part.bytes[start..end])?;
+                    for (mut verdict, end) in part.verdicts.into_iter().zip(part.ends) {
+                        let Some(row) = rows.next() else { break };
+                        writer_ledger.admit(&mut verdict, row.line, account_column);
+                        report.record(row, &verdict, header);
+                        if verdict.is_valid() {
+                            writer_sink.accept(row, &part.bytes[start..end])?;
                         } else {
-                            sink.reject(&row)?;
+                            writer_sink.reject(row, &verdict)?;
                         }
                         start = end;
                     }
                 }
+                // The reader may have finished; then the rows are simply dropped.
+                let _ = recycle.send(chunk.rows);
             }
-            // The reader may have finished; then the rows are simply dropped.
-            let _ = recycle.send(rows);
+            Ok(())
+        });
+
+        let mut outcome = Ok(());
+        for chunk in from_reader {
+            let (rows, bytes_read) = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    outcome = Err(EngineError::Read(e));
+                    break;
+                }
+            };
+            if rows.is_empty() {
+                break;
+            }
+            let parts: Vec<Part> = rows
+                .par_chunks(PART_ROWS)
+                .map(|rows| Part::check(rows, plan, &format))
+                .collect();
+            // A closed channel means the writer stopped on an error, which its join gives.
+            if to_write.send(Checked { rows, parts }).is_err() {
+                break;
+            }
             progress(bytes_read);
         }
-        Ok(())
+        drop(to_write);
+        let written = match writer.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        outcome?;
+        written.map_err(EngineError::Write)
     })?;
     report.accounts.limit = ledger.max_accounts();
     report.accounts.existing = ledger.existing_count();

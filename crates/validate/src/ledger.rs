@@ -10,7 +10,7 @@ use nebulk_read::{ReadError, RowSource};
 use nebulk_schema::SystemAttr;
 
 use crate::code::Code;
-use crate::plan::{CheckedRow, Issue};
+use crate::plan::{Issue, Verdict};
 
 /// The most accounts a Non-Employee source holds.
 pub const MAX_ACCOUNTS: u64 = 20_000;
@@ -221,9 +221,9 @@ impl Ledger {
         self.max_accounts
     }
 
-    /// Applies the order-dependent checks to the next row, adding `duplicate-account` or
-    /// `account-limit` issues. Rows must come in input order.
-    pub fn admit(&mut self, row: &mut CheckedRow<'_>, account_column: Option<usize>) {
+    /// Applies the order-dependent checks to the next row (starting on `line`), adding
+    /// `duplicate-account` or `account-limit` issues. Rows must come in input order.
+    pub fn admit(&mut self, row: &mut Verdict, line: u64, account_column: Option<usize>) {
         if let Some(key) = row.account_key.take() {
             match self.seen.get(&key) {
                 Some(first) => row.issues.push(Issue {
@@ -236,18 +236,13 @@ impl Ledger {
                         self.admit_valid(row, key, account_column);
                     }
                     self.seen
-                        .insert(key, u32::try_from(row.row.line).unwrap_or(u32::MAX));
+                        .insert(key, u32::try_from(line).unwrap_or(u32::MAX));
                 }
             }
         }
     }
 
-    fn admit_valid(
-        &mut self,
-        row: &mut CheckedRow<'_>,
-        key: AccountKey,
-        account_column: Option<usize>,
-    ) {
+    fn admit_valid(&mut self, row: &mut Verdict, key: AccountKey, account_column: Option<usize>) {
         if self.existing.contains(&key) {
             self.updates += 1;
         } else if self.existing_count() + self.new_accounts < self.max_accounts {

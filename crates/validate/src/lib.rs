@@ -40,7 +40,9 @@ pub mod rules;
 pub use code::{Code, Severity};
 pub use engine::{run, Chunking, EngineError, NullSink, RowFormat, Sink};
 pub use ledger::{AccountKey, ExistingError, Ledger, MAX_ACCOUNTS};
-pub use plan::{CheckedRow, ColumnPlan, Issue, PlanError, RuleConfig, UploadValue, UploadValues};
+pub use plan::{
+    CheckedRow, ColumnPlan, Issue, PlanError, RuleConfig, UploadValue, UploadValues, Verdict,
+};
 pub use report::{AccountCounts, Finding, Report, DEFAULT_MAX_FINDINGS};
 
 #[cfg(test)]

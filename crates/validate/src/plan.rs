@@ -115,10 +115,50 @@ pub struct CheckedRow<'a> {
     pub account_key: Option<AccountKey>,
 }
 
-impl CheckedRow<'_> {
+/// What the checks found about a row, without borrowing it: its issues and its account key.
+/// The engine's order-dependent stage works on these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Problems; the row is valid when there are none.
+    pub issues: Vec<Issue>,
+    /// The account name's key for the ledger, when the row has a usable one.
+    pub account_key: Option<AccountKey>,
+}
+
+impl Verdict {
     /// Whether the row goes to the upload file.
     pub fn is_valid(&self) -> bool {
         self.issues.is_empty()
+    }
+
+    /// The distinct codes of the issues, in order of first appearance.
+    pub fn codes(&self) -> Vec<Code> {
+        distinct_codes(&self.issues)
+    }
+}
+
+fn distinct_codes(issues: &[Issue]) -> Vec<Code> {
+    let mut codes: Vec<Code> = Vec::with_capacity(issues.len());
+    for issue in issues {
+        if !codes.contains(&issue.code) {
+            codes.push(issue.code);
+        }
+    }
+    codes
+}
+
+impl CheckedRow<'_> {
+    /// Whether the row passes the stateless checks.
+    pub fn is_valid(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    /// The row's verdict, leaving its values behind.
+    pub fn into_verdict(self) -> Verdict {
+        Verdict {
+            issues: self.issues,
+            account_key: self.account_key,
+        }
     }
 
     /// The distinct codes of the row's issues, in order of first appearance.
@@ -136,13 +176,7 @@ impl CheckedRow<'_> {
     /// assert_eq!(checked.codes(), [Code::MissingValue, Code::InvalidDate]);
     /// ```
     pub fn codes(&self) -> Vec<Code> {
-        let mut codes: Vec<Code> = Vec::with_capacity(self.issues.len());
-        for issue in &self.issues {
-            if !codes.contains(&issue.code) {
-                codes.push(issue.code);
-            }
-        }
-        codes
+        distinct_codes(&self.issues)
     }
 }
 

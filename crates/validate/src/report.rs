@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::code::{Code, Severity};
-use crate::plan::{CheckedRow, ColumnPlan};
+use nebulk_read::Row;
+
+use crate::plan::{ColumnPlan, Verdict};
 
 /// How many findings a report keeps by default.
 pub const DEFAULT_MAX_FINDINGS: usize = 1000;
@@ -104,24 +106,24 @@ impl Report {
     }
 
     /// Counts one row and keeps its findings while there is room.
-    pub fn record(&mut self, row: &CheckedRow<'_>, header: &[String]) {
+    pub fn record(&mut self, row: &Row, verdict: &Verdict, header: &[String]) {
         self.rows_read += 1;
-        if row.is_valid() {
+        if verdict.is_valid() {
             self.rows_valid += 1;
             return;
         }
         self.rows_rejected += 1;
-        for code in row.codes() {
+        for code in verdict.codes() {
             *self.by_code.entry(code).or_insert(0) += 1;
         }
-        for issue in &row.issues {
+        for issue in &verdict.issues {
             if self.findings.len() >= self.max_findings {
                 self.findings_truncated = true;
                 break;
             }
             self.findings.push(Finding {
-                file: row.row.file.as_deref().map(String::from),
-                line: row.row.line,
+                file: row.file.as_deref().map(String::from),
+                line: row.line,
                 column: issue.column.map(|c| c + 1),
                 field: issue.column.and_then(|c| header.get(c)).cloned(),
                 code: issue.code,
