@@ -69,6 +69,7 @@ impl<R: Read> CsvSource<R> {
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(first_line(&prefix)));
         let mut reader = csv::ReaderBuilder::new()
+            .buffer_capacity(256 * 1024)
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)

@@ -313,7 +313,7 @@ impl ColumnPlan {
         }
         // One UTF-8 check for the whole row; a field is then a slice of it, unless the row has
         // bad bytes (or a character split across fields), when each field is checked alone.
-        let whole = std::str::from_utf8(row.record.as_slice()).ok();
+        let whole = simdutf8::basic::from_utf8(row.record.as_slice()).ok();
         let field = |column: usize| -> Result<&'a str, std::str::Utf8Error> {
             match (whole, row.record.range(column)) {
                 (Some(text), Some(range)) => match text.get(range) {
