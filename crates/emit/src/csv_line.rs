@@ -29,9 +29,19 @@ where
     out.push(b'\n');
 }
 
+/// The bytes that make a field need quotes: the delimiter, the quote and line ends.
+const NEEDS_QUOTES: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b',' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
+    table
+};
+
 fn write_field(out: &mut Vec<u8>, field: &[u8]) {
-    let needs_quotes = memchr::memchr3(b',', b'"', b'\n', field).is_some()
-        || memchr::memchr(b'\r', field).is_some();
+    // Fields are short: a table lookup per byte beats setting up a vector search per field.
+    let needs_quotes = field.iter().any(|b| NEEDS_QUOTES[usize::from(*b)]);
     if !needs_quotes {
         out.extend_from_slice(field);
         return;
