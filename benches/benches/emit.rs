@@ -1,0 +1,69 @@
+//! `emit`: formatting the valid rows of the generated file as `upload.csv` lines with
+//! `nebulk_emit::write_record`, in output bytes per second.
+// A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+
+use criterion::{criterion_main, Criterion, Throughput};
+use nebulk_benches::{Data, MAX_ACCOUNTS};
+use nebulk_emit::write_record;
+use nebulk_validate::{Ledger, UploadValues};
+
+fn emit(c: &mut Criterion) {
+    let data = Data::generate().expect("generate the bench data");
+    let plan = data.plan().expect("plan the generator's header");
+    let rows = data.rows().expect("read the bench data");
+
+    // The values of the rows a run uploads: those passing every check, the ledger's included.
+    let mut ledger = Ledger::new(MAX_ACCOUNTS);
+    let account_column = Data::column("accountName").ok();
+    let mut valid: Vec<UploadValues<'_>> = Vec::new();
+    for row in &rows {
+        let checked = plan.check(row);
+        let values = checked.values.clone();
+        let mut verdict = checked.into_verdict();
+        ledger.admit(&mut verdict, row.line, account_column);
+        if verdict.is_valid() {
+            valid.push(values);
+        }
+    }
+    assert_eq!(valid.len() as u64, data.truth.rows_valid, "valid rows");
+
+    let write_all = |out: &mut Vec<u8>| -> usize {
+        let mut lines = 0;
+        for values in &valid {
+            write_record(out, values.iter().map(|v| v.as_str().as_bytes()));
+            lines += 1;
+        }
+        lines
+    };
+    // Counted in records: a quoted value (a multi-line note) may hold line ends.
+    let mut out = Vec::new();
+    let expected_lines = write_all(&mut out);
+    assert_eq!(expected_lines, valid.len(), "one record per valid row");
+    let expected_bytes = out.len();
+
+    let mut group = c.benchmark_group("emit");
+    group.throughput(Throughput::Bytes(expected_bytes as u64));
+    group.bench_function("write_record", |b| {
+        b.iter(|| {
+            out.clear();
+            let lines = write_all(black_box(&mut out));
+            assert_eq!(lines, expected_lines, "lines written");
+            assert_eq!(out.len(), expected_bytes, "bytes written");
+        });
+    });
+    group.finish();
+}
+
+/// The bench group, in a module of its own: `criterion_group!` makes an undocumented `pub fn`.
+#[allow(missing_docs)]
+mod group {
+    criterion::criterion_group! {
+        name = benches;
+        config = nebulk_benches::criterion();
+        targets = super::emit
+    }
+}
+criterion_main!(group::benches);

@@ -1,0 +1,71 @@
+//! `parse`: reading the whole generated CSV with `CsvSource`, in bytes per second.
+// A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+
+use criterion::{criterion_main, Criterion, Throughput};
+use nebulk_benches::Data;
+use nebulk_read::RowSource;
+use nebulk_validate::Chunking;
+
+fn parse(c: &mut Criterion) {
+    let data = Data::generate().expect("generate the bench data");
+    let rows = data.truth.rows;
+    let chunking = Chunking::default();
+
+    let mut group = c.benchmark_group("parse");
+    group.throughput(Throughput::Bytes(data.bytes()));
+
+    // The engine's way: one chunk's rows (and their allocations) reused for the next.
+    group.bench_function("fill_chunk", |b| {
+        b.iter(|| {
+            let mut source = data.source().expect("open the CSV");
+            let mut chunk = Vec::new();
+            let mut read = 0u64;
+            loop {
+                source
+                    .fill_chunk(&mut chunk, chunking.max_rows, chunking.max_bytes)
+                    .expect("read a chunk");
+                if chunk.is_empty() {
+                    break;
+                }
+                read += chunk.len() as u64;
+                black_box(&chunk);
+            }
+            assert_eq!(read, rows, "rows read");
+        });
+    });
+
+    // A fresh vector of rows per chunk.
+    group.bench_function("read_chunk", |b| {
+        b.iter(|| {
+            let mut source = data.source().expect("open the CSV");
+            let mut read = 0u64;
+            loop {
+                let chunk = source
+                    .read_chunk(chunking.max_rows, chunking.max_bytes)
+                    .expect("read a chunk");
+                if chunk.is_empty() {
+                    break;
+                }
+                read += chunk.len() as u64;
+                black_box(chunk);
+            }
+            assert_eq!(read, rows, "rows read");
+        });
+    });
+
+    group.finish();
+}
+
+/// The bench group, in a module of its own: `criterion_group!` makes an undocumented `pub fn`.
+#[allow(missing_docs)]
+mod group {
+    criterion::criterion_group! {
+        name = benches;
+        config = nebulk_benches::criterion();
+        targets = super::parse
+    }
+}
+criterion_main!(group::benches);
