@@ -39,6 +39,31 @@ const NEEDS_QUOTES: [bool; 256] = {
     table
 };
 
+/// Appends one record whose fields are known to need no quotes (see [`needs_quotes`]).
+pub(crate) fn write_plain_record<'f, I>(out: &mut Vec<u8>, fields: I)
+where
+    I: IntoIterator<Item = &'f [u8]>,
+{
+    let start = out.len();
+    let mut count = 0;
+    for field in fields {
+        if count > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(field);
+        count += 1;
+    }
+    if count == 1 && out.len() == start {
+        out.extend_from_slice(b"\"\"");
+    }
+    out.push(b'\n');
+}
+
+/// Whether any byte of `bytes` would make a field holding it need quotes.
+pub(crate) fn needs_quotes(bytes: &[u8]) -> bool {
+    memchr::memchr3(b',', b'"', b'\n', bytes).is_some() || memchr::memchr(b'\r', bytes).is_some()
+}
+
 fn write_field(out: &mut Vec<u8>, field: &[u8]) {
     // Fields are short: a table lookup per byte beats setting up a vector search per field.
     let needs_quotes = field.iter().any(|b| NEEDS_QUOTES[usize::from(*b)]);
