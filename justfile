@@ -21,3 +21,11 @@ golden:
 # Format the code.
 fmt:
     cargo fmt --all
+
+# Run the criterion benchmarks (parse, rules, check, emit, pipeline) on generated data.
+bench:
+    cargo bench -p nebulk-benches
+
+# Compare nebulk with cat, polars, frictionless and qsv (env: SIZES, RUNS, LINEAR, XML_ROWS, OUT); writes BENCHMARKS.md.
+bench-peers:
+    bash benches/peers/run.sh
