@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use nebulk_benches::{Data, MAX_ACCOUNTS};
 use nebulk_emit::write_record;
 use nebulk_validate::{Ledger, UploadValues};
@@ -57,13 +57,4 @@ fn emit(c: &mut Criterion) {
     group.finish();
 }
 
-/// The bench group, in a module of its own: `criterion_group!` makes an undocumented `pub fn`.
-#[allow(missing_docs)]
-mod group {
-    criterion::criterion_group! {
-        name = benches;
-        config = nebulk_benches::criterion();
-        targets = super::emit
-    }
-}
-criterion_main!(group::benches);
+nebulk_benches::bench_main!(emit);

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use nebulk_benches::Data;
 use nebulk_read::RowSource;
 use nebulk_validate::Chunking;
@@ -59,13 +59,4 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
-/// The bench group, in a module of its own: `criterion_group!` makes an undocumented `pub fn`.
-#[allow(missing_docs)]
-mod group {
-    criterion::criterion_group! {
-        name = benches;
-        config = nebulk_benches::criterion();
-        targets = super::parse
-    }
-}
-criterion_main!(group::benches);
+nebulk_benches::bench_main!(parse);

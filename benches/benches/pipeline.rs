@@ -4,7 +4,7 @@
 // A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use criterion::{criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use nebulk_benches::{Data, MAX_ACCOUNTS};
 use nebulk_emit::FileSink;
 use nebulk_validate::{run, Chunking, Ledger, NullSink, Report};
@@ -69,13 +69,4 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-/// The bench group, in a module of its own: `criterion_group!` makes an undocumented `pub fn`.
-#[allow(missing_docs)]
-mod group {
-    criterion::criterion_group! {
-        name = benches;
-        config = nebulk_benches::criterion();
-        targets = super::pipeline
-    }
-}
-criterion_main!(group::benches);
+nebulk_benches::bench_main!(pipeline);

@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use nebulk_benches::{column_values, Data};
 use nebulk_validate::rules::{is_email, is_phone, DateRule};
 use nebulk_validate::AccountKey;
@@ -66,13 +66,4 @@ fn rules(c: &mut Criterion) {
     group.finish();
 }
 
-/// The bench group, in a module of its own: `criterion_group!` makes an undocumented `pub fn`.
-#[allow(missing_docs)]
-mod group {
-    criterion::criterion_group! {
-        name = benches;
-        config = nebulk_benches::criterion();
-        targets = super::rules
-    }
-}
-criterion_main!(group::benches);
+nebulk_benches::bench_main!(rules);

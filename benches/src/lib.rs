@@ -136,3 +136,21 @@ pub fn criterion() -> Criterion {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5))
 }
+
+/// Registers a bench binary's functions with the shared [`criterion()`] configuration and
+/// writes its `main`: `nebulk_benches::bench_main!(parse);`.
+#[macro_export]
+macro_rules! bench_main {
+    ($($target:ident),+ $(,)?) => {
+        /// The bench group, in a module of its own: `criterion_group!` makes an undocumented `pub fn`.
+        #[allow(missing_docs)]
+        mod group {
+            criterion::criterion_group! {
+                name = benches;
+                config = $crate::criterion();
+                targets = $(super::$target),+
+            }
+        }
+        criterion::criterion_main!(group::benches);
+    };
+}

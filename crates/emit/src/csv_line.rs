@@ -13,13 +13,29 @@ pub fn write_record<'f, I>(out: &mut Vec<u8>, fields: I)
 where
     I: IntoIterator<Item = &'f [u8]>,
 {
+    write_with(out, fields, write_field);
+}
+
+/// Appends one record whose fields are known to need no quotes (see [`needs_quotes`]).
+pub(crate) fn write_plain_record<'f, I>(out: &mut Vec<u8>, fields: I)
+where
+    I: IntoIterator<Item = &'f [u8]>,
+{
+    write_with(out, fields, |out, field| out.extend_from_slice(field));
+}
+
+/// Writes the fields with `write_one`, separated by commas, then `\n`.
+fn write_with<'f, I>(out: &mut Vec<u8>, fields: I, write_one: impl Fn(&mut Vec<u8>, &[u8]))
+where
+    I: IntoIterator<Item = &'f [u8]>,
+{
     let start = out.len();
     let mut count = 0;
     for field in fields {
         if count > 0 {
             out.push(b',');
         }
-        write_field(out, field);
+        write_one(out, field);
         count += 1;
     }
     // A record of one empty field is written `""`, so that it is not a blank line.
@@ -27,6 +43,11 @@ where
         out.extend_from_slice(b"\"\"");
     }
     out.push(b'\n');
+}
+
+/// Whether any byte of `bytes` would make a field holding it need quotes.
+pub(crate) fn needs_quotes(bytes: &[u8]) -> bool {
+    memchr::memchr3(b',', b'"', b'\n', bytes).is_some() || memchr::memchr(b'\r', bytes).is_some()
 }
 
 /// The bytes that make a field need quotes: the delimiter, the quote and line ends.
@@ -38,31 +59,6 @@ const NEEDS_QUOTES: [bool; 256] = {
     table[b'\r' as usize] = true;
     table
 };
-
-/// Appends one record whose fields are known to need no quotes (see [`needs_quotes`]).
-pub(crate) fn write_plain_record<'f, I>(out: &mut Vec<u8>, fields: I)
-where
-    I: IntoIterator<Item = &'f [u8]>,
-{
-    let start = out.len();
-    let mut count = 0;
-    for field in fields {
-        if count > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(field);
-        count += 1;
-    }
-    if count == 1 && out.len() == start {
-        out.extend_from_slice(b"\"\"");
-    }
-    out.push(b'\n');
-}
-
-/// Whether any byte of `bytes` would make a field holding it need quotes.
-pub(crate) fn needs_quotes(bytes: &[u8]) -> bool {
-    memchr::memchr3(b',', b'"', b'\n', bytes).is_some() || memchr::memchr(b'\r', bytes).is_some()
-}
 
 fn write_field(out: &mut Vec<u8>, field: &[u8]) {
     // Fields are short: a table lookup per byte beats setting up a vector search per field.
