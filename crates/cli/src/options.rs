@@ -95,6 +95,9 @@ impl CheckArgs {
             len: input_len,
             counts,
         } = self.source.rows(&schema)?;
+        if let Some(len) = input_len {
+            ledger.expect_input_bytes(len);
+        }
         let rules = RuleConfig {
             dates: self
                 .date_format

@@ -117,6 +117,8 @@ impl Part {
 struct Checked {
     rows: Vec<Row>,
     parts: Vec<Part>,
+    /// Input bytes read by the end of this chunk.
+    bytes_read: u64,
 }
 
 /// How the engine cuts the input.
@@ -216,7 +218,11 @@ where
 
         let report = &mut report;
         let writer = scope.spawn(move || -> io::Result<()> {
+            let mut first = true;
             for chunk in from_checker {
+                if std::mem::take(&mut first) {
+                    writer_ledger.size_from_sample(chunk.rows.len() as u64, chunk.bytes_read);
+                }
                 let mut rows = chunk.rows.iter();
                 for part in chunk.parts {
                     let mut start = 0;
@@ -255,7 +261,14 @@ where
                 .map(|rows| Part::check(rows, plan, &format))
                 .collect();
             // A closed channel means the writer stopped on an error, which its join gives.
-            if to_write.send(Checked { rows, parts }).is_err() {
+            if to_write
+                .send(Checked {
+                    rows,
+                    parts,
+                    bytes_read,
+                })
+                .is_err()
+            {
                 break;
             }
             progress(bytes_read);

@@ -135,6 +135,8 @@ pub struct Ledger {
     seen: HashMap<AccountKey, u32, KeyBuild>,
     new_accounts: u64,
     updates: u64,
+    /// The input's size in bytes, when known, to size the table of names seen once.
+    input_bytes: Option<u64>,
 }
 
 impl Ledger {
@@ -146,6 +148,7 @@ impl Ledger {
             seen: HashMap::default(),
             new_accounts: 0,
             updates: 0,
+            input_bytes: None,
         }
     }
 
@@ -194,6 +197,26 @@ impl Ledger {
                 .map(String::from_utf8_lossy);
             self.add_existing(names);
         }
+    }
+
+    /// Tells the ledger the input's size, so that after the first rows it can size its table of
+    /// account names once for the whole input: growing a table holds the old and the new one at
+    /// once, which is most of the peak memory of a large run.
+    pub fn expect_input_bytes(&mut self, bytes: u64) {
+        self.input_bytes = Some(bytes);
+    }
+
+    /// Sizes the table from a sample: `rows` rows read in the first `bytes` bytes. At most
+    /// 50 million names are reserved for, whatever the estimate.
+    pub fn size_from_sample(&mut self, rows: u64, bytes: u64) {
+        const MOST: u64 = 50_000_000;
+        let (Some(total), true) = (self.input_bytes.take(), rows > 0 && bytes > 0) else {
+            return;
+        };
+        let estimate =
+            (total.saturating_mul(rows) / bytes).saturating_add(total / bytes.max(1) + 64);
+        let wanted = usize::try_from(estimate.min(MOST)).unwrap_or(0);
+        self.seen.reserve(wanted.saturating_sub(self.seen.len()));
     }
 
     /// Whether a (folded or not) account name is already in the source.
