@@ -1,5 +1,6 @@
 //! Mapping files and their resolution against a schema and a source's fields.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -47,6 +48,47 @@ impl Rule {
 
     /// Runs the rule on a record; `Err` is why a transform could not handle the value.
     pub fn evaluate(&self, record: &Record) -> Result<String, String> {
+        let mut out = String::new();
+        self.evaluate_into(record, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`Rule::evaluate`], appending the value to `out` (untouched on `Err`).
+    fn evaluate_into(&self, record: &Record, out: &mut String) -> Result<(), String> {
+        if !self.transforms.iter().all(Transform::is_text_step) {
+            return self.evaluate_value(record, out);
+        }
+        // For speed, a text (or nothing) through text steps only is transformed borrowed, with
+        // no copy of the value; lists take the general path.
+        let text = match &self.origin {
+            Origin::Constant(text) => text.as_str(),
+            Origin::Field(name) => match record.get(name) {
+                None | Some(Value::Null) => return Ok(()),
+                Some(Value::Text(text)) => text.as_str(),
+                Some(Value::List(_)) => return self.evaluate_value(record, out),
+            },
+        };
+        let mut value = Cow::Borrowed(text);
+        for transform in &self.transforms {
+            // Text steps leave an empty value untouched (as `Transform::apply` does).
+            if value.trim().is_empty() {
+                continue;
+            }
+            let next = match &value {
+                Cow::Borrowed(text) => transform.apply_str(text),
+                Cow::Owned(text) => transform
+                    .apply_str(text)
+                    .map(|next| Cow::Owned(next.into_owned())),
+            };
+            value = next.map_err(|reason| format!("{}: {reason}", transform.name()))?;
+        }
+        out.push_str(&value);
+        Ok(())
+    }
+
+    /// The general way of [`Rule::evaluate_into`]: the value owned, through
+    /// [`Transform::apply`].
+    fn evaluate_value(&self, record: &Record, out: &mut String) -> Result<(), String> {
         let mut value = match &self.origin {
             Origin::Field(name) => record.get(name).cloned().unwrap_or(Value::Null),
             Origin::Constant(text) => Value::Text(text.clone()),
@@ -56,7 +98,8 @@ impl Rule {
                 .apply(value)
                 .map_err(|reason| format!("{}: {reason}", transform.name()))?;
         }
-        Ok(value.joined(","))
+        push_joined(&value, out);
+        Ok(())
     }
 
     fn describe(&self) -> String {
@@ -391,27 +434,61 @@ impl MappingPlan {
     pub fn apply(&self, record: &Record) -> (Vec<String>, Vec<RowProblem>) {
         let mut values = Vec::with_capacity(self.fillings.len());
         let mut problems = Vec::new();
-        for (column, filling) in self.fillings.iter().enumerate() {
-            let value = match filling {
-                Filling::Rule(rule) => rule.evaluate(record).unwrap_or_else(|message| {
-                    problems.push(RowProblem {
-                        kind: ProblemKind::Transform,
-                        column: Some(column),
-                        message,
-                    });
-                    String::new()
-                }),
-                Filling::SameName(key) => record
-                    .fields
-                    .iter()
-                    .find(|(name, _)| field_key(name) == *key)
-                    .map(|(_, value)| value.joined(","))
-                    .unwrap_or_default(),
-                Filling::Empty => String::new(),
-            };
-            values.push(value);
-        }
+        self.apply_with(record, &mut problems, &mut String::new(), |value| {
+            values.push(value.to_string());
+        });
         (values, problems)
+    }
+
+    /// Maps one record into `row` (cleared first), adding the problems of transforms that failed
+    /// to `problems`. Reuses `row`'s allocation: no allocation per record.
+    pub(crate) fn apply_into(
+        &self,
+        record: &Record,
+        row: &mut csv::ByteRecord,
+        problems: &mut Vec<RowProblem>,
+        scratch: &mut String,
+    ) {
+        row.clear();
+        self.apply_with(record, problems, scratch, |value| {
+            row.push_field(value.as_bytes());
+        });
+    }
+
+    /// Maps one record, handing each value in schema order to `each`; `scratch` holds it.
+    fn apply_with(
+        &self,
+        record: &Record,
+        problems: &mut Vec<RowProblem>,
+        scratch: &mut String,
+        mut each: impl FnMut(&str),
+    ) {
+        for (column, filling) in self.fillings.iter().enumerate() {
+            scratch.clear();
+            match filling {
+                Filling::Rule(rule) => {
+                    if let Err(message) = rule.evaluate_into(record, scratch) {
+                        scratch.clear();
+                        problems.push(RowProblem {
+                            kind: ProblemKind::Transform,
+                            column: Some(column),
+                            message,
+                        });
+                    }
+                }
+                Filling::SameName(key) => {
+                    if let Some((_, value)) = record
+                        .fields
+                        .iter()
+                        .find(|(name, _)| field_key(name) == *key)
+                    {
+                        push_joined(value, scratch);
+                    }
+                }
+                Filling::Empty => {}
+            }
+            each(scratch);
+        }
     }
 
     /// One line per attribute saying how it is filled, for `nebulk map`; `sample` records
@@ -442,6 +519,22 @@ impl MappingPlan {
     }
 }
 
+/// Appends `value` to `out` as [`Value::joined`] with `,` gives it.
+fn push_joined(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => {}
+        Value::Text(text) => out.push_str(text),
+        Value::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(item);
+            }
+        }
+    }
+}
+
 /// The folded name of a field, without a prefix such as `attributes.`.
 fn field_key(field: &str) -> String {
     normalize_name(field.rsplit('.').next().unwrap_or(field))
@@ -467,7 +560,7 @@ mod tests {
         Mapping::parse(text, Path::new("."))
     }
 
-    fn record(fields: &[(&str, Value)]) -> Record {
+    fn record(fields: &[(&'static str, Value)]) -> Record {
         let mut record = Record::new(9);
         for (name, value) in fields {
             record.push(*name, value.clone());

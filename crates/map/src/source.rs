@@ -1,6 +1,5 @@
 //! Mapped records as a row source for the validation engine.
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -54,8 +53,12 @@ pub struct MappedSource<S> {
     stream: S,
     plan: MappingPlan,
     wanted_statuses: Option<Vec<String>>,
-    pending: VecDeque<SourcedRecord>,
+    /// The batch being mapped, and the index of its next record.
+    batch: Vec<SourcedRecord>,
+    next: usize,
     counts: Arc<SourceCounts>,
+    /// Holds each value while it is mapped; reused.
+    scratch: String,
 }
 
 impl<S: RecordStream> MappedSource<S> {
@@ -70,8 +73,10 @@ impl<S: RecordStream> MappedSource<S> {
             stream,
             plan,
             wanted_statuses: wanted_statuses.map(|s| s.iter().map(|w| normalize_name(w)).collect()),
-            pending: VecDeque::new(),
+            batch: Vec::new(),
+            next: 0,
             counts: Arc::new(SourceCounts::default()),
+            scratch: String::new(),
         }
     }
 
@@ -99,33 +104,60 @@ impl<S: RecordStream> RowSource for MappedSource<S> {
 
     fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
         let mut rows = Vec::new();
+        self.fill_chunk(&mut rows, max_rows, max_bytes)?;
+        Ok(rows)
+    }
+
+    /// Maps records into `rows`, reusing the rows there (their fields and problems): the
+    /// engine hands chunks back, so mapping costs no allocation per row.
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<(), ReadError> {
+        let mut filled = 0;
         let mut bytes = 0;
-        while rows.len() < max_rows && bytes < max_bytes {
-            let Some(sourced) = self.pending.pop_front() else {
-                let batch = self.stream.next_batch()?;
-                if batch.is_empty() {
+        while filled < max_rows && bytes < max_bytes {
+            let Some(sourced) = self.batch.get(self.next) else {
+                // The batch is used up: back to the stream, which frees it where it was made.
+                let used = std::mem::take(&mut self.batch);
+                self.stream.recycle(used);
+                self.next = 0;
+                self.batch = self.stream.next_batch()?;
+                if self.batch.is_empty() {
                     break;
                 }
-                self.pending.extend(batch);
                 continue;
             };
+            self.next += 1;
             self.counts.records.fetch_add(1, Ordering::Relaxed);
-            if !self.wanted(&sourced) {
+            if !self.wanted(sourced) {
                 self.counts.filtered.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
-            let (values, mut problems) = self.plan.apply(&sourced.record);
-            problems.extend(sourced.problems);
-            bytes += values.iter().map(String::len).sum::<usize>();
-            rows.push(Row {
-                line: sourced.record.line,
-                byte: 0,
-                record: values.iter().collect(),
-                file: sourced.file,
-                problems,
-            });
+            if filled == rows.len() {
+                rows.push(Row::default());
+            }
+            let Some(row) = rows.get_mut(filled) else {
+                break;
+            };
+            filled += 1;
+            row.line = sourced.record.line;
+            row.byte = 0;
+            row.file.clone_from(&sourced.file);
+            row.problems.clear();
+            self.plan.apply_into(
+                &sourced.record,
+                &mut row.record,
+                &mut row.problems,
+                &mut self.scratch,
+            );
+            row.problems.extend_from_slice(&sourced.problems);
+            bytes += row.record.as_slice().len();
         }
-        Ok(rows)
+        rows.truncate(filled);
+        Ok(())
     }
 
     fn bytes_read(&self) -> u64 {

@@ -1,5 +1,6 @@
 //! Transforms: the small steps that turn a source value into an attribute value.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -102,15 +103,18 @@ impl Lookup {
         })
     }
 
-    fn find(&self, key: &str) -> Result<String, String> {
-        self.table.get(key.trim()).cloned().ok_or_else(|| {
-            format!(
-                "no row with {} = '{}' in {}",
-                self.key,
-                key.trim(),
-                self.file.display()
-            )
-        })
+    fn find(&self, key: &str) -> Result<&str, String> {
+        self.table
+            .get(key.trim())
+            .map(String::as_str)
+            .ok_or_else(|| {
+                format!(
+                    "no row with {} = '{}' in {}",
+                    self.key,
+                    key.trim(),
+                    self.file.display()
+                )
+            })
     }
 }
 
@@ -148,25 +152,60 @@ impl Transform {
         }
     }
 
+    /// Whether the transform applies to each text on its own (all but `default` and `join`),
+    /// so that [`Transform::apply_str`] can stand for [`Transform::apply`].
+    pub(crate) fn is_text_step(&self) -> bool {
+        !matches!(self, Transform::Default(_) | Transform::Join(_))
+    }
+
     fn apply_text(&self, text: String) -> Result<String, String> {
+        self.apply_str(&text).map(Cow::into_owned)
+    }
+
+    /// The text step on one text, borrowing from it (or from the transform) where the result
+    /// is a part of it: most steps then cost no allocation.
+    pub(crate) fn apply_str<'a>(&'a self, text: &'a str) -> Result<Cow<'a, str>, String> {
         match self {
-            Transform::Trim => Ok(text.trim().to_string()),
-            Transform::Lower => Ok(text.to_lowercase()),
-            Transform::Upper => Ok(text.to_uppercase()),
-            Transform::FirstName => split_name(&text).map(|(first, _)| first),
-            Transform::LastName => split_name(&text).and_then(|(_, last)| {
-                last.ok_or_else(|| format!("'{}' has no last name", text.trim()))
+            Transform::Trim => Ok(Cow::Borrowed(text.trim())),
+            Transform::Lower => Ok(lower(text)),
+            Transform::Upper => Ok(upper(text)),
+            Transform::FirstName => split_name(text).map(|(first, _)| first),
+            Transform::LastName => split_name(text).and_then(|(_, last)| {
+                last.map(Cow::Borrowed)
+                    .ok_or_else(|| format!("'{}' has no last name", text.trim()))
             }),
             Transform::EmailLocal => match text.trim().split_once('@') {
                 Some((local, domain)) if !local.is_empty() && !domain.contains('@') => {
-                    Ok(local.to_string())
+                    Ok(Cow::Borrowed(local))
                 }
                 _ => Err(format!("'{}' is not an email address", text.trim())),
             },
-            Transform::Date(format) => parse_date(text.trim(), format),
-            Transform::Lookup(lookup) => lookup.find(&text),
-            Transform::Default(_) | Transform::Join(_) => Ok(text),
+            Transform::Date(format) => parse_date(text.trim(), format).map(Cow::Owned),
+            Transform::Lookup(lookup) => lookup.find(text).map(Cow::Borrowed),
+            Transform::Default(_) | Transform::Join(_) => Ok(Cow::Borrowed(text)),
         }
+    }
+}
+
+/// `text` in lower case; borrowed when it is ASCII and already is.
+fn lower(text: &str) -> Cow<'_, str> {
+    if !text.is_ascii() {
+        Cow::Owned(text.to_lowercase())
+    } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// `text` in upper case; borrowed when it is ASCII and already is.
+fn upper(text: &str) -> Cow<'_, str> {
+    if !text.is_ascii() {
+        Cow::Owned(text.to_uppercase())
+    } else if text.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(text.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -193,22 +232,33 @@ fn map_items(value: Value, f: impl Fn(String) -> Result<String, String>) -> Resu
 }
 
 /// Splits a full name into first and last: `Last, First` by its comma, otherwise the last word
-/// is the last name.
-fn split_name(full: &str) -> Result<(String, Option<String>), String> {
+/// is the last name (the words before it joined by single spaces).
+fn split_name(full: &str) -> Result<(Cow<'_, str>, Option<&str>), String> {
     let full = full.trim();
     if let Some((last, first)) = full.split_once(',') {
         let (first, last) = (first.trim(), last.trim());
         if !first.is_empty() && !last.is_empty() {
-            return Ok((first.to_string(), Some(last.to_string())));
+            return Ok((Cow::Borrowed(first), Some(last)));
         }
         return Err(format!("'{full}' is not a name of the form 'Last, First'"));
     }
-    let words: Vec<&str> = full.split_whitespace().collect();
-    match words.split_last() {
-        Some((last, rest)) if !rest.is_empty() => Ok((rest.join(" "), Some(last.to_string()))),
-        Some((only, _)) => Ok((only.to_string(), None)),
-        None => Err("the name is empty".to_string()),
+    if full.is_empty() {
+        return Err("the name is empty".to_string());
     }
+    // `full` is trimmed: a last word exists, and the words before it (if any) too.
+    let Some((rest, last)) = full.rsplit_once(char::is_whitespace) else {
+        return Ok((Cow::Borrowed(full), None));
+    };
+    let rest = rest.trim_end();
+    // Already single-spaced (the usual case): the words joined are `rest` itself.
+    let single_spaced =
+        !rest.contains("  ") && !rest.contains(|c: char| c.is_whitespace() && c != ' ');
+    let first = if single_spaced {
+        Cow::Borrowed(rest)
+    } else {
+        Cow::Owned(rest.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    Ok((first, Some(last)))
 }
 
 fn parse_date(text: &str, format: &str) -> Result<String, String> {

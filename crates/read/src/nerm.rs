@@ -86,7 +86,7 @@
 //! assert_eq!(r.get("profile_ids"), Some(&Value::List(vec!["p1".into(), "p2".into()])));
 //! assert_eq!(r.get("attributes.rate"), Some(&Value::Text("85.50".into())));
 //! assert_eq!(r.get("attributes.vendor.name"), Some(&Value::Text("Acme".into())));
-//! let names: Vec<&str> = r.fields.iter().map(|(n, _)| n.as_str()).collect();
+//! let names: Vec<&str> = r.fields.iter().map(|(n, _)| n.as_ref()).collect();
 //! assert_eq!(names[8..], ["attributes.first_name", "attributes.rate", "attributes.vendor.name"]);
 //!
 //! let err = read_workflow_sessions(&br#"{"error": "Sorry something went wrong"}"#[..], &mut |_| true)
@@ -934,7 +934,7 @@ mod tests {
         Value::List(items.iter().map(|s| s.to_string()).collect())
     }
 
-    fn record(line: u64, fields: &[(&str, Value)]) -> Record {
+    fn record(line: u64, fields: &[(&'static str, Value)]) -> Record {
         let mut r = Record::new(line);
         for (name, value) in fields {
             r.push(*name, value.clone());
@@ -1393,13 +1393,13 @@ mod tests {
         let (records, _) = sessions(br#"{"workflow_sessions": [{"x": 1, "attributes": "none"}]}"#);
         let names: Vec<&str> = records[0].fields[8..]
             .iter()
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| n.as_ref())
             .collect();
         assert_eq!(names, ["attributes", "x"]);
         let (records, _) = users(br#"{"users": [{"x": 1, "attributes": {"a": "b"}}]}"#);
         let names: Vec<&str> = records[0].fields[11..]
             .iter()
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| n.as_ref())
             .collect();
         assert_eq!(names, ["x", "attributes.a"]);
         // Many keys (the index path) still dedupe.

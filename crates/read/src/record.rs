@@ -1,5 +1,6 @@
 //! Records of structured sources (XML, JSON): named fields, before mapping to a schema.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// The value of one field of a record.
@@ -44,7 +45,8 @@ pub struct Record {
     /// 1-based line of the record's start in its file (0 when unknown).
     pub line: u64,
     /// The fields in document order. Nested names are joined with `.` (`attributes.title`).
-    pub fields: Vec<(String, Value)>,
+    /// Names are borrowed when they are fixed (`&'static str`): no allocation per record.
+    pub fields: Vec<(Cow<'static, str>, Value)>,
 }
 
 impl Record {
@@ -56,14 +58,101 @@ impl Record {
         }
     }
 
-    /// Adds a field.
-    pub fn push(&mut self, name: impl Into<String>, value: Value) {
+    /// An empty record starting at `line`, with room for `fields` fields.
+    pub fn with_capacity(line: u64, fields: usize) -> Record {
+        Record {
+            line,
+            fields: Vec::with_capacity(fields),
+        }
+    }
+
+    /// Adds a field. A `&'static str` name is kept borrowed; a `String` is moved in.
+    pub fn push(&mut self, name: impl Into<Cow<'static, str>>, value: Value) {
         self.fields.push((name.into(), value));
     }
 
     /// The first field named `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// Allocations of used records, for new ones: a reader that takes its strings here costs no
+/// allocation per field once records come back (see [`crate::RecordStream::recycle`]).
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    strings: Vec<String>,
+    lists: Vec<Vec<String>>,
+    fields: Vec<Vec<(Cow<'static, str>, Value)>>,
+}
+
+impl Spare {
+    /// At most this many strings are kept (and a tenth as many lists and field vectors): records
+    /// that come back with more than was taken for them (extra fields) do not grow the pool
+    /// beyond about two batches' worth.
+    const MAX_STRINGS: usize = 1 << 14;
+
+    /// Keeps the allocations of a used record.
+    pub(crate) fn recycle(&mut self, record: Record) {
+        let mut fields = record.fields;
+        for (_, value) in fields.drain(..) {
+            match value {
+                Value::Null => {}
+                Value::Text(text) => self.keep(text),
+                Value::List(mut items) => {
+                    for item in items.drain(..) {
+                        self.keep(item);
+                    }
+                    if self.lists.len() < Self::MAX_STRINGS / 10 {
+                        self.lists.push(items);
+                    }
+                }
+            }
+        }
+        if self.fields.len() < Self::MAX_STRINGS / 10 {
+            self.fields.push(fields);
+        }
+    }
+
+    fn keep(&mut self, text: String) {
+        if self.strings.len() < Self::MAX_STRINGS {
+            self.strings.push(text);
+        }
+    }
+
+    /// `text` as a `String`, in a used one when there is one.
+    pub(crate) fn string(&mut self, text: &str) -> String {
+        match self.strings.pop() {
+            Some(mut string) => {
+                string.clear();
+                string.push_str(text);
+                string
+            }
+            None => text.to_string(),
+        }
+    }
+
+    /// An empty list, used when there is one.
+    pub(crate) fn list(&mut self) -> Vec<String> {
+        self.lists.pop().unwrap_or_default()
+    }
+
+    /// Gives back a list that was not used.
+    pub(crate) fn unused_list(&mut self, list: Vec<String>) {
+        if self.lists.len() < Self::MAX_STRINGS / 10 {
+            self.lists.push(list);
+        }
+    }
+
+    /// An empty record at `line`, in a used one's field vector when there is one.
+    pub(crate) fn record(&mut self, line: u64, fields: usize) -> Record {
+        match self.fields.pop() {
+            Some(mut used) => {
+                used.reserve(fields);
+                Record { line, fields: used }
+            }
+            None => Record::with_capacity(line, fields),
+        }
     }
 }
 

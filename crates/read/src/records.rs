@@ -1,13 +1,15 @@
 //! Streams of records: structured readers run over one or many files on their own thread, and
 //! row sources seen as records (so a CSV or spreadsheet can be mapped too).
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 
+use crate::record::Spare;
 use crate::{nerm, srv, xtracta, ProblemKind, ReadError, Record, RowProblem, RowSource, Value};
 
 /// Records handed out per batch.
@@ -30,6 +32,12 @@ pub trait RecordStream: Send {
     fn next_batch(&mut self) -> Result<Vec<SourcedRecord>, ReadError>;
     /// Bytes of input consumed so far.
     fn bytes_read(&self) -> u64;
+
+    /// Hands back a batch whose records were used: a stream may drop them where they were
+    /// made, or reuse the batch. The default drops it.
+    fn recycle(&mut self, batch: Vec<SourcedRecord>) {
+        drop(batch);
+    }
 }
 
 /// The structured formats, each read by its module.
@@ -61,6 +69,8 @@ pub struct SourceFile {
 pub struct ThreadedRecords {
     receiver: Receiver<Result<Vec<SourcedRecord>, ReadError>>,
     bytes: Arc<AtomicU64>,
+    /// Used batches, back to the reading thread.
+    recycler: Sender<Vec<SourcedRecord>>,
 }
 
 impl ThreadedRecords {
@@ -71,13 +81,34 @@ impl ThreadedRecords {
         name_files: bool,
     ) -> ThreadedRecords {
         let (sender, receiver) = mpsc::sync_channel(4);
+        // Used batches come back, so that their records are freed on the thread that made
+        // them and the batches are reused: allocation stays cheap (no freeing across
+        // threads) and the batches in use stay as many as are in flight.
+        let (recycler, recycled) = mpsc::channel::<Vec<SourcedRecord>>();
         let bytes = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&bytes);
         std::thread::spawn(move || {
+            // The allocations of the records that came back, for the reader's new ones (only
+            // the Xtracta reader takes them; for the others they are freed).
+            let spare = RefCell::new(Spare::default());
+            let new_batch = || match recycled.try_recv() {
+                Ok(mut batch) if kind == StructuredKind::XtractaUsers => {
+                    let mut spare = spare.borrow_mut();
+                    for sourced in batch.drain(..) {
+                        spare.recycle(sourced.record);
+                    }
+                    batch
+                }
+                Ok(mut batch) => {
+                    batch.clear();
+                    batch
+                }
+                Err(_) => Vec::with_capacity(BATCH),
+            };
             for file in files {
                 let name: Arc<str> = Arc::from(file.path.display().to_string());
                 let label = name_files.then(|| Arc::clone(&name));
-                let mut batch = Vec::with_capacity(BATCH);
+                let mut batch = new_batch();
                 let mut closed = false;
                 let mut emit = |mut record: Record| {
                     for (field, value) in &file.extra {
@@ -89,13 +120,14 @@ impl ThreadedRecords {
                         problems: Vec::new(),
                     });
                     if batch.len() >= BATCH {
-                        closed = sender.send(Ok(std::mem::take(&mut batch))).is_err();
+                        let full = std::mem::replace(&mut batch, new_batch());
+                        closed = sender.send(Ok(full)).is_err();
                     }
                     !closed
                 };
                 // With several files, errors name theirs; with one, the caller names it.
                 let result =
-                    read_file(kind, &file, &counter, &mut emit).map_err(|e| match &label {
+                    read_file(kind, &file, &counter, &spare, &mut emit).map_err(|e| match &label {
                         Some(name) => ReadError::InFile {
                             file: name.to_string(),
                             problem: Box::new(e),
@@ -118,7 +150,11 @@ impl ThreadedRecords {
                 }
             }
         });
-        ThreadedRecords { receiver, bytes }
+        ThreadedRecords {
+            receiver,
+            bytes,
+            recycler,
+        }
     }
 }
 
@@ -126,6 +162,7 @@ fn read_file(
     kind: StructuredKind,
     file: &SourceFile,
     counter: &Arc<AtomicU64>,
+    spare: &RefCell<Spare>,
     emit: &mut dyn FnMut(Record) -> bool,
 ) -> Result<(), ReadError> {
     let opened = File::open(&file.path).map_err(|error| ReadError::Io { line: 0, error })?;
@@ -137,7 +174,9 @@ fn read_file(
         },
     );
     match kind {
-        StructuredKind::XtractaUsers => xtracta::read_users(input, emit).map(drop)?,
+        StructuredKind::XtractaUsers => {
+            xtracta::read_users_reusing(input, emit, spare).map(drop)?
+        }
         StructuredKind::NermUsers => nerm::read_users(input, emit).map(drop)?,
         StructuredKind::NermWorkflowSessions => {
             nerm::read_workflow_sessions(input, emit).map(drop)?
@@ -179,6 +218,11 @@ impl RecordStream for ThreadedRecords {
 
     fn bytes_read(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
+    }
+
+    fn recycle(&mut self, batch: Vec<SourcedRecord>) {
+        // The thread may have finished: then the batch is dropped here.
+        let _ = self.recycler.send(batch);
     }
 }
 
@@ -279,5 +323,9 @@ impl<T: RecordStream + ?Sized> RecordStream for Box<T> {
 
     fn bytes_read(&self) -> u64 {
         (**self).bytes_read()
+    }
+
+    fn recycle(&mut self, batch: Vec<SourcedRecord>) {
+        (**self).recycle(batch)
     }
 }

@@ -179,7 +179,7 @@ fn read_soap<R: BufRead>(xml: &mut XmlStream<R>, user_name: &str) -> Result<Reco
         let (event, pos) = xml.next()?;
         match event {
             XmlEvent::Start { name, attrs } => {
-                let name = local(&name);
+                let name = local(name);
                 match pos.depth {
                     2 => in_body = name == "Body",
                     3 if in_body => match name {
@@ -223,10 +223,10 @@ fn read_soap<R: BufRead>(xml: &mut XmlStream<R>, user_name: &str) -> Result<Reco
                                 pos.error(format!("<{SOAP_RESULT}> holds more than one response"))
                             );
                         }
-                        escaped.push_str(&text);
+                        escaped.push_str(text);
                         line.get_or_insert(pos.line);
                     } else if let Some(fault) = fault.as_mut().filter(|_| in_faultstring) {
-                        fault.push_str(&text);
+                        fault.push_str(text);
                     }
                 }
             }
@@ -295,7 +295,7 @@ fn read_response<R: BufRead>(
         let (event, at) = xml.next()?;
         match event {
             XmlEvent::Start { name, attrs } => {
-                let name = local(&name);
+                let name = local(name);
                 if at.depth == depth + 1 && name == "WorkflowRoles" {
                     in_roles = true;
                 } else if in_roles && at.depth == depth + 2 && name == "WorkflowRole" {
@@ -567,7 +567,7 @@ mod tests {
         let record = read_roles(EMPTY_ROLES, "o'neil, sam").unwrap();
         assert_eq!(record.get("userName"), Some(&text("o'neil, sam")));
         assert_eq!(record.fields.len(), FIELDS.len());
-        let names: Vec<&str> = record.fields.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = record.fields.iter().map(|(n, _)| n.as_ref()).collect();
         assert_eq!(names, FIELDS);
     }
 

@@ -28,41 +28,63 @@ pub(crate) fn local(name: &str) -> &str {
 pub(crate) struct Pos {
     /// 1-based line.
     pub line: u64,
-    /// 1-based byte column, when known.
-    pub column: Option<u64>,
+    /// The column, or that there is none.
+    column: Column,
     /// Start, End: the element's depth (the root is 1); Text: the enclosing element's.
     pub depth: usize,
-    /// Whether the position is in a document embedded as escaped text.
-    embedded: bool,
+}
+
+/// The column of a [`Pos`]. (One enum rather than an `Option` and a `bool`: `Pos` has no
+/// padding, which makes returning events measurably cheaper.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// 1-based byte column.
+    At(u64),
+    /// In a document embedded as escaped text: no column.
+    Embedded,
 }
 
 impl Pos {
     /// An error at this position.
     pub(crate) fn error(&self, message: impl Display) -> FormatError {
-        let message = if self.embedded {
-            format!("in the escaped response: {message}")
-        } else {
-            message.to_string()
-        };
-        FormatError::at_line(self.line, self.column, message)
+        match self.column {
+            Column::At(column) => {
+                FormatError::at_line(self.line, Some(column), message.to_string())
+            }
+            Column::Embedded => FormatError::at_line(
+                self.line,
+                None,
+                format!("in the escaped response: {message}"),
+            ),
+        }
     }
 }
 
 /// The attributes of an element: (qualified name, normalized value), in document order.
 pub(crate) type Attributes = Vec<(String, String)>;
 
-/// An XML event, owned.
+/// An XML event. Names and text borrow the stream's buffers (valid until the next call), so
+/// that reading costs no allocation per event.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum XmlEvent {
+pub(crate) enum XmlEvent<'a> {
     /// A start tag (or an empty-element tag, then followed by its `End`), with its
     /// attributes as (qualified name, normalized value).
-    Start { name: String, attrs: Attributes },
+    Start { name: &'a str, attrs: Attributes },
     /// An end tag.
-    End { name: String },
+    End { name: &'a str },
     /// Character data inside the root: text (line ends normalized), CDATA, or a resolved
     /// reference. One text may come as several events.
-    Text(String),
+    Text(&'a str),
     /// The end of a well-formed document.
+    Eof,
+}
+
+/// What [`XmlStream::advance`] read; the data is in the stream.
+#[derive(Clone, Copy)]
+enum Kind {
+    Start,
+    End,
+    Text,
     Eof,
 }
 
@@ -127,6 +149,8 @@ impl<R: BufRead> Read for Tracked<R> {
 }
 
 impl<R: BufRead> BufRead for Tracked<R> {
+    // Called several times per event by the parser: inlined.
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let buf = self.inner.fill_buf()?;
         if self.scanned < self.consumed {
@@ -162,25 +186,33 @@ impl<R: BufRead> BufRead for Tracked<R> {
         Ok(buf)
     }
 
+    #[inline]
     fn consume(&mut self, amt: usize) {
         self.inner.consume(amt);
         self.consumed += amt as u64;
     }
 }
 
-/// A hardened stream of owned XML events with positions.
+/// A hardened stream of XML events with positions.
 pub(crate) struct XmlStream<R> {
     reader: Reader<Tracked<R>>,
     buf: Vec<u8>,
     /// Bytes skipped before the parser started (a byte order mark).
     origin: u64,
-    /// Qualified names and lines of the open elements.
-    open: Vec<(String, u64)>,
-    root_seen: bool,
-    /// The end tag owed after an empty-element tag.
-    pending_end: Option<String>,
+    /// The open elements.
+    open: Open,
+    /// Whether an end tag is owed after an empty-element tag (its name is in `name`).
+    pending_end: bool,
     /// For an embedded document: the outer line its first line is on.
     embedded: Option<u64>,
+    /// The name of the last start or end tag. Reused: no allocation per event.
+    name: String,
+    /// The last text. Reused: no allocation per event.
+    text: String,
+    /// The attributes of the last start tag.
+    attrs: Attributes,
+    /// The position of the last event.
+    pos: Pos,
 }
 
 impl<R: BufRead> XmlStream<R> {
@@ -222,10 +254,17 @@ impl<R: BufRead> XmlStream<R> {
             reader: Reader::from_reader(tracked),
             buf: Vec::new(),
             origin,
-            open: Vec::new(),
-            root_seen: false,
-            pending_end: None,
+            open: Open::default(),
+            pending_end: false,
             embedded,
+            name: String::new(),
+            text: String::new(),
+            attrs: Vec::new(),
+            pos: Pos {
+                line: 1,
+                column: Column::At(1),
+                depth: 0,
+            },
         })
     }
 
@@ -235,15 +274,13 @@ impl<R: BufRead> XmlStream<R> {
         match self.embedded {
             Some(first) => Pos {
                 line: line + first.saturating_sub(1),
-                column: None,
-                depth: self.open.len(),
-                embedded: true,
+                column: Column::Embedded,
+                depth: self.open.depth(),
             },
             None => Pos {
                 line,
-                column: Some(column),
-                depth: self.open.len(),
-                embedded: false,
+                column: Column::At(column),
+                depth: self.open.depth(),
             },
         }
     }
@@ -251,7 +288,7 @@ impl<R: BufRead> XmlStream<R> {
     /// The root element's start tag: name, attributes, position. Call first.
     pub(crate) fn root(&mut self) -> Result<(String, Attributes, Pos), FormatError> {
         match self.next()? {
-            (XmlEvent::Start { name, attrs }, pos) => Ok((name, attrs, pos)),
+            (XmlEvent::Start { name, attrs }, pos) => Ok((name.to_string(), attrs, pos)),
             (_, pos) => Err(pos.error("the document has no root element")),
         }
     }
@@ -267,12 +304,32 @@ impl<R: BufRead> XmlStream<R> {
 
     /// The next event. Outside the root only whitespace, comments, processing
     /// instructions and the XML declaration are accepted (and not reported).
-    pub(crate) fn next(&mut self) -> Result<(XmlEvent, Pos), FormatError> {
-        if let Some(name) = self.pending_end.take() {
+    #[inline]
+    pub(crate) fn next(&mut self) -> Result<(XmlEvent<'_>, Pos), FormatError> {
+        let kind = self.advance().map_err(|e| *e)?;
+        let event = match kind {
+            Kind::Start => XmlEvent::Start {
+                name: &self.name,
+                attrs: std::mem::take(&mut self.attrs),
+            },
+            Kind::End => XmlEvent::End { name: &self.name },
+            Kind::Text => XmlEvent::Text(&self.text),
+            Kind::Eof => XmlEvent::Eof,
+        };
+        Ok((event, self.pos))
+    }
+
+    /// Reads the next event, leaving its position in `pos`, its name in `name`, its text in
+    /// `text`, its attributes in `attrs`. (What it returns is small, for speed: large return
+    /// values cost store-forwarding stalls on every event.)
+    fn advance(&mut self) -> Result<Kind, Box<FormatError>> {
+        if self.pending_end {
+            self.pending_end = false;
             let start = self.reader.buffer_position();
             let pos = self.locate(start);
-            self.open.pop();
-            return Ok((XmlEvent::End { name }, pos));
+            self.open.close();
+            self.pos = pos;
+            return Ok(Kind::End);
         }
         loop {
             self.buf.clear();
@@ -283,33 +340,38 @@ impl<R: BufRead> XmlStream<R> {
                 Err(e) => {
                     let at = self.reader.error_position().max(start);
                     let pos = self.locate(at);
-                    return Err(match e {
+                    return Err(Box::new(match e {
                         quick_xml::Error::Io(io) => pos.error(format!("read error: {io}")),
                         other => pos.error(format!("malformed XML: {other}")),
-                    });
+                    }));
                 }
             };
-            let outside = self.open.is_empty();
-            let text = match event {
+            let outside = self.open.depth() == 0;
+            self.text.clear();
+            match event {
                 Event::Start(tag) => {
-                    let (name, attrs) =
-                        open_element(&mut self.open, &mut self.root_seen, &tag, &mut pos)?;
-                    return Ok((XmlEvent::Start { name, attrs }, pos));
+                    self.attrs = self.open.enter(&tag, &mut pos, &mut self.name)?;
+                    self.pos = pos;
+                    return Ok(Kind::Start);
                 }
                 Event::Empty(tag) => {
-                    let (name, attrs) =
-                        open_element(&mut self.open, &mut self.root_seen, &tag, &mut pos)?;
-                    self.pending_end = Some(name.clone());
-                    return Ok((XmlEvent::Start { name, attrs }, pos));
+                    self.attrs = self.open.enter(&tag, &mut pos, &mut self.name)?;
+                    self.pending_end = true;
+                    self.pos = pos;
+                    return Ok(Kind::Start);
                 }
                 Event::End(tag) => {
-                    let name = tag.name().as_ref().to_string();
-                    if self.open.pop().is_none() {
-                        return Err(pos.error(format!(
-                            "malformed XML: end tag </{name}> without a start tag"
-                        )));
+                    self.name.clear();
+                    self.name.push_str(tag.name().as_ref());
+                    if self.open.depth() == 0 {
+                        return Err(Box::new(pos.error(format!(
+                            "malformed XML: end tag </{}> without a start tag",
+                            self.name
+                        ))));
                     }
-                    return Ok((XmlEvent::End { name }, pos));
+                    self.open.close();
+                    self.pos = pos;
+                    return Ok(Kind::End);
                 }
                 Event::Text(text) => {
                     if outside {
@@ -320,42 +382,109 @@ impl<R: BufRead> XmlStream<R> {
                         // Point at the first character that is not whitespace.
                         let leading = (text.len() - content.len()) as u64;
                         let pos = self.locate(start + leading);
-                        return Err(pos.error(outside_message(self.root_seen, "text")));
+                        return Err(Box::new(
+                            pos.error(outside_message(self.open.root_seen, "text")),
+                        ));
                     }
-                    text.xml10_content().into_owned()
+                    self.text.push_str(&text.xml10_content());
                 }
                 Event::CData(data) => {
                     if outside {
-                        return Err(pos.error(outside_message(self.root_seen, "CDATA")));
+                        return Err(Box::new(
+                            pos.error(outside_message(self.open.root_seen, "CDATA")),
+                        ));
                     }
-                    data.xml10_content().into_owned()
+                    self.text.push_str(&data.xml10_content());
                 }
                 Event::GeneralRef(reference) => {
                     let text = resolve(&reference).map_err(|m| pos.error(m))?;
                     if outside {
-                        return Err(pos.error(outside_message(self.root_seen, "text")));
+                        return Err(Box::new(
+                            pos.error(outside_message(self.open.root_seen, "text")),
+                        ));
                     }
-                    text
+                    self.text.push_str(&text);
                 }
                 Event::DocType(_) => {
-                    return Err(
-                        pos.error("DOCTYPE declarations are not accepted (entity expansion)")
-                    );
+                    return Err(Box::new(
+                        pos.error("DOCTYPE declarations are not accepted (entity expansion)"),
+                    ));
                 }
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
                 Event::Eof => {
-                    if let Some((name, line)) = self.open.last() {
-                        return Err(pos.error(format!(
+                    if let Some((name, line)) = self.open.innermost() {
+                        return Err(Box::new(pos.error(format!(
                             "unexpected end of the document: <{name}> (line {line}) is not closed"
-                        )));
+                        ))));
                     }
-                    if !self.root_seen {
-                        return Err(pos.error("the document has no root element"));
+                    if !self.open.root_seen {
+                        return Err(Box::new(pos.error("the document has no root element")));
                     }
-                    return Ok((XmlEvent::Eof, pos));
+                    self.pos = pos;
+                    return Ok(Kind::Eof);
                 }
             };
-            return Ok((XmlEvent::Text(text), pos));
+            self.pos = pos;
+            return Ok(Kind::Text);
+        }
+    }
+}
+
+/// The open elements, their names kept in one string: no allocation per element.
+#[derive(Default)]
+struct Open {
+    /// The qualified names of the open elements, one after the other.
+    names: String,
+    /// Where each open element's name starts in `names`, and its line.
+    elements: Vec<(usize, u64)>,
+    root_seen: bool,
+}
+
+impl Open {
+    /// How many elements are open.
+    fn depth(&self) -> usize {
+        self.elements.len()
+    }
+
+    /// The innermost open element's name and line.
+    fn innermost(&self) -> Option<(&str, u64)> {
+        let &(from, line) = self.elements.last()?;
+        Some((self.names.get(from..).unwrap_or_default(), line))
+    }
+
+    /// Checks and opens an element, copying its name into `name`; `pos` gets its depth.
+    fn enter(
+        &mut self,
+        tag: &BytesStart<'_>,
+        pos: &mut Pos,
+        name_out: &mut String,
+    ) -> Result<Attributes, FormatError> {
+        let name = tag.name();
+        let name = name.as_ref();
+        name_out.clear();
+        name_out.push_str(name);
+        if self.elements.is_empty() && self.root_seen {
+            return Err(pos.error(format!(
+                "malformed XML: a second root element <{name}> after the root element"
+            )));
+        }
+        if self.elements.len() >= MAX_DEPTH {
+            return Err(pos.error(format!(
+                "elements are nested deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        let attrs = attributes(name, tag, pos)?;
+        self.root_seen = true;
+        self.elements.push((self.names.len(), pos.line));
+        self.names.push_str(name);
+        pos.depth = self.elements.len();
+        Ok(attrs)
+    }
+
+    /// Closes the innermost open element.
+    fn close(&mut self) {
+        if let Some((from, _)) = self.elements.pop() {
+            self.names.truncate(from);
         }
     }
 }
@@ -369,27 +498,15 @@ fn outside_message(root_seen: bool, what: &str) -> String {
     }
 }
 
-/// Checks and opens an element; `pos` gets its depth.
-fn open_element(
-    open: &mut Vec<(String, u64)>,
-    root_seen: &mut bool,
-    tag: &BytesStart<'_>,
-    pos: &mut Pos,
-) -> Result<(String, Attributes), FormatError> {
-    let name = tag.name().as_ref().to_string();
-    if open.is_empty() && *root_seen {
-        return Err(pos.error(format!(
-            "malformed XML: a second root element <{name}> after the root element"
-        )));
-    }
-    if open.len() >= MAX_DEPTH {
-        return Err(pos.error(format!(
-            "elements are nested deeper than {MAX_DEPTH} levels"
-        )));
-    }
+/// The attributes of element `name`, checked and normalized.
+fn attributes(name: &str, tag: &BytesStart<'_>, pos: &Pos) -> Result<Attributes, FormatError> {
     let mut attrs = Vec::new();
+    if tag.attributes_raw().is_empty() {
+        // The usual tag, `<name>`: nothing to parse.
+        return Ok(attrs);
+    }
     for attr in tag.attributes() {
-        let attr = attr.map_err(|e| attribute_error(&name, &e, pos))?;
+        let attr = attr.map_err(|e| attribute_error(name, &e, pos))?;
         let key = attr.key.as_ref().to_string();
         let value = attr
             .normalized_value_with(XmlVersion::Implicit1_0, 1, resolve_predefined_entity)
@@ -405,10 +522,7 @@ fn open_element(
             })?;
         attrs.push((key, value.into_owned()));
     }
-    *root_seen = true;
-    open.push((name.clone(), pos.line));
-    pos.depth = open.len();
-    Ok((name, attrs))
+    Ok(attrs)
 }
 
 /// A malformed attribute, at its own column.
@@ -430,10 +544,11 @@ fn attribute_error(element: &str, error: &AttrError, pos: &Pos) -> FormatError {
         AttrError::Duplicated(at, _) => (*at, "duplicated attribute".to_string()),
     };
     // Positions count from the character after `<`.
-    let pos = Pos {
-        column: pos.column.map(|column| column + 1 + at as u64),
-        ..*pos
+    let column = match pos.column {
+        Column::At(column) => Column::At(column + 1 + at as u64),
+        Column::Embedded => Column::Embedded,
     };
+    let pos = Pos { column, ..*pos };
     pos.error(format!("malformed XML: {what} in <{element}>"))
 }
 

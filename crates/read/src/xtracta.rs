@@ -88,8 +88,10 @@
 //! assert_eq!(e.to_string(), "the Xtracta answer is an error: status 401: Invalid API key");
 //! ```
 
+use std::cell::RefCell;
 use std::io::BufRead;
 
+use crate::record::Spare;
 use crate::xml::{local, XmlEvent, XmlStream};
 use crate::{FormatError, Record, Value};
 
@@ -135,6 +137,15 @@ pub fn read_users<R: BufRead>(
     input: R,
     emit: &mut dyn FnMut(Record) -> bool,
 ) -> Result<u64, FormatError> {
+    read_users_reusing(input, emit, &RefCell::new(Spare::default()))
+}
+
+/// [`read_users`], taking the records' allocations from `spare` where it has some.
+pub(crate) fn read_users_reusing<R: BufRead>(
+    input: R,
+    emit: &mut dyn FnMut(Record) -> bool,
+    spare: &RefCell<Spare>,
+) -> Result<u64, FormatError> {
     let mut xml = XmlStream::new(input)?;
     let (root, _, root_pos) = xml.root()?;
     if local(&root) != "user_response" {
@@ -145,6 +156,8 @@ pub fn read_users<R: BufRead>(
 
     let mut count = 0u64;
     let mut collect: Option<Collect> = None;
+    // The text of the element being collected; one buffer reused for every element.
+    let mut text = String::new();
     let mut user: Option<UserBuilder> = None;
     let mut message: Option<String> = None;
     let mut bad_status: Option<String> = None;
@@ -153,30 +166,40 @@ pub fn read_users<R: BufRead>(
         let (event, pos) = xml.next()?;
         match event {
             XmlEvent::Start { name, attrs } => {
-                let name = local(&name);
-                if pos.depth == 2 {
+                let name = local(name);
+                let started = if pos.depth == 2 {
                     match name {
-                        "status" => collect = Some(Collect::new(Target::Status, 2, false)),
-                        "message" => collect = Some(Collect::new(Target::Message, 2, false)),
-                        "user" => user = Some(UserBuilder::new(pos.line)),
-                        _ => {}
+                        "status" => Some(Collect::new(Target::Status, 2, false)),
+                        "message" => Some(Collect::new(Target::Message, 2, false)),
+                        "user" => {
+                            user = Some(UserBuilder::new(pos.line));
+                            None
+                        }
+                        _ => None,
                     }
                 } else if pos.depth == 3 && user.is_some() {
-                    if let Some(index) = FIELDS.iter().position(|f| *f == name) {
-                        collect = Some(Collect::new(Target::Field(index), 3, is_nil(&attrs)));
-                    }
+                    FIELDS
+                        .iter()
+                        .position(|f| *f == name)
+                        .map(|index| Collect::new(Target::Field(index), 3, is_nil(&attrs)))
+                } else {
+                    None
+                };
+                if started.is_some() {
+                    text.clear();
+                    collect = started;
                 }
             }
-            XmlEvent::Text(text) => {
-                if let Some(c) = collect.as_mut().filter(|c| c.depth == pos.depth) {
-                    c.text.push_str(&text);
+            XmlEvent::Text(more) => {
+                if collect.as_ref().is_some_and(|c| c.depth == pos.depth) {
+                    text.push_str(more);
                 }
             }
             XmlEvent::End { .. } => {
                 if let Some(c) = collect.take_if(|c| c.depth == pos.depth) {
                     match c.target {
                         Target::Status => {
-                            let status = c.text.trim();
+                            let status = text.trim();
                             if status != "200" {
                                 if let Some(message) = &message {
                                     return Err(error_answer(status, message));
@@ -185,7 +208,7 @@ pub fn read_users<R: BufRead>(
                             }
                         }
                         Target::Message => {
-                            let text = c.text.trim().to_string();
+                            let text = text.trim().to_string();
                             if let Some(status) = &bad_status {
                                 return Err(error_answer(status, &text));
                             }
@@ -193,7 +216,8 @@ pub fn read_users<R: BufRead>(
                         }
                         Target::Field(index) => {
                             if let Some(user) = user.as_mut() {
-                                user.set(index, field_value(index, &c.text, c.nil));
+                                let value = field_value(index, &text, c.nil, spare);
+                                user.set(index, value);
                             }
                         }
                     }
@@ -201,7 +225,8 @@ pub fn read_users<R: BufRead>(
                     if let Some(done) = user.take() {
                         if bad_status.is_none() {
                             count += 1;
-                            if !emit(done.finish()) {
+                            let record = done.finish(spare);
+                            if !emit(record) {
                                 return Ok(count);
                             }
                         }
@@ -237,25 +262,27 @@ fn is_nil(attrs: &[(String, String)]) -> bool {
 }
 
 /// The value of field `index` from its text.
-fn field_value(index: usize, text: &str, nil: bool) -> Value {
+fn field_value(index: usize, text: &str, nil: bool, spare: &RefCell<Spare>) -> Value {
     let text = text.trim();
     if nil || text.is_empty() {
         return Value::Null;
     }
+    let mut spare = spare.borrow_mut();
     if index == LIST_FIELD {
-        let items: Vec<String> = text
-            .split(',')
-            .map(str::trim)
-            .filter(|item| !item.is_empty())
-            .map(String::from)
-            .collect();
+        let mut items = spare.list();
+        for item in text.split(',').map(str::trim) {
+            if !item.is_empty() {
+                items.push(spare.string(item));
+            }
+        }
         if items.is_empty() {
+            spare.unused_list(items);
             Value::Null
         } else {
             Value::List(items)
         }
     } else {
-        Value::Text(text.to_string())
+        Value::Text(spare.string(text))
     }
 }
 
@@ -266,23 +293,17 @@ enum Target {
     Field(usize),
 }
 
-/// The text of an element being collected.
+/// An element whose text is being collected (into the reader's one text buffer).
 struct Collect {
     target: Target,
     /// Depth of the element: only its direct text is collected.
     depth: usize,
     nil: bool,
-    text: String,
 }
 
 impl Collect {
     fn new(target: Target, depth: usize, nil: bool) -> Collect {
-        Collect {
-            target,
-            depth,
-            nil,
-            text: String::new(),
-        }
+        Collect { target, depth, nil }
     }
 }
 
@@ -309,8 +330,8 @@ impl UserBuilder {
         }
     }
 
-    fn finish(self) -> Record {
-        let mut record = Record::new(self.line);
+    fn finish(self, spare: &RefCell<Spare>) -> Record {
+        let mut record = spare.borrow_mut().record(self.line, FIELDS.len());
         for (name, value) in FIELDS.iter().zip(self.values) {
             record.push(*name, value.unwrap_or(Value::Null));
         }

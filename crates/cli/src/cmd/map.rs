@@ -111,8 +111,8 @@ fn field_examples(fields: &FieldSet, records: &[Record]) -> Vec<(String, String)
     let mut names: Vec<String> = fields.known_fields().to_vec();
     for record in records {
         for (name, _) in &record.fields {
-            if !names.contains(name) {
-                names.push(name.clone());
+            if !names.iter().any(|known| known == name) {
+                names.push(name.to_string());
             }
         }
     }
