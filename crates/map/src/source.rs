@@ -102,12 +102,6 @@ impl<S: RecordStream> RowSource for MappedSource<S> {
         self.plan.header()
     }
 
-    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
-        let mut rows = Vec::new();
-        self.fill_chunk(&mut rows, max_rows, max_bytes)?;
-        Ok(rows)
-    }
-
     /// Maps records into `rows`, reusing the rows there (their fields and problems): the
     /// engine hands chunks back, so mapping costs no allocation per row.
     fn fill_chunk(

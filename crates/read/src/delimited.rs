@@ -117,12 +117,6 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
         self.reader.get_ref().offset() + self.bom_len
     }
 
-    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
-        let mut rows = Vec::new();
-        self.fill_chunk(&mut rows, max_rows, max_bytes)?;
-        Ok(rows)
-    }
-
     fn fill_chunk(
         &mut self,
         rows: &mut Vec<Row>,

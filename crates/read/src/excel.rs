@@ -324,9 +324,14 @@ impl RowSource for ExcelSource {
         &self.header
     }
 
-    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<(), ReadError> {
         let max_rows = max_rows.max(1);
-        let mut rows = Vec::with_capacity(max_rows.min(self.total_rows - self.handed_out));
+        rows.clear();
         let mut bytes = 0usize;
         while rows.len() < max_rows && (rows.is_empty() || bytes < max_bytes) {
             let Some((line, fields)) = self.rows.next() else {
@@ -336,7 +341,7 @@ impl RowSource for ExcelSource {
             rows.push(Row::from_fields(line, &fields));
         }
         self.handed_out += rows.len();
-        Ok(rows)
+        Ok(())
     }
 
     fn bytes_read(&self) -> u64 {

@@ -78,7 +78,11 @@ pub trait RowSource: Send {
 
     /// Reads up to `max_rows` rows, stopping early once their fields hold `max_bytes`; an
     /// empty vector means the end of the input. A chunk holds at least one row, however large.
-    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError>;
+    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
+        let mut rows = Vec::new();
+        self.fill_chunk(&mut rows, max_rows, max_bytes)?;
+        Ok(rows)
+    }
 
     /// Like [`RowSource::read_chunk`], but into `rows`, whose rows (and their allocations) may
     /// be reused: on return it holds exactly the new chunk, empty at the end of the input.
@@ -87,10 +91,7 @@ pub trait RowSource: Send {
         rows: &mut Vec<Row>,
         max_rows: usize,
         max_bytes: usize,
-    ) -> Result<(), ReadError> {
-        *rows = self.read_chunk(max_rows, max_bytes)?;
-        Ok(())
-    }
+    ) -> Result<(), ReadError>;
 
     /// Bytes of input consumed so far, for progress reporting.
     fn bytes_read(&self) -> u64;

@@ -358,8 +358,14 @@ impl RowSource for Rows {
     fn header(&self) -> &[String] {
         &self.0
     }
-    fn read_chunk(&mut self, _: usize, _: usize) -> Result<Vec<Row>, nebulk_read::ReadError> {
-        Ok(std::mem::take(&mut self.1))
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        _: usize,
+        _: usize,
+    ) -> Result<(), nebulk_read::ReadError> {
+        *rows = std::mem::take(&mut self.1);
+        Ok(())
     }
     fn bytes_read(&self) -> u64 {
         0
