@@ -133,30 +133,26 @@ impl SourceArgs {
                 SourceKind::sniff(first).map_err(|e| anyhow::anyhow!("{}: {e}", first.display()))?
             }
         };
-        self.check_flags(kind, files.len()).with_context(|| {
-            self.inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })?;
+        let input = self
+            .inputs
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    "<stdin>".to_string()
+                } else {
+                    p.display().to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.check_flags(kind, files.len())
+            .with_context(|| input.clone())?;
         let len = files
             .iter()
             .map(|f| f.metadata().ok().map(|m| m.len()))
             .sum();
         let mut info = InputInfo {
-            input: self
-                .inputs
-                .iter()
-                .map(|p| {
-                    if p.as_os_str() == "-" {
-                        "<stdin>".to_string()
-                    } else {
-                        p.display().to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
+            input,
             from: kind.name(),
             files: files.len(),
             delimiter: None,

@@ -463,6 +463,8 @@ impl MappingPlan {
         scratch: &mut String,
         mut each: impl FnMut(&str),
     ) {
+        // The folded names of the record's fields, made on the first same-name lookup only.
+        let mut keys: Option<Vec<String>> = None;
         for (column, filling) in self.fillings.iter().enumerate() {
             scratch.clear();
             match filling {
@@ -477,12 +479,15 @@ impl MappingPlan {
                     }
                 }
                 Filling::SameName(key) => {
-                    if let Some((_, value)) = record
-                        .fields
-                        .iter()
-                        .find(|(name, _)| field_key(name) == *key)
-                    {
-                        push_joined(value, scratch);
+                    let keys = keys.get_or_insert_with(|| {
+                        record
+                            .fields
+                            .iter()
+                            .map(|(name, _)| field_key(name))
+                            .collect()
+                    });
+                    if let Some(i) = keys.iter().position(|k| k == key) {
+                        push_joined(&record.fields[i].1, scratch);
                     }
                 }
                 Filling::Empty => {}

@@ -6,8 +6,7 @@ use crate::lines::LineCounter;
 use crate::source::{Row, RowSource};
 use crate::ReadError;
 
-/// How much of the input is looked at to sniff the delimiter and find the header line.
-const SNIFF_BYTES: usize = 64 * 1024;
+use crate::SNIFF_BYTES;
 
 /// Reading options.
 ///

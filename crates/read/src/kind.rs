@@ -4,8 +4,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-/// How much of a file is looked at to tell its kind.
-const SNIFF_BYTES: u64 = 64 * 1024;
+use crate::SNIFF_BYTES;
 
 /// The kinds of input nebulk reads (`--from`).
 ///
@@ -68,7 +67,7 @@ impl SourceKind {
     pub fn sniff(path: &Path) -> Result<SourceKind, String> {
         let mut prefix = Vec::new();
         std::fs::File::open(path)
-            .and_then(|f| f.take(SNIFF_BYTES).read_to_end(&mut prefix))
+            .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut prefix))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         SourceKind::sniff_bytes(&prefix)
     }

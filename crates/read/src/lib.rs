@@ -46,6 +46,9 @@ pub mod srv;
 mod xml;
 pub mod xtracta;
 
+/// How much of a file is looked at to tell its kind, or a CSV's delimiter and header line.
+const SNIFF_BYTES: usize = 64 * 1024;
+
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
 pub use kind::SourceKind;

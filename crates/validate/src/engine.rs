@@ -5,7 +5,6 @@ use std::io;
 use std::sync::mpsc;
 
 use nebulk_read::{ReadError, Row, RowSource};
-use nebulk_schema::SystemAttr;
 use rayon::prelude::*;
 
 use crate::ledger::Ledger;
@@ -186,14 +185,7 @@ where
     let format = sink.format();
     let mut report = Report::new(max_findings);
     report.note_plan(plan, source.header_line());
-    let account_column = plan
-        .schema()
-        .index_of(SystemAttr::AccountName)
-        .and_then(|attr| {
-            plan.header()
-                .iter()
-                .position(|h| plan.schema().find(h) == Some(attr))
-        });
+    let account_column = plan.account_column();
     let header = plan.header();
     // Reborrowed for the writer thread; the originals are read again after it ends.
     let (writer_ledger, writer_sink) = (&mut *ledger, &mut *sink);

@@ -262,6 +262,11 @@ impl ColumnPlan {
         &self.header
     }
 
+    /// The 0-based input column holding the account name.
+    pub fn account_column(&self) -> Option<usize> {
+        self.sources.get(self.account).copied().flatten()
+    }
+
     /// Input columns not in the schema: 0-based column and header cell. They are not uploaded.
     pub fn unknown_columns(&self) -> &[(usize, String)] {
         &self.unknown
