@@ -16,14 +16,6 @@ where
     write_with(out, fields, write_field);
 }
 
-/// Appends one record whose fields are known to need no quotes (see [`needs_quotes`]).
-pub(crate) fn write_plain_record<'f, I>(out: &mut Vec<u8>, fields: I)
-where
-    I: IntoIterator<Item = &'f [u8]>,
-{
-    write_with(out, fields, |out, field| out.extend_from_slice(field));
-}
-
 /// Writes the fields with `write_one`, separated by commas, then `\n`.
 fn write_with<'f, I>(out: &mut Vec<u8>, fields: I, write_one: impl Fn(&mut Vec<u8>, &[u8]))
 where
@@ -45,9 +37,49 @@ where
     out.push(b'\n');
 }
 
-/// Whether any byte of `bytes` would make a field holding it need quotes.
-pub(crate) fn needs_quotes(bytes: &[u8]) -> bool {
-    memchr::memchr3(b',', b'"', b'\n', bytes).is_some() || memchr::memchr(b'\r', bytes).is_some()
+/// Appends one record of `values`, each a slice of `row` (as a field, or part of one) or else
+/// any text. `row` is scanned once for the bytes that need quotes; a value is then quoted only
+/// when one of those lies inside it, rather than every value being scanned on its own.
+///
+/// ```text
+/// row:    ann,"Lee, Ann",x      values: [ann] [Lee, Ann] [x]   →   ann,"Lee, Ann",x
+/// ```
+pub(crate) fn write_slices_of<'f, I>(out: &mut Vec<u8>, row: &[u8], values: I)
+where
+    I: IntoIterator<Item = &'f [u8]>,
+{
+    /// Positions kept at most; a row with more quotes and delimiters than that has each of its
+    /// values scanned instead.
+    const MAX: usize = 32;
+    let mut special = [0usize; MAX];
+    let mut count = 0;
+    let positions =
+        memchr::memchr3_iter(b',', b'"', b'\n', row).chain(memchr::memchr_iter(b'\r', row));
+    for position in positions {
+        if count == MAX {
+            write_with(out, values, write_field);
+            return;
+        }
+        special[count] = position;
+        count += 1;
+    }
+    let special = &mut special[..count];
+    special.sort_unstable();
+    let special = &*special;
+    let base = row.as_ptr() as usize;
+    write_with(out, values, |out, value| {
+        let start = (value.as_ptr() as usize).wrapping_sub(base);
+        if start > row.len() || row.len() - start < value.len() {
+            write_field(out, value);
+        } else if special
+            .get(special.partition_point(|&p| p < start))
+            .is_some_and(|&p| p < start + value.len())
+        {
+            write_quoted(out, value);
+        } else {
+            out.extend_from_slice(value);
+        }
+    });
 }
 
 /// The bytes that make a field need quotes: the delimiter, the quote and line ends.
@@ -63,10 +95,15 @@ const NEEDS_QUOTES: [bool; 256] = {
 fn write_field(out: &mut Vec<u8>, field: &[u8]) {
     // Fields are short: a table lookup per byte beats setting up a vector search per field.
     let needs_quotes = field.iter().any(|b| NEEDS_QUOTES[usize::from(*b)]);
-    if !needs_quotes {
+    if needs_quotes {
+        write_quoted(out, field);
+    } else {
         out.extend_from_slice(field);
-        return;
     }
+}
+
+/// Appends `field` in quotes, its quotes doubled.
+fn write_quoted(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');
     let mut rest = field;
     while let Some(i) = memchr::memchr(b'"', rest) {

@@ -126,7 +126,12 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
         let mut bytes = 0usize;
         while filled < max_rows && bytes < max_bytes {
             if filled == rows.len() {
-                rows.push(Row::default());
+                // Room for a typical row up front, rather than growing the record field by field.
+                let fields = self.header.len() + 1;
+                rows.push(Row {
+                    record: csv::ByteRecord::with_capacity(fields * 32, fields),
+                    ..Row::default()
+                });
             }
             let row = &mut rows[filled];
             let line = self.reader.position().line();

@@ -78,6 +78,9 @@ pub enum EngineError {
     /// A sink could not write.
     #[error("write failed: {0}")]
     Write(#[from] io::Error),
+    /// The system would not start a thread.
+    #[error("could not start a thread: {0}")]
+    Thread(io::Error),
 }
 
 /// Rows a worker checks and formats at a time.
@@ -95,9 +98,14 @@ struct Part {
 
 impl Part {
     fn check<F: RowFormat>(rows: &[Row], plan: &ColumnPlan, format: &F) -> Part {
+        // A formatted row is about as long as its fields, with their separators and quotes.
+        let estimate: usize = rows
+            .iter()
+            .map(|row| row.record.as_slice().len() + 2 * row.record.len() + 2)
+            .sum();
         let mut part = Part {
             verdicts: Vec::with_capacity(rows.len()),
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(estimate),
             ends: Vec::with_capacity(rows.len()),
         };
         for row in rows {
@@ -196,20 +204,42 @@ where
         // Chunks come back once written, so that the reader refills their rows in place.
         let (recycle, recycled) = mpsc::channel::<Vec<Row>>();
 
-        scope.spawn(move || loop {
-            let mut rows = recycled.try_recv().unwrap_or_default();
-            let chunk = source
-                .fill_chunk(&mut rows, chunking.max_rows, chunking.max_bytes)
-                .map(|()| (rows, source.bytes_read()));
-            let done = !matches!(&chunk, Ok((rows, _)) if !rows.is_empty());
-            // A closed channel means a later stage stopped on an error: stop reading.
-            if to_check.send(chunk).is_err() || done {
-                return;
+        // Every chunk the reader fills, the read-ahead ones and those being checked and
+        // written: past that many, it waits for one to come back rather than allocating.
+        let pool = chunking.read_ahead + 4;
+        let reading = move || {
+            let mut made = 0;
+            loop {
+                let mut rows = match recycled.try_recv() {
+                    Ok(rows) => rows,
+                    Err(_) if made < pool => {
+                        made += 1;
+                        Vec::new()
+                    }
+                    Err(_) => match recycled.recv() {
+                        Ok(rows) => rows,
+                        // The writer stopped: so does reading.
+                        Err(_) => return,
+                    },
+                };
+                let chunk = source
+                    .fill_chunk(&mut rows, chunking.max_rows, chunking.max_bytes)
+                    .map(|()| (rows, source.bytes_read()));
+                let done = !matches!(&chunk, Ok((rows, _)) if !rows.is_empty());
+                // A closed channel means a later stage stopped on an error: stop reading.
+                if to_check.send(chunk).is_err() || done {
+                    return;
+                }
             }
-        });
+        };
+        // Named threads, so that a profile tells the stages apart.
+        std::thread::Builder::new()
+            .name("nebulk-read".into())
+            .spawn_scoped(scope, reading)
+            .map_err(EngineError::Thread)?;
 
         let report = &mut report;
-        let writer = scope.spawn(move || -> io::Result<()> {
+        let writing = move || -> io::Result<()> {
             let mut first = true;
             for chunk in from_checker {
                 if std::mem::take(&mut first) {
@@ -234,7 +264,11 @@ where
                 let _ = recycle.send(chunk.rows);
             }
             Ok(())
-        });
+        };
+        let writer = std::thread::Builder::new()
+            .name("nebulk-write".into())
+            .spawn_scoped(scope, writing)
+            .map_err(EngineError::Thread)?;
 
         let mut outcome = Ok(());
         for chunk in from_reader {

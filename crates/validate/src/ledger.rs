@@ -15,8 +15,8 @@ use crate::plan::{Issue, Verdict};
 /// The most accounts a Non-Employee source holds.
 pub const MAX_ACCOUNTS: u64 = 20_000;
 
-/// An account name as the ledger compares it: trimmed, in lower case (Unicode), hashed to 128
-/// bits with a seed chosen per run. Two different names have the same key with a probability
+/// An account name as the ledger compares it: trimmed, in lower case (Unicode, final sigma as
+/// sigma), hashed to 128 bits with a seed chosen per run. Two different names have the same key with a probability
 /// of about 2^-128 per pair (for 20 million names, about 1 in 10^24), and the seed keeps anyone
 /// from crafting such a pair in advance. A key takes 16 bytes however long the name.
 ///
@@ -24,6 +24,7 @@ pub const MAX_ACCOUNTS: u64 = 20_000;
 /// use nebulk_validate::AccountKey;
 /// assert_eq!(AccountKey::of(" Ann.Lee "), AccountKey::of("ann.lee"));
 /// assert_eq!(AccountKey::of("ÉLODIE"), AccountKey::of("élodie"));
+/// assert_eq!(AccountKey::of("ΟΔΥΣΣΕΥΣ"), AccountKey::of("οδυσσευς"));
 /// assert_ne!(AccountKey::of("ann.lee"), AccountKey::of("ann.le"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,22 +33,37 @@ pub struct AccountKey([u32; 4]);
 impl AccountKey {
     /// The key of an account name.
     pub fn of(name: &str) -> AccountKey {
-        let name = name.trim();
+        let name = crate::rules::trim(name);
         let seed = *SEED.get_or_init(|| {
             std::collections::hash_map::RandomState::new().hash_one(0x6e65_62756c6b_u64)
         });
-        if !name.is_ascii() {
-            return AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(
-                name.to_lowercase().as_bytes(),
-                seed,
-            ));
-        }
         FOLDED.with(|buffer| {
             let mut buffer = buffer.borrow_mut();
             buffer.clear();
-            buffer.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+            if name.is_ascii() {
+                buffer.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+            } else {
+                fold_case(name, &mut buffer);
+            }
             AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
         })
+    }
+}
+
+/// Appends `name` in lower case to `out`, character by character, with final sigma folded to
+/// sigma so that `ΟΔΥΣΣΕΥΣ` and `οδυσσευς` meet (what Unicode case folding does, without its
+/// tables).
+fn fold_case(name: &str, out: &mut Vec<u8>) {
+    let mut utf8 = [0u8; 4];
+    for c in name.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase() as u8);
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            let lower = if lower == 'ς' { 'σ' } else { lower };
+            out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+        }
     }
 }
 
@@ -248,19 +264,21 @@ impl Ledger {
     /// `duplicate-account` or `account-limit` issues. Rows must come in input order.
     pub fn admit(&mut self, row: &mut Verdict, line: u64, account_column: Option<usize>) {
         if let Some(key) = row.account_key.take() {
-            match self.seen.get(&key) {
-                Some(first) => row.issues.push(Issue {
+            // One probe of the table (a cache miss once it is large) serves both the lookup and
+            // the insertion: the name is new exactly when the table grew.
+            let before = self.seen.len();
+            let first = *self
+                .seen
+                .entry(key)
+                .or_insert(u32::try_from(line).unwrap_or(u32::MAX));
+            if self.seen.len() == before {
+                row.issues.push(Issue {
                     code: Code::DuplicateAccount,
                     column: account_column,
                     message: format!("account name already used on line {first}"),
-                }),
-                None => {
-                    if row.issues.is_empty() {
-                        self.admit_valid(row, key, account_column);
-                    }
-                    self.seen
-                        .insert(key, u32::try_from(line).unwrap_or(u32::MAX));
-                }
+                });
+            } else if row.issues.is_empty() {
+                self.admit_valid(row, key, account_column);
             }
         }
     }

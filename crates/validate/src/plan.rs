@@ -346,7 +346,7 @@ impl ColumnPlan {
                 continue;
             }
             let value = match field(column) {
-                Ok(raw) => raw.trim(),
+                Ok(raw) => rules::trim(raw),
                 Err(e) => {
                     checked.issues.push(Issue {
                         code: Code::InvalidEncoding,

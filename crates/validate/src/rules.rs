@@ -83,6 +83,25 @@ pub fn is_phone(value: &str) -> bool {
     (7..=15).contains(&digits)
 }
 
+/// `value` without leading and trailing whitespace, as [`str::trim`] gives it, but without
+/// decoding a character when both ends are plainly not whitespace (the common case).
+///
+/// ```
+/// use nebulk_validate::rules::trim;
+/// assert_eq!(trim(" Ann\t"), "Ann");
+/// assert_eq!(trim("\u{a0}Zoë\u{2003}"), "Zoë");
+/// assert_eq!(trim("Ann Lee"), "Ann Lee");
+/// ```
+pub fn trim(value: &str) -> &str {
+    // ASCII whitespace as `char::is_whitespace` sees it: space and \t \n \x0B \x0C \r.
+    let plain = |b: &u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
+    let bytes = value.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if plain(first) && plain(last) => value,
+        _ => value.trim(),
+    }
+}
+
 /// The number of characters in `value`, at no cost for ASCII.
 ///
 /// ```
@@ -171,7 +190,9 @@ impl DateText {
             bytes: [0; 30],
             len: 0,
         };
-        let year = value.year();
+        // The local date and time once: each accessor of the zoned value would work it out.
+        let local = value.naive_local();
+        let year = local.year();
         if (0..=9999).contains(&year) {
             let offset = value.offset().local_minus_utc();
             let (sign, offset) = if offset < 0 {
@@ -182,11 +203,11 @@ impl DateText {
             text.push2(year as u32 / 100);
             text.push2(year as u32 % 100);
             let fields = [
-                (b'-', value.month()),
-                (b'-', value.day()),
-                (b'T', value.hour()),
-                (b':', value.minute()),
-                (b':', value.second()),
+                (b'-', local.month()),
+                (b'-', local.day()),
+                (b'T', local.hour()),
+                (b':', local.minute()),
+                (b':', local.second()),
                 (sign, offset as u32 / 3600),
                 (b':', offset as u32 / 60 % 60),
             ];
@@ -271,8 +292,16 @@ fn parse_iso(value: &str) -> Option<DateTime<FixedOffset>> {
         && bytes[13] == b':'
         && matches!(bytes[hh_mm_end], b'Z' | b'z' | b'+' | b'-')
     {
-        let with_seconds = format!("{}:00{}", &value[..hh_mm_end], &value[hh_mm_end..]);
-        return DateTime::parse_from_rfc3339(&with_seconds).ok();
+        // Seconds put in on the stack: a date-time is far shorter than the buffer.
+        let mut buffer = [0u8; 64];
+        let rest = &bytes[hh_mm_end..];
+        let total = hh_mm_end + 3 + rest.len();
+        let with_seconds = buffer.get_mut(..total)?;
+        with_seconds[..hh_mm_end].copy_from_slice(&bytes[..hh_mm_end]);
+        with_seconds[hh_mm_end..hh_mm_end + 3].copy_from_slice(b":00");
+        with_seconds[hh_mm_end + 3..].copy_from_slice(rest);
+        let with_seconds = std::str::from_utf8(with_seconds).ok()?;
+        return DateTime::parse_from_rfc3339(with_seconds).ok();
     }
     None
 }
