@@ -12,7 +12,8 @@ use nebulk_read::excel::ExcelSource;
 use nebulk_read::{ReadError, RowSource, SourceKind};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{
-    rules::DateRule, Chunking, ColumnPlan, EngineError, Ledger, Report, RuleConfig, Sink,
+    rules::DateRule, Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, Report, RuleConfig,
+    Sink,
 };
 use serde::Serialize;
 
@@ -53,6 +54,16 @@ pub struct CheckArgs {
     /// The most findings kept in the report.
     #[arg(long, value_name = "N", default_value_t = nebulk_validate::DEFAULT_MAX_FINDINGS)]
     pub max_findings: usize,
+
+    /// Reject rows with a value that looks like a spreadsheet formula (`formula-injection`
+    /// is then an error, not a warning).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Upload values that look like spreadsheet formulas behind a `'`, which spreadsheets read
+    /// as "text follows" (they stay warnings).
+    #[arg(long, alias = "neutralize-formulas", conflicts_with = "strict")]
+    pub neutralise_formulas: bool,
 
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
@@ -104,6 +115,13 @@ impl CheckArgs {
                 .as_deref()
                 .map_or_else(DateRule::iso, DateRule::with_format),
             max_value_len: self.max_value_length,
+            formulas: if self.strict {
+                FormulaPolicy::Reject
+            } else if self.neutralise_formulas {
+                FormulaPolicy::Neutralise
+            } else {
+                FormulaPolicy::Warn
+            },
         };
         let plan =
             ColumnPlan::new(schema, source.header(), rules).with_context(|| info.input.clone())?;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use nebulk_validate::Report;
+use nebulk_validate::{Report, Severity};
 
 use crate::input::InputInfo;
 
@@ -55,9 +55,13 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
     if !report.findings.is_empty() {
         let _ = writeln!(out, "first findings:");
         for finding in report.findings.iter().take(SHOWN_FINDINGS) {
+            let severity = match finding.severity {
+                Severity::Warning => " (warning)",
+                Severity::Error => "",
+            };
             let _ = writeln!(
                 out,
-                "  {}:{}:{}: {}: {}",
+                "  {}:{}:{}: {}{severity}: {}",
                 finding.file.as_deref().unwrap_or(input),
                 finding.line,
                 column(finding.column),

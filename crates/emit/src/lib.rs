@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
-use nebulk_validate::{CheckedRow, RowFormat, Sink, Verdict};
+use nebulk_validate::{CheckedRow, RowFormat, Sink, UploadValue, Verdict};
 
 pub use csv_line::write_record;
 
@@ -207,6 +207,7 @@ impl UploadWriter {
 ///     row: &row,
 ///     values: [UploadValue::Text("ann"), UploadValue::Text("Lee, Ann")].into_iter().collect(),
 ///     issues: vec![],
+///     warnings: vec![],
 ///     account_key: None,
 /// };
 /// let mut line = Vec::new();
@@ -218,6 +219,16 @@ pub struct UploadFormat;
 
 impl RowFormat for UploadFormat {
     fn format_row(&self, row: &CheckedRow<'_>, out: &mut Vec<u8>) {
+        // Neutralised values are rare, and the only ones not found in the row as read.
+        if row
+            .values
+            .iter()
+            .any(|v| matches!(v, UploadValue::Neutralised(_)))
+        {
+            let texts: Vec<_> = row.values.iter().map(UploadValue::text).collect();
+            write_record(out, texts.iter().map(|t| t.as_bytes()));
+            return;
+        }
         // The values are trimmed fields of the row (or dates, which need no quotes): one scan
         // of the row as read tells which of them need quotes.
         let values = row.values.iter().map(|v| v.as_str().as_bytes());
@@ -382,6 +393,7 @@ mod tests {
                 row: &row,
                 values: values.clone().map(nebulk_validate::UploadValue::Text).collect(),
                 issues: vec![],
+                warnings: vec![],
                 account_key: None,
             };
             let mut shortcut = Vec::new();

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// use nebulk_validate::{Code, Severity};
 /// assert_eq!(Code::InvalidEmail.as_str(), "invalid-email");
 /// assert_eq!(Code::UnknownColumn.severity(), Severity::Warning);
-/// assert_eq!(Code::ALL.len(), 12);
+/// assert_eq!(Code::ALL.len(), 13);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -41,6 +41,9 @@ pub enum Code {
     TransformFailed,
     /// A column of the input is not in the schema (a warning about the file, not a row).
     UnknownColumn,
+    /// A value starts like a spreadsheet formula (`=`, `+`, `-`, `@`): a warning, or an error
+    /// that rejects the row under `--strict` (see [`crate::rules::looks_like_formula`]).
+    FormulaInjection,
 }
 
 /// Whether a finding rejects its row or only informs.
@@ -69,7 +72,7 @@ impl Severity {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 13] = [
         Code::MissingValue,
         Code::InvalidEmail,
         Code::InvalidPhone,
@@ -82,6 +85,7 @@ impl Code {
         Code::ValueTooLong,
         Code::TransformFailed,
         Code::UnknownColumn,
+        Code::FormulaInjection,
     ];
 
     /// The code's stable name.
@@ -99,13 +103,15 @@ impl Code {
             Code::ValueTooLong => "value-too-long",
             Code::TransformFailed => "transform-failed",
             Code::UnknownColumn => "unknown-column",
+            Code::FormulaInjection => "formula-injection",
         }
     }
 
-    /// How serious a finding with this code is.
+    /// How serious a finding with this code is by default (`formula-injection` is an error
+    /// under `--strict`).
     pub fn severity(self) -> Severity {
         match self {
-            Code::UnknownColumn => Severity::Warning,
+            Code::UnknownColumn | Code::FormulaInjection => Severity::Warning,
             _ => Severity::Error,
         }
     }

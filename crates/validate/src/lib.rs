@@ -41,7 +41,8 @@ pub use code::{Code, Severity};
 pub use engine::{run, Chunking, EngineError, NullSink, RowFormat, Sink};
 pub use ledger::{AccountKey, ExistingError, Ledger, MAX_ACCOUNTS};
 pub use plan::{
-    CheckedRow, ColumnPlan, Issue, PlanError, RuleConfig, UploadValue, UploadValues, Verdict,
+    CheckedRow, ColumnPlan, FormulaPolicy, Issue, PlanError, RuleConfig, UploadValue, UploadValues,
+    Verdict,
 };
 pub use report::{AccountCounts, Finding, Report, DEFAULT_MAX_FINDINGS};
 

@@ -15,6 +15,7 @@ use crate::rules::{self, DateRule, DateText};
 /// ```
 /// let rules = nebulk_validate::RuleConfig::default();
 /// assert_eq!(rules.max_value_len, 255);
+/// assert_eq!(rules.formulas, nebulk_validate::FormulaPolicy::Warn);
 /// ```
 #[derive(Debug, Clone)]
 pub struct RuleConfig {
@@ -22,6 +23,8 @@ pub struct RuleConfig {
     pub dates: DateRule,
     /// The longest value accepted, in characters.
     pub max_value_len: usize,
+    /// What a value that looks like a spreadsheet formula leads to.
+    pub formulas: FormulaPolicy,
 }
 
 impl Default for RuleConfig {
@@ -29,8 +32,27 @@ impl Default for RuleConfig {
         RuleConfig {
             dates: DateRule::iso(),
             max_value_len: rules::DEFAULT_MAX_VALUE_LEN,
+            formulas: FormulaPolicy::Warn,
         }
     }
+}
+
+/// What a value that looks like a spreadsheet formula ([`rules::looks_like_formula`]) leads
+/// to: a `formula-injection` finding in every case, and then one of these.
+///
+/// ```
+/// assert_eq!(nebulk_validate::FormulaPolicy::default(), nebulk_validate::FormulaPolicy::Warn);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FormulaPolicy {
+    /// A warning; the value is uploaded as it is.
+    #[default]
+    Warn,
+    /// A warning; the value is uploaded behind a `'`, which spreadsheets read as "text
+    /// follows" (`--neutralise-formulas`).
+    Neutralise,
+    /// An error: the row is rejected (`--strict`).
+    Reject,
 }
 
 /// Why an input cannot be matched to the schema. Fatal.
@@ -74,11 +96,13 @@ pub struct Issue {
     pub message: String,
 }
 
-/// A value to upload: a trimmed field of the row, or a normalised date.
+/// A value to upload: a trimmed field of the row, a normalised date, or a field neutralised
+/// as text.
 ///
 /// ```
 /// use nebulk_validate::UploadValue;
 /// assert_eq!(UploadValue::Text("ann").as_str(), "ann");
+/// assert_eq!(UploadValue::Neutralised("=1+2").text(), "'=1+2");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UploadValue<'a> {
@@ -86,14 +110,24 @@ pub enum UploadValue<'a> {
     Text(&'a str),
     /// A date in the upload form.
     Date(DateText),
+    /// A field as read, trimmed, that looks like a formula: uploaded behind a `'`.
+    Neutralised(&'a str),
 }
 
 impl UploadValue<'_> {
-    /// The value's text.
+    /// The value's text, without the `'` of a neutralised value ([`UploadValue::text`] has it).
     pub fn as_str(&self) -> &str {
         match self {
-            UploadValue::Text(text) => text,
+            UploadValue::Text(text) | UploadValue::Neutralised(text) => text,
             UploadValue::Date(date) => date.as_str(),
+        }
+    }
+
+    /// The text uploaded.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            UploadValue::Neutralised(text) => format!("'{text}").into(),
+            other => other.as_str().into(),
         }
     }
 }
@@ -111,6 +145,8 @@ pub struct CheckedRow<'a> {
     pub values: UploadValues<'a>,
     /// Problems; the row is valid when there are none.
     pub issues: Vec<Issue>,
+    /// Findings that do not reject the row.
+    pub warnings: Vec<Issue>,
     /// The account name's key for the ledger, when the row has a usable one.
     pub account_key: Option<AccountKey>,
 }
@@ -121,6 +157,8 @@ pub struct CheckedRow<'a> {
 pub struct Verdict {
     /// Problems; the row is valid when there are none.
     pub issues: Vec<Issue>,
+    /// Findings that do not reject the row.
+    pub warnings: Vec<Issue>,
     /// The account name's key for the ledger, when the row has a usable one.
     pub account_key: Option<AccountKey>,
 }
@@ -134,6 +172,11 @@ impl Verdict {
     /// The distinct codes of the issues, in order of first appearance.
     pub fn codes(&self) -> Vec<Code> {
         distinct_codes(&self.issues)
+    }
+
+    /// The distinct codes of the warnings, in order of first appearance.
+    pub fn warning_codes(&self) -> Vec<Code> {
+        distinct_codes(&self.warnings)
     }
 }
 
@@ -157,6 +200,7 @@ impl CheckedRow<'_> {
     pub fn into_verdict(self) -> Verdict {
         Verdict {
             issues: self.issues,
+            warnings: self.warnings,
             account_key: self.account_key,
         }
     }
@@ -171,6 +215,7 @@ impl CheckedRow<'_> {
     ///     row: &row,
     ///     values: Default::default(),
     ///     issues: vec![issue(Code::MissingValue), issue(Code::InvalidDate), issue(Code::MissingValue)],
+    ///     warnings: vec![],
     ///     account_key: None,
     /// };
     /// assert_eq!(checked.codes(), [Code::MissingValue, Code::InvalidDate]);
@@ -278,6 +323,7 @@ impl ColumnPlan {
             row,
             values: UploadValues::new(),
             issues: Vec::new(),
+            warnings: Vec::new(),
             account_key: None,
         };
         if row.record.len() != self.header.len() {
@@ -416,6 +462,27 @@ impl ColumnPlan {
                         .push(issue(Code::InvalidDate, self.date_message(value))),
                 },
                 _ => {}
+            }
+            if matches!(normalized, UploadValue::Text(_)) && rules::looks_like_formula(value) {
+                let message = format!(
+                    "{} starts like a spreadsheet formula (= + - @)",
+                    quote(value)
+                );
+                match self.rules.formulas {
+                    FormulaPolicy::Warn => checked
+                        .warnings
+                        .push(issue(Code::FormulaInjection, message)),
+                    FormulaPolicy::Neutralise => {
+                        checked.warnings.push(issue(
+                            Code::FormulaInjection,
+                            format!("{message}; uploaded with a ' in front, as text"),
+                        ));
+                        normalized = UploadValue::Neutralised(value);
+                    }
+                    FormulaPolicy::Reject => {
+                        checked.issues.push(issue(Code::FormulaInjection, message))
+                    }
+                }
             }
             if attr_index == self.account {
                 checked.account_key = Some(AccountKey::of(value));

@@ -60,7 +60,8 @@ pub struct Report {
     pub rows_valid: u64,
     /// Rows written to the rejects file.
     pub rows_rejected: u64,
-    /// For each code, the number of rows carrying it (a row counts once per code).
+    /// For each code, the number of rows carrying it (a row counts once per code; warnings
+    /// count too, on valid rows as on rejected ones).
     pub by_code: BTreeMap<Code, u64>,
     /// Warnings about the file as a whole, such as unknown columns.
     pub warnings: Vec<Finding>,
@@ -105,18 +106,23 @@ impl Report {
         }
     }
 
-    /// Counts one row and keeps its findings while there is room.
+    /// Counts one row and keeps its findings (errors, then warnings) while there is room.
     pub fn record(&mut self, row: &Row, verdict: &Verdict, header: &[String]) {
         self.rows_read += 1;
         if verdict.is_valid() {
             self.rows_valid += 1;
-            return;
+            if verdict.warnings.is_empty() {
+                return;
+            }
+        } else {
+            self.rows_rejected += 1;
         }
-        self.rows_rejected += 1;
-        for code in verdict.codes() {
+        for code in verdict.codes().into_iter().chain(verdict.warning_codes()) {
             *self.by_code.entry(code).or_insert(0) += 1;
         }
-        for issue in &verdict.issues {
+        let errors = verdict.issues.iter().map(|i| (i, Severity::Error));
+        let warnings = verdict.warnings.iter().map(|i| (i, Severity::Warning));
+        for (issue, severity) in errors.chain(warnings) {
             if self.findings.len() >= self.max_findings {
                 self.findings_truncated = true;
                 break;
@@ -127,7 +133,7 @@ impl Report {
                 column: issue.column.map(|c| c + 1),
                 field: issue.column.and_then(|c| header.get(c)).cloned(),
                 code: issue.code,
-                severity: issue.code.severity(),
+                severity,
                 message: issue.message.clone(),
             });
         }

@@ -102,6 +102,33 @@ pub fn trim(value: &str) -> &str {
     }
 }
 
+/// Whether a spreadsheet opening the value in a CSV file would take it for a formula: it
+/// starts with `=`, `@`, a tab or a carriage return, or with `+` or `-` followed by anything but
+/// a plain number (digits, spaces and `. , ( ) / -`), so that phone numbers such as
+/// `+1 512 555 0100` and negative numbers pass. This is how CSV injection (OWASP) reaches a
+/// spreadsheet.
+///
+/// ```
+/// use nebulk_validate::rules::looks_like_formula;
+/// assert!(looks_like_formula("=HYPERLINK(\"http://x\",\"click\")"));
+/// assert!(looks_like_formula("@SUM(A1)"));
+/// assert!(looks_like_formula("-2+3+cmd|' /C calc'!A0"));
+/// assert!(looks_like_formula("+A1"));
+/// assert!(!looks_like_formula("+1 (512) 555-0100"));
+/// assert!(!looks_like_formula("-12.5"));
+/// assert!(!looks_like_formula("Ann=Lee"));
+/// ```
+pub fn looks_like_formula(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    match bytes.first() {
+        Some(b'=' | b'@' | b'\t' | b'\r') => true,
+        Some(b'+' | b'-') => !bytes[1..].iter().all(|b| {
+            b.is_ascii_digit() || matches!(b, b' ' | b'.' | b',' | b'(' | b')' | b'/' | b'-')
+        }),
+        _ => false,
+    }
+}
+
 /// The number of characters in `value`, at no cost for ASCII.
 ///
 /// ```
@@ -408,6 +435,31 @@ mod tests {
         assert!(!is_phone("1234567+"));
         assert!(!is_phone("１２３４５６７"), "full-width digits");
         assert!(is_phone("+49/30.1234-567"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn valid_phone_numbers_never_look_like_formulas(value in "[+]?[0-9 ().\\/-]{7,24}") {
+            if is_phone(&value) {
+                proptest::prop_assert!(!looks_like_formula(&value), "{value:?}");
+            }
+        }
+
+        #[test]
+        fn anything_after_equals_or_at_looks_like_a_formula(sign in "[=@]", rest in ".{0,12}") {
+            let value = format!("{sign}{rest}");
+            proptest::prop_assert!(looks_like_formula(&value));
+        }
+
+        #[test]
+        fn a_sign_then_a_letter_looks_like_a_formula(
+            sign in "[+-]", number in "[0-9]{0,4}", op in "[+*/^&|!A-Za-z]", rest in ".{0,8}",
+        ) {
+            // A letter or an operator after the sign makes a cell reference, a function or
+            // arithmetic on one: never a plain number.
+            let value = format!("{sign}{number}{op}{rest}");
+            proptest::prop_assert!(looks_like_formula(&value) || op == "/", "{value:?}");
+        }
     }
 
     proptest::proptest! {

@@ -417,3 +417,65 @@ fn row_problems_become_codes_and_their_fields_are_not_checked_again() {
     );
     assert_eq!(report.findings[0].column, Some(3));
 }
+
+/// Runs one row under `formulas` and gives the report.
+fn formula_report(row: &str, formulas: FormulaPolicy) -> Report {
+    let rules = RuleConfig {
+        formulas,
+        ..RuleConfig::default()
+    };
+    run_rows(
+        Schema::system(),
+        HEADER,
+        &[row],
+        &mut Ledger::new(MAX_ACCOUNTS),
+        rules,
+    )
+}
+
+#[test]
+fn formula_cells_warn_by_default_and_reject_under_strict() {
+    let row = with_field(1, "=HYPERLINK(\"http://x\")");
+    let warned = formula_report(&row, FormulaPolicy::Warn);
+    assert_eq!((warned.rows_valid, warned.rows_rejected), (1, 0));
+    assert_eq!(warned.by_code[&Code::FormulaInjection], 1);
+    assert_eq!(warned.findings[0].severity, Severity::Warning);
+    assert_eq!(warned.findings[0].column, Some(2));
+
+    let strict = formula_report(&row, FormulaPolicy::Reject);
+    assert_eq!((strict.rows_valid, strict.rows_rejected), (0, 1));
+    assert_eq!(strict.findings[0].severity, Severity::Error);
+    assert_eq!(strict.by_code[&Code::FormulaInjection], 1);
+}
+
+#[test]
+fn phone_numbers_dates_and_plain_values_are_not_formulas() {
+    for row in [
+        GOOD.to_string(),
+        with_field(4, "+44 20 7946 0958"),
+        with_field(4, "-512 555 0100"),
+        with_field(2, "Lee-Smith"),
+        with_field(6, "2026-01-01T00:00:00-05:00"),
+    ] {
+        let report = formula_report(&row, FormulaPolicy::Reject);
+        assert_eq!(report.rows_valid, 1, "{row}: {:?}", report.findings);
+    }
+}
+
+#[test]
+fn neutralised_values_keep_the_row_and_carry_a_quote() {
+    let text = format!("{HEADER}\n{}\n", with_field(5, "@SUM(A1)"));
+    let source = CsvSource::new(text.as_bytes(), CsvOptions::default()).unwrap();
+    let rules = RuleConfig {
+        formulas: FormulaPolicy::Neutralise,
+        ..RuleConfig::default()
+    };
+    let plan = ColumnPlan::new(Schema::system(), source.header(), rules).unwrap();
+    let mut source = source;
+    let rows = source.read_chunk(10, 1 << 20).unwrap();
+    let checked = plan.check(&rows[0]);
+    assert!(checked.is_valid());
+    assert_eq!(checked.values[5], UploadValue::Neutralised("@SUM(A1)"));
+    assert_eq!(checked.values[5].text(), "'@SUM(A1)");
+    assert_eq!(checked.warnings[0].code, Code::FormulaInjection);
+}

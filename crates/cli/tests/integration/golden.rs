@@ -100,6 +100,9 @@ golden! {
     srv_error_answer_in_a_folder_names_the_file => "srv-error-in-folder",
     csv_through_a_mapping_keeps_row_codes => "csv-with-mapping",
     excel_given_a_text_file_is_fatal => "excel-not-a-spreadsheet",
+    formula_cells_are_warnings_by_default => "formula-injection",
+    formula_cells_are_rejected_under_strict => "formula-injection-strict",
+    formula_cells_neutralised_on_request => "formula-injection-neutralised",
 }
 
 #[test]
