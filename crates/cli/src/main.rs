@@ -63,7 +63,8 @@ fn main() -> ExitCode {
         Ok(Outcome::SomeRejected) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nebulk: error: {e:#}");
+            // Messages quote the input (header cells, file names): one line, no control codes.
+            eprintln!("nebulk: error: {}", summary::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
