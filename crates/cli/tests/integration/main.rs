@@ -10,3 +10,4 @@ mod conservation;
 mod golden;
 mod harness;
 mod truth;
+mod unix;
