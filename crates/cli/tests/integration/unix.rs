@@ -1,4 +1,4 @@
-//! Unix only: signals.
+//! Unix only: signals and FIFOs.
 //!
 //! Interrupted runs (issue 5): a `convert` stopped midway by SIGINT, SIGTERM or SIGKILL leaves
 //! no upload.csv that looks complete: none when there was none, the earlier run's files byte for
@@ -212,4 +212,35 @@ fn sigkill_midway_leaves_no_upload() {
 #[test]
 fn sigkill_midway_keeps_the_earlier_run_byte_for_byte() {
     check_sigkill(true);
+}
+
+/// A FIFO is read as CSV, not sniffed: sniffing would consume what it holds (and then wait for a
+/// writer that is gone).
+#[test]
+fn a_fifo_is_read_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fifo = d.join("in.csv");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let writer = std::thread::spawn(move || {
+        let mut file = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+        file.write_all(format!("{HEADER}{}", rows(1, 5000)).as_bytes())
+            .unwrap();
+    });
+    let child = nebulk()
+        .current_dir(d)
+        .args(["convert", "in.csv", "--out", "out", "-q"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, stderr) = wait(child, None);
+    assert_eq!(code, Some(1), "{stderr}");
+    writer.join().unwrap();
+    let report = crate::harness::json(&d.join("out/report.json"));
+    assert_eq!(report["rows_read"], 5000);
+    assert_eq!(report["rows_rejected"], 500);
 }
