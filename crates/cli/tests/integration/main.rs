@@ -7,6 +7,7 @@
 mod arbitrary_csv;
 mod cli;
 mod conservation;
+mod determinism;
 mod golden;
 mod harness;
 mod truth;
