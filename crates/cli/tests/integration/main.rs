@@ -9,6 +9,7 @@ mod cli;
 mod conservation;
 mod determinism;
 mod golden;
+mod guarantees;
 mod harness;
 mod truth;
 mod unix;
