@@ -26,7 +26,8 @@ pub struct SourceArgs {
     pub inputs: Vec<PathBuf>,
 
     /// The kind of input: csv, excel, xtracta-users, srv-workflow-roles, nerm-users,
-    /// nerm-workflow-sessions. Told from the content when left out.
+    /// nerm-workflow-sessions. Told from the content when left out (a pipe or FIFO, which
+    /// cannot be looked at without consuming it, is then read as CSV).
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub from: Option<SourceKind>,
 
@@ -129,9 +130,7 @@ impl SourceArgs {
         let kind = match self.from {
             Some(kind) => kind,
             None if first.as_os_str() == "-" => SourceKind::Csv,
-            None => {
-                SourceKind::sniff(first).map_err(|e| anyhow::anyhow!("{}: {e}", first.display()))?
-            }
+            None => sniff_kind(first)?,
         };
         let input = self
             .inputs
@@ -310,6 +309,16 @@ fn structured_kind(kind: SourceKind) -> (StructuredKind, &'static [&'static str]
         SourceKind::NermUsers => (StructuredKind::NermUsers, &nerm::USER_FIELDS),
         _ => (StructuredKind::NermWorkflowSessions, &nerm::SESSION_FIELDS),
     }
+}
+
+/// Tells a file's kind from its content. A pipe (a FIFO, bash's `<(...)`) cannot be looked at
+/// without consuming what it holds, so it is taken as CSV, as standard input is.
+pub fn sniff_kind(path: &Path) -> Result<SourceKind> {
+    let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
+    if !regular {
+        return Ok(SourceKind::Csv);
+    }
+    SourceKind::sniff(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Input paths with folders replaced by their files (sorted by name, hidden files skipped).

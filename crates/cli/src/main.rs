@@ -2,7 +2,8 @@
 //! Non-Employee bulk uploads. All logic lives in the library crates; this crate parses the
 //! command line, wires readers to sinks and decides what to print and which exit code to give.
 //!
-//! Exit codes: 0 every row valid, 1 some rows rejected (outputs still written), 2 fatal.
+//! Exit codes: 0 every row valid, 1 some rows rejected (outputs still written), 2 fatal, 130
+//! interrupted (Ctrl-C, SIGTERM, SIGHUP: temporary files removed, no output half-written).
 
 mod cmd;
 mod input;
@@ -40,6 +41,9 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
+    if let Err(e) = ctrlc::set_handler(on_interrupt) {
+        eprintln!("nebulk: warning: cannot handle interrupts: {e}");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -63,9 +67,36 @@ fn main() -> ExitCode {
         Ok(Outcome::SomeRejected) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nebulk: error: {e:#}");
+            // Messages quote the input (header cells, file names): one line, no control codes.
+            eprintln!("nebulk: error: {}", summary::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
+    }
+}
+
+/// Runs on its own thread when the process gets SIGINT, SIGTERM or SIGHUP: removes the
+/// temporary files of outputs not yet complete, says what was kept, and exits 130. It exits
+/// holding the lock that renames take, so no output can be completed in between.
+fn on_interrupt() {
+    nebulk_emit::abandon_pending(|abandoned| {
+        eprintln!("{}", interrupted_message(abandoned));
+        std::process::exit(130)
+    })
+}
+
+fn interrupted_message(abandoned: &nebulk_emit::Abandoned) -> String {
+    let list = |paths: &[std::path::PathBuf]| {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        summary::printable(&names.join(", ")).into_owned()
+    };
+    match (abandoned.kept.as_slice(), abandoned.removed.as_slice()) {
+        ([], _) => "nebulk: interrupted; no output file written".to_string(),
+        (kept, []) => format!("nebulk: interrupted; kept {} (complete)", list(kept)),
+        (kept, removed) => format!(
+            "nebulk: interrupted; kept {} (complete); not written: {}",
+            list(kept),
+            list(removed)
+        ),
     }
 }
 
@@ -73,4 +104,32 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain()
         .filter_map(|cause| cause.downcast_ref::<io::Error>())
         .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nebulk_emit::Abandoned;
+
+    #[test]
+    fn the_interrupt_message_names_what_was_kept() {
+        let message = |kept: &[&str], removed: &[&str]| {
+            interrupted_message(&Abandoned {
+                kept: kept.iter().map(Into::into).collect(),
+                removed: removed.iter().map(Into::into).collect(),
+            })
+        };
+        assert_eq!(
+            message(&[], &["out/upload.csv", "out/rejects.csv"]),
+            "nebulk: interrupted; no output file written"
+        );
+        assert_eq!(
+            message(&["a.csv"], &["truth.json"]),
+            "nebulk: interrupted; kept a.csv (complete); not written: truth.json"
+        );
+        assert_eq!(
+            message(&["a.csv", "t.json"], &[]),
+            "nebulk: interrupted; kept a.csv, t.json (complete)"
+        );
+    }
 }

@@ -138,7 +138,7 @@ impl CheckArgs {
 
 fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
     let name = path.display().to_string();
-    let kind = SourceKind::sniff(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let kind = crate::input::sniff_kind(path)?;
     match kind {
         SourceKind::Excel => {
             let is_account =

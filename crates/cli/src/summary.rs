@@ -1,5 +1,6 @@
 //! The human summary printed to stderr after a run.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use nebulk_validate::{Report, Severity};
@@ -12,7 +13,8 @@ const SHOWN_FINDINGS: usize = 10;
 /// Renders the summary: counts, counts per code, warnings and the first findings, each as
 /// `input:line:column: code: message`.
 pub fn render(info: &InputInfo, report: &Report) -> String {
-    let input = info.input.as_str();
+    let input = printable(&info.input);
+    let input = input.as_ref();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -49,7 +51,7 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
             "warning: {input}:{}:{}: {}",
             warning.line,
             column(warning.column),
-            warning.message
+            printable(&warning.message)
         );
     }
     if !report.findings.is_empty() {
@@ -62,11 +64,14 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}: {}{severity}: {}",
-                finding.file.as_deref().unwrap_or(input),
+                finding
+                    .file
+                    .as_deref()
+                    .map_or(Cow::Borrowed(input), printable),
                 finding.line,
                 column(finding.column),
                 finding.code,
-                finding.message
+                printable(&finding.message)
             );
         }
         let more = report.findings.len().saturating_sub(SHOWN_FINDINGS);
@@ -75,6 +80,23 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
         }
     }
     out
+}
+
+/// `text` with control characters (line ends, tab, escape, NUL...) written as escapes (`\n`,
+/// `\u{1b}`): a message quoting the input stays on one line and cannot drive the terminal.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `1 row`, `2 rows`.
@@ -88,4 +110,18 @@ pub fn plural(count: u64, noun: &str) -> String {
 
 fn column(column: Option<usize>) -> String {
     column.map_or_else(|| "-".to_string(), |c| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("Zoë, Ann"), "Zoë, Ann");
+        assert_eq!(
+            printable("a\nb\r\tc\u{1b}[2J\0\u{85}"),
+            "a\\nb\\r\\tc\\u{1b}[2J\\0\\u{85}"
+        );
+    }
 }

@@ -10,6 +10,10 @@
 //!
 //! Every file is written to a temporary file in the same folder and renamed over its name only
 //! when complete ([`AtomicFile`]): an interrupted run leaves no half-written output behind.
+//! [`FileSink::finish_with_report`] renames the three files of a run in one step, `report.json`
+//! last: when `report.json` is there, the upload and rejects files beside it are complete and
+//! from the same run. A signal handler calls [`abandon_pending`] to remove the temporary files
+//! of a run it stops.
 //!
 //! # Example
 //!
@@ -30,6 +34,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
@@ -43,13 +48,83 @@ use serde::Serialize;
 /// Size of the output buffers.
 const BUFFER: usize = 256 * 1024;
 
+/// The files of this process: temporary files not yet renamed, and the names of those renamed.
+/// Every creation, rename and removal of a temporary file happens while holding it, so that
+/// [`abandon_pending`] sees each file either pending (and removes it) or complete.
+static FILES: Mutex<Files> = Mutex::new(Files {
+    next_id: 0,
+    pending: Vec::new(),
+    kept: Vec::new(),
+});
+
+struct Files {
+    next_id: u64,
+    /// Id, temporary path and target of each file not yet renamed.
+    pending: Vec<(u64, PathBuf, PathBuf)>,
+    /// Targets renamed into place, in order.
+    kept: Vec<PathBuf>,
+}
+
+impl Files {
+    fn unregister(&mut self, id: u64) {
+        self.pending.retain(|(pending, _, _)| *pending != id);
+    }
+}
+
+/// The registry, even if a thread panicked holding it (its lists are still right: each change
+/// is one push or one removal).
+fn files() -> MutexGuard<'static, Files> {
+    FILES.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What [`abandon_pending`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Abandoned {
+    /// The names of the files whose temporary files were removed: not written.
+    pub removed: Vec<PathBuf>,
+    /// The files this process had completed (renamed into place) before: kept.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Removes the temporary file of every [`AtomicFile`] of this process not yet committed, then
+/// calls `then` with what it did, still holding the lock that commits take: no commit can happen
+/// from the moment the files are removed until `then` returns. A signal handler calls this and
+/// exits the process inside `then`; no file is then left half-written or as a temporary file.
+///
+/// The `AtomicFile`s themselves are not told: committing one afterwards fails.
+///
+/// ```
+/// use nebulk_emit::{abandon_pending, AtomicFile};
+/// let dir = tempfile::tempdir().unwrap();
+/// let file = AtomicFile::create(&dir.path().join("upload.csv")).unwrap();
+/// let removed = abandon_pending(|abandoned| abandoned.removed.clone());
+/// assert!(removed.contains(&dir.path().join("upload.csv")));
+/// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
+/// assert!(file.commit().is_err());
+/// ```
+pub fn abandon_pending<R>(then: impl FnOnce(&Abandoned) -> R) -> R {
+    let mut files = files();
+    let mut abandoned = Abandoned {
+        removed: Vec::new(),
+        kept: files.kept.clone(),
+    };
+    for (_, temp, target) in files.pending.drain(..) {
+        // Already gone is as good as removed.
+        let _ = fs::remove_file(&temp);
+        abandoned.removed.push(target);
+    }
+    then(&abandoned)
+}
+
 /// A file that appears under its name only once [`AtomicFile::commit`] is called: it is written
 /// to a hidden temporary file in the same folder, synced, then renamed. Dropped uncommitted, the
-/// temporary file is removed.
+/// temporary file is removed; so is it by [`abandon_pending`].
 #[derive(Debug)]
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    /// `None` once renamed or removed.
+    temp: Option<tempfile::NamedTempFile>,
     target: PathBuf,
+    id: u64,
 }
 
 impl AtomicFile {
@@ -70,12 +145,20 @@ impl AtomicFile {
         // them, 0666 less the umask.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        // Created and registered in one step: an interrupt cannot fall in between.
+        let mut files = files();
         let temp = builder
             .tempfile_in(dir)
             .map_err(|e| with_path(plain(e), "cannot create a file in", dir))?;
+        let id = files.next_id;
+        files.next_id += 1;
+        files
+            .pending
+            .push((id, temp.path().to_path_buf(), target.to_path_buf()));
         Ok(AtomicFile {
-            temp,
+            temp: Some(temp),
             target: target.to_path_buf(),
+            id,
         })
     }
 
@@ -86,24 +169,100 @@ impl AtomicFile {
 
     /// Syncs the data and renames the file to its name, replacing any file there.
     pub fn commit(self) -> io::Result<()> {
-        self.temp
+        commit_all(vec![self])
+    }
+
+    fn temp(&mut self) -> io::Result<&mut tempfile::NamedTempFile> {
+        self.temp.as_mut().ok_or_else(|| gone(&self.target))
+    }
+}
+
+fn gone(target: &Path) -> io::Error {
+    with_path(
+        io::Error::new(io::ErrorKind::NotFound, "the file was abandoned"),
+        "cannot write",
+        target,
+    )
+}
+
+/// Syncs `files`, then renames them into place in order as one step for [`abandon_pending`]: an
+/// interrupt comes before every rename or after all of them.
+///
+/// The last file is the group's marker: when there are several, an existing file at its name is
+/// removed before the first rename, so that a crash between two renames (a SIGKILL, a power
+/// cut) never leaves an old marker beside new files. When the marker is there, every file of the
+/// group is from the same commit.
+///
+/// ```
+/// use nebulk_emit::{commit_all, AtomicFile};
+/// use std::io::Write;
+/// let dir = tempfile::tempdir().unwrap();
+/// let mut data = AtomicFile::create(&dir.path().join("data.csv")).unwrap();
+/// data.write_all(b"a\n").unwrap();
+/// let done = AtomicFile::create(&dir.path().join("done.json")).unwrap();
+/// commit_all(vec![data, done]).unwrap();
+/// assert!(dir.path().join("data.csv").exists() && dir.path().join("done.json").exists());
+/// ```
+pub fn commit_all(mut group: Vec<AtomicFile>) -> io::Result<()> {
+    for file in &mut group {
+        let target = file.target.clone();
+        file.temp()?
             .as_file()
             .sync_all()
-            .map_err(|e| with_path(e, "cannot write", &self.target))?;
-        let target = self.target;
-        self.temp
-            .persist(&target)
-            .map_err(|e| with_path(plain(e.error), "cannot rename into", &target))?;
-        Ok(())
+            .map_err(|e| with_path(e, "cannot write", &target))?;
+    }
+    let mut files = files();
+    if let [_, .., marker] = group.as_slice() {
+        match fs::remove_file(&marker.target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(with_path(e, "cannot replace", &marker.target)),
+        }
+    }
+    let mut result = Ok(());
+    for file in &mut group {
+        let Some(temp) = file.temp.take() else {
+            result = result.and(Err(gone(&file.target)));
+            continue;
+        };
+        files.unregister(file.id);
+        if result.is_err() {
+            // After a failed rename the rest of the group is not renamed.
+            let _ = temp.close();
+            continue;
+        }
+        // A failed rename gives the file back, and dropping it removes it.
+        match temp.persist(&file.target) {
+            Ok(_) => files.kept.push(file.target.clone()),
+            Err(e) => {
+                result = Err(with_path(
+                    plain(e.error),
+                    "cannot rename into",
+                    &file.target,
+                ));
+            }
+        }
+    }
+    result
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            // Removed and unregistered in one step (see `FILES`).
+            let mut files = files();
+            let _ = temp.close();
+            files.unregister(self.id);
+        }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.temp.write(buf)
+        self.temp()?.write(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.temp.flush()
+        self.temp()?.flush()
     }
 }
 
@@ -127,17 +286,15 @@ fn csv_writer(file: AtomicFile) -> csv::Writer<AtomicFile> {
         .from_writer(file)
 }
 
-fn finish_csv(writer: csv::Writer<AtomicFile>, target: &Path) -> io::Result<()> {
-    writer
-        .into_inner()
-        .map_err(|e| {
-            with_path(
-                io::Error::other(e.error().to_string()),
-                "cannot write",
-                target,
-            )
-        })?
-        .commit()
+/// Flushes the writer and gives back its file, uncommitted.
+fn finish_csv(writer: csv::Writer<AtomicFile>, target: &Path) -> io::Result<AtomicFile> {
+    writer.into_inner().map_err(|e| {
+        with_path(
+            io::Error::other(e.error().to_string()),
+            "cannot write",
+            target,
+        )
+    })
 }
 
 fn csv_error(e: csv::Error, target: &Path) -> io::Error {
@@ -188,11 +345,15 @@ impl UploadWriter {
 
     /// Completes the file.
     pub fn finish(self) -> io::Result<()> {
+        self.into_file()?.commit()
+    }
+
+    /// Flushes the file and gives it back, uncommitted.
+    fn into_file(self) -> io::Result<AtomicFile> {
         let target = self.target;
         self.file
             .into_inner()
-            .map_err(|e| with_path(e.into_error(), "cannot write", &target))?
-            .commit()
+            .map_err(|e| with_path(e.into_error(), "cannot write", &target))
     }
 }
 
@@ -294,14 +455,20 @@ impl RejectsWriter {
 
     /// Completes the file.
     pub fn finish(self) -> io::Result<()> {
+        finish_csv(self.csv, &self.target)?.commit()
+    }
+
+    /// Flushes the file and gives it back, uncommitted.
+    fn into_file(self) -> io::Result<AtomicFile> {
         finish_csv(self.csv, &self.target)
     }
 }
 
-/// The upload and rejects files of one run, as a [`Sink`] for the engine.
+/// The upload and rejects files of one run, as a [`Sink`] for the engine, and its report.
 pub struct FileSink {
     upload: UploadWriter,
     rejects: RejectsWriter,
+    dir: PathBuf,
 }
 
 impl FileSink {
@@ -317,13 +484,35 @@ impl FileSink {
         Ok(FileSink {
             upload: UploadWriter::create(&dir.join("upload.csv"), schema)?,
             rejects: RejectsWriter::create(&dir.join("rejects.csv"), input_header, with_file)?,
+            dir: dir.to_path_buf(),
         })
     }
 
-    /// Completes both files.
+    /// Completes both files and renames them into place together (see [`commit_all`]).
     pub fn finish(self) -> io::Result<()> {
-        self.upload.finish()?;
-        self.rejects.finish()
+        commit_all(vec![self.upload.into_file()?, self.rejects.into_file()?])
+    }
+
+    /// Completes both files, writes `report` as `report.json` beside them, and renames the three
+    /// into place together, `report.json` last (see [`commit_all`]): an interrupted run renames
+    /// none of them, and when `report.json` is there, `upload.csv` and `rejects.csv` are complete
+    /// and from the same run as it.
+    ///
+    /// ```
+    /// use nebulk_emit::FileSink;
+    /// use nebulk_schema::Schema;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let sink = FileSink::create(dir.path(), &Schema::system(), &[], false).unwrap();
+    /// sink.finish_with_report(&serde_json::json!({"rows_read": 0})).unwrap();
+    /// for name in ["upload.csv", "rejects.csv", "report.json"] {
+    ///     assert!(dir.path().join(name).exists());
+    /// }
+    /// ```
+    pub fn finish_with_report<T: Serialize>(self, report: &T) -> io::Result<()> {
+        let upload = self.upload.into_file()?;
+        let rejects = self.rejects.into_file()?;
+        let report = json_file(&self.dir.join("report.json"), report)?;
+        commit_all(vec![upload, rejects, report])
     }
 }
 
@@ -354,13 +543,18 @@ pub fn write_json<T: Serialize>(target: &Path, value: &T) -> io::Result<()> {
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|e| with_path(e, "cannot create the folder", dir))?;
     }
+    json_file(target, value)?.commit()
+}
+
+/// `value` as pretty JSON in an uncommitted file that will be `target`.
+fn json_file<T: Serialize>(target: &Path, value: &T) -> io::Result<AtomicFile> {
     let mut file = io::BufWriter::new(AtomicFile::create(target)?);
     serde_json::to_writer_pretty(&mut file, value)
         .map_err(|e| with_path(io::Error::other(e), "cannot write", target))?;
-    file.write_all(b"\n")?;
+    file.write_all(b"\n")
+        .map_err(|e| with_path(e, "cannot write", target))?;
     file.into_inner()
-        .map_err(|e| with_path(e.into_error(), "cannot write", target))?
-        .commit()
+        .map_err(|e| with_path(e.into_error(), "cannot write", target))
 }
 
 #[cfg(test)]
@@ -411,6 +605,52 @@ mod tests {
         file.write_all(b"partial").unwrap();
         drop(file);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_group_is_renamed_together_marker_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for name in ["a.csv", "marker.json"] {
+            fs::write(d.join(name), "old").unwrap();
+        }
+        let mut a = AtomicFile::create(&d.join("a.csv")).unwrap();
+        a.write_all(b"new").unwrap();
+        let mut marker = AtomicFile::create(&d.join("marker.json")).unwrap();
+        marker.write_all(b"new").unwrap();
+        commit_all(vec![a, marker]).unwrap();
+        for name in ["a.csv", "marker.json"] {
+            assert_eq!(fs::read(d.join(name)).unwrap(), b"new");
+        }
+        assert_eq!(
+            fs::read_dir(d).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
+    }
+
+    #[test]
+    fn a_failed_rename_in_a_group_leaves_no_old_marker_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("marker.json"), "old").unwrap();
+        // A rename over a folder that is not empty fails.
+        fs::create_dir(d.join("b.csv")).unwrap();
+        fs::write(d.join("b.csv/keep"), "").unwrap();
+        let group = ["a.csv", "b.csv", "c.csv", "marker.json"]
+            .map(|name| AtomicFile::create(&d.join(name)).unwrap());
+        let err = commit_all(group.into()).unwrap_err();
+        assert!(err.to_string().contains("cannot rename into"), "{err}");
+        let mut names: Vec<String> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["a.csv", "b.csv"],
+            "the old marker is gone, nothing else"
+        );
     }
 
     #[test]

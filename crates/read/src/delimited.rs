@@ -33,6 +33,8 @@ pub struct CsvOptions {
 pub struct CsvSource<R> {
     reader: csv::Reader<LineCounter<io::Chain<io::Cursor<Vec<u8>>, R>>>,
     header: Vec<String>,
+    /// The line of the header (after any blank lines).
+    header_line: u64,
     delimiter: u8,
     /// Bytes of a skipped byte order mark, to report offsets in the original file.
     bom_len: u64,
@@ -80,6 +82,9 @@ impl<R: Read> CsvSource<R> {
         if !found {
             return Err(ReadError::NoHeader);
         }
+        let header_line = reader
+            .get_mut()
+            .line_at(record.position().map_or(0, csv::Position::byte));
         let mut header = Vec::with_capacity(record.len());
         for (i, cell) in record.iter().enumerate() {
             let cell = std::str::from_utf8(cell)
@@ -96,6 +101,7 @@ impl<R: Read> CsvSource<R> {
         Ok(CsvSource {
             reader,
             header,
+            header_line,
             delimiter,
             bom_len,
         })
@@ -114,6 +120,10 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
 
     fn bytes_read(&self) -> u64 {
         self.reader.get_ref().offset() + self.bom_len
+    }
+
+    fn header_line(&self) -> u64 {
+        self.header_line
     }
 
     fn fill_chunk(
@@ -166,8 +176,14 @@ fn io_error(e: csv::Error, line: u64) -> ReadError {
     }
 }
 
-/// The bytes before the first line end that is not inside double quotes.
+/// The bytes of the first line that is not blank, up to its first line end outside double
+/// quotes (the CSV reader skips blank lines before the header too).
 fn first_line(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(bytes.len());
+    let bytes = &bytes[start..];
     let mut in_quotes = false;
     for (i, &b) in bytes.iter().enumerate() {
         match b {
@@ -261,6 +277,19 @@ mod tests {
             err,
             ReadError::EmptyHeaderCell { line: 1, column: 2 }
         ));
+    }
+
+    #[test]
+    fn blank_lines_before_the_header_are_skipped() {
+        let (source, rows) = rows(b"\r\n\na;b\n1;2\n");
+        assert_eq!(
+            source.delimiter(),
+            b';',
+            "sniffed from the header, not the blank line"
+        );
+        assert_eq!(source.header(), ["a", "b"]);
+        assert_eq!(source.header_line(), 3);
+        assert_eq!(rows[0].line, 4);
     }
 
     #[test]

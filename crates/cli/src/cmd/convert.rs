@@ -14,7 +14,10 @@ use crate::{summary, Outcome};
 /// Writes into OUT: `upload.csv` (the valid rows, the schema's columns in schema order, headed
 /// as the schema spells them, values trimmed, dates as RFC 3339 `2026-03-24T00:00:00+00:00`),
 /// `rejects.csv` (line, codes, messages and the original fields of every rejected row) and
-/// `report.json`. Each file is written to a temporary file and renamed when complete. Every
+/// `report.json`. Each file is written to a temporary file, and the three are renamed into place
+/// together when the run completes, report.json last: when report.json is there, the files
+/// beside it are complete and from the same run. An interrupted run (Ctrl-C, SIGTERM) removes
+/// its temporary files, leaves files from an earlier run as they were and exits 130. Every
 /// input row ends in exactly one of upload.csv and rejects.csv. Exits 0 when every row is
 /// valid, 1 when some are rejected, 2 on a fatal problem.
 #[derive(Debug, ClapArgs)]
@@ -42,11 +45,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         with_file,
     )?;
     let (report, header) = prepared.run(&mut sink, args.check.max_findings)?;
-    sink.finish()?;
-    nebulk_emit::write_json(
-        &args.out.join("report.json"),
-        &ReportFile::new(&header, &report),
-    )?;
+    sink.finish_with_report(&ReportFile::new(&header, &report))?;
     if !args.check.quiet {
         eprint!("{}", summary::render(&header.info, &report));
         eprintln!(

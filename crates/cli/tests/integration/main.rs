@@ -4,8 +4,12 @@
 // Test helpers outside #[test] functions may panic: a panic is a failed test here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod arbitrary_csv;
 mod cli;
 mod conservation;
+mod determinism;
 mod golden;
+mod guarantees;
 mod harness;
 mod truth;
+mod unix;

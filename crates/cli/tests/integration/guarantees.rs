@@ -1,0 +1,140 @@
+//! Bounded memory and no network (issue 5), measured on the real binary (Linux only: they read
+//! `/proc` and run `strace`).
+#![cfg(target_os = "linux")]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::harness::{nebulk, testdata};
+
+/// The peak resident memory of a running process, in KiB (`VmHWM`).
+fn peak_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+/// Streams 24 MB of rows into `convert -`, notes the peak memory, streams 72 MB more, and
+/// checks that the peak grew by far less than the input: memory is the chunks in flight and the
+/// ledger of account names (bounded here: 1,000 names recur, the rest are duplicates), not the
+/// input. The writes block while nebulk is behind, so each measure follows the rows written.
+#[test]
+fn memory_stays_flat_while_the_input_grows() {
+    const MB: usize = 1 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = nebulk()
+        .current_dir(dir.path())
+        .args(["convert", "-", "--out", "out", "-q"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"accountName,firstName,lastName,email,phone,manager,startDate,endDate,notes\n")
+        .unwrap();
+    let notes = "x".repeat(900);
+    let mut block = String::new();
+    for i in 0..1000 {
+        block.push_str(&format!(
+            "user{i},Ann,Lee,ann@example.com,+1 512 555 0100,jane.doe,2026-01-01,2026-12-31,{notes}\n"
+        ));
+    }
+    let mut stream = |bytes: usize| {
+        let mut written = 0;
+        while written < bytes {
+            stdin.write_all(block.as_bytes()).unwrap();
+            written += block.len();
+        }
+    };
+    stream(24 * MB);
+    let early = peak_kib(child.id());
+    stream(72 * MB);
+    let late = peak_kib(child.id());
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(1), "duplicates rejected");
+    let growth_mib = late.saturating_sub(early) / 1024;
+    assert!(
+        growth_mib < 16,
+        "peak memory grew by {growth_mib} MiB (from {early} KiB to {late} KiB) over 72 MB more input"
+    );
+}
+
+/// Runs every golden case's command under `strace` and checks that nebulk made no network
+/// system call (no socket, connect, send...): every input kind, schemas, existing accounts,
+/// mappings with lookups, XML with external entities. Skipped, saying so, where `strace` cannot
+/// run.
+#[test]
+fn no_golden_case_makes_a_network_system_call() {
+    let probe = Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=%network",
+            "-o",
+            "/dev/null",
+            "true",
+        ])
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("no_golden_case_makes_a_network_system_call: strace cannot run here; skipped");
+        return;
+    }
+    let mut cases: Vec<_> = std::fs::read_dir(testdata().join("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("cmd").exists())
+        .collect();
+    cases.sort();
+    assert!(cases.len() > 10, "golden cases found");
+    for case in cases {
+        let out = tempfile::tempdir().unwrap();
+        let trace = out.path().join("trace");
+        let out_dir = out.path().join("out");
+        let cmd = std::fs::read_to_string(case.join("cmd")).unwrap();
+        let args: Vec<String> = cmd
+            .split_whitespace()
+            .map(|a| a.replace("$OUT", &out_dir.to_string_lossy()))
+            .collect();
+        let status = Command::new("strace")
+            .current_dir(&case)
+            .args([
+                "-f",
+                "-qq",
+                "-e",
+                "trace=%network",
+                "-e",
+                "signal=none",
+                "-o",
+            ])
+            .arg(&trace)
+            .arg(env!("CARGO_BIN_EXE_nebulk"))
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(
+            status.code().is_some(),
+            "{}: ended by a signal",
+            name(&case)
+        );
+        let calls = std::fs::read_to_string(&trace).unwrap();
+        assert!(
+            calls.trim().is_empty(),
+            "{}: network system calls:\n{calls}",
+            name(&case)
+        );
+    }
+}
+
+fn name(case: &Path) -> String {
+    case.file_name().unwrap().to_string_lossy().into_owned()
+}

@@ -1,0 +1,246 @@
+//! Unix only: signals and FIFOs.
+//!
+//! Interrupted runs (issue 5): a `convert` stopped midway by SIGINT, SIGTERM or SIGKILL leaves
+//! no upload.csv that looks complete: none when there was none, the earlier run's files byte for
+//! byte when there were some. SIGINT and SIGTERM also remove the temporary files and exit 130
+//! with one line on stderr.
+//!
+//! The input comes through standard input, which the test keeps open: the run is then midway
+//! for as long as the test likes, without timing guesses. The signal is sent once the upload's
+//! temporary file holds bytes.
+#![cfg(unix)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{nebulk, run_in};
+
+const HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n";
+
+/// `count` rows from `from` on, one in ten invalid (so that both outputs get bytes).
+fn rows(from: usize, count: usize) -> String {
+    let mut out = String::new();
+    for i in from..from + count {
+        let email = if i % 10 == 0 {
+            "not-an-email"
+        } else {
+            "ann@example.com"
+        };
+        out.push_str(&format!(
+            "user{i},Ann,Lee,{email},+1 512 555 0100,jane.doe,2026-01-01,2026-12-31\n"
+        ));
+    }
+    out
+}
+
+/// The names in a folder, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".tmp")
+}
+
+/// A `convert` reading standard input into `out`, started and fed until the upload's
+/// temporary file holds bytes.
+// The child is handed back to be waited on; a panic here (a failed write) ends the test anyway.
+#[allow(clippy::zombie_processes)]
+fn convert_midway(dir: &Path) -> (Child, ChildStdin) {
+    let mut child = nebulk()
+        .current_dir(dir)
+        .args(["convert", "-", "--out", "out"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(HEADER.as_bytes()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut next = 0;
+    loop {
+        // 2,000 rows are about 160 KB: past the reader's look-ahead and, after a few rounds,
+        // the writers' buffers.
+        stdin.write_all(rows(next, 2000).as_bytes()).unwrap();
+        next += 2000;
+        std::thread::sleep(Duration::from_millis(20));
+        let upload_bytes = std::fs::read_dir(dir.join("out"))
+            .into_iter()
+            .flatten()
+            .map(|e| e.unwrap())
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(".upload.csv.") && is_temporary(&name)
+            })
+            .map(|e| e.metadata().map_or(0, |m| m.len()))
+            .max();
+        if upload_bytes.is_some_and(|n| n > 0) {
+            return (child, stdin);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no temporary upload file with bytes after {next} rows");
+        }
+    }
+}
+
+fn kill(child: &Child, signal: &str) {
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {signal}");
+}
+
+/// Waits for the child to end (at most 60 s), then returns its exit code (`None` when a signal
+/// ended it) and stderr.
+fn wait(mut child: Child, stdin: Option<ChildStdin>) -> (Option<i32>, String) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("nebulk did not end after the signal");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    // Kept open until the end, so that the run could not finish by itself.
+    drop(stdin);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status.code(), stderr)
+}
+
+/// Runs a complete convert into `dir/out` and returns its three files' bytes.
+fn earlier_run(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    std::fs::write(dir.join("earlier.csv"), format!("{HEADER}{}", rows(0, 50))).unwrap();
+    assert_eq!(
+        run_in(dir, &["convert", "earlier.csv", "--out", "out", "-q"]).code,
+        1
+    );
+    ["rejects.csv", "report.json", "upload.csv"]
+        .map(|name| {
+            (
+                name.to_string(),
+                std::fs::read(dir.join("out").join(name)).unwrap(),
+            )
+        })
+        .into()
+}
+
+fn assert_unchanged(dir: &Path, before: &[(String, Vec<u8>)]) {
+    for (name, bytes) in before {
+        let now = std::fs::read(dir.join("out").join(name)).unwrap();
+        assert!(&now == bytes, "{name} changed");
+    }
+}
+
+/// SIGINT and SIGTERM: exit 130, one line on stderr, nothing left but what was there before.
+fn check_clean_interrupt(signal: &str, with_earlier_run: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let before = if with_earlier_run {
+        earlier_run(d)
+    } else {
+        Vec::new()
+    };
+    let (child, stdin) = convert_midway(d);
+    kill(&child, signal);
+    let (code, stderr) = wait(child, Some(stdin));
+    assert_eq!(code, Some(130), "{signal}: {stderr}");
+    assert_eq!(stderr, "nebulk: interrupted; no output file written\n");
+    let expected: Vec<String> = before.iter().map(|(name, _)| name.clone()).collect();
+    assert_eq!(names(&d.join("out")), expected, "no temporary file left");
+    assert_unchanged(d, &before);
+}
+
+#[test]
+fn sigint_midway_writes_nothing_and_leaves_no_temporary_file() {
+    check_clean_interrupt("-INT", false);
+}
+
+#[test]
+fn sigint_midway_keeps_the_earlier_run_byte_for_byte() {
+    check_clean_interrupt("-INT", true);
+}
+
+#[test]
+fn sigterm_midway_is_handled_as_sigint() {
+    check_clean_interrupt("-TERM", true);
+}
+
+/// SIGKILL cannot be handled: temporary files stay behind (hidden, named `.NAME.*.tmp`), but
+/// nothing under an output's name changes.
+fn check_sigkill(with_earlier_run: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let before = if with_earlier_run {
+        earlier_run(d)
+    } else {
+        Vec::new()
+    };
+    let (child, stdin) = convert_midway(d);
+    kill(&child, "-KILL");
+    let (code, _) = wait(child, Some(stdin));
+    assert_eq!(code, None, "ended by the signal");
+    let visible: Vec<String> = names(&d.join("out"))
+        .into_iter()
+        .filter(|name| !is_temporary(name))
+        .collect();
+    let expected: Vec<String> = before.iter().map(|(name, _)| name.clone()).collect();
+    assert_eq!(visible, expected);
+    assert_unchanged(d, &before);
+}
+
+#[test]
+fn sigkill_midway_leaves_no_upload() {
+    check_sigkill(false);
+}
+
+#[test]
+fn sigkill_midway_keeps_the_earlier_run_byte_for_byte() {
+    check_sigkill(true);
+}
+
+/// A FIFO is read as CSV, not sniffed: sniffing would consume what it holds (and then wait for a
+/// writer that is gone).
+#[test]
+fn a_fifo_is_read_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fifo = d.join("in.csv");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let writer = std::thread::spawn(move || {
+        let mut file = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+        file.write_all(format!("{HEADER}{}", rows(1, 5000)).as_bytes())
+            .unwrap();
+    });
+    let child = nebulk()
+        .current_dir(d)
+        .args(["convert", "in.csv", "--out", "out", "-q"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, stderr) = wait(child, None);
+    assert_eq!(code, Some(1), "{stderr}");
+    writer.join().unwrap();
+    let report = crate::harness::json(&d.join("out/report.json"));
+    assert_eq!(report["rows_read"], 5000);
+    assert_eq!(report["rows_rejected"], 500);
+}
