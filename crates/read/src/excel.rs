@@ -223,27 +223,7 @@ impl ExcelSource {
         };
         drop(file);
 
-        let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
-            let named_zip = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["xlsx", "xlsm", "xlsb"].contains(&e.to_lowercase().as_str()));
-            let what = match container {
-                Container::Zip => "a zip archive, but not a workbook: ",
-                // Excel saves a password-protected workbook as an encrypted OLE file.
-                Container::Ole if named_zip => {
-                    "an OLE file with an Office Open XML name, as password-protected workbooks \
-                     are (remove the password and save it again): "
-                }
-                _ => "",
-            };
-            format_error(format!("not a spreadsheet calamine can read: {what}{e}"))
-        })?;
-        let name = choose_sheet(&workbook.sheet_names(), sheet)?;
-        let cells = load_cells(&mut workbook, &name)
-            .map_err(|e| format_error(format!("cannot read sheet \"{name}\": {e}")))?;
-        drop(workbook);
-
+        let (name, cells) = guard_calamine(|| read_sheet(path, sheet, container))?;
         let table = Table::build(cells, is_known_column)?;
         let total_rows = table.rows.len();
         Ok(ExcelSource {
@@ -359,6 +339,55 @@ impl RowSource for ExcelSource {
 
 fn format_error(message: String) -> ReadError {
     ReadError::Format(FormatError::whole(message))
+}
+
+/// Opens the workbook with calamine and loads the cells of the sheet chosen: the sheet's name
+/// and its cells.
+fn read_sheet(
+    path: &Path,
+    sheet: Option<&str>,
+    container: Container,
+) -> Result<(String, Vec<Cell>), ReadError> {
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
+        let named_zip = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["xlsx", "xlsm", "xlsb"].contains(&e.to_lowercase().as_str()));
+        let what = match container {
+            Container::Zip => "a zip archive, but not a workbook: ",
+            // Excel saves a password-protected workbook as an encrypted OLE file.
+            Container::Ole if named_zip => {
+                "an OLE file with an Office Open XML name, as password-protected workbooks \
+                 are (remove the password and save it again): "
+            }
+            _ => "",
+        };
+        format_error(format!("not a spreadsheet calamine can read: {what}{e}"))
+    })?;
+    let name = choose_sheet(&workbook.sheet_names(), sheet)?;
+    let cells = load_cells(&mut workbook, &name)
+        .map_err(|e| format_error(format!("cannot read sheet \"{name}\": {e}")))?;
+    Ok((name, cells))
+}
+
+/// Runs `read`, which drives calamine over an untrusted file, turning a panic into a format
+/// error. calamine 0.38 panics on some malformed files instead of returning an error: in an OLE
+/// (xls) file, an allocation-table sector cut short by the end of the file fails an assertion,
+/// and a directory sector that starts past the end indexes a slice out of bounds (both found
+/// by `fuzz/`, target `excel`; see `tests::calamine_panics_are_format_errors`). Nothing of calamine's outlives `read`, so no
+/// state a panic left half-done is seen again. The panic hook still runs (the default one
+/// prints the panic message to stderr); with `panic = "abort"` this guard cannot help.
+fn guard_calamine<T>(read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Err(format_error(format!(
+            "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: {why})"
+        )))
+    })
 }
 
 /// The sheet to read: `wanted` exactly, else the one sheet matching it ignoring case and
@@ -1363,6 +1392,29 @@ mod tests {
                 e.message
             }
             other => panic!("expected a format error, got {other:?}"),
+        }
+    }
+
+    /// Issue 5 (fuzzing): malformed OLE files on which calamine 0.38 panics are refused with a
+    /// format error, whatever their extension (none makes calamine try every format).
+    #[test]
+    fn calamine_panics_are_format_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        for fixture in [
+            "fuzz-ole-fat-sector-cut-short.xls",
+            "fuzz-ole-sector-past-end.xls",
+        ] {
+            let bytes = std::fs::read(fixture_dir().join(fixture)).unwrap();
+            for name in ["book.xls", "book.xlsx", "book"] {
+                let path = write(&dir, name, &bytes);
+                let message = format_message(open_err(&path, None));
+                assert!(
+                    message.starts_with(
+                        "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: "
+                    ),
+                    "{fixture} as {name}: {message}"
+                );
+            }
         }
     }
 
