@@ -59,9 +59,13 @@
 //! # Memory and limits
 //!
 //! The sheet is read whole into memory when the source is opened (Excel's limit is 1,048,576
-//! rows by 16,384 columns); [`RowSource::read_chunk`] then hands out its rows. For xlsx, xlsm
-//! and xlsb only non-empty cells are kept; xls and ods sheets are loaded by calamine as a
-//! rectangle spanning their used range. Before anything is unzipped, the zip directory of an
+//! rows by 16,384 columns); [`RowSource::read_chunk`] then hands out its rows. Only non-empty
+//! cells are kept: a row is padded to the header's width when it is handed out, and a chunk
+//! counts one byte per field besides the text, so that a chunk of wide, nearly empty rows
+//! stays as small as `max_bytes` says. A cell beyond column 16,384 (XFD), which no spreadsheet
+//! program writes, makes the file malformed ([`ReadError::Format`]). For xlsx, xlsm and xlsb
+//! calamine streams the cells; xls and ods sheets are loaded by calamine as a rectangle
+//! spanning their used range. Before anything is unzipped, the zip directory of an
 //! xlsx, xlsm, xlsb or ods file is checked: a file whose parts would unzip to more than 2 GiB
 //! (a zip bomb, say) is refused. [`RowSource::bytes_read`] reports the file's size times the
 //! fraction of rows handed out.
@@ -113,6 +117,9 @@ use crate::{FormatError, ReadError, Row, RowSource};
 /// How many non-empty rows are searched for a header naming known columns.
 const HEADER_SEARCH_ROWS: usize = 50;
 
+/// The most columns a sheet has (Excel's and LibreOffice's limit: column XFD).
+const MAX_COLUMNS: u32 = 16_384;
+
 /// The most a workbook's zipped parts may unzip to, all together.
 const MAX_UNZIPPED_BYTES: u64 = 2 << 30;
 
@@ -154,7 +161,7 @@ pub struct ExcelSource {
     header: Vec<String>,
     header_line: u64,
     first_column: u32,
-    rows: std::vec::IntoIter<(u64, Vec<String>)>,
+    rows: std::vec::IntoIter<SheetRow>,
     total_rows: usize,
     handed_out: usize,
     file_size: u64,
@@ -314,11 +321,17 @@ impl RowSource for ExcelSource {
         rows.clear();
         let mut bytes = 0usize;
         while rows.len() < max_rows && (rows.is_empty() || bytes < max_bytes) {
-            let Some((line, fields)) = self.rows.next() else {
+            let Some((line, cells)) = self.rows.next() else {
                 break;
             };
-            bytes = bytes.saturating_add(fields.iter().map(String::len).sum());
-            rows.push(Row::from_fields(line, &fields));
+            let width = cells
+                .last()
+                .map_or(0, |(c, _)| c + 1)
+                .max(self.header.len());
+            let text: usize = cells.iter().map(|(_, t)| t.len()).sum();
+            // A field costs memory however empty: one byte each, like a delimiter.
+            bytes = bytes.saturating_add(text).saturating_add(width);
+            rows.push(padded_row(line, width, text, &cells));
         }
         self.handed_out += rows.len();
         Ok(())
@@ -339,6 +352,28 @@ impl RowSource for ExcelSource {
 
 fn format_error(message: String) -> ReadError {
     ReadError::Format(FormatError::whole(message))
+}
+
+/// A data row as kept: its 1-based row number and its cells (0-based field, text) in field
+/// order, only those with text (whitespace included within the header's width).
+type SheetRow = (u64, Vec<(usize, String)>);
+
+/// A row of `width` fields (at least as many as the last cell needs): the cells' texts, empty
+/// fields between them; `text` is the cells' total length.
+fn padded_row(line: u64, width: usize, text: usize, cells: &[(usize, String)]) -> Row {
+    let mut record = csv::ByteRecord::with_capacity(text, width);
+    let mut cells = cells.iter().peekable();
+    for field in 0..width {
+        match cells.next_if(|(c, _)| *c == field) {
+            Some((_, t)) => record.push_field(t.as_bytes()),
+            None => record.push_field(b""),
+        }
+    }
+    Row {
+        line,
+        record,
+        ..Row::default()
+    }
 }
 
 /// Opens the workbook with calamine and loads the cells of the sheet chosen: the sheet's name
@@ -484,7 +519,7 @@ struct Table {
     header: Vec<String>,
     header_line: u64,
     first_column: u32,
-    rows: Vec<(u64, Vec<String>)>,
+    rows: Vec<SheetRow>,
 }
 
 impl Table {
@@ -492,6 +527,16 @@ impl Table {
         mut cells: Vec<Cell>,
         is_known_column: &dyn Fn(&str) -> bool,
     ) -> Result<Table, ReadError> {
+        // Positions come from the file: one far beyond what a sheet can hold must not become
+        // the width of a row (a 200-byte xlsx could ask for gigabytes).
+        if let Some(&(row, col, _)) = cells.iter().find(|&&(_, col, _)| col >= MAX_COLUMNS) {
+            return Err(format_error(format!(
+                "the sheet is malformed: it has a cell in row {}, column {}, beyond the last \
+                 column a sheet can have ({MAX_COLUMNS}, XFD)",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            )));
+        }
         // Row-major order; of two cells at one place (a malformed file), the later one wins.
         cells.sort_by_key(|&(row, col, _)| (row, col));
         let mut rows: Vec<(u32, Vec<(u32, String)>)> = Vec::new();
@@ -572,12 +617,7 @@ impl Table {
                 if cells.iter().all(|(_, t)| t.trim().is_empty()) {
                     return None;
                 }
-                let row_width = cells.last().map_or(0, |(c, _)| c + 1).max(width);
-                let mut fields = vec![String::new(); row_width];
-                for (c, t) in cells {
-                    fields[c] = t;
-                }
-                Some((u64::from(row) + 1, fields))
+                Some((u64::from(row) + 1, cells))
             })
             .collect();
 
@@ -1239,7 +1279,8 @@ mod tests {
         assert_eq!(rows[0].byte, 0);
         assert!(rows[0].file.is_none());
         let rows = source.read_chunk(100, 30).unwrap();
-        // 13 + 1 bytes a row ("userN@x.org" and "N"): stops after the third row.
+        // 11 + 1 bytes of text a row ("userN@x.org" and "N") and one a field: 14 a row, so the
+        // chunk stops after the third row.
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [7, 8, 9]);
         let rows = source.read_chunk(0, 1 << 20).unwrap();
         assert_eq!(rows.len(), 1);
@@ -1383,6 +1424,50 @@ mod tests {
         assert_eq!(rows[0].record.len(), 16_384);
         assert_eq!(&rows[0].record[16_383], b"oops");
         assert_eq!(&rows[0].record[0], b"");
+    }
+
+    /// Issue 5: a cell position far beyond Excel's last column, in a 1 KiB file, once became the
+    /// width of a row (7.7 GB for column ZZZZZZ). Such a file is malformed.
+    #[test]
+    fn cells_beyond_the_last_column_are_malformed() {
+        let dir = tempfile::tempdir().unwrap();
+        for (far, column) in [("XFE2", "16385"), ("ZZZZZZ2", "321272406")] {
+            let rows = format!(
+                r#"<row r="1"><c r="A1" t="inlineStr"><is><t>email</t></is></c><c r="B1" t="inlineStr"><is><t>phone</t></is></c></row><row r="2"><c r="{far}" t="inlineStr"><is><t>far</t></is></c></row>"#
+            );
+            let path = write(&dir, "far.xlsx", &raw_xlsx("", &rows));
+            assert_eq!(
+                format_message(open_err(&path, None)),
+                format!(
+                    "the sheet is malformed: it has a cell in row 2, column {column}, beyond the \
+                     last column a sheet can have (16384, XFD)"
+                )
+            );
+        }
+    }
+
+    /// Issue 5: rows are kept as their cells and padded when handed out, and a chunk counts
+    /// their fields, so that wide rows with one cell each (cheap in a file) stay cheap in memory.
+    #[test]
+    fn wide_sparse_rows_are_chunked_by_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rows = String::from(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>email</t></is></c><c r="B1" t="inlineStr"><is><t>phone</t></is></c></row>"#,
+        );
+        for r in 2..=6 {
+            rows.push_str(&format!(
+                r#"<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>wide</t></is></c></row>"#
+            ));
+        }
+        let path = write(&dir, "wide.xlsx", &raw_xlsx("", &rows));
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        // 16,384 fields and 4 bytes of text a row: the third row passes 40,000.
+        let chunk = source.read_chunk(100, 40_000).unwrap();
+        assert_eq!(chunk.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4]);
+        assert!(chunk.iter().all(|r| r.record.len() == 16_384
+            && &r.record[16_383] == b"wide"
+            && r.record.iter().take(16_383).all(<[u8]>::is_empty)));
+        assert_eq!(source.read_chunk(100, 40_000).unwrap().len(), 2);
     }
 
     fn format_message(err: ReadError) -> String {
