@@ -18,6 +18,10 @@ sample:
 golden:
     UPDATE_GOLDEN=1 cargo test --test integration golden
 
+# Run every cargo-fuzz target for FUZZ_SECONDS each (default 60) on stable Rust; see fuzz/run.sh.
+fuzz *TARGETS:
+    bash fuzz/run.sh {{TARGETS}}
+
 # Format the code.
 fmt:
     cargo fmt --all

@@ -59,9 +59,16 @@
 //! # Memory and limits
 //!
 //! The sheet is read whole into memory when the source is opened (Excel's limit is 1,048,576
-//! rows by 16,384 columns); [`RowSource::read_chunk`] then hands out its rows. For xlsx, xlsm
-//! and xlsb only non-empty cells are kept; xls and ods sheets are loaded by calamine as a
-//! rectangle spanning their used range. Before anything is unzipped, the zip directory of an
+//! rows by 16,384 columns); [`RowSource::read_chunk`] then hands out its rows. Only non-empty
+//! cells are kept: a row is padded to the header's width when it is handed out, and a chunk
+//! counts one byte per field besides the text, so that a chunk of wide, nearly empty rows
+//! stays as small as `max_bytes` says. A cell beyond column 16,384 (XFD), which no spreadsheet
+//! program writes, makes the file malformed ([`ReadError::Format`]). For xlsx, xlsm and xlsb
+//! calamine streams the cells; xls and ods sheets are loaded by calamine as a rectangle
+//! spanning their used range. An xls workbook's records are walked before calamine opens it,
+//! and one whose sheets would take more than 16,777,216 cells as rectangles (a full sheet of
+//! the format, some 40 bytes a cell in calamine) is refused; calamine caps an ods sheet at
+//! 100,000,000 cells itself. Before anything is unzipped, the zip directory of an
 //! xlsx, xlsm, xlsb or ods file is checked: a file whose parts would unzip to more than 2 GiB
 //! (a zip bomb, say) is refused. [`RowSource::bytes_read`] reports the file's size times the
 //! fraction of rows handed out.
@@ -113,6 +120,13 @@ use crate::{FormatError, ReadError, Row, RowSource};
 /// How many non-empty rows are searched for a header naming known columns.
 const HEADER_SEARCH_ROWS: usize = 50;
 
+/// The most columns a sheet has (Excel's and LibreOffice's limit: column XFD).
+const MAX_COLUMNS: u32 = 16_384;
+
+/// The most cells calamine may lay out for the sheets of an xls workbook, all together: a full
+/// sheet of the format (65,536 rows by 256 columns), some 700 MB of calamine's cells.
+const MAX_XLS_CELLS: u64 = 65_536 * 256;
+
 /// The most a workbook's zipped parts may unzip to, all together.
 const MAX_UNZIPPED_BYTES: u64 = 2 << 30;
 
@@ -154,7 +168,7 @@ pub struct ExcelSource {
     header: Vec<String>,
     header_line: u64,
     first_column: u32,
-    rows: std::vec::IntoIter<(u64, Vec<String>)>,
+    rows: std::vec::IntoIter<SheetRow>,
     total_rows: usize,
     handed_out: usize,
     file_size: u64,
@@ -223,27 +237,7 @@ impl ExcelSource {
         };
         drop(file);
 
-        let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
-            let named_zip = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["xlsx", "xlsm", "xlsb"].contains(&e.to_lowercase().as_str()));
-            let what = match container {
-                Container::Zip => "a zip archive, but not a workbook: ",
-                // Excel saves a password-protected workbook as an encrypted OLE file.
-                Container::Ole if named_zip => {
-                    "an OLE file with an Office Open XML name, as password-protected workbooks \
-                     are (remove the password and save it again): "
-                }
-                _ => "",
-            };
-            format_error(format!("not a spreadsheet calamine can read: {what}{e}"))
-        })?;
-        let name = choose_sheet(&workbook.sheet_names(), sheet)?;
-        let cells = load_cells(&mut workbook, &name)
-            .map_err(|e| format_error(format!("cannot read sheet \"{name}\": {e}")))?;
-        drop(workbook);
-
+        let (name, cells) = guard_calamine(|| read_sheet(path, sheet, container))?;
         let table = Table::build(cells, is_known_column)?;
         let total_rows = table.rows.len();
         Ok(ExcelSource {
@@ -334,11 +328,17 @@ impl RowSource for ExcelSource {
         rows.clear();
         let mut bytes = 0usize;
         while rows.len() < max_rows && (rows.is_empty() || bytes < max_bytes) {
-            let Some((line, fields)) = self.rows.next() else {
+            let Some((line, cells)) = self.rows.next() else {
                 break;
             };
-            bytes = bytes.saturating_add(fields.iter().map(String::len).sum());
-            rows.push(Row::from_fields(line, &fields));
+            let width = cells
+                .last()
+                .map_or(0, |(c, _)| c + 1)
+                .max(self.header.len());
+            let text: usize = cells.iter().map(|(_, t)| t.len()).sum();
+            // A field costs memory however empty: one byte each, like a delimiter.
+            bytes = bytes.saturating_add(text).saturating_add(width);
+            rows.push(padded_row(line, width, text, &cells));
         }
         self.handed_out += rows.len();
         Ok(())
@@ -359,6 +359,77 @@ impl RowSource for ExcelSource {
 
 fn format_error(message: String) -> ReadError {
     ReadError::Format(FormatError::whole(message))
+}
+
+/// A data row as kept: its 1-based row number and its cells (0-based field, text) in field
+/// order, only those with text (whitespace included within the header's width).
+type SheetRow = (u64, Vec<(usize, String)>);
+
+/// A row of `width` fields (at least as many as the last cell needs): the cells' texts, empty
+/// fields between them; `text` is the cells' total length.
+fn padded_row(line: u64, width: usize, text: usize, cells: &[(usize, String)]) -> Row {
+    let mut record = csv::ByteRecord::with_capacity(text, width);
+    let mut cells = cells.iter().peekable();
+    for field in 0..width {
+        match cells.next_if(|(c, _)| *c == field) {
+            Some((_, t)) => record.push_field(t.as_bytes()),
+            None => record.push_field(b""),
+        }
+    }
+    Row {
+        line,
+        record,
+        ..Row::default()
+    }
+}
+
+/// Opens the workbook with calamine and loads the cells of the sheet chosen: the sheet's name
+/// and its cells.
+fn read_sheet(
+    path: &Path,
+    sheet: Option<&str>,
+    container: Container,
+) -> Result<(String, Vec<Cell>), ReadError> {
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
+        let named_zip = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["xlsx", "xlsm", "xlsb"].contains(&e.to_lowercase().as_str()));
+        let what = match container {
+            Container::Zip => "a zip archive, but not a workbook: ",
+            // Excel saves a password-protected workbook as an encrypted OLE file.
+            Container::Ole if named_zip => {
+                "an OLE file with an Office Open XML name, as password-protected workbooks \
+                 are (remove the password and save it again): "
+            }
+            _ => "",
+        };
+        format_error(format!("not a spreadsheet calamine can read: {what}{e}"))
+    })?;
+    let name = choose_sheet(&workbook.sheet_names(), sheet)?;
+    let cells = load_cells(&mut workbook, &name)
+        .map_err(|e| format_error(format!("cannot read sheet \"{name}\": {e}")))?;
+    Ok((name, cells))
+}
+
+/// Runs `read`, which drives calamine over an untrusted file, turning a panic into a format
+/// error. calamine 0.38 panics on some malformed files instead of returning an error: in an OLE
+/// (xls) file, an allocation-table sector cut short by the end of the file fails an assertion,
+/// and a directory sector that starts past the end indexes a slice out of bounds (both found
+/// by `fuzz/`, target `excel`; see `tests::calamine_panics_are_format_errors`). Nothing of calamine's outlives `read`, so no
+/// state a panic left half-done is seen again. The panic hook still runs (the default one
+/// prints the panic message to stderr); with `panic = "abort"` this guard cannot help.
+fn guard_calamine<T>(read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Err(format_error(format!(
+            "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: {why})"
+        )))
+    })
 }
 
 /// The sheet to read: `wanted` exactly, else the one sheet matching it ignoring case and
@@ -455,7 +526,7 @@ struct Table {
     header: Vec<String>,
     header_line: u64,
     first_column: u32,
-    rows: Vec<(u64, Vec<String>)>,
+    rows: Vec<SheetRow>,
 }
 
 impl Table {
@@ -463,6 +534,16 @@ impl Table {
         mut cells: Vec<Cell>,
         is_known_column: &dyn Fn(&str) -> bool,
     ) -> Result<Table, ReadError> {
+        // Positions come from the file: one far beyond what a sheet can hold must not become
+        // the width of a row (a 200-byte xlsx could ask for gigabytes).
+        if let Some(&(row, col, _)) = cells.iter().find(|&&(_, col, _)| col >= MAX_COLUMNS) {
+            return Err(format_error(format!(
+                "the sheet is malformed: it has a cell in row {}, column {}, beyond the last \
+                 column a sheet can have ({MAX_COLUMNS}, XFD)",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            )));
+        }
         // Row-major order; of two cells at one place (a malformed file), the later one wins.
         cells.sort_by_key(|&(row, col, _)| (row, col));
         let mut rows: Vec<(u32, Vec<(u32, String)>)> = Vec::new();
@@ -543,12 +624,7 @@ impl Table {
                 if cells.iter().all(|(_, t)| t.trim().is_empty()) {
                     return None;
                 }
-                let row_width = cells.last().map_or(0, |(c, _)| c + 1).max(width);
-                let mut fields = vec![String::new(); row_width];
-                for (c, t) in cells {
-                    fields[c] = t;
-                }
-                Some((u64::from(row) + 1, fields))
+                Some((u64::from(row) + 1, cells))
             })
             .collect();
 
@@ -671,7 +747,7 @@ fn check_container(file: &mut File, len: u64) -> io::Result<Container> {
         return Ok(check_zip(file, len)?.map_or(Container::Zip, Container::Refused));
     }
     if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Ok(Container::Ole);
+        return Ok(check_xls(file, len).map_or(Container::Ole, Container::Refused));
     }
     Ok(Container::Refused(if start.contains(&0) {
         "the file is neither a zip-based workbook (xlsx, xlsm, xlsb, ods) nor an OLE one (xls)"
@@ -679,6 +755,146 @@ fn check_container(file: &mut File, len: u64) -> io::Result<Container> {
     } else {
         "the file is text (a CSV file?), not a workbook".to_string()
     }))
+}
+
+/// For an OLE file (xls), tells why it will not be handed to calamine. calamine lays each
+/// sheet out as a dense rectangle from its first to its last cell, after reserving room for
+/// as many cells as the sheet's DIMENSIONS record claims, before anything can be checked: one
+/// cell record at row 65,535 and column 65,535 of a 7 KiB file asks for 137 GB, and the
+/// process aborts. So the sheets' records are walked here first, the way calamine will walk
+/// them ([`xls_cells`]), and a workbook that would take more than [`MAX_XLS_CELLS`] cells is
+/// refused, as is an OLE file too malformed to walk. `None` when it is fine, or has no
+/// workbook stream (a password-protected xlsx, say: calamine then says what it is).
+fn check_xls(file: &mut File, len: u64) -> Option<String> {
+    let malformed = |e: io::Error| Some(format!("the OLE (xls) file is malformed: {e}"));
+    let mut ole = match cfb::CompoundFile::open(&mut *file) {
+        Ok(ole) => ole,
+        Err(e) => return malformed(e),
+    };
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|name| ole.is_stream(name))?;
+    let mut stream = match ole.open_stream(name) {
+        Ok(stream) => stream,
+        Err(e) => return malformed(e),
+    };
+    let mut data = Vec::new();
+    if let Err(e) = (&mut stream).take(len).read_to_end(&mut data) {
+        return malformed(e);
+    }
+    let cells = xls_cells(&data);
+    (cells > MAX_XLS_CELLS).then(|| {
+        format!(
+            "its sheets would take {cells} cells laid out as rectangles, more than the \
+             {MAX_XLS_CELLS} this reader accepts (a cell far from the others, or a false \
+             DIMENSIONS record?)"
+        )
+    })
+}
+
+/// How many cells calamine lays out for the sheets of an xls Workbook stream: for each sheet
+/// (from the offset its BoundSheet record gives, to its end-of-file record), the rectangle
+/// spanning its cell records plus what its DIMENSIONS records reserve. calamine's own walk is
+/// mirrored: the globals up to their EOF for the BoundSheet offsets, then each sheet's
+/// records; cells of nested substreams (charts), which calamine skips, are counted anyway.
+fn xls_cells(stream: &[u8]) -> u64 {
+    let mut sheets = Vec::new();
+    for (typ, body) in xls_records(stream) {
+        match typ {
+            // BoundSheet8: the sheet's offset in the stream.
+            0x0085 if body.len() >= 4 => sheets.push(le_u32(body) as usize),
+            // EOF of the globals.
+            0x000A => break,
+            _ => {}
+        }
+    }
+    sheets.sort_unstable();
+    sheets.dedup();
+    let mut total: u64 = 0;
+    for start in sheets {
+        let Some(sheet) = stream.get(start..) else {
+            continue;
+        };
+        // First and last row, first and last column.
+        let mut bounds: Option<(u16, u16, u16, u16)> = None;
+        let mut note = |row: u16, col: u16| {
+            bounds = Some(match bounds {
+                None => (row, row, col, col),
+                Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
+            });
+        };
+        let mut reserved: u64 = 0;
+        let mut depth = 0usize;
+        for (typ, body) in xls_records(sheet) {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                0x0200 => reserved = reserved.max(xls_dimensions(body)),
+                // Formula, Number, Label, RString, BoolErr, Rk, LabelSst: row, column.
+                0x0006 | 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD if body.len() >= 4 => {
+                    note(le_u16(body), le_u16(&body[2..]));
+                }
+                // MulRk: row, first column, ..., last column.
+                0x00BD if body.len() >= 6 => {
+                    let row = le_u16(body);
+                    note(row, le_u16(&body[2..]));
+                    note(row, le_u16(&body[body.len() - 2..]));
+                }
+                _ => {}
+            }
+        }
+        let laid_out = bounds.map_or(0, |(r0, r1, c0, c1)| {
+            (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
+        });
+        total = total.saturating_add(laid_out).saturating_add(reserved);
+    }
+    total
+}
+
+/// The records of a BIFF stream, as calamine reads them: type and body, up to the first
+/// record cut short by the end of the stream.
+fn xls_records(mut stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let header = stream.get(..4)?;
+        let (typ, len) = (le_u16(header), usize::from(le_u16(&header[2..])));
+        let body = stream.get(4..4 + len)?;
+        stream = &stream[4 + len..];
+        Some((typ, body))
+    })
+}
+
+/// The cells calamine reserves for a DIMENSIONS record (its arithmetic, wrapping as it does
+/// in a release build).
+fn xls_dimensions(body: &[u8]) -> u64 {
+    let (first_row, end_row, mut first_col, end_col) = match body.len() {
+        10 => (
+            u32::from(le_u16(body)),
+            u32::from(le_u16(&body[2..])),
+            u32::from(le_u16(&body[4..])),
+            u32::from(le_u16(&body[6..])),
+        ),
+        14 | 16 => (
+            le_u32(body),
+            le_u32(&body[4..]),
+            u32::from(le_u16(&body[8..])),
+            u32::from(le_u16(&body[10..])),
+        ),
+        _ => return 0,
+    };
+    if first_col > 0xFF || end_col < first_col {
+        first_col = 0;
+    }
+    if end_row == 0 || end_col == 0 {
+        return 1;
+    }
+    let rows = (end_row - 1).wrapping_sub(first_row).wrapping_add(1);
+    let cols = (end_col - 1).wrapping_sub(first_col).wrapping_add(1);
+    u64::from(rows) * u64::from(cols)
 }
 
 /// For a zip file (xlsx, xlsm, xlsb, ods), reads its central directory and tells why it will
@@ -799,6 +1015,7 @@ fn le_u64(b: &[u8]) -> u64 {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+    use std::io::Write;
     use std::path::PathBuf;
 
     use proptest::prelude::*;
@@ -1210,7 +1427,8 @@ mod tests {
         assert_eq!(rows[0].byte, 0);
         assert!(rows[0].file.is_none());
         let rows = source.read_chunk(100, 30).unwrap();
-        // 13 + 1 bytes a row ("userN@x.org" and "N"): stops after the third row.
+        // 11 + 1 bytes of text a row ("userN@x.org" and "N") and one a field: 14 a row, so the
+        // chunk stops after the third row.
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [7, 8, 9]);
         let rows = source.read_chunk(0, 1 << 20).unwrap();
         assert_eq!(rows.len(), 1);
@@ -1356,6 +1574,50 @@ mod tests {
         assert_eq!(&rows[0].record[0], b"");
     }
 
+    /// Issue 5: a cell position far beyond Excel's last column, in a 1 KiB file, once became the
+    /// width of a row (7.7 GB for column ZZZZZZ). Such a file is malformed.
+    #[test]
+    fn cells_beyond_the_last_column_are_malformed() {
+        let dir = tempfile::tempdir().unwrap();
+        for (far, column) in [("XFE2", "16385"), ("ZZZZZZ2", "321272406")] {
+            let rows = format!(
+                r#"<row r="1"><c r="A1" t="inlineStr"><is><t>email</t></is></c><c r="B1" t="inlineStr"><is><t>phone</t></is></c></row><row r="2"><c r="{far}" t="inlineStr"><is><t>far</t></is></c></row>"#
+            );
+            let path = write(&dir, "far.xlsx", &raw_xlsx("", &rows));
+            assert_eq!(
+                format_message(open_err(&path, None)),
+                format!(
+                    "the sheet is malformed: it has a cell in row 2, column {column}, beyond the \
+                     last column a sheet can have (16384, XFD)"
+                )
+            );
+        }
+    }
+
+    /// Issue 5: rows are kept as their cells and padded when handed out, and a chunk counts
+    /// their fields, so that wide rows with one cell each (cheap in a file) stay cheap in memory.
+    #[test]
+    fn wide_sparse_rows_are_chunked_by_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rows = String::from(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>email</t></is></c><c r="B1" t="inlineStr"><is><t>phone</t></is></c></row>"#,
+        );
+        for r in 2..=6 {
+            rows.push_str(&format!(
+                r#"<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>wide</t></is></c></row>"#
+            ));
+        }
+        let path = write(&dir, "wide.xlsx", &raw_xlsx("", &rows));
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        // 16,384 fields and 4 bytes of text a row: the third row passes 40,000.
+        let chunk = source.read_chunk(100, 40_000).unwrap();
+        assert_eq!(chunk.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4]);
+        assert!(chunk.iter().all(|r| r.record.len() == 16_384
+            && &r.record[16_383] == b"wide"
+            && r.record.iter().take(16_383).all(<[u8]>::is_empty)));
+        assert_eq!(source.read_chunk(100, 40_000).unwrap().len(), 2);
+    }
+
     fn format_message(err: ReadError) -> String {
         match err {
             ReadError::Format(e) => {
@@ -1364,6 +1626,90 @@ mod tests {
             }
             other => panic!("expected a format error, got {other:?}"),
         }
+    }
+
+    /// Issue 5 (fuzzing): malformed OLE files on which calamine 0.38 panics are refused with a
+    /// format error, whatever their extension (none makes calamine try every format). The OLE
+    /// check refuses these two before calamine sees them; a panic that gets past it becomes a
+    /// format error too.
+    #[test]
+    fn calamine_panics_are_format_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        for fixture in [
+            "fuzz-ole-fat-sector-cut-short.xls",
+            "fuzz-ole-sector-past-end.xls",
+        ] {
+            let bytes = std::fs::read(fixture_dir().join(fixture)).unwrap();
+            for name in ["book.xls", "book.xlsx", "book"] {
+                let path = write(&dir, name, &bytes);
+                let message = format_message(open_err(&path, None));
+                assert!(
+                    message.starts_with(
+                        "not a spreadsheet calamine can read: the OLE (xls) file is malformed: "
+                    ),
+                    "{fixture} as {name}: {message}"
+                );
+            }
+        }
+        let err = guard_calamine(|| -> Result<(), ReadError> { panic!("index out of bounds") });
+        assert_eq!(
+            format_message(err.unwrap_err()),
+            "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: \
+             index out of bounds)"
+        );
+    }
+
+    /// An OLE compound file holding one stream `name` with `data`.
+    fn ole_with(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut ole = cfb::CompoundFile::create(io::Cursor::new(Vec::new())).unwrap();
+        ole.create_stream(name).unwrap().write_all(data).unwrap();
+        ole.flush().unwrap();
+        ole.into_inner().into_inner()
+    }
+
+    /// The committed xls fixture with its first record of type `typ` and length `len` changed
+    /// by `patch` (its body). The fixture's Workbook stream is stored in one piece.
+    fn patched_xls(typ: u16, len: u16, patch: impl FnOnce(&mut [u8])) -> Vec<u8> {
+        let mut bytes = std::fs::read(fixture_dir().join("contractors.xls")).unwrap();
+        let header = [typ.to_le_bytes(), len.to_le_bytes()].concat();
+        let at = bytes.windows(4).position(|w| w == header).unwrap() + 4;
+        patch(&mut bytes[at..at + usize::from(len)]);
+        bytes
+    }
+
+    /// Issue 5: calamine lays an xls sheet out as a rectangle from its first to its last cell,
+    /// after reserving what the DIMENSIONS record claims; a 7 KiB file with one cell at row and
+    /// column 65,535 (or a DIMENSIONS record claiming 4 billion rows) once aborted the process
+    /// on a 137 GB allocation. Such workbooks are refused before calamine opens them.
+    #[test]
+    fn xls_sheets_too_large_to_lay_out_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        // LabelSst: row, column, format, string index.
+        let far_cell = patched_xls(0x00FD, 10, |body| body[..4].fill(0xFE));
+        // Dimensions (BIFF8): first row, last row + 1 (u32), first column, last column + 1.
+        let false_dimensions = patched_xls(0x0200, 14, |body| body[4..8].fill(0xFF));
+        for (what, bytes) in [("far cell", far_cell), ("dimensions", false_dimensions)] {
+            let path = write(&dir, "big.xls", &bytes);
+            let message = format_message(open_err(&path, None));
+            assert!(
+                message.starts_with("not a spreadsheet calamine can read: its sheets would take ")
+                    && message.contains(" cells laid out as rectangles, more than the 16777216 "),
+                "{what}: {message}"
+            );
+        }
+        // The fixture itself passes the check.
+        assert!(
+            xls_cells(&{
+                let bytes = std::fs::read(fixture_dir().join("contractors.xls")).unwrap();
+                let mut ole = cfb::CompoundFile::open(io::Cursor::new(bytes)).unwrap();
+                let mut data = Vec::new();
+                ole.open_stream("/Workbook")
+                    .unwrap()
+                    .read_to_end(&mut data)
+                    .unwrap();
+                data
+            }) < 1000
+        );
     }
 
     #[test]
@@ -1382,12 +1728,18 @@ mod tests {
         assert!(format_message(open_err(&path, None)).ends_with(
             "the file is neither a zip-based workbook (xlsx, xlsm, xlsb, ods) nor an OLE one (xls)"
         ));
-        // An OLE file that is not a workbook: calamine says why.
+        // An OLE file too broken to read.
         let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         ole.resize(1024, 0);
         let path = write(&dir, "old.xls", &ole);
         assert!(format_message(open_err(&path, None))
+            .starts_with("not a spreadsheet calamine can read: the OLE (xls) file is malformed: "));
+        // An OLE file whose workbook stream is not one: calamine says why.
+        let path = write(&dir, "old.xls", &ole_with("Workbook", b"not BIFF"));
+        assert!(format_message(open_err(&path, None))
             .starts_with("not a spreadsheet calamine can read: Xls error: "));
+        // An OLE file without a workbook stream, named like an xlsx.
+        let ole = ole_with("EncryptedPackage", b"secret");
         let path = write(&dir, "locked.xlsx", &ole);
         assert!(format_message(open_err(&path, None)).starts_with(
             "not a spreadsheet calamine can read: an OLE file with an Office Open XML name, \

@@ -1,0 +1,18 @@
+//! The NERM users page reader, to the end or to its error; it emits as many records as
+//! it counts.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use nebulk_read::SourceKind;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = SourceKind::sniff_bytes(data);
+    let mut emitted = 0u64;
+    let result = nebulk_read::nerm::read_users(data, &mut |_| {
+        emitted += 1;
+        true
+    });
+    if let Ok(count) = result {
+        assert_eq!(count, emitted);
+    }
+});
