@@ -4,6 +4,7 @@
 // Test helpers outside #[test] functions may panic: a panic is a failed test here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod bad;
 mod cli;
 mod conservation;
 mod golden;
