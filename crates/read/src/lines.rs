@@ -22,8 +22,9 @@ pub struct LineCounter<R> {
     inner: R,
     /// Offset of the next byte to be read from `inner`.
     offset: u64,
-    /// Offset and length (1 or 2) of line breaks not yet passed by [`LineCounter::line_at`].
-    breaks: VecDeque<(u64, u64)>,
+    /// Line breaks not yet passed by [`LineCounter::line_at`], as runs of adjacent breaks (blank
+    /// lines): ten million empty lines are one run, not ten million entries.
+    breaks: VecDeque<Run>,
     /// Line breaks already passed.
     passed: u64,
     /// Whether the last byte read was `\r`, so that a following `\n` is the same break.
@@ -57,16 +58,35 @@ impl<R> LineCounter<R> {
     /// lines it skipped. Offsets must not decrease between calls.
     pub fn line_at(&mut self, offset: u64) -> u64 {
         let mut cursor = offset;
-        while let Some(&(at, len)) = self.breaks.front() {
-            if at > cursor {
+        while let Some(&run) = self.breaks.front() {
+            if run.start > cursor {
                 break;
             }
-            // A break before the cursor is passed; one at (or straddling) it is skipped over.
-            cursor = cursor.max(at + len);
+            // A break before the cursor is passed; one at (or straddling) it is skipped over,
+            // and so is the rest of its run, each break of which starts where the last ends.
+            cursor = cursor.max(run.end());
             self.breaks.pop_front();
-            self.passed += 1;
+            self.passed += u64::from(run.count);
         }
         self.passed + 1
+    }
+}
+
+/// Adjacent line breaks: `count` of them in the `len` bytes from `start`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: u64,
+    len: u32,
+    count: u32,
+}
+
+impl Run {
+    /// The most breaks in one run, so that its length (at most two bytes a break) fits a u32.
+    const MAX_COUNT: u32 = u32::MAX / 2;
+
+    /// The offset just past the run.
+    fn end(self) -> u64 {
+        self.start + u64::from(self.len)
     }
 }
 
@@ -81,13 +101,19 @@ impl<R: Read> Read for LineCounter<R> {
                 bytes[i - 1] == b'\r'
             };
             let at = self.offset + i as u64;
-            if bytes[i] == b'\n' && follows_cr {
+            let last = self.breaks.back_mut().filter(|run| run.end() == at);
+            match last {
                 // The `\n` of a `\r\n` belongs to the break noted at the `\r`.
-                if let Some(last) = self.breaks.back_mut().filter(|b| b.0 + 1 == at) {
-                    last.1 = 2;
+                Some(run) if bytes[i] == b'\n' && follows_cr => run.len += 1,
+                Some(run) if run.count < Run::MAX_COUNT => {
+                    run.len += 1;
+                    run.count += 1;
                 }
-            } else {
-                self.breaks.push_back((at, 1));
+                _ => self.breaks.push_back(Run {
+                    start: at,
+                    len: 1,
+                    count: 1,
+                }),
             }
         }
         if let Some(last) = bytes.last() {
@@ -101,6 +127,22 @@ impl<R: Read> Read for LineCounter<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 5, testdata/bad/csv-10m-empty-lines: blank lines used to cost 16 bytes each
+    /// until the next record was numbered.
+    #[test]
+    fn a_run_of_blank_lines_is_one_entry() {
+        let mut data = b"a\n".to_vec();
+        data.extend(std::iter::repeat_n(b'\n', 100_000));
+        data.extend_from_slice(b"\r\n\r\r\nb\n");
+        let mut counter = LineCounter::new(io::Cursor::new(data));
+        let mut buf = [0u8; 7];
+        while counter.read(&mut buf).unwrap() > 0 {}
+        assert_eq!(counter.breaks.len(), 2, "{:?}", counter.breaks);
+        assert_eq!(counter.line_at(0), 1);
+        assert_eq!(counter.line_at(1), 100_005);
+        assert_eq!(counter.line_at(100_008), 100_006, "past the last break");
+    }
 
     #[test]
     fn crlf_split_across_reads_is_one_break() {

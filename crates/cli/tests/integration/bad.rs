@@ -54,6 +54,7 @@ bad! {
     csv_quote_inside_an_unquoted_field => "csv-quote-in-unquoted-field";
     csv_100_mb_field => "csv-100mb-field", big_field;
     csv_100_000_fields => "csv-100k-fields", wide_row;
+    csv_10_million_empty_lines => "csv-10m-empty-lines", empty_lines;
     xtracta_billion_laughs => "xtracta-billion-laughs";
     xtracta_external_entity => "xtracta-external-entity";
     xtracta_10_000_deep => "xtracta-deep-nesting", deep_xtracta;
@@ -124,6 +125,18 @@ fn wide_row(dir: &Path) {
         write!(out, "{sep}f{i}").unwrap();
     }
     out.write_all(b"\n").unwrap();
+    out.write_all(CY.as_bytes()).unwrap();
+    out.flush().unwrap();
+}
+
+/// 10,000,000 empty lines between line 2 and a row with a bad email on line 10,000,003.
+fn empty_lines(dir: &Path) {
+    let mut out = create(dir.join("empty-lines.csv"));
+    out.write_all(HEADER.as_bytes()).unwrap();
+    out.write_all(ANN.as_bytes()).unwrap();
+    repeat(&mut out, b'\n', 10_000_000);
+    out.write_all(b"bo.chen,Bo,Chen,bo.chen@,+1 512 555 0101,jane.doe,2026-01-05,2026-12-31\n")
+        .unwrap();
     out.write_all(CY.as_bytes()).unwrap();
     out.flush().unwrap();
 }
