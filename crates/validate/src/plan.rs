@@ -328,6 +328,8 @@ impl ColumnPlan {
                 _ => std::str::from_utf8(&row.record[column]),
             }
         };
+        // A NUL byte is valid UTF-8 but not text: one scan of the row, fields only when found.
+        let has_nul = row.record.as_slice().contains(&0);
         let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
         for (attr_index, (attr, source)) in self
             .schema
@@ -366,6 +368,19 @@ impl ColumnPlan {
                 column: Some(column),
                 message: format!("{}: {message}", attr.header),
             };
+            let nul = if has_nul {
+                row.record[column].iter().position(|&b| b == 0)
+            } else {
+                None
+            };
+            if let Some(at) = nul {
+                checked.issues.push(issue(
+                    Code::InvalidEncoding,
+                    format!("holds a NUL byte (at position {} of the field)", at + 1),
+                ));
+                checked.values.push(UploadValue::Text(""));
+                continue;
+            }
             if value.is_empty() {
                 if attr.required {
                     checked

@@ -149,6 +149,27 @@ fn invalid_utf8_is_rejected_with_its_column() {
     assert_eq!(report.findings[0].column, Some(3));
 }
 
+/// Issue 5, testdata/bad/csv-nul-byte: a NUL byte used to pass into upload.csv.
+#[test]
+fn a_nul_byte_is_rejected_with_its_column() {
+    let text = format!(
+        "{HEADER}\nann.lee,Ann,Lee\0,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30\n"
+    );
+    let report = run_bytes(
+        Schema::system(),
+        text.as_bytes(),
+        &mut Ledger::new(10),
+        RuleConfig::default(),
+        10,
+    );
+    assert_eq!(report.by_code.get(&Code::InvalidEncoding), Some(&1));
+    assert_eq!(report.findings[0].column, Some(3));
+    assert_eq!(
+        report.findings[0].message,
+        "lastName: holds a NUL byte (at position 4 of the field)"
+    );
+}
+
 #[test]
 fn duplicates_are_case_insensitive_and_the_first_is_kept() {
     let rows = [
