@@ -63,7 +63,7 @@ fn main() -> ExitCode {
         Ok(Outcome::SomeRejected) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nebulk: error: {e:#}");
+            eprintln!("nebulk: error: {}", summary::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

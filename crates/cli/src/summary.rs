@@ -1,5 +1,6 @@
 //! The human summary printed to stderr after a run.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use nebulk_validate::Report;
@@ -12,7 +13,8 @@ const SHOWN_FINDINGS: usize = 10;
 /// Renders the summary: counts, counts per code, warnings and the first findings, each as
 /// `input:line:column: code: message`.
 pub fn render(info: &InputInfo, report: &Report) -> String {
-    let input = info.input.as_str();
+    let input = printable(&info.input);
+    let input = input.as_ref();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -49,7 +51,7 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
             "warning: {input}:{}:{}: {}",
             warning.line,
             column(warning.column),
-            warning.message
+            printable(&warning.message)
         );
     }
     if !report.findings.is_empty() {
@@ -58,11 +60,14 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}: {}: {}",
-                finding.file.as_deref().unwrap_or(input),
+                finding
+                    .file
+                    .as_deref()
+                    .map_or(Cow::Borrowed(input), printable),
                 finding.line,
                 column(finding.column),
                 finding.code,
-                finding.message
+                printable(&finding.message)
             );
         }
         let more = report.findings.len().saturating_sub(SHOWN_FINDINGS);
@@ -71,6 +76,39 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
         }
     }
     out
+}
+
+/// `text` made safe for a terminal, on one line: control characters (line breaks, tabs, NUL,
+/// the escape that starts a terminal control sequence) and the invisible marks that reorder
+/// text (bidirectional overrides and isolates) are written as Rust escapes, `\n`, `\u{1b}`,
+/// `\u{202e}`. Messages quote values from the input, and an input must not be able to move
+/// the cursor, change the window title or hide part of a message.
+///
+/// ```text
+/// printable("a\u{1b}[2Jb") == "a\\u{1b}[2Jb"
+/// ```
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+            if c.escape_debug().len() == 1 {
+                // escape_debug leaves some format characters as they are.
+                out.pop();
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `1 row`, `2 rows`.
@@ -84,4 +122,19 @@ pub fn plural(count: u64, noun: &str) -> String {
 
 fn column(column: Option<usize>) -> String {
     column.map_or_else(|| "-".to_string(), |c| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_escaped() {
+        assert_eq!(printable("Zoë 吴 😀"), "Zoë 吴 😀");
+        assert_eq!(
+            printable("a\u{1b}]0;title\u{7}\0\r\n\tb"),
+            "a\\u{1b}]0;title\\u{7}\\0\\r\\n\\tb"
+        );
+        assert_eq!(printable("x\u{202e}y\u{2066}z"), "x\\u{202e}y\\u{2066}z");
+    }
 }

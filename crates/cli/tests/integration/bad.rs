@@ -50,6 +50,7 @@ bad! {
     csv_bom_before_a_quoted_header => "csv-bom-quoted-header";
     csv_invalid_utf8_in_one_field => "csv-invalid-utf8";
     csv_nul_byte => "csv-nul-byte";
+    csv_control_characters_in_messages => "csv-control-characters";
     csv_mixed_line_ends => "csv-line-ends-mixed";
     csv_unterminated_quote_at_end_of_file => "csv-unterminated-quote";
     csv_quote_inside_an_unquoted_field => "csv-quote-in-unquoted-field";
