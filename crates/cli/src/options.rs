@@ -1,6 +1,6 @@
 //! Options shared by `validate` and `convert`, and the run both of them make.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::excel::ExcelSource;
-use nebulk_read::{ReadError, RowSource, SourceKind};
+use nebulk_read::{Endian, ReadError, RowSource, SourceKind, Utf16Reader};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{
     rules::DateRule, Chunking, ColumnPlan, EngineError, Ledger, Report, RuleConfig, Sink,
@@ -73,8 +73,16 @@ pub struct Prepared {
 pub fn load_schema(path: Option<&Path>) -> Result<Schema> {
     match path {
         Some(path) => {
-            let bytes = std::fs::read(path)
+            let mut bytes = std::fs::read(path)
                 .with_context(|| format!("cannot read the schema {}", path.display()))?;
+            if let Some(endian) = Endian::of_bom(&bytes) {
+                // A template saved as Excel's "Unicode text".
+                let mut text = Vec::with_capacity(bytes.len());
+                Utf16Reader::new(&bytes[2..], endian)
+                    .read_to_end(&mut text)
+                    .with_context(|| format!("cannot read the schema {}", path.display()))?;
+                bytes = text;
+            }
             Ok(Schema::from_bytes(&bytes).with_context(|| path.display().to_string())?)
         }
         None => Ok(Schema::system()),
@@ -131,7 +139,7 @@ fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
         }
         SourceKind::Csv => {
             ledger
-                .load_existing(open_csv(path, None)?)
+                .load_existing(open_csv(path, None)?.0)
                 .with_context(|| name.clone())?;
         }
         other => {

@@ -48,6 +48,8 @@ macro_rules! bad {
 bad! {
     csv_duplicate_header => "csv-duplicate-header";
     csv_bom_before_a_quoted_header => "csv-bom-quoted-header";
+    csv_utf16_little_endian => "csv-utf16le";
+    csv_utf16_big_endian => "csv-utf16be";
     csv_invalid_utf8_in_one_field => "csv-invalid-utf8";
     csv_nul_byte => "csv-nul-byte";
     csv_control_characters_in_messages => "csv-control-characters";
