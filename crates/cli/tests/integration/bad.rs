@@ -76,6 +76,7 @@ bad! {
     nerm_sessions_10_000_deep => "nerm-sessions-deep-arrays", deep_nerm_sessions;
     excel_zip_bomb => "excel-zip-bomb", zip_bomb;
     excel_zip_bomb_lying_about_its_size => "excel-zip-bomb-lying", lying_zip_bomb;
+    excel_shared_string_bomb => "excel-shared-string-bomb", shared_string_bomb;
     excel_zip_that_is_not_a_workbook => "excel-zip-not-a-workbook", zip_not_a_workbook;
     input_folder_of_csv_files => "input-folder";
     input_empty_folder => "input-empty-folder", empty_folder;
@@ -218,9 +219,9 @@ impl<'a> Entry<'a> {
 }
 
 fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
+    let mut table = [0u32; 256];
+    for (i, entry) in (0u32..).zip(table.iter_mut()) {
+        let mut crc = i;
         for _ in 0..8 {
             crc = if crc & 1 == 1 {
                 (crc >> 1) ^ 0xEDB8_8320
@@ -228,8 +229,11 @@ fn crc32(data: &[u8]) -> u32 {
                 crc >> 1
             };
         }
+        *entry = crc;
     }
-    !crc
+    !data.iter().fold(!0u32, |crc, &b| {
+        (crc >> 8) ^ table[((crc ^ u32::from(b)) & 0xFF) as usize]
+    })
 }
 
 /// A zip file (no zip64) of `entries`; the local headers and the central directory claim the
@@ -397,6 +401,52 @@ fn zip_bomb(dir: &Path) {
 /// The same bomb, its zip claiming the sheet unzips to 1 MiB.
 fn lying_zip_bomb(dir: &Path) {
     std::fs::write(dir.join("bomb.xlsx"), bomb_xlsx(Some(1 << 20))).unwrap();
+}
+
+/// An xlsx of 40 KB whose one shared string, 8 MiB of `x`, is used by 200 cells: 1.6 GiB
+/// once each cell holds its copy.
+fn shared_string_bomb(dir: &Path) {
+    let content_types = CONTENT_TYPES.replace(
+        "</Types>",
+        r#"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
+    );
+    let workbook_rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+    );
+    let prefix = br#"<?xml version="1.0" encoding="UTF-8"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="200" uniqueCount="1"><si><t>x"#;
+    let suffix = b"</t></si></sst>";
+    let copies = (8 << 20) / 258;
+    let mut strings = prefix.to_vec();
+    strings.resize(prefix.len() + 258 * copies, b'x');
+    strings.extend_from_slice(suffix);
+    let compressed = deflate_bomb(prefix, copies, suffix);
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>accountName</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row>"#,
+    );
+    for row in 2..=201 {
+        sheet.push_str(&format!(
+            r#"<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>user{row}</t></is></c><c r="B{row}" t="s"><v>0</v></c></row>"#
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let bytes = zip(&[
+        Entry::stored("[Content_Types].xml", content_types.as_bytes()),
+        Entry::stored("_rels/.rels", RELS.as_bytes()),
+        Entry::stored("xl/workbook.xml", WORKBOOK.as_bytes()),
+        Entry::stored("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+        Entry {
+            name: "xl/sharedStrings.xml",
+            method: 8,
+            data: &compressed,
+            size: u32::try_from(strings.len()).unwrap(),
+            crc: crc32(&strings),
+        },
+        Entry::stored("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ]);
+    std::fs::write(dir.join("contractors.xlsx"), bytes).unwrap();
 }
 
 /// A zip holding a text file, named `.xlsx`.
