@@ -1,18 +1,5 @@
-//! UTF-16 text (Excel's "Unicode text" export) transcoded to UTF-8 as it is read.
-//!
-//! [`Utf16Reader`] wraps a reader of UTF-16 bytes, little- or big-endian, and reads as UTF-8, a
-//! block at a time, so that the CSV reader (and everything after it) sees ordinary UTF-8 text.
-//! Memory is two fixed buffers whatever the file's size.
-//!
-//! Nothing is lost on the way. Line breaks and delimiters are kept, so line numbers stay those
-//! of the file. A code unit that is half of a surrogate pair without its other half (text that
-//! is not valid UTF-16) is written as the three bytes WTF-8 gives it (`ED A0 80` for `D800`):
-//! never valid UTF-8, so the validator rejects that row with `invalid-encoding`, and
-//! `rejects.csv` still holds a faithful image of the original. A file that ends in half a code
-//! unit gives a last byte `FF`, also never valid UTF-8.
-//!
-//! [`Utf16Reader::sniff`] tells a UTF-16 input by its byte order mark; without one, a file is
-//! not taken for UTF-16.
+//! UTF-16 text (Excel's "Unicode text" export) transcoded to UTF-8 as it is read: see
+//! [`Utf16Reader`].
 
 use std::io::{self, Read};
 
@@ -61,7 +48,21 @@ impl Endian {
 /// How many bytes of UTF-16 are read at a time.
 const BLOCK: usize = 64 * 1024;
 
-/// A reader of UTF-16 text that reads as UTF-8 (see the [module documentation](self)).
+/// A reader of UTF-16 text that reads as UTF-8.
+///
+/// It wraps a reader of UTF-16 bytes, little- or big-endian, and reads as UTF-8, a
+/// block at a time, so that the CSV reader (and everything after it) sees ordinary UTF-8 text.
+/// Memory is two fixed buffers whatever the file's size.
+///
+/// Nothing is lost on the way. Line breaks and delimiters are kept, so line numbers stay those
+/// of the file. A code unit that is half of a surrogate pair without its other half (text that
+/// is not valid UTF-16) is written as the three bytes WTF-8 gives it (`ED A0 80` for `D800`):
+/// never valid UTF-8, so the validator rejects that row with `invalid-encoding`, and
+/// `rejects.csv` still holds a faithful image of the original. A file that ends in half a code
+/// unit gives a last byte `FF`, also never valid UTF-8.
+///
+/// [`Utf16Reader::sniff`] tells a UTF-16 input by its byte order mark; without one, a file is
+/// not taken for UTF-16.
 ///
 /// ```
 /// use std::io::Read;
