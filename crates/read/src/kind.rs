@@ -63,13 +63,26 @@ impl SourceKind {
         matches!(self, SourceKind::Csv | SourceKind::Excel)
     }
 
-    /// Tells the kind of a file from its first 64 KiB.
+    /// Tells the kind of a file from its first 64 KiB ([`SourceKind::sniff_bytes`]), and its
+    /// name: a file named like a spreadsheet (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) whose
+    /// content is binary (it holds a NUL byte) but neither a zip nor an OLE file is a damaged
+    /// spreadsheet, for the spreadsheet reader to refuse, not CSV. (A text file so named, a CSV
+    /// renamed, is still read as CSV.)
     pub fn sniff(path: &Path) -> Result<SourceKind, String> {
         let mut prefix = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut prefix))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        SourceKind::sniff_bytes(&prefix)
+        let kind = SourceKind::sniff_bytes(&prefix)?;
+        let spreadsheet_name = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str())
+        });
+        let binary = Endian::of_bom(&prefix).is_none() && prefix.contains(&0);
+        Ok(if kind == SourceKind::Csv && spreadsheet_name && binary {
+            SourceKind::Excel
+        } else {
+            kind
+        })
     }
 
     /// Tells the kind from the first bytes of a file: a zip or OLE file is a spreadsheet; XML
@@ -225,6 +238,24 @@ mod tests {
         assert!(SourceKind::sniff_bytes(&utf16("{\"users\": []}"))
             .unwrap_err()
             .starts_with("a JSON document in UTF-16"));
+    }
+
+    /// Issue 5, testdata/bad/excel-random-bytes: such a file was read as CSV, and refused for
+    /// a header "not valid UTF-8".
+    #[test]
+    fn a_binary_file_named_like_a_spreadsheet_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, &[u8], SourceKind); 4] = [
+            ("book.xlsx", b"\x01\x00\xFF\x10garbage", SourceKind::Excel),
+            ("book.XLS", b"\x00\x00", SourceKind::Excel),
+            ("renamed.xlsx", b"accountName,email\n", SourceKind::Csv),
+            ("data.bin", b"\x01\x00\xFF\x10", SourceKind::Csv),
+        ];
+        for (name, bytes, kind) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            assert_eq!(SourceKind::sniff(&path), Ok(kind), "{name}");
+        }
     }
 
     #[test]

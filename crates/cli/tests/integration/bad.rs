@@ -77,6 +77,7 @@ bad! {
     excel_zip_bomb => "excel-zip-bomb", zip_bomb;
     excel_zip_bomb_lying_about_its_size => "excel-zip-bomb-lying", lying_zip_bomb;
     excel_shared_string_bomb => "excel-shared-string-bomb", shared_string_bomb;
+    excel_random_bytes_named_xlsx => "excel-random-bytes", random_bytes_xlsx;
     excel_zip_that_is_not_a_workbook => "excel-zip-not-a-workbook", zip_not_a_workbook;
     input_folder_of_csv_files => "input-folder";
     input_empty_folder => "input-empty-folder", empty_folder;
@@ -446,6 +447,20 @@ fn shared_string_bomb(dir: &Path) {
         },
         Entry::stored("xl/worksheets/sheet1.xml", sheet.as_bytes()),
     ]);
+    std::fs::write(dir.join("contractors.xlsx"), bytes).unwrap();
+}
+
+/// 4 KiB of pseudo-random bytes (a fixed seed) in a file named `.xlsx`.
+fn random_bytes_xlsx(dir: &Path) {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
     std::fs::write(dir.join("contractors.xlsx"), bytes).unwrap();
 }
 
