@@ -82,6 +82,8 @@ bad! {
     input_folder_of_csv_files => "input-folder";
     input_empty_folder => "input-empty-folder", empty_folder;
     output_folder_under_a_file => "output-parent-is-a-file";
+    output_folder_is_a_file => "output-is-a-file";
+    report_under_a_file => "report-parent-is-a-file";
 }
 
 // ---- CSV ----
