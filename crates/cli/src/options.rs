@@ -12,7 +12,7 @@ use nebulk_read::excel::ExcelSource;
 use nebulk_read::{Endian, ReadError, RowSource, SourceKind, Utf16Reader};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{
-    rules::DateRule, Chunking, ColumnPlan, EngineError, Ledger, Report, RuleConfig, Sink,
+    rules::DateRule, Chunking, ColumnPlan, EngineError, Ledger, PlanError, Report, RuleConfig, Sink,
 };
 use serde::Serialize;
 
@@ -113,8 +113,20 @@ impl CheckArgs {
                 .map_or_else(DateRule::iso, DateRule::with_format),
             max_value_len: self.max_value_length,
         };
-        let plan =
-            ColumnPlan::new(schema, source.header(), rules).with_context(|| info.input.clone())?;
+        // A header none of whose cells names an attribute is most likely a first data row.
+        let no_header = !source
+            .header()
+            .iter()
+            .any(|cell| schema.find(cell).is_some());
+        let plan = ColumnPlan::new(schema, source.header(), rules).map_err(|e| match e {
+            PlanError::MissingColumn { .. } if no_header => anyhow::anyhow!(
+                "{}: {e}; none of these names an attribute of the schema: does the file lack \
+                 its header row? (line {} is read as the header)",
+                info.input,
+                source.header_line()
+            ),
+            e => anyhow::Error::new(e).context(info.input.clone()),
+        })?;
         Ok(Prepared {
             info,
             input_len,

@@ -46,6 +46,7 @@ macro_rules! bad {
 }
 
 bad! {
+    csv_header_missing => "csv-header-missing";
     csv_duplicate_header => "csv-duplicate-header";
     csv_bom_before_a_quoted_header => "csv-bom-quoted-header";
     csv_utf16_little_endian => "csv-utf16le";
