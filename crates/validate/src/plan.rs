@@ -281,14 +281,26 @@ impl ColumnPlan {
             account_key: None,
         };
         if row.record.len() != self.header.len() {
+            let mut message = format!(
+                "expected {} fields, found {}",
+                self.header.len(),
+                row.record.len()
+            );
+            // A quote left open swallows the lines after it into one field.
+            let spanning = row
+                .record
+                .iter()
+                .position(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'));
+            if let Some(i) = spanning {
+                message.push_str(&format!(
+                    " (field {} runs over several lines: is a quote left open?)",
+                    i + 1
+                ));
+            }
             checked.issues.push(Issue {
                 code: Code::MalformedRow,
                 column: None,
-                message: format!(
-                    "expected {} fields, found {}",
-                    self.header.len(),
-                    row.record.len()
-                ),
+                message,
             });
             return checked;
         }
