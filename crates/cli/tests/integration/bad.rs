@@ -60,6 +60,7 @@ bad! {
     csv_100_mb_field => "csv-100mb-field", big_field;
     csv_100_000_fields => "csv-100k-fields", wide_row;
     csv_10_million_empty_lines => "csv-10m-empty-lines", empty_lines;
+    csv_field_of_10_million_lines => "csv-field-of-10m-lines", field_of_many_lines;
     xtracta_billion_laughs => "xtracta-billion-laughs";
     xtracta_external_entity => "xtracta-external-entity";
     xtracta_10_000_deep => "xtracta-deep-nesting", deep_xtracta;
@@ -147,6 +148,26 @@ fn empty_lines(dir: &Path) {
     out.write_all(b"bo.chen,Bo,Chen,bo.chen@,+1 512 555 0101,jane.doe,2026-01-05,2026-12-31\n")
         .unwrap();
     out.write_all(CY.as_bytes()).unwrap();
+    out.flush().unwrap();
+}
+
+/// Line 3's endDate is a quoted field of 10,000,000 lines (`x` each); line 10,000,004 has a
+/// bad email.
+fn field_of_many_lines(dir: &Path) {
+    let mut out = create(dir.join("many-lines.csv"));
+    out.write_all(HEADER.as_bytes()).unwrap();
+    out.write_all(ANN.as_bytes()).unwrap();
+    out.write_all(b"bo.chen,Bo,Chen,bo.chen@example.com,+1 512 555 0101,jane.doe,2026-01-05,\"")
+        .unwrap();
+    let block = b"x\n".repeat(1 << 19);
+    for _ in 0..(10_000_000 / (1 << 19)) {
+        out.write_all(&block).unwrap();
+    }
+    out.write_all(&b"x\n".repeat(10_000_000 % (1 << 19)))
+        .unwrap();
+    out.write_all(b"\"\n").unwrap();
+    out.write_all(b"cy.diaz,Cy,Diaz,cy.diaz@,+1 512 555 0102,jane.doe,2026-01-05,2026-12-31\n")
+        .unwrap();
     out.flush().unwrap();
 }
 
