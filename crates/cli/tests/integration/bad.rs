@@ -59,6 +59,7 @@ bad! {
     csv_quote_inside_an_unquoted_field => "csv-quote-in-unquoted-field";
     csv_100_mb_field => "csv-100mb-field", big_field;
     csv_100_000_fields => "csv-100k-fields", wide_row;
+    schema_of_100_000_columns => "schema-100k-columns", wide_template;
     csv_10_million_empty_lines => "csv-10m-empty-lines", empty_lines;
     csv_field_of_10_million_lines => "csv-field-of-10m-lines", field_of_many_lines;
     xtracta_billion_laughs => "xtracta-billion-laughs";
@@ -168,6 +169,17 @@ fn field_of_many_lines(dir: &Path) {
     out.write_all(b"\"\n").unwrap();
     out.write_all(b"cy.diaz,Cy,Diaz,cy.diaz@,+1 512 555 0102,jane.doe,2026-01-05,2026-12-31\n")
         .unwrap();
+    out.flush().unwrap();
+}
+
+/// A template with the 8 system attributes and 100,000 custom ones.
+fn wide_template(dir: &Path) {
+    let mut out = create(dir.join("template.csv"));
+    out.write_all(HEADER.trim_end().as_bytes()).unwrap();
+    for i in 0..100_000 {
+        write!(out, ",custom{i}").unwrap();
+    }
+    out.write_all(b"\n").unwrap();
     out.flush().unwrap();
 }
 
