@@ -10,6 +10,9 @@ use crate::input::InputInfo;
 /// How many findings the summary lists.
 const SHOWN_FINDINGS: usize = 10;
 
+/// How many warnings the summary lists (an input may have any number of unknown columns).
+const SHOWN_WARNINGS: usize = 10;
+
 /// Renders the summary: counts, counts per code, warnings and the first findings, each as
 /// `input:line:column: code: message`.
 pub fn render(info: &InputInfo, report: &Report) -> String {
@@ -45,7 +48,7 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
     for (code, rows) in &report.by_code {
         let _ = writeln!(out, "  {:width$}  {}", code.as_str(), plural(*rows, "row"));
     }
-    for warning in &report.warnings {
+    for warning in report.warnings.iter().take(SHOWN_WARNINGS) {
         let _ = writeln!(
             out,
             "warning: {input}:{}:{}: {}",
@@ -53,6 +56,10 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
             column(warning.column),
             printable(&warning.message)
         );
+    }
+    let more = report.warnings.len().saturating_sub(SHOWN_WARNINGS);
+    if more > 0 {
+        let _ = writeln!(out, "warning: … {more} more in the report");
     }
     if !report.findings.is_empty() {
         let _ = writeln!(out, "first findings:");

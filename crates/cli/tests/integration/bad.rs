@@ -59,6 +59,7 @@ bad! {
     csv_quote_inside_an_unquoted_field => "csv-quote-in-unquoted-field";
     csv_100_mb_field => "csv-100mb-field", big_field;
     csv_100_000_fields => "csv-100k-fields", wide_row;
+    csv_100_000_unknown_columns => "csv-100k-unknown-columns", wide_header;
     schema_of_100_000_columns => "schema-100k-columns", wide_template;
     csv_10_million_empty_lines => "csv-10m-empty-lines", empty_lines;
     csv_field_of_10_million_lines => "csv-field-of-10m-lines", field_of_many_lines;
@@ -179,6 +180,20 @@ fn wide_template(dir: &Path) {
     for i in 0..100_000 {
         write!(out, ",custom{i}").unwrap();
     }
+    out.write_all(b"\n").unwrap();
+    out.flush().unwrap();
+}
+
+/// A header of the 8 system attributes and 100,000 unknown columns, and one row.
+fn wide_header(dir: &Path) {
+    let mut out = create(dir.join("wide-header.csv"));
+    out.write_all(HEADER.trim_end().as_bytes()).unwrap();
+    for i in 0..100_000 {
+        write!(out, ",extra{i}").unwrap();
+    }
+    out.write_all(b"\n").unwrap();
+    out.write_all(ANN.trim_end().as_bytes()).unwrap();
+    out.write_all(&b",x".repeat(100_000)).unwrap();
     out.write_all(b"\n").unwrap();
     out.flush().unwrap();
 }
