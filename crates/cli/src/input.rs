@@ -11,8 +11,8 @@ use clap::Args;
 use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{
-    nerm, srv, xtracta, CsvOptions, CsvSource, RecordStream, RowRecords, RowSource, SourceFile,
-    SourceKind, StructuredKind, ThreadedRecords,
+    nerm, srv, xtracta, CsvOptions, CsvSource, Endian, ReadError, RecordStream, RowRecords,
+    RowSource, SourceFile, SourceKind, StructuredKind, ThreadedRecords, Utf16Reader,
 };
 use nebulk_schema::{normalize_name, Schema};
 use serde::Serialize;
@@ -88,6 +88,9 @@ pub struct InputInfo {
     /// The CSV delimiter, for CSV input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
+    /// The encoding of a CSV input that is not UTF-8 (`utf-16le`, `utf-16be`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
     /// The sheet, for spreadsheets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
@@ -155,13 +158,15 @@ impl SourceArgs {
             from: kind.name(),
             files: files.len(),
             delimiter: None,
+            encoding: None,
             sheet: None,
             records_filtered: None,
         };
         let opened = match kind {
             SourceKind::Csv => {
-                let source = open_csv(first, self.delimiter)?;
+                let (source, encoding) = open_csv(first, self.delimiter)?;
                 info.delimiter = Some((source.delimiter() as char).to_string());
+                info.encoding = encoding.map(Endian::name);
                 Opened::Table(Box::new(source))
             }
             SourceKind::Excel => {
@@ -355,8 +360,12 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Opens a CSV file, or standard input for `-`.
-pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<CsvSource<Box<dyn Read + Send>>> {
+/// A CSV file (or standard input) opened, as UTF-8.
+pub type CsvFile = CsvSource<Box<dyn Read + Send>>;
+
+/// Opens a CSV file, or standard input for `-`. A file starting with a UTF-16 byte order mark
+/// (Excel's "Unicode text") is transcoded to UTF-8 as it is read; its byte order is returned.
+pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(CsvFile, Option<Endian>)> {
     let (name, reader): (String, Box<dyn Read + Send>) = if path.as_os_str() == "-" {
         ("<stdin>".into(), Box::new(io::stdin()))
     } else {
@@ -370,7 +379,15 @@ pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<CsvSource<Box<dyn 
             Box::new(file),
         )
     };
-    CsvSource::new(reader, CsvOptions { delimiter }).with_context(|| name)
+    let (reader, encoding) = Utf16Reader::sniff(reader)
+        .map_err(|e| ReadError::Io { line: 1, error: e })
+        .with_context(|| name.clone())?;
+    let source = CsvSource::new(
+        Box::new(reader) as Box<dyn Read + Send>,
+        CsvOptions { delimiter },
+    )
+    .with_context(|| name)?;
+    Ok((source, encoding))
 }
 
 /// An srv manifest: the user of each answer file, and other columns as extra fields.
@@ -386,7 +403,7 @@ type ManifestEntry = (String, Vec<(String, String)>);
 impl Manifest {
     fn load(path: &Path) -> Result<Manifest> {
         let name = path.display().to_string();
-        let mut source = open_csv(path, None)?;
+        let (mut source, _) = open_csv(path, None)?;
         let header = source.header().to_vec();
         let column = |wanted: &str| header.iter().position(|h| normalize_name(h) == wanted);
         let (Some(user), Some(file)) = (column("username"), column("file")) else {

@@ -1,6 +1,6 @@
 //! Options shared by `validate` and `convert`, and the run both of them make.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,11 +9,11 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::excel::ExcelSource;
-use nebulk_read::{ReadError, RowSource, SourceKind};
+use nebulk_read::{Endian, ReadError, RowSource, SourceKind, Utf16Reader};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{
-    rules::DateRule, Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, Report, RuleConfig,
-    Sink,
+    rules::DateRule, Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report,
+    RuleConfig, Sink,
 };
 use serde::Serialize;
 
@@ -84,8 +84,16 @@ pub struct Prepared {
 pub fn load_schema(path: Option<&Path>) -> Result<Schema> {
     match path {
         Some(path) => {
-            let bytes = std::fs::read(path)
+            let mut bytes = std::fs::read(path)
                 .with_context(|| format!("cannot read the schema {}", path.display()))?;
+            if let Some(endian) = Endian::of_bom(&bytes) {
+                // A template saved as Excel's "Unicode text".
+                let mut text = Vec::with_capacity(bytes.len());
+                Utf16Reader::new(&bytes[2..], endian)
+                    .read_to_end(&mut text)
+                    .with_context(|| format!("cannot read the schema {}", path.display()))?;
+                bytes = text;
+            }
             Ok(Schema::from_bytes(&bytes).with_context(|| path.display().to_string())?)
         }
         None => Ok(Schema::system()),
@@ -123,8 +131,20 @@ impl CheckArgs {
                 FormulaPolicy::Warn
             },
         };
-        let plan =
-            ColumnPlan::new(schema, source.header(), rules).with_context(|| info.input.clone())?;
+        // A header none of whose cells names an attribute is most likely a first data row.
+        let no_header = !source
+            .header()
+            .iter()
+            .any(|cell| schema.find(cell).is_some());
+        let plan = ColumnPlan::new(schema, source.header(), rules).map_err(|e| match e {
+            PlanError::MissingColumn { .. } if no_header => anyhow::anyhow!(
+                "{}: {e}; none of these names an attribute of the schema: does the file lack \
+                 its header row? (line {} is read as the header)",
+                info.input,
+                source.header_line()
+            ),
+            e => anyhow::Error::new(e).context(info.input.clone()),
+        })?;
         Ok(Prepared {
             info,
             input_len,
@@ -149,7 +169,7 @@ fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
         }
         SourceKind::Csv => {
             ledger
-                .load_existing(open_csv(path, None)?)
+                .load_existing(open_csv(path, None)?.0)
                 .with_context(|| name.clone())?;
         }
         other => {

@@ -10,6 +10,9 @@ use crate::input::InputInfo;
 /// How many findings the summary lists.
 const SHOWN_FINDINGS: usize = 10;
 
+/// How many warnings the summary lists (an input may have any number of unknown columns).
+const SHOWN_WARNINGS: usize = 10;
+
 /// Renders the summary: counts, counts per code, warnings and the first findings, each as
 /// `input:line:column: code: message`.
 pub fn render(info: &InputInfo, report: &Report) -> String {
@@ -45,7 +48,7 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
     for (code, rows) in &report.by_code {
         let _ = writeln!(out, "  {:width$}  {}", code.as_str(), plural(*rows, "row"));
     }
-    for warning in &report.warnings {
+    for warning in report.warnings.iter().take(SHOWN_WARNINGS) {
         let _ = writeln!(
             out,
             "warning: {input}:{}:{}: {}",
@@ -53,6 +56,10 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
             column(warning.column),
             printable(&warning.message)
         );
+    }
+    let more = report.warnings.len().saturating_sub(SHOWN_WARNINGS);
+    if more > 0 {
+        let _ = writeln!(out, "warning: … {more} more in the report");
     }
     if !report.findings.is_empty() {
         let _ = writeln!(out, "first findings:");
@@ -82,16 +89,32 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
     out
 }
 
-/// `text` with control characters (line ends, tab, escape, NUL...) written as escapes (`\n`,
-/// `\u{1b}`): a message quoting the input stays on one line and cannot drive the terminal.
+/// `text` made safe for a terminal, on one line: control characters (line breaks, tabs, NUL,
+/// the escape that starts a terminal control sequence) and the invisible marks that reorder
+/// text (bidirectional overrides and isolates) are written as Rust escapes, `\n`, `\u{1b}`,
+/// `\u{202e}`. Messages quote values from the input, and an input must not be able to move
+/// the cursor, change the window title or hide part of a message.
+///
+/// ```text
+/// printable("a\u{1b}[2Jb") == "a\\u{1b}[2Jb"
+/// ```
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if unsafe_char(c) {
             out.extend(c.escape_debug());
+            if c.escape_debug().len() == 1 {
+                // escape_debug leaves some format characters as they are.
+                out.pop();
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
         } else {
             out.push(c);
         }
@@ -114,14 +137,15 @@ fn column(column: Option<usize>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::printable;
 
     #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(printable("Zoë, Ann"), "Zoë, Ann");
+    fn control_characters_and_bidi_overrides_are_escaped() {
+        assert_eq!(printable("Zoë 吴 😀"), "Zoë 吴 😀");
         assert_eq!(
-            printable("a\nb\r\tc\u{1b}[2J\0\u{85}"),
-            "a\\nb\\r\\tc\\u{1b}[2J\\0\\u{85}"
+            printable("a\u{1b}]0;title\u{7}\0\r\n\tb"),
+            "a\\u{1b}]0;title\\u{7}\\0\\r\\n\\tb"
         );
+        assert_eq!(printable("x\u{202e}y\u{2066}z"), "x\\u{202e}y\\u{2066}z");
     }
 }

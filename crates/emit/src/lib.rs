@@ -275,6 +275,31 @@ fn plain(e: io::Error) -> io::Error {
     }
 }
 
+/// Creates folder `dir` and its parents. When a file is in the way, the error names it: the
+/// system's own words ("File exists", "Not a directory") do not say which path is the file.
+fn create_folder(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir).map_err(|e| {
+        let file = dir
+            .ancestors()
+            .find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir());
+        match file {
+            Some(file) if file == dir => io::Error::new(
+                e.kind(),
+                format!("cannot create the folder {}: it is a file", dir.display()),
+            ),
+            Some(file) => io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot create the folder {}: {} is a file",
+                    dir.display(),
+                    file.display()
+                ),
+            ),
+            None => with_path(e, "cannot create the folder", dir),
+        }
+    })
+}
+
 fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
 }
@@ -480,7 +505,7 @@ impl FileSink {
         input_header: &[String],
         with_file: bool,
     ) -> io::Result<FileSink> {
-        fs::create_dir_all(dir).map_err(|e| with_path(e, "cannot create the folder", dir))?;
+        create_folder(dir)?;
         Ok(FileSink {
             upload: UploadWriter::create(&dir.join("upload.csv"), schema)?,
             rejects: RejectsWriter::create(&dir.join("rejects.csv"), input_header, with_file)?,
@@ -541,7 +566,7 @@ impl Sink for FileSink {
 /// ```
 pub fn write_json<T: Serialize>(target: &Path, value: &T) -> io::Result<()> {
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|e| with_path(e, "cannot create the folder", dir))?;
+        create_folder(dir)?;
     }
     json_file(target, value)?.commit()
 }
@@ -560,6 +585,28 @@ fn json_file<T: Serialize>(target: &Path, value: &T) -> io::Result<AtomicFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 5, testdata/bad/output-is-a-file: "cannot create the folder x: File exists".
+    #[test]
+    fn a_file_in_the_way_of_a_folder_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        fs::write(&file, "x").unwrap();
+        let message = |path: &Path| create_folder(path).unwrap_err().to_string();
+        assert_eq!(
+            message(&file),
+            format!("cannot create the folder {}: it is a file", file.display())
+        );
+        let below = file.join("a").join("b");
+        assert_eq!(
+            message(&below),
+            format!(
+                "cannot create the folder {}: {} is a file",
+                below.display(),
+                file.display()
+            )
+        );
+    }
 
     #[cfg(unix)]
     #[test]

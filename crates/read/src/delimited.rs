@@ -8,6 +8,9 @@ use crate::ReadError;
 
 use crate::SNIFF_BYTES;
 
+/// The CSV reader's buffer: it never holds more than this read but not parsed.
+const BUFFER: usize = 256 * 1024;
+
 /// Reading options.
 ///
 /// ```
@@ -70,11 +73,15 @@ impl<R: Read> CsvSource<R> {
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(first_line(&prefix)));
         let mut reader = csv::ReaderBuilder::new()
-            .buffer_capacity(256 * 1024)
+            .buffer_capacity(BUFFER)
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(LineCounter::new(io::Cursor::new(prefix).chain(input)));
+            .from_reader(LineCounter::with_window(
+                io::Cursor::new(prefix).chain(input),
+                BUFFER as u64,
+            ));
+        reader.get_mut().start_record(0);
         let mut record = csv::ByteRecord::new();
         let found = reader
             .read_byte_record(&mut record)
@@ -145,6 +152,10 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
             }
             let row = &mut rows[filled];
             let line = self.reader.position().line();
+            // Announced before it is read, so that a record spanning many lines costs the line
+            // counter no memory for them (the reader holds at most BUFFER bytes unparsed).
+            let next = self.reader.position().byte();
+            self.reader.get_mut().start_record(next);
             if !self
                 .reader
                 .read_byte_record(&mut row.record)

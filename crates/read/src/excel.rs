@@ -70,8 +70,13 @@
 //! the format, some 40 bytes a cell in calamine) is refused; calamine caps an ods sheet at
 //! 100,000,000 cells itself. Before anything is unzipped, the zip directory of an
 //! xlsx, xlsm, xlsb or ods file is checked: a file whose parts would unzip to more than 2 GiB
-//! (a zip bomb, say) is refused. [`RowSource::bytes_read`] reports the file's size times the
-//! fraction of rows handed out.
+//! (a zip bomb, say) is refused. As the cells are read, their memory is counted (text plus 64
+//! bytes a cell): a sheet whose cells take more than 512 MiB is refused, so that a small file
+//! cannot make nebulk hold gigabytes (an xlsx whose shared string of some megabytes is used by a
+//! few hundred cells, each holding its own copy; a sheet of millions of tiny cells just under
+//! the 2 GiB guard). Sheets that large are for CSV, which is read as a stream. For xls and ods,
+//! calamine holds the sheet before nebulk counts it. [`RowSource::bytes_read`] reports the
+//! file's size times the fraction of rows handed out.
 //!
 //! # Example
 //!
@@ -238,6 +243,7 @@ impl ExcelSource {
         drop(file);
 
         let (name, cells) = guard_calamine(|| read_sheet(path, sheet, container))?;
+
         let table = Table::build(cells, is_known_column)?;
         let total_rows = table.rows.len();
         Ok(ExcelSource {
@@ -407,7 +413,7 @@ fn read_sheet(
         format_error(format!("not a spreadsheet calamine can read: {what}{e}"))
     })?;
     let name = choose_sheet(&workbook.sheet_names(), sheet)?;
-    let cells = load_cells(&mut workbook, &name)
+    let cells = load_cells(&mut workbook, &name, MAX_CELL_BYTES)
         .map_err(|e| format_error(format!("cannot read sheet \"{name}\": {e}")))?;
     Ok((name, cells))
 }
@@ -467,11 +473,19 @@ fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, ReadEr
 type Cell = (u32, u32, String);
 
 /// The sheet's non-empty cells, as text, in no particular order.
-fn load_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, name: &str) -> Result<Vec<Cell>, String> {
+/// The non-empty cells of sheet `name`, as text, refused once they take more than `max_bytes`
+/// (see [`CellBudget`]).
+fn load_cells<RS: Read + Seek>(
+    workbook: &mut Sheets<RS>,
+    name: &str,
+    max_bytes: u64,
+) -> Result<Vec<Cell>, String> {
     let mut cells = Vec::new();
+    let mut budget = CellBudget { used: 0, max_bytes };
     match workbook {
         // xlsx and xlsb are streamed cell by cell: only non-empty cells take memory, however
-        // far apart they are.
+        // far apart they are. A cell's size is checked before its text is copied: a shared
+        // string is stored once in the file but copied into every cell that uses it.
         Sheets::Xlsx(xlsx) => {
             let mut reader = match xlsx.worksheet_cells_reader(name) {
                 Ok(reader) => reader,
@@ -480,6 +494,7 @@ fn load_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, name: &str) -> Result<
                 Err(e) => return Err(e.to_string()),
             };
             while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                budget.take(data_ref_len(cell.get_value()), cell.get_position())?;
                 push_cell(
                     &mut cells,
                     cell.get_position(),
@@ -492,6 +507,7 @@ fn load_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, name: &str) -> Result<
                 .worksheet_cells_reader(name)
                 .map_err(|e| e.to_string())?;
             while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                budget.take(data_ref_len(cell.get_value()), cell.get_position())?;
                 push_cell(
                     &mut cells,
                     cell.get_position(),
@@ -507,11 +523,69 @@ fn load_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, name: &str) -> Result<
                     row0.saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
                     col0.saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
                 );
-                push_cell(&mut cells, position, data_text(value));
+                let text = data_text(value);
+                budget.take(text.len(), position)?;
+                push_cell(&mut cells, position, text);
             }
         }
     }
     Ok(cells)
+}
+
+/// What the cells of a sheet may take in memory, estimated as their text plus
+/// [`CELL_OVERHEAD`] bytes each: 512 MiB, some 8 million short cells (500,000 rows of 16),
+/// 25 times the most accounts a source holds.
+const MAX_CELL_BYTES: u64 = 512 << 20;
+
+/// The memory a non-empty cell takes besides its text: its place in the cell list (32 bytes,
+/// twice that while the list grows) and the text's allocation.
+const CELL_OVERHEAD: u64 = 64;
+
+/// Counts the memory the cells of a sheet take as they are read (see [`MAX_CELL_BYTES`]).
+#[derive(Debug)]
+struct CellBudget {
+    used: u64,
+    max_bytes: u64,
+}
+
+impl CellBudget {
+    /// Counts a cell of `len` bytes of text at `(row, column)` (0-based); an error once the
+    /// sheet is over budget. Empty cells are not kept, so they cost nothing.
+    fn take(&mut self, len: usize, (row, column): (u32, u32)) -> Result<(), String> {
+        if len == 0 {
+            return Ok(());
+        }
+        self.used = self
+            .used
+            .saturating_add(u64::try_from(len).unwrap_or(u64::MAX))
+            .saturating_add(CELL_OVERHEAD);
+        if self.used <= self.max_bytes {
+            return Ok(());
+        }
+        Err(format!(
+            "the sheet is too large to read into memory: its cells take more than {} MiB by row {}, \
+             column {} (a spreadsheet is read whole; a shared string is copied into every cell \
+             that uses it); save the sheet as CSV, which is read as a stream",
+            self.max_bytes >> 20,
+            u64::from(row) + 1,
+            u64::from(column) + 1
+        ))
+    }
+}
+
+/// The length of the text [`data_ref_text`] gives, without making it (an upper bound for
+/// numbers, dates and errors).
+fn data_ref_len(value: &DataRef<'_>) -> usize {
+    match value {
+        DataRef::Empty => 0,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+        DataRef::SharedString(s) => s.len(),
+        DataRef::Int(_)
+        | DataRef::Float(_)
+        | DataRef::Bool(_)
+        | DataRef::DateTime(_)
+        | DataRef::Error(_) => 32,
+    }
 }
 
 fn push_cell(cells: &mut Vec<Cell>, (row, col): (u32, u32), text: String) {
@@ -1791,6 +1865,30 @@ mod tests {
         // Honest sizes pass the check.
         let path = write(&dir, "fine.xlsx", &whole);
         assert!(ExcelSource::open(&path, None, &known).is_ok());
+    }
+
+    /// Issue 5, testdata/bad/excel-shared-string-bomb: a shared string is copied into every
+    /// cell that uses it, so a small file could ask for gigabytes.
+    #[test]
+    fn cells_over_the_memory_budget_are_refused() {
+        let long = "x".repeat(30_000);
+        let (_dir, path) = xlsx(|sheet| {
+            sheet.write_row(0, 0, ["accountName", "email"]).unwrap();
+            for row in 1..=40 {
+                sheet.write(row, 1, long.as_str()).unwrap();
+            }
+        });
+        let mut workbook = calamine::open_workbook_auto(&path).unwrap();
+        let cells = load_cells(&mut workbook, "Sheet1", 2 << 20).unwrap();
+        assert_eq!(cells.len(), 42, "30,000 × 40 bytes fit in 2 MiB");
+        let err = load_cells(&mut workbook, "Sheet1", 1 << 20).unwrap_err();
+        assert!(
+            err.starts_with(
+                "the sheet is too large to read into memory: its cells take more than 1 MiB by \
+                 row 36, column 2"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-use crate::SNIFF_BYTES;
+use crate::{Endian, Utf16Reader, SNIFF_BYTES};
 
 /// The kinds of input nebulk reads (`--from`).
 ///
@@ -63,21 +63,45 @@ impl SourceKind {
         matches!(self, SourceKind::Csv | SourceKind::Excel)
     }
 
-    /// Tells the kind of a file from its first 64 KiB.
+    /// Tells the kind of a file from its first 64 KiB ([`SourceKind::sniff_bytes`]), and its
+    /// name: a file named like a spreadsheet (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) whose
+    /// content is binary (it holds a NUL byte) but neither a zip nor an OLE file is a damaged
+    /// spreadsheet, for the spreadsheet reader to refuse, not CSV. (A text file so named, a CSV
+    /// renamed, is still read as CSV.)
     pub fn sniff(path: &Path) -> Result<SourceKind, String> {
         let mut prefix = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut prefix))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        SourceKind::sniff_bytes(&prefix)
+        let kind = SourceKind::sniff_bytes(&prefix)?;
+        let spreadsheet_name = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str())
+        });
+        let binary = Endian::of_bom(&prefix).is_none() && prefix.contains(&0);
+        Ok(if kind == SourceKind::Csv && spreadsheet_name && binary {
+            SourceKind::Excel
+        } else {
+            kind
+        })
     }
 
     /// Tells the kind from the first bytes of a file: a zip or OLE file is a spreadsheet; XML
     /// by its root element (`user_response`: Xtracta; `response` or a SOAP envelope: srv);
-    /// JSON by its array key (`users`, `workflow_sessions`); anything else is CSV.
+    /// JSON by its array key (`users`, `workflow_sessions`); anything else is CSV. UTF-16 text
+    /// (with its byte order mark) is CSV, or refused when it is XML or JSON.
     pub fn sniff_bytes(prefix: &[u8]) -> Result<SourceKind, String> {
         if prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(b"\xD0\xCF\x11\xE0") {
             return Ok(SourceKind::Excel);
+        }
+        if let Some(endian) = Endian::of_bom(prefix) {
+            // UTF-16 CSV is transcoded as it is read; XML and JSON are read as UTF-8 only.
+            let mut text = Vec::new();
+            let _ = Utf16Reader::new(&prefix[2..], endian).read_to_end(&mut text);
+            return match text.iter().find(|b| !b.is_ascii_whitespace()) {
+                Some(b'<') => Err(utf16_document("an XML", endian)),
+                Some(b'{') => Err(utf16_document("a JSON", endian)),
+                _ => Ok(SourceKind::Csv),
+            };
         }
         let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
         let start = text
@@ -97,6 +121,13 @@ impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+fn utf16_document(what: &str, endian: Endian) -> String {
+    format!(
+        "{what} document in UTF-16 ({}); XML and JSON are read in UTF-8 only: save it as UTF-8",
+        endian.name()
+    )
 }
 
 /// The local name of the first element that is not a declaration, comment or doctype.
@@ -187,6 +218,44 @@ mod tests {
         assert!(SourceKind::sniff_bytes(b"{\"error\": \"x\"}")
             .unwrap_err()
             .contains("give --from"));
+    }
+
+    #[test]
+    fn utf16_is_csv_unless_it_is_xml_or_json() {
+        let utf16 = |text: &str| -> Vec<u8> {
+            let mut bytes = vec![0xFF, 0xFE];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            bytes
+        };
+        assert_eq!(
+            SourceKind::sniff_bytes(&utf16("a\tb\r\n")),
+            Ok(SourceKind::Csv)
+        );
+        assert_eq!(
+            SourceKind::sniff_bytes(&utf16(" <user_response>")),
+            Err("an XML document in UTF-16 (utf-16le); XML and JSON are read in UTF-8 only: save it as UTF-8".into())
+        );
+        assert!(SourceKind::sniff_bytes(&utf16("{\"users\": []}"))
+            .unwrap_err()
+            .starts_with("a JSON document in UTF-16"));
+    }
+
+    /// Issue 5, testdata/bad/excel-random-bytes: such a file was read as CSV, and refused for
+    /// a header "not valid UTF-8".
+    #[test]
+    fn a_binary_file_named_like_a_spreadsheet_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, &[u8], SourceKind); 4] = [
+            ("book.xlsx", b"\x01\x00\xFF\x10garbage", SourceKind::Excel),
+            ("book.XLS", b"\x00\x00", SourceKind::Excel),
+            ("renamed.xlsx", b"accountName,email\n", SourceKind::Csv),
+            ("data.bin", b"\x01\x00\xFF\x10", SourceKind::Csv),
+        ];
+        for (name, bytes, kind) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            assert_eq!(SourceKind::sniff(&path), Ok(kind), "{name}");
+        }
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!
 //! What the CSV reader handles: the delimiter (given, or sniffed among `,` `;` tab `|` from the header
 //! line), a UTF-8 byte order mark, quoted fields spanning lines, blank lines (skipped) and
-//! `\n`, `\r\n` line ends. A UTF-16 file is refused with a clear error.
+//! `\n`, `\r\n` line ends. A UTF-16 file is refused with a clear error, unless it is first
+//! wrapped in a [`Utf16Reader`] (see [`Utf16Reader::sniff`]), which transcodes it to UTF-8 as
+//! it is read.
 //!
 //! Line numbers are 1-based physical lines of the input: the header is line 1, and a row whose
 //! quoted field holds a newline spans several lines and is numbered by its first.
@@ -43,6 +45,7 @@ mod record;
 mod records;
 mod source;
 pub mod srv;
+mod utf16;
 mod xml;
 pub mod xtracta;
 
@@ -59,3 +62,4 @@ pub use records::{
     ThreadedRecords,
 };
 pub use source::{ProblemKind, Row, RowProblem, RowSource};
+pub use utf16::{Endian, Sniffed, Utf16Reader};

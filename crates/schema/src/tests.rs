@@ -169,3 +169,24 @@ fn json_may_make_a_system_attribute_optional() {
         .iter()
         .all(|a| a.required));
 }
+
+/// Issue 5, testdata/bad/schema-100k-columns: a template of 100,000 columns took a minute in
+/// a debug build (names compared pairwise), and its error would have listed every name.
+#[test]
+fn a_template_of_100_000_columns_is_refused_briefly() {
+    let mut template: Vec<String> = SystemAttr::ALL
+        .iter()
+        .map(|a| a.technical_name().to_string())
+        .collect();
+    template.extend((0..100_000).map(|i| format!("c{i}")));
+    let err = Schema::from_bytes(template.join(",").as_bytes()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("the schema has 100000 custom attributes (c0, c1, "),
+        "{message}"
+    );
+    assert!(message.contains(", c19, … 99980 more); "), "{message}");
+    template.push("C_5".into());
+    let err = Schema::from_bytes(template.join(",").as_bytes()).unwrap_err();
+    assert!(matches!(err, SchemaError::Duplicate { .. }), "{err}");
+}

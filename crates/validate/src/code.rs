@@ -33,7 +33,7 @@ pub enum Code {
     AccountLimit,
     /// The row has the wrong number of fields.
     MalformedRow,
-    /// A field is not valid UTF-8.
+    /// A field is not valid UTF-8, or holds a NUL byte.
     InvalidEncoding,
     /// A value is longer than the length limit.
     ValueTooLong,

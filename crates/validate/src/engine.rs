@@ -98,11 +98,14 @@ struct Part {
 
 impl Part {
     fn check<F: RowFormat>(rows: &[Row], plan: &ColumnPlan, format: &F) -> Part {
-        // A formatted row is about as long as its fields, with their separators and quotes.
-        let estimate: usize = rows
+        // A formatted row is about as long as its fields, with their separators and quotes; a
+        // part of huge rows (most likely rejected) grows as it needs instead.
+        const MAX_ESTIMATE: usize = 256 << 10;
+        let estimate = rows
             .iter()
             .map(|row| row.record.as_slice().len() + 2 * row.record.len() + 2)
-            .sum();
+            .sum::<usize>()
+            .min(MAX_ESTIMATE);
         let mut part = Part {
             verdicts: Vec::with_capacity(rows.len()),
             bytes: Vec::with_capacity(estimate),

@@ -327,14 +327,26 @@ impl ColumnPlan {
             account_key: None,
         };
         if row.record.len() != self.header.len() {
+            let mut message = format!(
+                "expected {} fields, found {}",
+                self.header.len(),
+                row.record.len()
+            );
+            // A quote left open swallows the lines after it into one field.
+            let spanning = row
+                .record
+                .iter()
+                .position(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'));
+            if let Some(i) = spanning {
+                message.push_str(&format!(
+                    " (field {} runs over several lines: is a quote left open?)",
+                    i + 1
+                ));
+            }
             checked.issues.push(Issue {
                 code: Code::MalformedRow,
                 column: None,
-                message: format!(
-                    "expected {} fields, found {}",
-                    self.header.len(),
-                    row.record.len()
-                ),
+                message,
             });
             return checked;
         }
@@ -374,6 +386,8 @@ impl ColumnPlan {
                 _ => std::str::from_utf8(&row.record[column]),
             }
         };
+        // A NUL byte is valid UTF-8 but not text: one scan of the row, fields only when found.
+        let has_nul = row.record.as_slice().contains(&0);
         let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
         for (attr_index, (attr, source)) in self
             .schema
@@ -412,6 +426,19 @@ impl ColumnPlan {
                 column: Some(column),
                 message: format!("{}: {message}", attr.header),
             };
+            let nul = if has_nul {
+                row.record[column].iter().position(|&b| b == 0)
+            } else {
+                None
+            };
+            if let Some(at) = nul {
+                checked.issues.push(issue(
+                    Code::InvalidEncoding,
+                    format!("holds a NUL byte (at position {} of the field)", at + 1),
+                ));
+                checked.values.push(UploadValue::Text(""));
+                continue;
+            }
             if value.is_empty() {
                 if attr.required {
                     checked

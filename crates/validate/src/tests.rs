@@ -149,6 +149,44 @@ fn invalid_utf8_is_rejected_with_its_column() {
     assert_eq!(report.findings[0].column, Some(3));
 }
 
+/// Issue 5, testdata/bad/csv-unterminated-quote: "expected 8 fields, found 3" did not say why.
+#[test]
+fn a_malformed_row_with_a_line_break_in_a_field_suggests_an_open_quote() {
+    let text = format!("{HEADER}\nann.lee,Ann,\"Lee,ann@example.com\nbo,Bo,Chen\n");
+    let report = run_bytes(
+        Schema::system(),
+        text.as_bytes(),
+        &mut Ledger::new(10),
+        RuleConfig::default(),
+        10,
+    );
+    assert_eq!(
+        report.findings[0].message,
+        "expected 8 fields, found 3 (field 3 runs over several lines: is a quote left open?)"
+    );
+}
+
+/// Issue 5, testdata/bad/csv-nul-byte: a NUL byte used to pass into upload.csv.
+#[test]
+fn a_nul_byte_is_rejected_with_its_column() {
+    let text = format!(
+        "{HEADER}\nann.lee,Ann,Lee\0,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30\n"
+    );
+    let report = run_bytes(
+        Schema::system(),
+        text.as_bytes(),
+        &mut Ledger::new(10),
+        RuleConfig::default(),
+        10,
+    );
+    assert_eq!(report.by_code.get(&Code::InvalidEncoding), Some(&1));
+    assert_eq!(report.findings[0].column, Some(3));
+    assert_eq!(
+        report.findings[0].message,
+        "lastName: holds a NUL byte (at position 4 of the field)"
+    );
+}
+
 #[test]
 fn duplicates_are_case_insensitive_and_the_first_is_kept() {
     let rows = [

@@ -10,6 +10,7 @@ use nebulk_read::{Record, RowRecords, Value};
 
 use crate::input::{Opened, SourceArgs};
 use crate::options::load_schema;
+use crate::summary::printable;
 use crate::Outcome;
 
 /// How many records are looked at for field names and examples.
@@ -76,11 +77,14 @@ pub fn run(args: Args) -> Result<Outcome> {
         out,
         "# Fields the source offers, with an example from the first {SAMPLE} records:"
     );
+    // Names and values come from the input: one line each, nothing a terminal acts on.
     for (field, example) in field_examples(&fields, &records) {
+        let (field, example) = (printable(&field), printable(&example));
         let _ = writeln!(out, "#   {field:<28} {example}");
     }
     let _ = writeln!(out, "#\n# How each attribute of the schema is filled:");
     for (target, how) in plan.describe(&records) {
+        let (target, how) = (printable(&target), printable(&how));
         let _ = writeln!(out, "#   {target:<16} <- {how}");
     }
     let _ = writeln!(out, "#");

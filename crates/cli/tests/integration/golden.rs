@@ -1,71 +1,15 @@
 //! Golden cases: each folder of `testdata/cases/` holds a `cmd` file (the arguments, one line,
 //! run in that folder, `$OUT` standing for a fresh output folder) and an `expected/` folder
 //! with `exit_code`, `stderr`, `stdout` (when the command prints to it) and every file the run
-//! writes into `$OUT`.
+//! writes into `$OUT` (see [`check_case`]).
 
-use std::path::Path;
-
-use crate::harness::{assert_golden, run_in, testdata, updating};
-
-fn check_case(name: &str) {
-    let case = testdata().join("cases").join(name);
-    let cmd = std::fs::read_to_string(case.join("cmd")).expect("case has a cmd file");
-    let out = tempfile::tempdir().unwrap();
-    let out_path = out.path().join("out");
-    let out_str = out_path.to_str().unwrap();
-    let args: Vec<String> = cmd
-        .split_whitespace()
-        .map(|a| a.replace("$OUT", out_str))
-        .collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let run = run_in(&case, &args);
-
-    let expected = case.join("expected");
-    assert_golden(
-        &expected.join("exit_code"),
-        format!("{}\n", run.code).as_bytes(),
-    );
-    assert_golden(
-        &expected.join("stderr"),
-        run.stderr.replace(out_str, "$OUT").as_bytes(),
-    );
-    let stdout = expected.join("stdout");
-    if !run.stdout.is_empty() || stdout.exists() {
-        assert_golden(&stdout, &run.stdout);
-    }
-
-    let written = sorted_files(&out_path);
-    let expected_out = expected.join("out");
-    if updating() {
-        let _ = std::fs::remove_dir_all(&expected_out);
-    }
-    for name in &written {
-        assert_golden(
-            &expected_out.join(name),
-            &std::fs::read(out_path.join(name)).unwrap(),
-        );
-    }
-    assert_eq!(
-        written,
-        sorted_files(&expected_out),
-        "files written into $OUT"
-    );
-}
-
-fn sorted_files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    names
-}
+use crate::harness::{check_case, testdata, Setup};
 
 macro_rules! golden {
     ($($test:ident => $case:literal,)*) => {
-        $(#[test] fn $test() { check_case($case); })*
+        $(#[test] fn $test() {
+            check_case(&testdata().join("cases").join($case), &Setup::default());
+        })*
     };
 }
 

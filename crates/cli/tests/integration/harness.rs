@@ -4,7 +4,8 @@
 //! before committing it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The `testdata/` folder at the workspace root.
 pub fn testdata() -> PathBuf {
@@ -25,18 +26,158 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// How long a run may take before it counts as a hang (the tests run the debug binary, two at
+/// a time).
+const RUN_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// Runs the binary with `args` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output: Output = nebulk()
+    run_capped(dir, args, None)
+}
+
+/// Runs the binary with `args` in `dir`, its virtual memory capped at `memory_kib` KiB when
+/// given (`ulimit -v`, through `sh`: the workspace forbids the unsafe code a direct
+/// `setrlimit` would need). A run that outlives [`RUN_TIMEOUT`] is killed and fails the test;
+/// a run ended by a signal (an abort when an allocation fails under the cap) has code -1 and
+/// says so on its stderr.
+pub fn run_capped(dir: &Path, args: &[&str], memory_kib: Option<u64>) -> Run {
+    let mut command = match memory_kib {
+        Some(kib) => {
+            let mut sh = Command::new("sh");
+            sh.args(["-c", "ulimit -v \"$1\" && shift && exec \"$@\"", "sh"])
+                .arg(kib.to_string())
+                .arg(env!("CARGO_BIN_EXE_nebulk"));
+            sh.stdin(Stdio::null());
+            sh
+        }
+        None => nebulk(),
+    };
+    // Outputs go to files, so that a run printing much cannot block on a full pipe.
+    let outputs = tempfile::tempdir().unwrap();
+    let stdout_path = outputs.path().join("stdout");
+    let stderr_path = outputs.path().join("stderr");
+    let mut child = command
         .current_dir(dir)
         .args(args)
-        .output()
+        .stdout(std::fs::File::create(&stdout_path).unwrap())
+        .stderr(std::fs::File::create(&stderr_path).unwrap())
+        .spawn()
         .expect("nebulk runs");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "nebulk {} (in {}) still ran after {RUN_TIMEOUT:?}: a hang",
+                args.join(" "),
+                dir.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::from_utf8_lossy(&std::fs::read(&stderr_path).unwrap()).into_owned();
+    let code = status.code().unwrap_or_else(|| {
+        use std::os::unix::process::ExitStatusExt;
+        stderr.push_str(&format!("[killed by signal {:?}]\n", status.signal()));
+        -1
+    });
     Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: output.stdout,
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code,
+        stdout: std::fs::read(&stdout_path).unwrap(),
+        stderr,
     }
+}
+
+/// How a golden case runs besides its `cmd` file.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Setup<'a> {
+    /// A folder of inputs made for the run: `$GEN` in `cmd` and in the expected stderr.
+    pub generated: Option<&'a Path>,
+    /// A cap on the binary's virtual memory, in KiB (see [`run_capped`]).
+    pub memory_kib: Option<u64>,
+}
+
+/// Runs the golden case in folder `case`: its `cmd` file holds the arguments (one line, run in
+/// that folder, `$OUT` standing for a fresh output folder, `$GEN` for `setup.generated`); its
+/// `expected/` folder holds `exit_code`, `stderr`, `stdout` (when the command prints to it) and
+/// every file the run writes into `$OUT`.
+pub fn check_case(case: &Path, setup: &Setup) {
+    let cmd = std::fs::read_to_string(case.join("cmd")).expect("case has a cmd file");
+    let out = tempfile::tempdir().unwrap();
+    let out_path = out.path().join("out");
+    let out_str = out_path.to_str().unwrap();
+    let gen_str = setup.generated.map(|g| g.to_str().unwrap());
+    let args: Vec<String> = cmd
+        .split_whitespace()
+        .map(|a| {
+            let a = a.replace("$OUT", out_str);
+            match gen_str {
+                Some(g) => a.replace("$GEN", g),
+                None => a,
+            }
+        })
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_capped(case, &args, setup.memory_kib);
+
+    let expected = case.join("expected");
+    assert_golden(
+        &expected.join("exit_code"),
+        format!("{}\n", run.code).as_bytes(),
+    );
+    // Temporary paths, in messages and in report.json, are written as the names in `cmd`.
+    let placeholders = |bytes: Vec<u8>| -> Vec<u8> {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let text = text.replace(out_str, "$OUT");
+                match gen_str {
+                    Some(g) => text.replace(g, "$GEN").into_bytes(),
+                    None => text.into_bytes(),
+                }
+            }
+            Err(e) => e.into_bytes(),
+        }
+    };
+    assert_golden(
+        &expected.join("stderr"),
+        &placeholders(run.stderr.into_bytes()),
+    );
+    let stdout = expected.join("stdout");
+    if !run.stdout.is_empty() || stdout.exists() {
+        assert_golden(&stdout, &run.stdout);
+    }
+
+    let written = sorted_files(&out_path);
+    let expected_out = expected.join("out");
+    if updating() {
+        let _ = std::fs::remove_dir_all(&expected_out);
+    }
+    for name in &written {
+        assert_golden(
+            &expected_out.join(name),
+            &placeholders(std::fs::read(out_path.join(name)).unwrap()),
+        );
+    }
+    assert_eq!(
+        written,
+        sorted_files(&expected_out),
+        "files written into $OUT"
+    );
+}
+
+fn sorted_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
 }
 
 /// Whether golden files are being rewritten.

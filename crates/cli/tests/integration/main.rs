@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod arbitrary_csv;
+mod bad;
 mod cli;
 mod conservation;
 mod determinism;
