@@ -56,6 +56,12 @@ fn main() -> ExitCode {
             };
         }
     };
+    // The worker threads start here, so that a system refusing them (a tight memory limit)
+    // gives a fatal error rather than a panic in the first parallel step.
+    if let Err(e) = rayon::ThreadPoolBuilder::new().build_global() {
+        eprintln!("nebulk: error: cannot start the worker threads: {e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Convert(args) => cmd::convert::run(args),

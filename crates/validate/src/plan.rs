@@ -387,7 +387,7 @@ impl ColumnPlan {
             }
         };
         // A NUL byte is valid UTF-8 but not text: one scan of the row, fields only when found.
-        let has_nul = row.record.as_slice().contains(&0);
+        let has_nul = memchr::memchr(0, row.record.as_slice()).is_some();
         let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
         for (attr_index, (attr, source)) in self
             .schema
@@ -490,7 +490,12 @@ impl ColumnPlan {
                 },
                 _ => {}
             }
-            if matches!(normalized, UploadValue::Text(_)) && rules::looks_like_formula(value) {
+            // A valid phone number never looks like a formula (a property test holds the rules
+            // to that), so phone values, often starting with `+`, skip the check.
+            if matches!(normalized, UploadValue::Text(_))
+                && attr.kind != AttrType::Phone
+                && rules::looks_like_formula(value)
+            {
                 let message = format!(
                     "{} starts like a spreadsheet formula (= + - @)",
                     quote(value)

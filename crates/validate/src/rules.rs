@@ -118,6 +118,7 @@ pub fn trim(value: &str) -> &str {
 /// assert!(!looks_like_formula("-12.5"));
 /// assert!(!looks_like_formula("Ann=Lee"));
 /// ```
+#[inline]
 pub fn looks_like_formula(value: &str) -> bool {
     let bytes = value.as_bytes();
     match bytes.first() {

@@ -27,7 +27,7 @@ use nebulk_validate::{Chunking, ColumnPlan, Ledger, RuleConfig};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use crate::harness::{csv_records, json, run_in};
+use crate::harness::{csv_records, json, run_in, sorted_files};
 
 /// Date values with their normalised form (`None` when invalid).
 const DATES: [(&str, Option<&str>); 8] = [
@@ -659,20 +659,11 @@ fn run_binary(input: &Input, dir: &Path) -> Result<Written, TestCaseError> {
     prop_assert_eq!(&report["rows_read"], input.records.len());
     prop_assert_eq!(&report["rows_valid"], written.upload.len());
     prop_assert_eq!(&report["rows_rejected"], written.rejects.len());
-    prop_assert_eq!(names(&out), ["rejects.csv", "report.json", "upload.csv"]);
+    prop_assert_eq!(
+        sorted_files(&out),
+        ["rejects.csv", "report.json", "upload.csv"]
+    );
     Ok(written)
-}
-
-/// The names in a folder, sorted (temporary files included).
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    names
 }
 
 /// A temporary folder, in memory where the system offers one: the outputs are synced before
@@ -751,6 +742,6 @@ proptest! {
         prop_assert_eq!(run.code, 2, "{}", run.stderr);
         prop_assert!(run.stderr.starts_with("nebulk: error: "), "{}", run.stderr);
         prop_assert_eq!(run.stderr.trim_end().lines().count(), 1, "one line: {}", run.stderr);
-        prop_assert!(names(&dir.path().join("out")).is_empty(), "no outputs");
+        prop_assert!(sorted_files(&dir.path().join("out")).is_empty(), "no outputs");
     }
 }

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{nebulk, run_in};
+use crate::harness::{nebulk, run_in, sorted_files};
 
 const HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n";
 
@@ -33,18 +33,6 @@ fn rows(from: usize, count: usize) -> String {
         ));
     }
     out
-}
-
-/// The names in a folder, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    names
 }
 
 fn is_temporary(name: &str) -> bool {
@@ -162,7 +150,11 @@ fn check_clean_interrupt(signal: &str, with_earlier_run: bool) {
     assert_eq!(code, Some(130), "{signal}: {stderr}");
     assert_eq!(stderr, "nebulk: interrupted; no output file written\n");
     let expected: Vec<String> = before.iter().map(|(name, _)| name.clone()).collect();
-    assert_eq!(names(&d.join("out")), expected, "no temporary file left");
+    assert_eq!(
+        sorted_files(&d.join("out")),
+        expected,
+        "no temporary file left"
+    );
     assert_unchanged(d, &before);
 }
 
@@ -195,7 +187,7 @@ fn check_sigkill(with_earlier_run: bool) {
     kill(&child, "-KILL");
     let (code, _) = wait(child, Some(stdin));
     assert_eq!(code, None, "ended by the signal");
-    let visible: Vec<String> = names(&d.join("out"))
+    let visible: Vec<String> = sorted_files(&d.join("out"))
         .into_iter()
         .filter(|name| !is_temporary(name))
         .collect();
