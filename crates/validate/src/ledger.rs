@@ -16,9 +16,10 @@ use crate::plan::{Issue, Verdict};
 pub const MAX_ACCOUNTS: u64 = 20_000;
 
 /// An account name as the ledger compares it: trimmed, in lower case (Unicode, final sigma as
-/// sigma), hashed to 128 bits with a seed chosen per run. Two different names have the same key with a probability
-/// of about 2^-128 per pair (for 20 million names, about 1 in 10^24), and the seed keeps anyone
-/// from crafting such a pair in advance. A key takes 16 bytes however long the name.
+/// sigma), hashed to 128 bits with a seed chosen per run. Two different names have the same
+/// key with a probability of about 2^-128 per pair (for 20 million names, about 1 in 10^24),
+/// and the seed keeps anyone from crafting such a pair in advance. A key takes 16 bytes however
+/// long the name.
 ///
 /// ```
 /// use nebulk_validate::AccountKey;

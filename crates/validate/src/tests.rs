@@ -51,14 +51,20 @@ fn run_bytes(
     .unwrap()
 }
 
-fn codes_of(row: &str) -> Vec<Code> {
-    let report = run_rows(
+/// Checks one row (after the header) with `rules`, against the system schema and an empty
+/// source.
+fn report_of(row: &str, rules: RuleConfig) -> Report {
+    run_rows(
         Schema::system(),
         HEADER,
         &[row],
         &mut Ledger::new(MAX_ACCOUNTS),
-        RuleConfig::default(),
-    );
+        rules,
+    )
+}
+
+fn codes_of(row: &str) -> Vec<Code> {
+    let report = report_of(row, RuleConfig::default());
     report.by_code.keys().copied().collect()
 }
 
@@ -106,13 +112,7 @@ fn end_equal_to_start_is_fine_and_instants_are_compared() {
 #[test]
 fn several_problems_reject_once_with_every_code() {
     let row = "ann.lee,,Lee,nope,abc,jdoe,2026-01-01,2025-01-01";
-    let report = run_rows(
-        Schema::system(),
-        HEADER,
-        &[row],
-        &mut Ledger::new(MAX_ACCOUNTS),
-        RuleConfig::default(),
-    );
+    let report = report_of(row, RuleConfig::default());
     assert_eq!(report.rows_rejected, 1);
     let codes: Vec<Code> = report.by_code.keys().copied().collect();
     assert_eq!(
@@ -462,13 +462,7 @@ fn formula_report(row: &str, formulas: FormulaPolicy) -> Report {
         formulas,
         ..RuleConfig::default()
     };
-    run_rows(
-        Schema::system(),
-        HEADER,
-        &[row],
-        &mut Ledger::new(MAX_ACCOUNTS),
-        rules,
-    )
+    report_of(row, rules)
 }
 
 #[test]
