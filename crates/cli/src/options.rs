@@ -9,7 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::excel::ExcelSource;
-use nebulk_read::{Endian, ReadError, RowSource, SourceKind, Utf16Reader};
+use nebulk_read::{ReadError, RowSource, SourceKind, Utf16Reader};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{
     rules::DateRule, Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report,
@@ -84,16 +84,12 @@ pub struct Prepared {
 pub fn load_schema(path: Option<&Path>) -> Result<Schema> {
     match path {
         Some(path) => {
-            let mut bytes = std::fs::read(path)
-                .with_context(|| format!("cannot read the schema {}", path.display()))?;
-            if let Some(endian) = Endian::of_bom(&bytes) {
-                // A template saved as Excel's "Unicode text".
-                let mut text = Vec::with_capacity(bytes.len());
-                Utf16Reader::new(&bytes[2..], endian)
-                    .read_to_end(&mut text)
-                    .with_context(|| format!("cannot read the schema {}", path.display()))?;
-                bytes = text;
-            }
+            let cannot_read = || format!("cannot read the schema {}", path.display());
+            let file = std::fs::File::open(path).with_context(cannot_read)?;
+            // A template saved as Excel's "Unicode text" (UTF-16) is read as UTF-8, as inputs are.
+            let (mut text, _) = Utf16Reader::sniff(file).with_context(cannot_read)?;
+            let mut bytes = Vec::new();
+            text.read_to_end(&mut bytes).with_context(cannot_read)?;
             Ok(Schema::from_bytes(&bytes).with_context(|| path.display().to_string())?)
         }
         None => Ok(Schema::system()),

@@ -179,3 +179,31 @@ fn a_fatal_run_leaves_earlier_outputs_untouched() {
         "from an earlier run\n"
     );
 }
+
+#[test]
+fn a_utf16_template_reads_as_its_utf8_twin() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string(sample().join("template.csv")).unwrap();
+    for (name, bom, unit) in [
+        (
+            "le.csv",
+            [0xFF, 0xFE],
+            u16::to_le_bytes as fn(u16) -> [u8; 2],
+        ),
+        ("be.csv", [0xFE, 0xFF], u16::to_be_bytes),
+    ] {
+        let mut bytes = bom.to_vec();
+        bytes.extend(template.encode_utf16().flat_map(unit));
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let run = |schema: &std::path::Path| {
+        let schema = schema.to_str().unwrap();
+        run_in(&sample(), &["validate", "accounts.csv", "--schema", schema])
+    };
+    let utf8 = run(&sample().join("template.csv"));
+    for name in ["le.csv", "be.csv"] {
+        let utf16 = run(&dir.path().join(name));
+        assert_eq!(utf16.code, utf8.code, "{name}: {}", utf16.stderr);
+        assert_eq!(utf16.stderr, utf8.stderr, "{name}");
+    }
+}
