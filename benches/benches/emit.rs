@@ -23,7 +23,7 @@ fn emit(c: &mut Criterion) {
         let checked = plan.check(row);
         let values = checked.values.clone();
         let mut verdict = checked.into_verdict();
-        ledger.admit(&mut verdict, row.line, account_column);
+        ledger.admit(&mut verdict, row, account_column);
         if verdict.is_valid() {
             valid.push(values);
         }

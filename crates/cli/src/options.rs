@@ -51,7 +51,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = nebulk_validate::MAX_ACCOUNTS)]
     pub max_accounts: u64,
 
-    /// The most findings kept in the report.
+    /// The most findings, and the most file-level warnings, kept in the report.
     #[arg(long, value_name = "N", default_value_t = nebulk_validate::DEFAULT_MAX_FINDINGS)]
     pub max_findings: usize,
 

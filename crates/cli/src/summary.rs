@@ -57,8 +57,16 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
             printable(&warning.message)
         );
     }
-    let more = report.warnings.len().saturating_sub(SHOWN_WARNINGS);
-    if more > 0 {
+    let more = report
+        .warnings_found()
+        .saturating_sub(SHOWN_WARNINGS as u64);
+    if more > 0 && report.warnings_truncated {
+        let kept = report.warnings.len();
+        let _ = writeln!(
+            out,
+            "warning: … {more} more (the report keeps the first {kept})"
+        );
+    } else if more > 0 {
         let _ = writeln!(out, "warning: … {more} more in the report");
     }
     if !report.findings.is_empty() {

@@ -253,7 +253,7 @@ where
                     let mut start = 0;
                     for (mut verdict, end) in part.verdicts.into_iter().zip(part.ends) {
                         let Some(row) = rows.next() else { break };
-                        writer_ledger.admit(&mut verdict, row.line, account_column);
+                        writer_ledger.admit(&mut verdict, row, account_column);
                         report.record(row, &verdict, header);
                         if verdict.is_valid() {
                             writer_sink.accept(row, &part.bytes[start..end])?;

@@ -4,9 +4,9 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use nebulk_read::{ReadError, RowSource};
+use nebulk_read::{ReadError, Row, RowSource};
 use nebulk_schema::SystemAttr;
 
 use crate::code::Code;
@@ -150,6 +150,11 @@ pub struct Ledger {
     /// Account key -> line of the row that first used it (saturating at `u32::MAX`, to keep
     /// an entry small).
     seen: HashMap<AccountKey, u32, KeyBuild>,
+    /// When the input is several files: account key -> the file of the row that first used it,
+    /// as an index into `files`. Empty for a single file, so that its entries stay small.
+    first_files: HashMap<AccountKey, u32, KeyBuild>,
+    /// The input files met so far, in input order.
+    files: Vec<Arc<str>>,
     new_accounts: u64,
     updates: u64,
     /// The input's size in bytes, when known, to size the table of names seen once.
@@ -163,6 +168,8 @@ impl Ledger {
             max_accounts,
             existing: HashSet::default(),
             seen: HashMap::default(),
+            first_files: HashMap::default(),
+            files: Vec::new(),
             new_accounts: 0,
             updates: 0,
             input_bytes: None,
@@ -261,27 +268,67 @@ impl Ledger {
         self.max_accounts
     }
 
-    /// Applies the order-dependent checks to the next row (starting on `line`), adding
-    /// `duplicate-account` or `account-limit` issues. Rows must come in input order.
-    pub fn admit(&mut self, row: &mut Verdict, line: u64, account_column: Option<usize>) {
-        if let Some(key) = row.account_key.take() {
+    /// Applies the order-dependent checks to the next row, adding `duplicate-account` or
+    /// `account-limit` issues to its verdict. Rows must come in input order. With several input
+    /// files, a duplicate's message names the file of the first use.
+    ///
+    /// ```
+    /// use nebulk_read::Row;
+    /// use nebulk_validate::{AccountKey, Code, Ledger, Verdict};
+    /// let mut ledger = Ledger::new(20_000);
+    /// let row_on = |line: u64, file: &str| Row { line, file: Some(file.into()), ..Row::default() };
+    /// let mut first = Verdict { account_key: Some(AccountKey::of("ann")), ..Verdict::default() };
+    /// ledger.admit(&mut first, &row_on(2, "page-1.json"), Some(0));
+    /// let mut again = Verdict { account_key: Some(AccountKey::of("ANN")), ..Verdict::default() };
+    /// ledger.admit(&mut again, &row_on(7, "page-2.json"), Some(0));
+    /// assert!(first.is_valid());
+    /// assert_eq!(again.codes(), [Code::DuplicateAccount]);
+    /// assert_eq!(again.issues[0].message, "account name already used on line 2 of page-1.json");
+    /// ```
+    pub fn admit(&mut self, verdict: &mut Verdict, row: &Row, account_column: Option<usize>) {
+        if let Some(key) = verdict.account_key.take() {
             // One probe of the table (a cache miss once it is large) serves both the lookup and
             // the insertion: the name is new exactly when the table grew.
             let before = self.seen.len();
             let first = *self
                 .seen
                 .entry(key)
-                .or_insert(u32::try_from(line).unwrap_or(u32::MAX));
+                .or_insert(u32::try_from(row.line).unwrap_or(u32::MAX));
             if self.seen.len() == before {
-                row.issues.push(Issue {
+                let message = match self.first_file(key) {
+                    Some(file) => format!("account name already used on line {first} of {file}"),
+                    None => format!("account name already used on line {first}"),
+                };
+                verdict.issues.push(Issue {
                     code: Code::DuplicateAccount,
                     column: account_column,
-                    message: format!("account name already used on line {first}"),
+                    message,
                 });
-            } else if row.issues.is_empty() {
-                self.admit_valid(row, key, account_column);
+                return;
+            }
+            if let Some(file) = &row.file {
+                let index = self.file_index(file);
+                self.first_files.insert(key, index);
+            }
+            if verdict.issues.is_empty() {
+                self.admit_valid(verdict, key, account_column);
             }
         }
+    }
+
+    /// The index of `file` in `files`, added when new. Rows come file after file, so a file is
+    /// either the last one met or a new one.
+    fn file_index(&mut self, file: &Arc<str>) -> u32 {
+        if self.files.last() != Some(file) {
+            self.files.push(Arc::clone(file));
+        }
+        u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The file of the row that first used `key`, when the input is several files.
+    fn first_file(&self, key: AccountKey) -> Option<&str> {
+        let index = *self.first_files.get(&key)?;
+        self.files.get(index as usize).map(|f| &**f)
     }
 
     fn admit_valid(&mut self, row: &mut Verdict, key: AccountKey, account_column: Option<usize>) {

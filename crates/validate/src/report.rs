@@ -63,8 +63,11 @@ pub struct Report {
     /// For each code, the number of rows carrying it (a row counts once per code; warnings
     /// count too, on valid rows as on rejected ones).
     pub by_code: BTreeMap<Code, u64>,
-    /// Warnings about the file as a whole, such as unknown columns.
+    /// The first warnings about the file as a whole, such as unknown columns (as many as
+    /// findings are kept).
     pub warnings: Vec<Finding>,
+    /// True when more file-level warnings were found than kept.
+    pub warnings_truncated: bool,
     /// The source's account count.
     pub accounts: AccountCounts,
     /// The first findings, in input order.
@@ -73,6 +76,9 @@ pub struct Report {
     pub findings_truncated: bool,
     #[serde(skip)]
     max_findings: usize,
+    /// File-level warnings found, kept or not.
+    #[serde(skip)]
+    warnings_found: u64,
 }
 
 impl Report {
@@ -84,16 +90,38 @@ impl Report {
             rows_rejected: 0,
             by_code: BTreeMap::new(),
             warnings: Vec::new(),
+            warnings_truncated: false,
             accounts: AccountCounts::default(),
             findings: Vec::new(),
             findings_truncated: false,
             max_findings,
+            warnings_found: 0,
         }
     }
 
-    /// Notes the file-level warnings of a plan (unknown columns), on the header's line.
+    /// Notes the file-level warnings of a plan (unknown columns), on the header's line. As many
+    /// are kept as findings; the others are counted.
+    ///
+    /// ```
+    /// use nebulk_schema::Schema;
+    /// use nebulk_validate::{ColumnPlan, Report, RuleConfig};
+    /// let header: Vec<String> =
+    ///     "accountName,firstName,lastName,email,phone,manager,startDate,endDate,badge,desk,floor"
+    ///         .split(',').map(String::from).collect();
+    /// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+    /// let mut report = Report::new(2);
+    /// report.note_plan(&plan, 1);
+    /// assert_eq!(report.warnings.len(), 2);
+    /// assert_eq!(report.warnings_found(), 3);
+    /// assert!(report.warnings_truncated);
+    /// ```
     pub fn note_plan(&mut self, plan: &ColumnPlan, header_line: u64) {
         for (column, name) in plan.unknown_columns() {
+            self.warnings_found += 1;
+            if self.warnings.len() >= self.max_findings {
+                self.warnings_truncated = true;
+                continue;
+            }
             self.warnings.push(Finding {
                 file: None,
                 line: header_line,
@@ -104,6 +132,11 @@ impl Report {
                 message: format!("column `{name}` is not in the schema; it is not uploaded"),
             });
         }
+    }
+
+    /// File-level warnings found, including those not kept in [`Report::warnings`].
+    pub fn warnings_found(&self) -> u64 {
+        self.warnings_found
     }
 
     /// Counts one row and keeps its findings (errors, then warnings) while there is room.

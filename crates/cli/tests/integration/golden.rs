@@ -28,6 +28,7 @@ golden! {
     empty_input => "empty-input",
     missing_input => "missing-input",
     nerm_users_two_pages_active_only => "nerm-users-pages",
+    duplicates_across_files_name_the_first_file => "duplicate-across-files",
     nerm_sessions_with_a_mapping_file => "nerm-sessions-mapping",
     nerm_error_answer_is_fatal => "nerm-error-answer",
     nerm_truncated_page_names_line_and_column => "nerm-truncated",
