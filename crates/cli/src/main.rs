@@ -2,12 +2,16 @@
 //! Non-Employee bulk uploads. All logic lives in the library crates; this crate parses the
 //! command line, wires readers to sinks and decides what to print and which exit code to give.
 //!
-//! Exit codes: 0 every row valid, 1 some rows rejected (outputs still written), 2 fatal, 130
-//! interrupted (Ctrl-C, SIGTERM, SIGHUP: temporary files removed, no output half-written).
+//! Exit codes: 0 every row valid, 1 some rows rejected (outputs still written), 2 fatal; a run
+//! stopped by a signal exits 128 + its number, as shells report it: 130 for Ctrl-C (SIGINT), 143
+//! for SIGTERM, 129 for SIGHUP (temporary files removed, no output half-written). Where there
+//! are no Unix signals, Ctrl-C exits 130.
 
 mod cmd;
 mod input;
 mod options;
+#[cfg(unix)]
+mod signals;
 mod summary;
 
 use std::io;
@@ -41,7 +45,7 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
-    if let Err(e) = ctrlc::set_handler(on_interrupt) {
+    if let Err(e) = handle_signals() {
         eprintln!("nebulk: warning: cannot handle interrupts: {e}");
     }
     let cli = match Cli::try_parse() {
@@ -80,13 +84,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs on its own thread when the process gets SIGINT, SIGTERM or SIGHUP: removes the
-/// temporary files of outputs not yet complete, says what was kept, and exits 130. It exits
-/// holding the lock that renames take, so no output can be completed in between.
-fn on_interrupt() {
+/// Handles SIGINT, SIGTERM and SIGHUP on a thread of their own, `nebulk-signals`, which calls
+/// [`on_interrupt`] with 128 + the signal's number.
+#[cfg(unix)]
+fn handle_signals() -> io::Result<()> {
+    signals::handle(|signal| on_interrupt(128 + signal))
+}
+
+/// Ctrl-C (and, on Windows, closing the console) where there are no Unix signals: exit 130.
+#[cfg(not(unix))]
+fn handle_signals() -> io::Result<()> {
+    ctrlc::set_handler(|| on_interrupt(130)).map_err(io::Error::other)
+}
+
+/// Runs on the signal thread when the process gets SIGINT, SIGTERM or SIGHUP: removes the
+/// temporary files of outputs not yet complete, says what was kept, and exits with `code`. It
+/// exits holding the lock that renames take, so no output can be completed in between.
+fn on_interrupt(code: i32) {
     nebulk_emit::abandon_pending(|abandoned| {
         eprintln!("{}", interrupted_message(abandoned));
-        std::process::exit(130)
+        std::process::exit(code)
     })
 }
 

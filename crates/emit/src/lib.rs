@@ -13,7 +13,9 @@
 //! [`FileSink::finish_with_report`] renames the three files of a run in one step, `report.json`
 //! last: when `report.json` is there, the upload and rejects files beside it are complete and
 //! from the same run. A signal handler calls [`abandon_pending`] to remove the temporary files
-//! of a run it stops.
+//! of a run it stops. On Unix, each temporary file is locked for as long as its run has it
+//! open, and making a file removes the temporary files of the same name that no live run holds:
+//! those a killed run (SIGKILL, a power cut) left behind.
 //!
 //! # Example
 //!
@@ -43,10 +45,17 @@ use nebulk_validate::{CheckedRow, RowFormat, Sink, UploadValue, Verdict};
 pub use csv_line::write_record;
 
 mod csv_line;
+mod stale;
 use serde::Serialize;
 
 /// Size of the output buffers.
 const BUFFER: usize = 256 * 1024;
+
+/// How a temporary file's name ends.
+const TEMP_SUFFIX: &str = ".tmp";
+/// How many random letters and digits `tempfile` puts between a temporary file's prefix and
+/// [`TEMP_SUFFIX`]: a leftover is recognised by that exact shape.
+const TEMP_RANDOM_CHARS: usize = 6;
 
 /// The files of this process: temporary files not yet renamed, and the names of those renamed.
 /// Every creation, rename and removal of a temporary file happens while holding it, so that
@@ -119,6 +128,24 @@ pub fn abandon_pending<R>(then: impl FnOnce(&Abandoned) -> R) -> R {
 /// A file that appears under its name only once [`AtomicFile::commit`] is called: it is written
 /// to a hidden temporary file in the same folder, synced, then renamed. Dropped uncommitted, the
 /// temporary file is removed; so is it by [`abandon_pending`].
+///
+/// The temporary file of target `NAME` is `.NAME.XXXXXX.tmp`, `XXXXXX` six random letters or
+/// digits. On Unix it holds an advisory lock (`flock`) while it is open, that is until it is
+/// committed or dropped, or the process ends, however it ends. [`AtomicFile::create`] first
+/// removes every `.NAME.XXXXXX.tmp` beside the target whose lock it can take: left behind by a
+/// run that was killed. One that a live run is writing is locked, and kept.
+///
+/// ```
+/// use nebulk_emit::AtomicFile;
+/// let dir = tempfile::tempdir().unwrap();
+/// // What a killed run left: not locked, since no process has it open.
+/// std::fs::write(dir.path().join(".upload.csv.Ab12Cd.tmp"), "half a file").unwrap();
+/// let file = AtomicFile::create(&dir.path().join("upload.csv")).unwrap();
+/// if cfg!(unix) {
+///     assert!(!dir.path().join(".upload.csv.Ab12Cd.tmp").exists());
+/// }
+/// # drop(file);
+/// ```
 #[derive(Debug)]
 pub struct AtomicFile {
     /// `None` once renamed or removed.
@@ -128,7 +155,8 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Starts a file that will be `target`.
+    /// Starts a file that will be `target`, after removing the temporary files for `target`
+    /// that killed runs left behind (see [`AtomicFile`]).
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
@@ -140,16 +168,18 @@ impl AtomicFile {
             .unwrap_or_default();
         let prefix = format!(".{name}.");
         let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
+        builder
+            .prefix(&prefix)
+            .suffix(TEMP_SUFFIX)
+            .rand_bytes(TEMP_RANDOM_CHARS);
         // tempfile makes private (0600) files; outputs get the mode `File::create` would give
         // them, 0666 less the umask.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         // Created and registered in one step: an interrupt cannot fall in between.
         let mut files = files();
-        let temp = builder
-            .tempfile_in(dir)
-            .map_err(|e| with_path(plain(e), "cannot create a file in", dir))?;
+        stale::remove(dir, &prefix, &files);
+        let temp = stale::create_locked(&builder, dir)?;
         let id = files.next_id;
         files.next_id += 1;
         files

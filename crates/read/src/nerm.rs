@@ -1507,7 +1507,11 @@ mod tests {
                 if self.next < self.n {
                     let i = self.next;
                     let comma = if i + 1 < self.n { "," } else { "" };
-                    let status = if i % 3 == 0 { "Disabled" } else { "Active" };
+                    let status = if i.is_multiple_of(3) {
+                        "Disabled"
+                    } else {
+                        "Active"
+                    };
                     self.pending = format!(
                         "  {{\"id\": \"user-{i}\", \"name\": \"User {i}\",\n   \"status\": \"{status}\", \"login\": \"u{i}\"}}{comma}\n"
                     )

@@ -16,10 +16,12 @@ use crate::{summary, Outcome};
 /// `rejects.csv` (line, codes, messages and the original fields of every rejected row) and
 /// `report.json`. Each file is written to a temporary file, and the three are renamed into place
 /// together when the run completes, report.json last: when report.json is there, the files
-/// beside it are complete and from the same run. An interrupted run (Ctrl-C, SIGTERM) removes
-/// its temporary files, leaves files from an earlier run as they were and exits 130. Every
-/// input row ends in exactly one of upload.csv and rejects.csv. Exits 0 when every row is
-/// valid, 1 when some are rejected, 2 on a fatal problem.
+/// beside it are complete and from the same run. An interrupted run (Ctrl-C, SIGTERM, SIGHUP)
+/// removes its temporary files, leaves files from an earlier run as they were and exits 128 +
+/// the signal's number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP); temporary files left
+/// by a killed run are removed by the next run into OUT. Every input row ends in exactly one of
+/// upload.csv and rejects.csv. Exits 0 when every row is valid, 1 when some are rejected, 2 on a
+/// fatal problem.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:
   nebulk convert accounts.csv --out out/

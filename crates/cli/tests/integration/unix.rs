@@ -1,9 +1,10 @@
 //! Unix only: signals and FIFOs.
 //!
-//! Interrupted runs (issue 5): a `convert` stopped midway by SIGINT, SIGTERM or SIGKILL leaves
-//! no upload.csv that looks complete: none when there was none, the earlier run's files byte for
-//! byte when there were some. SIGINT and SIGTERM also remove the temporary files and exit 130
-//! with one line on stderr.
+//! Interrupted runs (issue 5): a `convert` stopped midway by SIGINT, SIGTERM, SIGHUP or SIGKILL
+//! leaves no upload.csv that looks complete: none when there was none, the earlier run's files
+//! byte for byte when there were some. SIGINT, SIGTERM and SIGHUP also remove the temporary
+//! files and exit 128 + the signal's number (130, 143, 129) with one line on stderr. The
+//! temporary files a SIGKILL leaves are removed by the next run into the same folder.
 //!
 //! The input comes through standard input, which the test keeps open: the run is then midway
 //! for as long as the test likes, without timing guesses. The signal is sent once the upload's
@@ -23,7 +24,7 @@ const HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDa
 fn rows(from: usize, count: usize) -> String {
     let mut out = String::new();
     for i in from..from + count {
-        let email = if i % 10 == 0 {
+        let email = if i.is_multiple_of(10) {
             "not-an-email"
         } else {
             "ann@example.com"
@@ -135,8 +136,9 @@ fn assert_unchanged(dir: &Path, before: &[(String, Vec<u8>)]) {
     }
 }
 
-/// SIGINT and SIGTERM: exit 130, one line on stderr, nothing left but what was there before.
-fn check_clean_interrupt(signal: &str, with_earlier_run: bool) {
+/// SIGINT, SIGTERM and SIGHUP: exit `code`, one line on stderr, nothing left but what was there
+/// before.
+fn check_clean_interrupt(signal: &str, code: i32, with_earlier_run: bool) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let before = if with_earlier_run {
@@ -146,8 +148,8 @@ fn check_clean_interrupt(signal: &str, with_earlier_run: bool) {
     };
     let (child, stdin) = convert_midway(d);
     kill(&child, signal);
-    let (code, stderr) = wait(child, Some(stdin));
-    assert_eq!(code, Some(130), "{signal}: {stderr}");
+    let (exit, stderr) = wait(child, Some(stdin));
+    assert_eq!(exit, Some(code), "{signal}: {stderr}");
     assert_eq!(stderr, "nebulk: interrupted; no output file written\n");
     let expected: Vec<String> = before.iter().map(|(name, _)| name.clone()).collect();
     assert_eq!(
@@ -160,21 +162,26 @@ fn check_clean_interrupt(signal: &str, with_earlier_run: bool) {
 
 #[test]
 fn sigint_midway_writes_nothing_and_leaves_no_temporary_file() {
-    check_clean_interrupt("-INT", false);
+    check_clean_interrupt("-INT", 130, false);
 }
 
 #[test]
 fn sigint_midway_keeps_the_earlier_run_byte_for_byte() {
-    check_clean_interrupt("-INT", true);
+    check_clean_interrupt("-INT", 130, true);
 }
 
 #[test]
-fn sigterm_midway_is_handled_as_sigint() {
-    check_clean_interrupt("-TERM", true);
+fn sigterm_midway_is_handled_as_sigint_and_exits_143() {
+    check_clean_interrupt("-TERM", 143, true);
+}
+
+#[test]
+fn sighup_midway_is_handled_as_sigint_and_exits_129() {
+    check_clean_interrupt("-HUP", 129, false);
 }
 
 /// SIGKILL cannot be handled: temporary files stay behind (hidden, named `.NAME.*.tmp`), but
-/// nothing under an output's name changes.
+/// nothing under an output's name changes. The next run into the folder removes them.
 fn check_sigkill(with_earlier_run: bool) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -194,6 +201,24 @@ fn check_sigkill(with_earlier_run: bool) {
     let expected: Vec<String> = before.iter().map(|(name, _)| name.clone()).collect();
     assert_eq!(visible, expected);
     assert_unchanged(d, &before);
+    let left = sorted_files(&d.join("out"));
+    assert!(
+        left.iter().any(|name| name.starts_with(".upload.csv.")),
+        "the killed run left its temporary upload: {left:?}"
+    );
+
+    // The next run completes its outputs and removes what the killed one left.
+    earlier_run(d);
+    assert_eq!(
+        sorted_files(&d.join("out")),
+        ["rejects.csv", "report.json", "upload.csv"],
+        "no temporary file left"
+    );
+    let report = crate::harness::json(&d.join("out/report.json"));
+    assert_eq!(report["rows_read"], 50);
+    assert_eq!(report["rows_rejected"], 5);
+    // Outputs are deterministic: the same as the run before the killed one.
+    assert_unchanged(d, &before);
 }
 
 #[test]
@@ -204,6 +229,31 @@ fn sigkill_midway_leaves_no_upload() {
 #[test]
 fn sigkill_midway_keeps_the_earlier_run_byte_for_byte() {
     check_sigkill(true);
+}
+
+/// A run into a folder where another run is still writing leaves that run's temporary files
+/// alone: they are locked while it lives.
+#[test]
+fn a_second_run_keeps_the_temporary_files_of_a_live_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (child, stdin) = convert_midway(d);
+    let temporary = |d: &Path| -> Vec<String> {
+        sorted_files(&d.join("out"))
+            .into_iter()
+            .filter(|name| is_temporary(name))
+            .collect()
+    };
+    let live = temporary(d);
+    earlier_run(d);
+    assert_eq!(temporary(d), live, "the live run's files are still there");
+    kill(&child, "-INT");
+    let (code, stderr) = wait(child, Some(stdin));
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(
+        sorted_files(&d.join("out")),
+        ["rejects.csv", "report.json", "upload.csv"]
+    );
 }
 
 /// A FIFO is read as CSV, not sniffed: sniffing would consume what it holds (and then wait for a
