@@ -58,25 +58,35 @@
 //!
 //! # Memory and limits
 //!
-//! The sheet is read whole into memory when the source is opened (Excel's limit is 1,048,576
-//! rows by 16,384 columns); [`RowSource::read_chunk`] then hands out its rows. Only non-empty
-//! cells are kept: a row is padded to the header's width when it is handed out, and a chunk
-//! counts one byte per field besides the text, so that a chunk of wide, nearly empty rows
-//! stays as small as `max_bytes` says. A cell beyond column 16,384 (XFD), which no spreadsheet
-//! program writes, makes the file malformed ([`ReadError::Format`]). For xlsx, xlsm and xlsb
-//! calamine streams the cells; xls and ods sheets are loaded by calamine as a rectangle
-//! spanning their used range. An xls workbook's records are walked before calamine opens it,
-//! and one whose sheets would take more than 16,777,216 cells as rectangles (a full sheet of
-//! the format, some 40 bytes a cell in calamine) is refused; calamine caps an ods sheet at
-//! 100,000,000 cells itself. Before anything is unzipped, the zip directory of an
-//! xlsx, xlsm, xlsb or ods file is checked: a file whose parts would unzip to more than 2 GiB
-//! (a zip bomb, say) is refused. As the cells are read, their memory is counted (text plus 64
-//! bytes a cell): a sheet whose cells take more than 512 MiB is refused, so that a small file
-//! cannot make nebulk hold gigabytes (an xlsx whose shared string of some megabytes is used by a
-//! few hundred cells, each holding its own copy; a sheet of millions of tiny cells just under
-//! the 2 GiB guard). Sheets that large are for CSV, which is read as a stream. For xls and ods,
-//! calamine holds the sheet before nebulk counts it. [`RowSource::bytes_read`] reports the
-//! file's size times the fraction of rows handed out.
+//! The sheet is read whole into memory when the source is opened (Excel's limit is 1,048,576 rows
+//! by 16,384 columns); [`RowSource::read_chunk`] then hands out its rows. Only non-empty cells are
+//! kept: a row is padded to the header's width when it is handed out, and a chunk counts one byte
+//! per field besides the text, so that a chunk of wide, nearly empty rows stays as small as
+//! `max_bytes` says. A cell beyond column 16,384 (XFD), which no spreadsheet program writes, makes
+//! the file malformed ([`ReadError::Format`]). For xlsx, xlsm and xlsb calamine streams the cells;
+//! xls and ods sheets are loaded by calamine as a rectangle spanning their used range, and calamine
+//! loads all the sheets of an ods when it opens it, writing out its repeated cells and rows (an ods
+//! stores a run of equal cells or rows once, with a count). So these files are walked before
+//! calamine opens them, the way calamine will read them: an xls workbook's records; an ods file's
+//! `content.xml` (found by content: a zip whose `mimetype` says ods), its rows and cells streamed
+//! with their repeats counted, not written out. A workbook whose sheets would take more than
+//! 16,777,216 cells (a full sheet of xls; some 40 bytes a cell in calamine for xls, 90 for ods) is
+//! refused: for ods this counts the rows as calamine stores them and the rectangles it lays out
+//! from them, so that the empty cells and rows LibreOffice repeats up to a sheet's edges cost
+//! nothing, while one cell repeated over 16,384 columns and 6,000 rows in a file of 1 KiB (98
+//! million cells, some 5.5 GB in calamine, under its own cap of 100 million) is refused. An ods
+//! whose cells would hold more than 1 GiB of text, each repeat's copy counted, is refused too, as
+//! is one whose `content.xml` ends inside a table (calamine would read the end of the file
+//! forever). Before anything is unzipped, the zip directory of an xlsx, xlsm, xlsb or ods file is
+//! checked: a file whose parts would unzip to more than 2 GiB (a zip bomb, say) is refused. As the
+//! cells are read, their memory is counted (text plus 64 bytes a cell): a sheet whose cells take
+//! more than 512 MiB is refused, so that a small file cannot make nebulk hold gigabytes (an xlsx
+//! whose shared string of some megabytes is used by a few hundred cells, each holding its own copy;
+//! a sheet of millions of tiny cells just under the 2 GiB guard). Sheets that large are for CSV,
+//! which is read as a stream. For xls and ods, calamine holds the sheet, within the limits above,
+//! before nebulk counts it; an xls's shared strings are copied into each cell there, beyond the
+//! reach of this count. [`RowSource::bytes_read`] reports the file's size times the fraction of
+//! rows handed out.
 //!
 //! # Example
 //!
@@ -122,15 +132,26 @@ use calamine::{Data, DataRef, ExcelDateTime, Reader, Sheets, XlsxError};
 
 use crate::{FormatError, ReadError, Row, RowSource};
 
+mod ods;
+
 /// How many non-empty rows are searched for a header naming known columns.
 const HEADER_SEARCH_ROWS: usize = 50;
 
 /// The most columns a sheet has (Excel's and LibreOffice's limit: column XFD).
 const MAX_COLUMNS: u32 = 16_384;
 
-/// The most cells calamine may lay out for the sheets of an xls workbook, all together: a full
-/// sheet of the format (65,536 rows by 256 columns), some 700 MB of calamine's cells.
-const MAX_XLS_CELLS: u64 = 65_536 * 256;
+/// The most cells calamine may lay out for the sheets of an xls or ods workbook, all together:
+/// a full sheet of xls (65,536 rows by 256 columns), some 700 MB of calamine's cells (an ods
+/// cell takes more: a value and a formula).
+const MAX_LAID_OUT_CELLS: u64 = 65_536 * 256;
+
+/// The most bytes of text calamine may hold in the cells of an ods workbook, each copy counted:
+/// twice what nebulk lets a sheet's cells take ([`MAX_CELL_BYTES`]), as calamine holds a sheet's
+/// text twice (the rows as read, the rectangle laid out from them).
+const MAX_ODS_TEXT_BYTES: u64 = 2 * MAX_CELL_BYTES;
+
+/// The `mimetype` entry of an ods file, as calamine checks it.
+const ODS_MIMETYPE: &[u8; 46] = b"application/vnd.oasis.opendocument.spreadsheet";
 
 /// The most a workbook's zipped parts may unzip to, all together.
 const MAX_UNZIPPED_BYTES: u64 = 2 << 30;
@@ -810,7 +831,8 @@ enum Container {
 }
 
 /// Tells what the file is before calamine tries it: a zip (xlsx, xlsm, xlsb, ods), an OLE
-/// compound file (xls), or neither; a zip bomb ([`check_zip`]) is refused too.
+/// compound file (xls), or neither; a zip bomb ([`check_zip`]), an ods calamine would take too
+/// much memory for ([`check_ods`]) and an xls it would ([`check_xls`]) are refused too.
 fn check_container(file: &mut File, len: u64) -> io::Result<Container> {
     if len == 0 {
         return Ok(Container::Refused("the file is empty".to_string()));
@@ -818,7 +840,11 @@ fn check_container(file: &mut File, len: u64) -> io::Result<Container> {
     let mut start = vec![0u8; usize::try_from(len.min(512)).unwrap_or(512)];
     read_at(file, 0, &mut start)?;
     if start.starts_with(b"PK\x03\x04") || start.starts_with(b"PK\x05\x06") {
-        return Ok(check_zip(file, len)?.map_or(Container::Zip, Container::Refused));
+        let refused = match check_zip(file, len)? {
+            Some(why) => Some(why),
+            None => check_ods(file),
+        };
+        return Ok(refused.map_or(Container::Zip, Container::Refused));
     }
     if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Ok(check_xls(file, len).map_or(Container::Ole, Container::Refused));
@@ -836,7 +862,7 @@ fn check_container(file: &mut File, len: u64) -> io::Result<Container> {
 /// as many cells as the sheet's DIMENSIONS record claims, before anything can be checked: one
 /// cell record at row 65,535 and column 65,535 of a 7 KiB file asks for 137 GB, and the
 /// process aborts. So the sheets' records are walked here first, the way calamine will walk
-/// them ([`xls_cells`]), and a workbook that would take more than [`MAX_XLS_CELLS`] cells is
+/// them ([`xls_cells`]), and a workbook that would take more than [`MAX_LAID_OUT_CELLS`] cells is
 /// refused, as is an OLE file too malformed to walk. `None` when it is fine, or has no
 /// workbook stream (a password-protected xlsx, say: calamine then says what it is).
 fn check_xls(file: &mut File, len: u64) -> Option<String> {
@@ -857,10 +883,10 @@ fn check_xls(file: &mut File, len: u64) -> Option<String> {
         return malformed(e);
     }
     let cells = xls_cells(&data);
-    (cells > MAX_XLS_CELLS).then(|| {
+    (cells > MAX_LAID_OUT_CELLS).then(|| {
         format!(
             "its sheets would take {cells} cells laid out as rectangles, more than the \
-             {MAX_XLS_CELLS} this reader accepts (a cell far from the others, or a false \
+             {MAX_LAID_OUT_CELLS} this reader accepts (a cell far from the others, or a false \
              DIMENSIONS record?)"
         )
     })
@@ -1007,6 +1033,57 @@ fn check_zip(file: &mut File, len: u64) -> io::Result<Option<String>> {
              this reader accepts (a zip bomb?)"
         )
     }))
+}
+
+/// For a zip file that is an ods (its `mimetype` entry says so, which is what calamine checks),
+/// tells why it will not be handed to calamine. calamine parses all the sheets of an ods when it
+/// opens it, writing out repeated cells and rows (`table:number-columns-repeated`,
+/// `table:number-rows-repeated`) as it stores each row and then lays each sheet out as a rectangle,
+/// up to 100,000,000 cells a sheet: a 1 KiB file holding one cell repeated over 16,384 columns and
+/// 6,000 rows asks for some 5.5 GB. So its `content.xml` is walked here first, the way calamine
+/// will read it ([`ods::content_cost`]), and a workbook refused when calamine would keep more than
+/// [`MAX_LAID_OUT_CELLS`] cells or [`MAX_ODS_TEXT_BYTES`] bytes of text for it, or would never
+/// finish reading it. `None` when it is fine, is not an ods, or is too broken for the walk
+/// (calamine then says what is wrong).
+fn check_ods(file: &mut File) -> Option<String> {
+    let mut zip = zip::ZipArchive::new(&mut *file).ok()?;
+    let mut mimetype = [0u8; ODS_MIMETYPE.len()];
+    zip.by_name("mimetype")
+        .ok()?
+        .read_exact(&mut mimetype)
+        .ok()?;
+    if mimetype != *ODS_MIMETYPE {
+        return None;
+    }
+    // The zip guard has checked the declared sizes, and the zip crate stops at the declared
+    // size; this limit holds whatever the zip claims.
+    let mut content = zip
+        .by_name("content.xml")
+        .ok()?
+        .take(MAX_UNZIPPED_BYTES + 1);
+    let cost = ods::content_cost(io::BufReader::new(&mut content));
+    if content.limit() == 0 {
+        return Some(format!(
+            "its content.xml unzips to more than the {MAX_UNZIPPED_BYTES} bytes this reader \
+             accepts (a zip bomb?)"
+        ));
+    }
+    match cost {
+        Err(why) => Some(why),
+        Ok(cost) if cost.cells > MAX_LAID_OUT_CELLS => Some(format!(
+            "its sheets would take {} cells once calamine writes out their repeated rows and \
+             columns, more than the {MAX_LAID_OUT_CELLS} this reader accepts (a cell repeated \
+             over many rows and columns?)",
+            cost.cells
+        )),
+        Ok(cost) if cost.text > MAX_ODS_TEXT_BYTES => Some(format!(
+            "its cells would hold {} bytes of text once calamine writes out their repeated \
+             rows and columns, more than the {MAX_ODS_TEXT_BYTES} this reader accepts (a long \
+             text repeated over many rows and columns?)",
+            cost.text
+        )),
+        Ok(_) => None,
+    }
 }
 
 /// The central directory of a zip file, found through its end record (zip64 included).
@@ -1601,6 +1678,24 @@ mod tests {
         )
     }
 
+    /// A minimal ods written by hand (stored, not deflated): `tables` go into its spreadsheet.
+    fn raw_ods(tables: &str) -> Vec<u8> {
+        let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.3"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+        );
+        zip(
+            &[
+                ("mimetype", ODS_MIMETYPE),
+                ("META-INF/manifest.xml", manifest.as_bytes()),
+                ("content.xml", content.as_bytes()),
+            ],
+            None,
+        )
+    }
+
     fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
@@ -1867,6 +1962,115 @@ mod tests {
         assert!(ExcelSource::open(&path, None, &known).is_ok());
     }
 
+    /// LibreOffice writes empty cells and rows up to the sheet's edges, repeated (1,024 or
+    /// 16,384 columns, a million rows): they are empty, and the ods check lets them through.
+    #[test]
+    fn ods_with_libreoffice_trailing_empties_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let string = |s: &str| {
+            format!(
+                r#"<table:table-cell office:value-type="string" calcext:value-type="string"><text:p>{s}</text:p></table:table-cell>"#
+            )
+        };
+        let empty_row = |repeats: u32| {
+            format!(
+                r#"<table:table-row table:style-name="ro1" table:number-rows-repeated="{repeats}"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#
+            )
+        };
+        let row = |cells: &[String]| {
+            format!(
+                r#"<table:table-row table:style-name="ro1">{}<table:table-cell table:number-columns-repeated="{}"/></table:table-row>"#,
+                cells.concat(),
+                1024 - cells.len()
+            )
+        };
+        let tables = format!(
+            r#"<table:table table:name="Contractors" table:style-name="ta1"><table:table-column table:number-columns-repeated="1024"/>{}{}{}{}{}</table:table><table:table table:name="Empty"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>"#,
+            row(&[string("accountName"), string("email")]),
+            row(&[
+                string("ann.lee"),
+                r#"<table:table-cell office:value-type="float" office:value="1042" calcext:value-type="float"><text:p>1042</text:p></table:table-cell>"#.to_string(),
+            ]),
+            empty_row(2),
+            row(&[string("bob.ray"), string("bob@example.com")]),
+            empty_row(1_048_572),
+        );
+        let bytes = raw_ods(&tables);
+        let path = write(&dir, "trailing.ods", &bytes);
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header(), ["accountName", "email"]);
+        assert_eq!(
+            read_all(&mut source),
+            [
+                (2, strings(&["ann.lee", "1042"])),
+                (5, strings(&["bob.ray", "bob@example.com"]))
+            ]
+        );
+        // Found by content whatever the name, as calamine reads it.
+        let path = write(&dir, "trailing", &bytes);
+        assert!(ExcelSource::open(&path, None, &known).is_ok());
+        let mut file = File::open(&path).unwrap();
+        assert_eq!(check_ods(&mut file), None);
+
+        // The fixture LibreOffice saved, trailing empties up to the sheets' edges: calamine lays
+        // out 10 columns by 9 rows of Contractors and the one cell of Notes, and the check counts
+        // just as many.
+        let fixture = File::open(fixture_dir().join("contractors.ods")).unwrap();
+        let mut zip = zip::ZipArchive::new(fixture).unwrap();
+        let content = zip.by_name("content.xml").unwrap();
+        let cost = ods::content_cost(io::BufReader::new(content)).unwrap();
+        assert_eq!(cost.rectangles, 10 * 9 + 1, "{cost:?}");
+        assert!(cost.cells < 200, "{cost:?}");
+    }
+
+    /// Issue 5, testdata/bad/excel-ods-repeat-bomb: calamine writes out an ods file's repeated
+    /// cells and rows when it opens it; a cell repeated over 16,384 columns and 6,000 rows, in
+    /// a file of 1 KiB, is 98 million cells, under calamine's own cap of 100 million: some 5.5 GB
+    /// (a value and a formula each) before nebulk could count them. Such files are refused
+    /// before calamine opens them.
+    #[test]
+    fn ods_repeat_bombs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let bomb = raw_ods(
+            r#"<table:table table:name="Data"><table:table-row><table:table-cell office:value-type="string"><text:p>accountName</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="6000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>"#,
+        );
+        assert!(bomb.len() < 2048);
+        for name in ["bomb.ods", "bomb"] {
+            let path = write(&dir, name, &bomb);
+            assert_eq!(
+                format_message(open_err(&path, None)),
+                "not a spreadsheet calamine can read: its sheets would take 98336779 cells \
+                 once calamine writes out their repeated rows and columns, more than the \
+                 16777216 this reader accepts (a cell repeated over many rows and columns?)",
+                "{name}"
+            );
+        }
+
+        // A long text repeated: few cells, much text.
+        let text = "x".repeat(100_000);
+        let bomb = raw_ods(&format!(
+            r#"<table:table table:name="Data"><table:table-row table:number-rows-repeated="1000"><table:table-cell office:value-type="string" table:number-columns-repeated="16"><text:p>{text}</text:p></table:table-cell></table:table-row></table:table>"#
+        ));
+        let path = write(&dir, "text.ods", &bomb);
+        assert_eq!(
+            format_message(open_err(&path, None)),
+            "not a spreadsheet calamine can read: its cells would hold 1601616028 bytes of text \
+             once calamine writes out their repeated rows and columns, more than the 1073741824 \
+             this reader accepts (a long text repeated over many rows and columns?)"
+        );
+
+        // A table never closed: calamine 0.38 would read the end of the file forever.
+        let cut = raw_ods(
+            r#"<table:table table:name="Data"><table:table-row><table:table-cell office:value="1"/></table:table-row>"#,
+        );
+        let path = write(&dir, "cut.ods", &cut);
+        assert_eq!(
+            format_message(open_err(&path, None)),
+            "not a spreadsheet calamine can read: its content.xml ends inside a table, where \
+             calamine would read the end of the file forever (is the file cut short?)"
+        );
+    }
+
     /// Issue 5, testdata/bad/excel-shared-string-bomb: a shared string is copied into every
     /// cell that uses it, so a small file could ask for gigabytes.
     #[test]
@@ -1952,6 +2156,83 @@ mod tests {
         #[test]
         fn integral_numbers_are_digits(i in -999_999_999_999_999i64..=999_999_999_999_999) {
             prop_assert_eq!(float_text(i as f64), i.to_string());
+        }
+    }
+
+    /// A cell of a generated ods table: one of the kinds calamine reads, repeated or not.
+    fn ods_cell() -> impl Strategy<Value = String> {
+        (0..10u8, prop::option::of(1..4u32)).prop_map(|(kind, repeats)| {
+            let r = repeats.map_or(String::new(), |r| {
+                format!(r#" table:number-columns-repeated="{r}""#)
+            });
+            match kind {
+                0 => format!("<table:table-cell{r}/>"),
+                1 => format!(r#"<table:table-cell office:value-type="float" office:value="1"{r}/>"#),
+                2 => format!(
+                    r#"<table:table-cell office:value-type="string"{r}><text:p>a</text:p></table:table-cell>"#
+                ),
+                3 => format!(
+                    r#"<table:table-cell office:value-type="string" office:string-value="b"{r}/>"#
+                ),
+                // An empty string is a value for calamine.
+                4 => format!(r#"<table:table-cell office:value-type="string"{r}/>"#),
+                5 => format!(
+                    r#"<table:table-cell office:value-type="date" office:date-value="2024-03-01"{r}/>"#
+                ),
+                6 => format!(
+                    r#"<table:table-cell office:value-type="float" office:value="2" table:formula="of:=1+1"{r}/>"#
+                ),
+                7 => format!(r#"<table:table-cell office:boolean-value="true"{r}/>"#),
+                8 => format!("<table:covered-table-cell{r}/>"),
+                _ => format!(r#"<table:covered-table-cell office:value="1"{r}/>"#),
+            }
+        })
+    }
+
+    /// A generated ods table's rows, repeated or not.
+    fn ods_rows() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                prop::option::of(1..4u32),
+                prop::collection::vec(ods_cell(), 0..5),
+            ),
+            0..7,
+        )
+        .prop_map(|rows| {
+            rows.into_iter()
+                .map(|(repeats, cells)| {
+                    let r = repeats.map_or(String::new(), |r| {
+                        format!(r#" table:number-rows-repeated="{r}""#)
+                    });
+                    format!("<table:table-row{r}>{}</table:table-row>", cells.concat())
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        /// The ods check's rectangles are calamine's: for each table, calamine's range holds as
+        /// many cells as the check counts.
+        #[test]
+        fn ods_rectangles_are_calamines(tables in prop::collection::vec(ods_rows(), 1..3)) {
+            let tables: String = tables
+                .iter()
+                .enumerate()
+                .map(|(i, rows)| format!(r#"<table:table table:name="S{i}">{rows}</table:table>"#))
+                .collect();
+            let bytes = raw_ods(&tables);
+            let mut zip = zip::ZipArchive::new(io::Cursor::new(&bytes)).unwrap();
+            let content = zip.by_name("content.xml").unwrap();
+            let cost = ods::content_cost(io::BufReader::new(content)).unwrap();
+
+            let mut workbook: calamine::Ods<_> =
+                calamine::open_workbook_from_rs(io::Cursor::new(bytes)).unwrap();
+            let mut laid_out = 0;
+            for name in workbook.sheet_names() {
+                laid_out += workbook.worksheet_range(&name).unwrap().cells().count() as u64;
+            }
+            prop_assert_eq!(cost.rectangles, laid_out);
+            prop_assert!(cost.cells >= cost.rectangles);
         }
     }
 

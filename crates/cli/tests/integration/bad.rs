@@ -83,6 +83,8 @@ bad! {
     excel_shared_string_bomb => "excel-shared-string-bomb", shared_string_bomb;
     excel_random_bytes_named_xlsx => "excel-random-bytes", random_bytes_xlsx;
     excel_zip_that_is_not_a_workbook => "excel-zip-not-a-workbook", zip_not_a_workbook;
+    excel_ods_repeat_bomb => "excel-ods-repeat-bomb", ods_repeat_bomb;
+    excel_ods_unclosed_table => "excel-ods-unclosed-table", ods_unclosed_table;
     input_folder_of_csv_files => "input-folder";
     input_empty_folder => "input-empty-folder", empty_folder;
     output_folder_under_a_file => "output-parent-is-a-file";
@@ -519,6 +521,57 @@ fn random_bytes_xlsx(dir: &Path) {
 fn zip_not_a_workbook(dir: &Path) {
     let bytes = zip(&[Entry::stored("notes.txt", b"contractors: see the CSV\n")]);
     std::fs::write(dir.join("contractors.xlsx"), bytes).unwrap();
+}
+
+const ODS_MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+
+/// An ods file (entries stored, not deflated) whose `content.xml` holds a sheet `Data`: a row
+/// of the header's names, a row of Ann's values, then `rest` (more rows, and what closes the
+/// sheet and the document, or not).
+fn ods(rest: &str) -> Vec<u8> {
+    let row = |line: &str| {
+        let cells: String = line
+            .trim_end()
+            .split(',')
+            .map(|v| {
+                format!(
+                    r#"<table:table-cell office:value-type="string" calcext:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+                )
+            })
+            .collect();
+        format!(
+            r#"<table:table-row table:style-name="ro1">{cells}<table:table-cell table:number-columns-repeated="1016"/></table:table-row>"#
+        )
+    };
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="Data"><table:table-column table:number-columns-repeated="1024"/>{}{}{rest}"#,
+        row(HEADER),
+        row(ANN),
+    );
+    zip(&[
+        Entry::stored(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        Entry::stored("META-INF/manifest.xml", ODS_MANIFEST.as_bytes()),
+        Entry::stored("content.xml", content.as_bytes()),
+    ])
+}
+
+/// A 3.6 KB ods whose last row is one number repeated over 16,384 columns and 6,000 rows:
+/// 98 million cells once written out, under calamine's own cap of 100 million.
+fn ods_repeat_bomb(dir: &Path) {
+    let bytes = ods(
+        r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell office:value-type="float" office:value="1" calcext:value-type="float" table:number-columns-repeated="16384"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+    );
+    std::fs::write(dir.join("contractors.ods"), bytes).unwrap();
+}
+
+/// An ods whose `content.xml` ends after its second row, inside the sheet's table.
+fn ods_unclosed_table(dir: &Path) {
+    std::fs::write(dir.join("contractors.ods"), ods("")).unwrap();
 }
 
 // ---- Paths ----

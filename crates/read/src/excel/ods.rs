@@ -1,0 +1,898 @@
+//! What calamine will allocate for an ods file, told by walking its `content.xml` first.
+//!
+//! calamine 0.38 parses the `content.xml` of an ods file whole when the workbook is opened
+//! (`parse_content`, `read_table`, `read_row`, `get_datatype` and `get_range` in its `ods.rs`):
+//! each row is stored with its repeated cells written out (`table:number-columns-repeated`,
+//! capped at 16,384 columns), then each table is laid out as a rectangle spanning its non-empty
+//! cells, with repeated rows written out too (`table:number-rows-repeated`, capped at 1,048,576
+//! rows). A cell of a few bytes repeated over many rows and columns takes gigabytes there.
+//!
+//! [`content_cost`] walks the same XML events, through the same reader with the same settings,
+//! mirroring calamine's loops event for event (which elements it takes for rows and cells, where
+//! it takes a cell to end, which malformed attributes or numbers make it stop), and adds up what
+//! calamine keeps: its cells, counted as they are stored and as they are laid out, and the text
+//! they hold (a cell's text is copied into each repeat). It never stops counting where calamine
+//! would go on; where it cannot tell whether calamine would stop (a number calamine fails to
+//! parse, say) it goes on counting. A cell is counted as non-empty when calamine would give it
+//! a value or a formula, or when it has any content at all: counting too many cells only makes
+//! the bound larger.
+//!
+//! The walk takes no memory that grows with repeats: one buffer per loop, reused for every
+//! event, and a few counters per table. (An event is buffered whole, a long text or tag as
+//! calamine buffers it too, within the limit on what `content.xml` may unzip to.)
+
+use std::io::BufRead;
+
+use quick_xml::escape::unescape;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::QName;
+use quick_xml::Reader;
+
+/// calamine's cap on an ods table's rows: repeats beyond it are dropped.
+const MAX_ROWS: u64 = 1_048_576;
+
+/// calamine's cap on an ods row's cells: repeats beyond it are dropped.
+const MAX_COLUMNS: u64 = 16_384;
+
+/// calamine reserves room for a table's rectangle up front, at most this many cells.
+const MAX_RESERVED_CELLS: u64 = 100_000_000;
+
+/// What calamine keeps for a table besides its cells (its name three times, two empty ranges, a
+/// map entry), counted as cells.
+const TABLE_CELLS: u64 = 8;
+
+/// What calamine keeps for a named range or expression besides its text, counted as cells.
+const NAMED_EXPRESSION_CELLS: u64 = 2;
+
+/// The text calamine may make of an entity reference (a character is at most 4 bytes).
+const ENTITY_BYTES: u64 = 4;
+
+/// What calamine will keep for a workbook's content: an upper bound.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Cost {
+    /// Cells (a value and a formula each, some 56 bytes): the cells of the rows as stored, the
+    /// rectangles laid out from them, one for each row, and a few for each table, named
+    /// expression and style.
+    pub cells: u64,
+    /// Bytes of text held by those cells (strings, dates, formulas), each copy counted, and by
+    /// the names of tables, named expressions and styles.
+    pub text: u64,
+    /// Of `cells`, those of the rectangles (laid out, or reserved up front when that is more).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub rectangles: u64,
+}
+
+/// Walks `content.xml` as calamine will and tells what calamine will keep of it; an error
+/// (why) when calamine would never finish reading it: at the end of the file inside a table or
+/// inside a cell's annotation, calamine 0.38 reads the end of the file again and again.
+pub(super) fn content_cost<R: BufRead>(xml: R) -> Result<Cost, String> {
+    let mut reader = Reader::from_reader(xml);
+    // calamine's settings (parse_content).
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    let mut walk = Walk {
+        reader,
+        cost: Cost::default(),
+        row_buf: Vec::with_capacity(1024),
+        cell_buf: Vec::with_capacity(1024),
+    };
+    match walk.content() {
+        Ok(()) | Err(Stop::Calamine) => Ok(walk.cost),
+        Err(Stop::Hang(why)) => Err(why.to_string()),
+    }
+}
+
+/// Why the walk stops before the end of the file.
+#[derive(Debug)]
+enum Stop {
+    /// calamine fails here (malformed XML, an attribute or a repeat count it cannot read, an
+    /// element it does not expect in a row): it keeps nothing more.
+    Calamine,
+    /// calamine would never finish reading the file, and why.
+    Hang(&'static str),
+}
+
+struct Walk<R> {
+    reader: Reader<R>,
+    cost: Cost,
+    /// calamine's `row_buf`: a row's cell elements.
+    row_buf: Vec<u8>,
+    /// calamine's `cell_buf`: what is inside a cell.
+    cell_buf: Vec<u8>,
+}
+
+/// What the top level does with an element (calamine's `parse_content`).
+enum Top {
+    Style(Option<u64>),
+    StyleProperties,
+    Table(u64),
+    NamedExpressions,
+    Other,
+    End,
+}
+
+/// What a table does with an event (calamine's `read_table`).
+enum TableStep {
+    Row(usize),
+    End,
+    Other,
+}
+
+/// What a row does with an event (calamine's `read_row`).
+enum RowStep {
+    Cell(CellStart),
+    End,
+}
+
+/// What a cell's text does with an event (calamine's `get_datatype`, for a string cell).
+enum TextStep {
+    Add(u64),
+    Annotation,
+    End,
+}
+
+/// A cell element's start, as calamine reads it.
+struct CellStart {
+    /// `table:covered-table-cell` rather than `table:table-cell`.
+    covered: bool,
+    /// `table:number-columns-repeated`.
+    repeats: usize,
+    /// calamine gives it a value or a formula from its attributes.
+    valued: bool,
+    /// calamine reads its content as its text.
+    reads_text: bool,
+    /// Bytes of text calamine makes of its attributes (a string, date or time, a formula).
+    text: u64,
+}
+
+/// A row's cells as calamine stores them.
+#[derive(Debug, Default)]
+struct RowShape {
+    /// Cells stored, repeats written out.
+    width: u64,
+    /// The first and last non-empty stored cell, 0-based.
+    span: Option<(u64, u64)>,
+    /// Bytes of text in one copy of the row.
+    text: u64,
+}
+
+/// A table's rows as calamine lays them out: the rectangle from the first non-empty row to the
+/// last, and from the leftmost non-empty column to the rightmost.
+#[derive(Debug)]
+struct TableShape {
+    /// Rows counted so far, repeats written out (capped at [`MAX_ROWS`]).
+    total_rows: u64,
+    /// Stored rows from the first non-empty one to the last.
+    rows: u64,
+    /// Those rows, repeats written out.
+    expanded: u64,
+    /// Stored rows after the last non-empty one, and with repeats written out.
+    gap_rows: u64,
+    gap_expanded: u64,
+    columns: Option<(u64, u64)>,
+    /// Bytes of text in the rectangle.
+    text: u64,
+}
+
+impl TableShape {
+    fn new() -> TableShape {
+        TableShape {
+            total_rows: 0,
+            rows: 0,
+            expanded: 0,
+            gap_rows: 0,
+            gap_expanded: 0,
+            columns: None,
+            text: 0,
+        }
+    }
+
+    /// Adds a row stored once and laid out `repeats` times.
+    fn push(&mut self, repeats: u64, row: &RowShape) {
+        let Some((first, last)) = row.span else {
+            self.gap_rows = self.gap_rows.saturating_add(1);
+            self.gap_expanded = self.gap_expanded.saturating_add(repeats);
+            return;
+        };
+        if self.columns.is_some() {
+            self.rows = self.rows.saturating_add(self.gap_rows);
+            self.expanded = self.expanded.saturating_add(self.gap_expanded);
+        }
+        self.gap_rows = 0;
+        self.gap_expanded = 0;
+        self.rows = self.rows.saturating_add(1);
+        self.expanded = self.expanded.saturating_add(repeats);
+        self.columns = Some(match self.columns {
+            None => (first, last),
+            Some((left, right)) => (left.min(first), right.max(last)),
+        });
+        self.text = self.text.saturating_add(row.text.saturating_mul(repeats));
+    }
+
+    /// The rectangle's cells (laid out, or reserved up front when that is more) and text.
+    fn rectangle(&self) -> Cost {
+        let Some((left, right)) = self.columns else {
+            return Cost::default();
+        };
+        let width = right - left + 1;
+        let laid_out = self.expanded.saturating_mul(width);
+        let reserved = self.rows.saturating_mul(width).min(MAX_RESERVED_CELLS);
+        Cost {
+            cells: laid_out.max(reserved),
+            text: self.text,
+            rectangles: laid_out.max(reserved),
+        }
+    }
+}
+
+impl<R: BufRead> Walk<R> {
+    fn add(&mut self, cells: u64, text: u64) {
+        self.cost.cells = self.cost.cells.saturating_add(cells);
+        self.cost.text = self.cost.text.saturating_add(text);
+    }
+
+    fn add_rectangle(&mut self, rectangle: Cost) {
+        self.add(rectangle.cells, rectangle.text);
+        self.cost.rectangles = self.cost.rectangles.saturating_add(rectangle.rectangles);
+    }
+
+    /// calamine's `parse_content`.
+    fn content(&mut self) -> Result<(), Stop> {
+        let mut buf = Vec::with_capacity(1024);
+        // The length of the current style's name, when it has one.
+        let mut style: Option<u64> = None;
+        loop {
+            buf.clear();
+            let step = match self.reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) if e.name() == QName("style:style") => {
+                    Top::Style(decoded(attribute(&e, "style:name")?)?.map(len))
+                }
+                Ok(Event::Start(e))
+                    if style.is_some() && e.name() == QName("style:table-properties") =>
+                {
+                    if let Some(display) = decoded(attribute(&e, "table:display")?)? {
+                        display.parse::<bool>().map_err(|_| Stop::Calamine)?;
+                    }
+                    Top::StyleProperties
+                }
+                Ok(Event::Start(e)) if e.name() == QName("table:table") => {
+                    decoded(attribute(&e, "table:style-name")?)?;
+                    match attribute(&e, "table:name")? {
+                        Some(name) => Top::Table(len(decoded(Some(name))?.unwrap_or_default())),
+                        None => Top::Other,
+                    }
+                }
+                Ok(Event::Start(e)) if e.name() == QName("table:named-expressions") => {
+                    Top::NamedExpressions
+                }
+                Ok(Event::Eof) => Top::End,
+                Err(_) => return Err(Stop::Calamine),
+                Ok(_) => Top::Other,
+            };
+            match step {
+                Top::Style(name) => style = name,
+                // A map entry, keyed by the style's name.
+                Top::StyleProperties => self.add(1, style.unwrap_or(0)),
+                Top::Table(name) => {
+                    // Its name in the sheet list, as the key of the sheet map, and as nebulk
+                    // lists the sheets.
+                    self.add(TABLE_CELLS, name.saturating_mul(3));
+                    self.table()?;
+                }
+                Top::NamedExpressions => self.named_expressions()?,
+                Top::Other => {}
+                Top::End => return Ok(()),
+            }
+        }
+    }
+
+    /// calamine's `read_table`; the rectangle is counted when the table ends.
+    fn table(&mut self) -> Result<(), Stop> {
+        let mut buf = Vec::with_capacity(1024);
+        let mut shape = TableShape::new();
+        loop {
+            buf.clear();
+            let step =
+                match self.reader.read_event_into(&mut buf) {
+                    Ok(Event::Start(e)) if e.name() == QName("table:table-row") => TableStep::Row(
+                        match decoded(attribute(&e, "table:number-rows-repeated")?)? {
+                            Some(v) => v.parse::<usize>().map_err(|_| Stop::Calamine)?,
+                            None => 1,
+                        },
+                    ),
+                    Ok(Event::End(e)) if e.name() == QName("table:table") => TableStep::End,
+                    Err(_) => return Err(Stop::Calamine),
+                    Ok(Event::Eof) => return Err(Stop::Hang(
+                        "its content.xml ends inside a table, where calamine would read the end \
+                         of the file forever (is the file cut short?)",
+                    )),
+                    Ok(_) => TableStep::Other,
+                };
+            match step {
+                TableStep::Row(repeats) => {
+                    let repeats = u64::try_from(repeats)
+                        .unwrap_or(u64::MAX)
+                        .min(MAX_ROWS.saturating_sub(shape.total_rows));
+                    shape.total_rows = shape.total_rows.saturating_add(repeats);
+                    let row = self.row()?;
+                    // The row's place in the table's row lists.
+                    self.add(1, 0);
+                    shape.push(repeats, &row);
+                }
+                TableStep::End => {
+                    self.add_rectangle(shape.rectangle());
+                    return Ok(());
+                }
+                TableStep::Other => {}
+            }
+        }
+    }
+
+    /// calamine's `read_row`: the row's cells are counted as they are stored.
+    fn row(&mut self) -> Result<RowShape, Stop> {
+        let mut row = RowShape::default();
+        // Empty cells not stored yet: they are, when another cell follows them.
+        let mut pending = 0u64;
+        loop {
+            self.row_buf.clear();
+            let step = match self.reader.read_event_into(&mut self.row_buf) {
+                Ok(Event::Start(e))
+                    if e.name() == QName("table:table-cell")
+                        || e.name() == QName("table:covered-table-cell") =>
+                {
+                    RowStep::Cell(CellStart::read(&e)?)
+                }
+                Ok(Event::End(e)) if e.name() == QName("table:table-row") => RowStep::End,
+                // An error, or anything else: calamine fails with a mismatch.
+                _ => return Err(Stop::Calamine),
+            };
+            let cell = match step {
+                RowStep::Cell(cell) => cell,
+                RowStep::End => return Ok(row),
+            };
+            let text = if cell.reads_text {
+                Some(self.cell_text()?)
+            } else {
+                None
+            };
+            // calamine skips what is left of the cell after storing it; the walk skips it
+            // first, to see whether the cell has content, and stores it either way.
+            let skipped = match text {
+                Some(_) => Ok(false),
+                None => self.skip_cell(cell.covered),
+            };
+            let has_content = matches!(skipped, Ok(true));
+            let non_empty = cell.valued || text.is_some() || has_content;
+            let cell_text = cell.text.saturating_add(text.unwrap_or(0));
+
+            let stored_empty = pending.min(MAX_COLUMNS - row.width);
+            row.width += stored_empty;
+            pending = 0;
+            self.add(stored_empty, 0);
+            let repeats = u64::try_from(cell.repeats)
+                .unwrap_or(u64::MAX)
+                .min(MAX_COLUMNS - row.width);
+            if non_empty {
+                if repeats > 0 {
+                    let last = row.width + repeats - 1;
+                    row.span = Some(match row.span {
+                        None => (row.width, last),
+                        Some((first, _)) => (first, last),
+                    });
+                }
+                row.width += repeats;
+                row.text = row.text.saturating_add(cell_text.saturating_mul(repeats));
+                // The text is made once, then copied into each repeat.
+                self.add(repeats, cell_text.saturating_mul(repeats.max(1)));
+            } else {
+                pending = repeats;
+            }
+            skipped?;
+        }
+    }
+
+    /// calamine's reading of a string cell's content, up to the end of the first cell element
+    /// (nested or not): the bytes of text it makes.
+    fn cell_text(&mut self) -> Result<u64, Stop> {
+        let mut text = 0u64;
+        loop {
+            self.cell_buf.clear();
+            let step = match self.reader.read_event_into(&mut self.cell_buf) {
+                Ok(Event::Text(t)) => TextStep::Add(len(&t)),
+                Ok(Event::GeneralRef(_)) => TextStep::Add(ENTITY_BYTES),
+                Ok(Event::End(e))
+                    if e.name() == QName("table:table-cell")
+                        || e.name() == QName("table:covered-table-cell") =>
+                {
+                    TextStep::End
+                }
+                Ok(Event::Start(e)) if e.name() == QName("office:annotation") => {
+                    TextStep::Annotation
+                }
+                Ok(Event::Start(e))
+                    if e.name() == QName("text:p")
+                        || e.name() == QName("text:tab")
+                        || e.name() == QName("text:line-break") =>
+                {
+                    TextStep::Add(1)
+                }
+                Ok(Event::Start(e)) if e.name() == QName("text:s") => {
+                    let spaces = match decoded(attribute(&e, "text:c")?)? {
+                        Some(v) => v.parse::<i32>().map_err(|_| Stop::Calamine)?,
+                        None => 1,
+                    };
+                    TextStep::Add(u64::try_from(spaces).unwrap_or(0))
+                }
+                Err(_) | Ok(Event::Eof) => return Err(Stop::Calamine),
+                Ok(_) => TextStep::Add(0),
+            };
+            match step {
+                TextStep::Add(n) => text = text.saturating_add(n),
+                TextStep::End => return Ok(text),
+                TextStep::Annotation => self.annotation()?,
+            }
+        }
+    }
+
+    /// calamine's skipping of an annotation inside a string cell, up to its end.
+    fn annotation(&mut self) -> Result<(), Stop> {
+        loop {
+            self.cell_buf.clear();
+            match self.reader.read_event_into(&mut self.cell_buf) {
+                Ok(Event::End(e)) if e.name() == QName("office:annotation") => return Ok(()),
+                Err(_) => return Err(Stop::Calamine),
+                Ok(Event::Eof) => {
+                    return Err(Stop::Hang(
+                        "its content.xml ends inside a cell's annotation, where calamine would \
+                         read the end of the file forever (is the file cut short?)",
+                    ))
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// quick-xml's `read_to_end_into`, as calamine calls it for a cell it has not read to its
+    /// end: up to the matching end of a cell element of the same name. Whether anything is
+    /// inside.
+    fn skip_cell(&mut self, covered: bool) -> Result<bool, Stop> {
+        let name = QName(if covered {
+            "table:covered-table-cell"
+        } else {
+            "table:table-cell"
+        });
+        let mut depth = 0u64;
+        let mut content = false;
+        loop {
+            self.cell_buf.clear();
+            match self.reader.read_event_into(&mut self.cell_buf) {
+                Err(_) | Ok(Event::Eof) => return Err(Stop::Calamine),
+                Ok(Event::Start(e)) if e.name() == name => {
+                    depth += 1;
+                    content = true;
+                }
+                Ok(Event::End(e)) if e.name() == name => {
+                    if depth == 0 {
+                        return Ok(content);
+                    }
+                    depth -= 1;
+                }
+                Ok(_) => content = true,
+            }
+        }
+    }
+
+    /// calamine's `read_named_expressions`.
+    fn named_expressions(&mut self) -> Result<(), Stop> {
+        let mut buf = Vec::with_capacity(512);
+        loop {
+            buf.clear();
+            match self.reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e))
+                    if e.name() == QName("table:named-range")
+                        || e.name() == QName("table:named-expression") =>
+                {
+                    let mut text = 0u64;
+                    for attr in Attributes::of(&e) {
+                        let (key, value) = attr?;
+                        if matches!(
+                            key,
+                            "table:name" | "table:cell-range-address" | "table:expression"
+                        ) {
+                            text = text.saturating_add(len(value));
+                        }
+                    }
+                    self.add(NAMED_EXPRESSION_CELLS, text);
+                }
+                Ok(Event::End(e))
+                    if e.name() == QName("table:named-range")
+                        || e.name() == QName("table:named-expression") => {}
+                Ok(Event::End(e)) if e.name() == QName("table:named-expressions") => return Ok(()),
+                // An error, or anything else: calamine fails with a mismatch.
+                _ => return Err(Stop::Calamine),
+            }
+        }
+    }
+}
+
+impl CellStart {
+    /// The repeat count, then the attributes as calamine's `get_datatype` reads them.
+    fn read(e: &BytesStart<'_>) -> Result<CellStart, Stop> {
+        let repeats = match attribute(e, "table:number-columns-repeated")? {
+            // Not unescaped: calamine parses the attribute as written.
+            Some(v) => v.parse::<usize>().map_err(|_| Stop::Calamine)?,
+            None => 1,
+        };
+        let mut valued = false;
+        let mut value_set = false;
+        let mut string_type = false;
+        let mut error_type = false;
+        let mut empty_string = false;
+        let mut text = 0u64;
+        for attr in Attributes::of(e) {
+            let (key, value) = attr?;
+            match key {
+                "office:value" | "office:boolean-value" if !value_set => {
+                    value_set = true;
+                    valued = true;
+                }
+                "office:string-value" | "office:date-value" | "office:time-value" if !value_set => {
+                    value_set = true;
+                    valued = true;
+                    // Unescaping never makes text longer.
+                    text = text.saturating_add(len(value));
+                    empty_string = key == "office:string-value" && value.is_empty();
+                }
+                "office:value-type" if !value_set => string_type = value == "string",
+                "calcext:value-type" => error_type = value == "error",
+                "table:formula" => {
+                    valued |= !value.is_empty();
+                    text = text.saturating_add(len(value));
+                }
+                _ => {}
+            }
+        }
+        Ok(CellStart {
+            covered: e.name() == QName("table:covered-table-cell"),
+            repeats,
+            valued,
+            reads_text: (!value_set && string_type) || (error_type && empty_string),
+            text,
+        })
+    }
+}
+
+fn len(s: impl AsRef<str>) -> u64 {
+    u64::try_from(s.as_ref().len()).unwrap_or(u64::MAX)
+}
+
+/// The first attribute named `name`, as calamine's `raw_attr` finds it: a malformed attribute
+/// before it stops calamine.
+fn attribute<'a>(e: &'a BytesStart<'_>, name: &str) -> Result<Option<&'a str>, Stop> {
+    for attr in Attributes::of(e) {
+        let (key, value) = attr?;
+        if key == name {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+/// An attribute's value unescaped, as calamine's `decode_attr` does it: calamine stops where it
+/// cannot.
+fn decoded(value: Option<&str>) -> Result<Option<String>, Stop> {
+    value
+        .map(|v| {
+            unescape(v)
+                .map(std::borrow::Cow::into_owned)
+                .map_err(|_| Stop::Calamine)
+        })
+        .transpose()
+}
+
+/// calamine's own attribute scanner (calamine 0.38, `attrs.rs`, `RawAttrIter`), so that the
+/// walk finds the attributes calamine finds and fails on the malformed ones it fails on: keys
+/// up to `=`, values between quotes, no unescaping.
+struct Attributes<'a> {
+    raw: &'a str,
+    at: usize,
+}
+
+impl<'a> Attributes<'a> {
+    fn of(e: &'a BytesStart<'_>) -> Attributes<'a> {
+        Attributes {
+            raw: e.attributes_raw(),
+            at: 0,
+        }
+    }
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = Result<(&'a str, &'a str), Stop>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.raw.as_bytes();
+        let end = bytes.len();
+        let mut at = self.at;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        if at >= end {
+            self.at = at;
+            return None;
+        }
+        let key_start = at;
+        while bytes.get(at).is_some_and(|&b| b != b'=') {
+            at += 1;
+        }
+        if at >= end {
+            self.at = end;
+            return Some(Err(Stop::Calamine));
+        }
+        // The bounds are next to ASCII bytes: always character boundaries.
+        let key = self
+            .raw
+            .get(key_start..at)
+            .unwrap_or_default()
+            .trim_ascii_end();
+        at += 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        let quote = match bytes.get(at) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                self.at = end;
+                return Some(Err(Stop::Calamine));
+            }
+        };
+        at += 1;
+        let value_start = at;
+        while bytes.get(at).is_some_and(|&b| b != quote) {
+            at += 1;
+        }
+        let value = self.raw.get(value_start..at).unwrap_or_default();
+        if at < end {
+            at += 1;
+        }
+        self.at = at;
+        Some(Ok((key, value)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    /// The cost of a content.xml holding `tables` in its spreadsheet.
+    fn cost(tables: &str) -> Result<Cost, String> {
+        content_cost(document(tables).as_bytes())
+    }
+
+    fn document(tables: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+        )
+    }
+
+    /// A table named `S` holding `rows`.
+    fn table(rows: &str) -> String {
+        format!(r#"<table:table table:name="S">{rows}</table:table>"#)
+    }
+
+    /// Cells, text and rectangle cells of a table named `S` whose rows store `stored` cells,
+    /// number `rows`, and lay out `rectangle` cells.
+    fn table_cost(stored: u64, rows: u64, rectangle: u64, text: u64) -> Cost {
+        Cost {
+            cells: TABLE_CELLS + stored + rows + rectangle,
+            // The name `S`, three times.
+            text: 3 + text,
+            rectangles: rectangle,
+        }
+    }
+
+    #[test]
+    fn stored_cells_and_rectangle() {
+        // Row 1: 3 cells, columns 0 to 2. Row 2, 3 times: an empty cell, then a value in
+        // column 1 (the empty cell is stored, as a cell follows it).
+        let rows = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell office:value-type="float" office:value="2" table:number-columns-repeated="2"/></table:table-row><table:table-row table:number-rows-repeated="3"><table:table-cell/><table:table-cell office:value="1"/></table:table-row>"#;
+        assert_eq!(cost(&table(rows)), Ok(table_cost(5, 2, 4 * 3, 0)));
+        // No table name: calamine does not read the table.
+        let unnamed = format!("<table:table>{rows}</table:table>");
+        assert_eq!(cost(&unnamed), Ok(Cost::default()));
+        assert_eq!(cost(""), Ok(Cost::default()));
+    }
+
+    /// LibreOffice writes empty cells and rows up to the sheet's edges, repeated: calamine
+    /// stores no trailing empty cell, and lays out no empty row after the last non-empty one.
+    #[test]
+    fn trailing_empty_repeats_cost_nothing() {
+        let rows = r#"<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="string" calcext:value-type="string"><text:p>email</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>phone</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16380"/></table:table-row><table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="3"/><table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16380"/></table:table-row><table:table-row table:number-rows-repeated="1048568"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
+        // Stored: 4 cells in the header row, 4 in the other. Laid out: rows 4 to 7 (two empty
+        // between), columns 2 to 3. Text: "email" and "phone" (and 1 for each paragraph), and
+        // their copies.
+        assert_eq!(cost(&table(rows)), Ok(table_cost(8, 6, 4 * 2, 2 * 12)));
+    }
+
+    /// Issue 5: one cell repeated over a million rows of 16,384 columns, in a 300-byte table.
+    #[test]
+    fn repeated_rows_and_columns_are_counted_in_full() {
+        let rows = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+        assert_eq!(
+            cost(&table(rows)),
+            Ok(table_cost(16_384, 1, 1_000_000 * 16_384, 0))
+        );
+        // Repeats beyond calamine's caps are dropped, as calamine drops them.
+        let rows = r#"<table:table-row table:number-rows-repeated="9000000"><table:table-cell office:value="1" table:number-columns-repeated="90000"/></table:table-row><table:table-row table:number-rows-repeated="5"><table:table-cell office:value="1"/></table:table-row>"#;
+        assert_eq!(
+            cost(&table(rows)),
+            Ok(table_cost(16_385, 2, 1_048_576 * 16_384, 0))
+        );
+        // Row counts are unescaped as calamine unescapes them; column counts are not.
+        let rows = r#"<table:table-row table:number-rows-repeated="1&#48;00"><table:table-cell office:value="1" table:number-columns-repeated="20"/></table:table-row>"#;
+        assert_eq!(cost(&table(rows)), Ok(table_cost(20, 1, 1000 * 20, 0)));
+        let rows = r#"<table:table-row><table:table-cell office:value="1" table:number-columns-repeated="2&#48;"/></table:table-row>"#;
+        assert_eq!(
+            cost(&table(rows)),
+            Ok(table_cost(0, 0, 0, 0)),
+            "calamine fails"
+        );
+    }
+
+    /// Rows past calamine's last row are repeated 0 times but still stored, and calamine
+    /// reserves room for its rectangle by stored rows: that room is counted.
+    #[test]
+    fn room_reserved_for_rows_past_the_last() {
+        let mut rows = String::from(
+            r#"<table:table-row table:number-rows-repeated="1048575"><table:table-cell/></table:table-row><table:table-row><table:table-cell office:value="1"/></table:table-row>"#,
+        );
+        rows.push_str(&"<table:table-row/>".repeat(1000));
+        rows.push_str(r#"<table:table-row><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value="1"/></table:table-row>"#);
+        assert_eq!(
+            cost(&table(&rows)),
+            Ok(table_cost(1 + 16_384, 1003, 1002 * 16_384, 0))
+        );
+    }
+
+    #[test]
+    fn text_is_counted_with_its_copies() {
+        // 1,000 bytes, 100 columns, 10 rows: stored once per column, laid out once per cell.
+        let text = "x".repeat(1000);
+        let rows = format!(
+            r#"<table:table-row table:number-rows-repeated="10"><table:table-cell office:value-type="string" table:number-columns-repeated="100"><text:p>{text}</text:p></table:table-cell></table:table-row>"#
+        );
+        // The text, and 1 for its paragraph.
+        assert_eq!(
+            cost(&table(&rows)),
+            Ok(table_cost(100, 1, 10 * 100, 1001 * 100 * 11))
+        );
+        // Spaces calamine writes out, entities, tabs and line breaks; an annotation is skipped.
+        let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>&amp;<text:tab/><text:line-break/></text:p><office:annotation><text:p>note</text:p></office:annotation></table:table-cell></table:table-row>"#;
+        let spaces = 2_000_000_000 + 1 + 1 + ENTITY_BYTES + 1 + 1;
+        assert_eq!(cost(&table(rows)), Ok(table_cost(1, 1, 1, 2 * spaces)));
+        // Strings, dates and formulas in attributes, copied into each repeat.
+        let rows = r#"<table:table-row><table:table-cell office:value-type="string" office:string-value="abc" table:formula="of:=1" table:number-columns-repeated="2"/><table:table-cell office:date-value="2024-03-01"/></table:table-row>"#;
+        assert_eq!(
+            cost(&table(rows)),
+            Ok(table_cost(3, 1, 3, 2 * (2 * 8 + 10)))
+        );
+    }
+
+    #[test]
+    fn empty_looking_cells_with_content_count_as_non_empty() {
+        // No value, but content: calamine reads it as empty; counted as non-empty anyway.
+        let rows = r#"<table:table-row><table:table-cell table:number-columns-repeated="50"><text:p>x</text:p></table:table-cell><table:table-cell table:number-columns-repeated="9"/></table:table-row>"#;
+        assert_eq!(cost(&table(rows)), Ok(table_cost(50, 1, 50, 0)));
+        // Covered cells are cells too.
+        let rows = r#"<table:table-row><table:covered-table-cell office:value="1" table:number-columns-repeated="4"/></table:table-row>"#;
+        assert_eq!(cost(&table(rows)), Ok(table_cost(4, 1, 4, 0)));
+    }
+
+    /// calamine ends a string cell at the first end of a cell element, nested or not; what
+    /// follows is read as cells of the row, and counted so.
+    #[test]
+    fn cells_end_where_calamine_ends_them() {
+        let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p><table:table-cell></table:table-cell><table:table-cell office:value="1" table:number-columns-repeated="300"/></table:table-row>"#;
+        assert_eq!(cost(&table(rows)), Ok(table_cost(301, 1, 301, 2 * 2)));
+        // A cell that is not a string is skipped to its matching end.
+        let rows = r#"<table:table-row><table:table-cell office:value="1"><table:table-cell></table:table-cell><table:table-row></table:table-row></table:table-cell></table:table-row>"#;
+        assert_eq!(cost(&table(rows)), Ok(table_cost(1, 1, 1, 0)));
+    }
+
+    /// Where calamine fails, it keeps nothing more; the walk stops there too, keeping what
+    /// calamine stored until then.
+    #[test]
+    fn malformed_content_stops_where_calamine_stops() {
+        let good = r#"<table:table-row><table:table-cell office:value="1" table:number-columns-repeated="7"/></table:table-row>"#;
+        for bad in [
+            // Text between cells.
+            "<table:table-row> <table:table-cell/></table:table-row>",
+            // A repeat count calamine cannot read.
+            r#"<table:table-row table:number-rows-repeated="-1"></table:table-row>"#,
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="x"/></table:table-row>"#,
+            // A malformed attribute.
+            r#"<table:table-row><table:table-cell office:value=1/></table:table-row>"#,
+        ] {
+            let rows = format!("{good}{bad}{good}");
+            assert_eq!(
+                cost(&table(&rows)),
+                Ok(Cost {
+                    cells: TABLE_CELLS + 7 + 1,
+                    text: 3,
+                    rectangles: 0
+                }),
+                "{bad}"
+            );
+        }
+        // Malformed XML.
+        assert_eq!(
+            content_cost(
+                &b"<table:table table:name=\"S\"><table:table-row><</table:table-row>"[..]
+            ),
+            Ok(Cost {
+                cells: TABLE_CELLS,
+                text: 3,
+                rectangles: 0
+            })
+        );
+    }
+
+    /// calamine 0.38 reads the end of the file forever when it ends inside a table or inside
+    /// a cell's annotation.
+    #[test]
+    fn content_cut_short_where_calamine_would_never_stop() {
+        let cut = r#"<table:table table:name="S"><table:table-row><table:table-cell office:value="1"/></table:table-row>"#;
+        assert_eq!(
+            content_cost(cut.as_bytes()),
+            Err(
+                "its content.xml ends inside a table, where calamine would read the end of the \
+                 file forever (is the file cut short?)"
+                    .to_string()
+            )
+        );
+        let cut = r#"<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>note"#;
+        assert!(content_cost(cut.as_bytes())
+            .unwrap_err()
+            .starts_with("its content.xml ends inside a cell's annotation"));
+        // Cut inside a row: calamine fails.
+        let cut =
+            r#"<table:table table:name="S"><table:table-row><table:table-cell office:value="1"/>"#;
+        assert!(content_cost(cut.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn styles_and_named_expressions_are_counted() {
+        let content = r#"<style:style style:name="ta1"><style:table-properties table:display="true"/></style:style><style:style><style:table-properties/></style:style><table:named-expressions><table:named-range table:name="r" table:cell-range-address="$S.$A$1"/><table:named-expression table:name="e" table:expression="1+1"/></table:named-expressions>"#;
+        assert_eq!(
+            cost(content),
+            Ok(Cost {
+                cells: 1 + 2 * NAMED_EXPRESSION_CELLS,
+                text: 3 + (1 + 7) + (1 + 3),
+                rectangles: 0
+            })
+        );
+    }
+
+    #[test]
+    fn attributes_as_calamine_scans_them() {
+        let scan = |raw: &'static str| -> Vec<Result<(&'static str, &'static str), ()>> {
+            Attributes { raw, at: 0 }
+                .map(|a| a.map_err(|_| ()))
+                .collect()
+        };
+        assert_eq!(
+            scan(r#" a="1" b = '2'  c="x'y" "#),
+            [Ok(("a", "1")), Ok(("b", "2")), Ok(("c", "x'y"))]
+        );
+        assert_eq!(scan(r#" a="1" b"#), [Ok(("a", "1")), Err(())]);
+        assert_eq!(scan(r#" a=1 b="2""#), [Err(())]);
+        // An unclosed quote runs to the end (quick-xml refuses such a tag before).
+        assert_eq!(scan(r#" a="1"#), [Ok(("a", "1"))]);
+        assert_eq!(scan(" é = \"ü\" "), [Ok(("é", "ü"))]);
+    }
+}
