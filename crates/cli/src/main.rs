@@ -45,6 +45,7 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
+    quiet_caught_panics();
     if let Err(e) = handle_signals() {
         eprintln!("nebulk: warning: cannot handle interrupts: {e}");
     }
@@ -121,6 +122,18 @@ fn interrupted_message(abandoned: &nebulk_emit::Abandoned) -> String {
             list(removed)
         ),
     }
+}
+
+/// Keeps the panic hook quiet for panics that the spreadsheet reader catches and reports as a
+/// format error of the file (calamine panics on some malformed files): the error message says
+/// it, and a panic message before it would read as a crash of nebulk.
+fn quiet_caught_panics() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !nebulk_read::excel::panic_is_caught() {
+            default_hook(info)
+        }
+    }));
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -443,11 +443,24 @@ fn read_sheet(
 /// error. calamine 0.38 panics on some malformed files instead of returning an error: in an OLE
 /// (xls) file, an allocation-table sector cut short by the end of the file fails an assertion,
 /// and a directory sector that starts past the end indexes a slice out of bounds (both found
-/// by `fuzz/`, target `excel`; see `tests::calamine_panics_are_format_errors`). Nothing of calamine's outlives `read`, so no
-/// state a panic left half-done is seen again. The panic hook still runs (the default one
-/// prints the panic message to stderr); with `panic = "abort"` this guard cannot help.
+/// by `fuzz/`, target `excel`; see `tests::calamine_panics_are_format_errors`; the workbook is
+/// now walked before calamine sees it, but other such panics may remain). Nothing of calamine's
+/// outlives `read`, so no state a panic left half-done is seen again. The panic hook still runs:
+/// a hook can stay quiet while [`panic_is_caught`] says so. With `panic = "abort"` this guard
+/// cannot help.
 fn guard_calamine<T>(read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+    /// Clears the flag however `read` ends.
+    struct Guarded;
+    impl Drop for Guarded {
+        fn drop(&mut self) {
+            GUARDED.with(|g| g.set(false));
+        }
+    }
+    GUARDED.with(|g| g.set(true));
+    let guarded = Guarded;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    drop(guarded);
+    outcome.unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()
             .map(|s| (*s).to_string())
@@ -457,6 +470,29 @@ fn guard_calamine<T>(read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, R
             "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: {why})"
         )))
     })
+}
+
+thread_local! {
+    /// Whether this thread is inside [`guard_calamine`].
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic on this thread now would be caught and turned into a
+/// [`ReadError::Format`]: the thread is reading a spreadsheet through calamine, which panics on
+/// some malformed files. A program's panic hook can stay quiet then, since the error that
+/// follows says what went wrong (the `nebulk` command does so).
+///
+/// ```
+/// let default_hook = std::panic::take_hook();
+/// std::panic::set_hook(Box::new(move |info| {
+///     if !nebulk_read::excel::panic_is_caught() {
+///         default_hook(info)
+///     }
+/// }));
+/// assert!(!nebulk_read::excel::panic_is_caught());
+/// ```
+pub fn panic_is_caught() -> bool {
+    GUARDED.with(std::cell::Cell::get)
 }
 
 /// The sheet to read: `wanted` exactly, else the one sheet matching it ignoring case and
@@ -1820,7 +1856,11 @@ mod tests {
                 );
             }
         }
-        let err = guard_calamine(|| -> Result<(), ReadError> { panic!("index out of bounds") });
+        let err = guard_calamine(|| -> Result<(), ReadError> {
+            assert!(panic_is_caught());
+            panic!("index out of bounds")
+        });
+        assert!(!panic_is_caught(), "the flag is cleared after a panic");
         assert_eq!(
             format_message(err.unwrap_err()),
             "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: \
