@@ -299,8 +299,14 @@ impl Write for AtomicFile {
 /// The operating system's own message, without the temporary file's random name that
 /// `tempfile` adds.
 fn plain(e: io::Error) -> io::Error {
-    match e.raw_os_error() {
-        Some(code) => io::Error::from_raw_os_error(code),
+    if let Some(code) = e.raw_os_error() {
+        return io::Error::from_raw_os_error(code);
+    }
+    // tempfile wraps the system's error, whose code it does not hand on, in one that reads
+    // `{error} at path "{temporary file}"`: the system's words are kept, the name dropped.
+    let text = e.to_string();
+    match text.find(" at path \"") {
+        Some(end) => io::Error::new(e.kind(), &text[..end]),
         None => e,
     }
 }

@@ -286,3 +286,52 @@ fn a_fifo_is_read_as_csv() {
     assert_eq!(report["rows_read"], 5000);
     assert_eq!(report["rows_rejected"], 500);
 }
+
+/// An output folder nebulk may not write into is fatal (exit 2), with a message naming the
+/// folder, and leaves nothing behind. Root writes whatever the permission bits say, so as root
+/// the run goes through `setpriv` as user `nobody`; skipped, saying so, where that cannot run the
+/// binary (no `setpriv`, or a build folder `nobody` cannot reach).
+#[test]
+fn an_output_folder_without_write_permission_is_fatal() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(d, 0o755);
+    std::fs::write(d.join("in.csv"), format!("{HEADER}{}", rows(1, 3))).unwrap();
+    mode(&d.join("in.csv"), 0o644);
+    std::fs::create_dir(d.join("out")).unwrap();
+    mode(&d.join("out"), 0o555);
+
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let command = |args: &[&str]| {
+        let mut command = if is_root {
+            let mut setpriv = Command::new("setpriv");
+            setpriv
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(env!("CARGO_BIN_EXE_nebulk"));
+            setpriv
+        } else {
+            nebulk()
+        };
+        command.current_dir(d).args(args).stdin(Stdio::null());
+        command.output()
+    };
+    if !command(&["--version"]).is_ok_and(|o| o.status.success()) {
+        eprintln!("an_output_folder_without_write_permission_is_fatal: cannot run as a user without root's rights; skipped");
+        return;
+    }
+    let run = command(&["convert", "in.csv", "--out", "out", "-q"]).unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "nebulk: error: cannot create a file in out: Permission denied (os error 13)"
+    );
+    assert!(sorted_files(&d.join("out")).is_empty());
+}
