@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat};
-use nebulk_read::Value;
+use nebulk_read::{quote_value, Value};
 
 use crate::MapError;
 
@@ -109,9 +109,9 @@ impl Lookup {
             .map(String::as_str)
             .ok_or_else(|| {
                 format!(
-                    "no row with {} = '{}' in {}",
+                    "no row with {} = {} in {}",
                     self.key,
-                    key.trim(),
+                    quote_value(key.trim()),
                     self.file.display()
                 )
             })
@@ -172,13 +172,16 @@ impl Transform {
             Transform::FirstName => split_name(text).map(|(first, _)| first),
             Transform::LastName => split_name(text).and_then(|(_, last)| {
                 last.map(Cow::Borrowed)
-                    .ok_or_else(|| format!("'{}' has no last name", text.trim()))
+                    .ok_or_else(|| format!("{} has no last name", quote_value(text.trim())))
             }),
             Transform::EmailLocal => match text.trim().split_once('@') {
                 Some((local, domain)) if !local.is_empty() && !domain.contains('@') => {
                     Ok(Cow::Borrowed(local))
                 }
-                _ => Err(format!("'{}' is not an email address", text.trim())),
+                _ => Err(format!(
+                    "{} is not an email address",
+                    quote_value(text.trim())
+                )),
             },
             Transform::Date(format) => parse_date(text.trim(), format).map(Cow::Owned),
             Transform::Lookup(lookup) => lookup.find(text).map(Cow::Borrowed),
@@ -240,7 +243,10 @@ fn split_name(full: &str) -> Result<(Cow<'_, str>, Option<&str>), String> {
         if !first.is_empty() && !last.is_empty() {
             return Ok((Cow::Borrowed(first), Some(last)));
         }
-        return Err(format!("'{full}' is not a name of the form 'Last, First'"));
+        return Err(format!(
+            "{} is not a name of the form 'Last, First'",
+            quote_value(full)
+        ));
     }
     if full.is_empty() {
         return Err("the name is empty".to_string());
@@ -277,7 +283,8 @@ fn parse_date(text: &str, format: &str) -> Result<String, String> {
     match parsed {
         Some(date) => Ok(date.to_rfc3339_opts(SecondsFormat::Secs, false)),
         None => Err(format!(
-            "'{text}' is not a real date in the format {format}"
+            "{} is not a real date in the format {format}",
+            quote_value(text)
         )),
     }
 }
@@ -327,6 +334,29 @@ mod tests {
         );
         assert_eq!(Transform::EmailLocal.apply(Value::Null), Ok(Value::Null));
         assert_eq!(Transform::EmailLocal.apply(text("")), Ok(text("")));
+    }
+
+    /// A failed step quotes at most 60 characters of the value: a 50 MB field gives a short
+    /// message, not a 50 MB one.
+    #[test]
+    fn failures_quote_a_long_value_shortened() {
+        let long = "x".repeat(10_000);
+        let shortened = format!("'{}…'", "x".repeat(60));
+        let message = |transform: Transform| transform.apply(text(&long)).unwrap_err();
+        assert_eq!(
+            message(Transform::LastName),
+            format!("{shortened} has no last name")
+        );
+        assert_eq!(
+            message(Transform::EmailLocal),
+            format!("{shortened} is not an email address")
+        );
+        assert!(message(Transform::Date("%d/%m/%Y".into())).starts_with(&shortened));
+        let with_comma = format!("{long},");
+        assert!(Transform::LastName
+            .apply(text(&with_comma))
+            .unwrap_err()
+            .starts_with(&shortened));
     }
 
     #[test]

@@ -61,5 +61,5 @@ pub use records::{
     user_from_file_name, RecordStream, RowRecords, SourceFile, SourcedRecord, StructuredKind,
     ThreadedRecords,
 };
-pub use source::{ProblemKind, Row, RowProblem, RowSource};
+pub use source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
 pub use utf16::{Endian, Sniffed, Utf16Reader};

@@ -32,6 +32,23 @@ pub struct RowProblem {
     pub message: String,
 }
 
+/// A value quoted for a message: in single quotes, cut after 60 characters with `…`, so that a
+/// message about a 50 MB field stays one short line (in the summary, `report.json` and
+/// `rejects.csv`) and costs no copy of the field.
+///
+/// ```
+/// use nebulk_read::quote_value;
+/// assert_eq!(quote_value("ann@"), "'ann@'");
+/// assert_eq!(quote_value(&"é".repeat(100)), format!("'{}…'", "é".repeat(60)));
+/// ```
+pub fn quote_value(value: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    match value.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("'{}…'", value.get(..cut).unwrap_or_default()),
+        None => format!("'{value}'"),
+    }
+}
+
 /// The kinds of [`RowProblem`]; each becomes the validator code of the same name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {

@@ -2,7 +2,7 @@
 //! of one row against it.
 
 use chrono::{DateTime, FixedOffset};
-use nebulk_read::{ProblemKind, Row};
+use nebulk_read::{quote_value, ProblemKind, Row};
 use nebulk_schema::{AttrType, Schema, SystemAttr};
 use smallvec::SmallVec;
 
@@ -466,13 +466,13 @@ impl ColumnPlan {
                 AttrType::Email if !rules::is_email(value) => {
                     checked.issues.push(issue(
                         Code::InvalidEmail,
-                        format!("{} is not an email address", quote(value)),
+                        format!("{} is not an email address", quote_value(value)),
                     ));
                 }
                 AttrType::Phone if !rules::is_phone(value) => {
                     checked.issues.push(issue(
                         Code::InvalidPhone,
-                        format!("{} is not a phone number (+, digits and - . ( ) / or spaces; 7 to 15 digits)", quote(value)),
+                        format!("{} is not a phone number (+, digits and - . ( ) / or spaces; 7 to 15 digits)", quote_value(value)),
                     ));
                 }
                 AttrType::Date => match self.rules.dates.parse(value) {
@@ -498,7 +498,7 @@ impl ColumnPlan {
             {
                 let message = format!(
                     "{} starts like a spreadsheet formula (= + - @)",
-                    quote(value)
+                    quote_value(value)
                 );
                 match self.rules.formulas {
                     FormulaPolicy::Warn => checked
@@ -544,21 +544,12 @@ impl ColumnPlan {
         match self.rules.dates.format() {
             Some(format) => format!(
                 "{} is not a real date in ISO 8601 or in the format {format}",
-                quote(value)
+                quote_value(value)
             ),
             None => format!(
                 "{} is not a real ISO 8601 date (YYYY-MM-DD, or a date-time with offset); other layouts need --date-format",
-                quote(value)
+                quote_value(value)
             ),
         }
-    }
-}
-
-/// Quotes a value for a message, shortened to 60 characters.
-fn quote(value: &str) -> String {
-    const MAX: usize = 60;
-    match value.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("'{}…'", &value[..cut]),
-        None => format!("'{value}'"),
     }
 }
