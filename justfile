@@ -14,9 +14,9 @@ test:
 sample:
     -cargo run --release --bin nebulk -- convert testdata/sample/accounts.csv --schema testdata/sample/template.csv --existing testdata/sample/existing.csv --out out/
 
-# Rewrite the golden files from the current output (review the diff before committing).
+# Rewrite the golden files of testdata/cases and testdata/bad from the current output (review the diff before committing).
 golden:
-    UPDATE_GOLDEN=1 cargo test --test integration golden
+    UPDATE_GOLDEN=1 cargo test -p nebulk-cli --test integration -- golden:: bad::
 
 # Run every cargo-fuzz target for FUZZ_SECONDS each (default 60) on stable Rust; see fuzz/run.sh.
 fuzz *TARGETS:
