@@ -1,7 +1,6 @@
 //! Opening the input: files and folders, the source kind (given or sniffed), the reader for it,
 //! and the mapping that turns its records into rows of the schema.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,8 +10,9 @@ use clap::Args;
 use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{
-    nerm, srv, xtracta, CsvOptions, CsvSource, Endian, ReadError, RecordStream, RowRecords,
-    RowSource, SourceFile, SourceKind, StructuredKind, ThreadedRecords, Utf16Reader,
+    nerm, srv, xtracta, CsvFileSource, CsvFiles, CsvOptions, CsvSource, Endian, ReadError,
+    RecordStream, RowRecords, RowSource, SourceFile, SourceKind, StructuredKind, ThreadedRecords,
+    Utf16Reader,
 };
 use nebulk_schema::{normalize_name, Schema};
 use serde::Serialize;
@@ -20,8 +20,8 @@ use serde::Serialize;
 /// Where the accounts come from and how they become rows of the schema.
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
-    /// The input: a file, several files, or a folder of files (srv answers, NERM pages); `-`
-    /// reads a CSV from standard input.
+    /// The input: a file, several files, or a folder of files (CSV files with one header, srv
+    /// answers, NERM pages); `-` reads a CSV from standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -163,6 +163,23 @@ impl SourceArgs {
             records_filtered: None,
         };
         let opened = match kind {
+            SourceKind::Csv if files.len() > 1 => {
+                if self.from.is_none() {
+                    for file in &files {
+                        let kind = sniff_kind(file)?;
+                        if kind != SourceKind::Csv {
+                            bail!("{}: is {kind}, and {} is CSV: several files are read as one table only when all are CSV", file.display(), first.display());
+                        }
+                    }
+                }
+                let options = CsvOptions {
+                    delimiter: self.delimiter,
+                };
+                let source = CsvFiles::open(files.clone(), options)?;
+                info.delimiter = Some((source.delimiter() as char).to_string());
+                info.encoding = source.encoding().map(Endian::name);
+                Opened::Table(Box::new(source))
+            }
             SourceKind::Csv => {
                 let (source, encoding) = open_csv(first, self.delimiter)?;
                 info.delimiter = Some((source.delimiter() as char).to_string());
@@ -206,8 +223,8 @@ impl SourceArgs {
     }
 
     fn check_flags(&self, kind: SourceKind, files: usize) -> Result<()> {
-        if kind.is_tabular() && files > 1 {
-            bail!("a {kind} input is one file, and this names {files} files (a folder is read as its files)");
+        if kind == SourceKind::Excel && files > 1 {
+            bail!("a spreadsheet input is one file (one sheet, --sheet), and this names {files} files (a folder is read as its files)");
         }
         if self.sheet.is_some() && kind != SourceKind::Excel {
             bail!("--sheet applies to spreadsheets, and the input is {kind}");
@@ -360,33 +377,21 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// A CSV file (or standard input) opened, as UTF-8.
-pub type CsvFile = CsvSource<Box<dyn Read + Send>>;
-
 /// Opens a CSV file, or standard input for `-`. A file starting with a UTF-16 byte order mark
 /// (Excel's "Unicode text") is transcoded to UTF-8 as it is read; its byte order is returned.
-pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(CsvFile, Option<Endian>)> {
-    let (name, reader): (String, Box<dyn Read + Send>) = if path.as_os_str() == "-" {
-        ("<stdin>".into(), Box::new(io::stdin()))
-    } else {
+pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(CsvFileSource, Option<Endian>)> {
+    let options = CsvOptions { delimiter };
+    if path.as_os_str() != "-" {
         if path.is_dir() {
             bail!("{}: is a folder, not a file", path.display());
         }
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        (
-            path.display().to_string(),
-            // The CSV reader buffers (256 KiB); a BufReader here would copy every byte twice.
-            Box::new(file),
-        )
-    };
-    let (reader, encoding) = Utf16Reader::sniff(reader)
+        return CsvFileSource::open(path, options).with_context(|| path.display().to_string());
+    }
+    let (reader, encoding) = Utf16Reader::sniff(Box::new(io::stdin()) as Box<dyn Read + Send>)
         .map_err(|e| ReadError::Io { line: 1, error: e })
-        .with_context(|| name.clone())?;
-    let source = CsvSource::new(
-        Box::new(reader) as Box<dyn Read + Send>,
-        CsvOptions { delimiter },
-    )
-    .with_context(|| name)?;
+        .context("<stdin>")?;
+    let source =
+        CsvSource::new(Box::new(reader) as Box<dyn Read + Send>, options).context("<stdin>")?;
     Ok((source, encoding))
 }
 

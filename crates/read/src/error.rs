@@ -39,6 +39,17 @@ pub enum ReadError {
         /// The problem.
         problem: Box<ReadError>,
     },
+    /// The file could not be opened.
+    #[error("cannot open it: {0}")]
+    Open(io::Error),
+    /// One of several CSV files has a header other than the first file's.
+    #[error("its header differs from {first_file}'s: {detail}")]
+    HeaderDiffers {
+        /// The file whose header the others must have.
+        first_file: String,
+        /// Where they differ.
+        detail: String,
+    },
     /// Reading failed.
     #[error("read failed near line {line}: {error}")]
     Io {

@@ -35,6 +35,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod csv_files;
 mod delimited;
 mod error;
 pub mod excel;
@@ -52,6 +53,7 @@ pub mod xtracta;
 /// How much of a file is looked at to tell its kind, or a CSV's delimiter and header line.
 const SNIFF_BYTES: usize = 64 * 1024;
 
+pub use csv_files::{CsvFileSource, CsvFiles};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
 pub use kind::SourceKind;

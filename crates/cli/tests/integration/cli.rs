@@ -44,12 +44,26 @@ fn bad_flags_exit_two() {
 }
 
 #[test]
-fn a_folder_of_several_csv_files_is_a_clear_error() {
+fn csv_files_with_different_headers_are_a_clear_error() {
     let run = run_in(&sample(), &["validate", "."]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "nebulk: error: ./existing.csv: its header differs from ./accounts.csv's: column 1 is \
+         `Account Name` where it has `accountName`\n"
+    );
+}
+
+#[test]
+fn several_spreadsheets_are_a_clear_error() {
+    let run = run_in(
+        &testdata().join("readers/excel"),
+        &["validate", "contractors.xlsx", "contractors.ods"],
+    );
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains(".: a csv input is one file, and this names 3 files"),
+            .contains("a spreadsheet input is one file (one sheet, --sheet), and this names 2 files"),
         "{}",
         run.stderr
     );

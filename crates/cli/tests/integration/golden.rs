@@ -29,6 +29,7 @@ golden! {
     missing_input => "missing-input",
     nerm_users_two_pages_active_only => "nerm-users-pages",
     duplicates_across_files_name_the_first_file => "duplicate-across-files",
+    csv_folder_read_as_one_table => "csv-folder-of-exports",
     nerm_sessions_with_a_mapping_file => "nerm-sessions-mapping",
     nerm_error_answer_is_fatal => "nerm-error-answer",
     nerm_truncated_page_names_line_and_column => "nerm-truncated",
