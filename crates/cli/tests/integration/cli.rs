@@ -62,8 +62,9 @@ fn several_spreadsheets_are_a_clear_error() {
     );
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr
-            .contains("a spreadsheet input is one file (one sheet, --sheet), and this names 2 files"),
+        run.stderr.contains(
+            "a spreadsheet input is one file (one sheet, --sheet), and this names 2 files"
+        ),
         "{}",
         run.stderr
     );
