@@ -17,12 +17,12 @@
 # Each target's corpus (fuzz/corpus/<target>) is seeded from the matching files in testdata/;
 # crashes land in fuzz/artifacts/<target>/, libFuzzer's output in fuzz/artifacts/<target>.log.
 # One libFuzzer process at a time (the machine may have two cores, shared). Exits 1 when a
-# target found a crash, a timeout (10 s) or an out-of-memory (2 GiB).
+# target found a crash, a timeout (10 s; 60 s for ods) or an out-of-memory (2 GiB).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
 
-ALL_TARGETS=(template mapping csv xtracta srv nerm_users nerm_sessions excel)
+ALL_TARGETS=(template mapping csv xtracta srv nerm_users nerm_sessions excel ods)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
 seconds=${FUZZ_SECONDS:-60}
@@ -34,7 +34,8 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
 
-# The testdata files that seed a target (expected outputs left out).
+# The testdata files that seed a target (expected outputs left out). For ods, whose input is a
+# content.xml, the ods files whose content.xml is taken; seeds/<target>/ adds seeds of its own.
 seeds() {
     local patterns=()
     case $1 in
@@ -45,9 +46,21 @@ seeds() {
         srv) patterns=(-path '*srv*' -name '*.xml' -o -path '*/answers/*' -name '*.xml') ;;
         nerm_users | nerm_sessions) patterns=(-path '*nerm*' -name '*.json') ;;
         excel) patterns=(-name '*.xlsx' -o -name '*.xlsm' -o -name '*.xlsb' -o -name '*.xls' -o -name '*.ods') ;;
+        ods) patterns=(-name '*.ods') ;;
         *) echo "unknown target $1; the targets: ${ALL_TARGETS[*]}" >&2; exit 2 ;;
     esac
     find "$root/testdata" -path '*/expected' -prune -o -type f \( "${patterns[@]}" \) -print
+}
+
+# Seconds after which a run counts as a hang. The ods target takes content.xml files that make
+# calamine write out up to 1 GiB (a run of 200 million spaces, 16 million cells): a second or two
+# in a release build, but up to a minute with the fuzzer's instrumentation of every comparison
+# in calamine's per-byte loops. A hang is a hang at 60 s as at 10.
+timeout_for() {
+    case $1 in
+        ods) echo 60 ;;
+        *) echo 10 ;;
+    esac
 }
 
 # libFuzzer flags per target beyond the shared ones.
@@ -55,6 +68,8 @@ extra_flags() {
     case $1 in
         # Workbooks are zip or OLE files of several KiB.
         excel) echo "-max_len=65536" ;;
+        # A content.xml: LibreOffice's for the contractors fixture is 12 KiB.
+        ods) echo "-max_len=65536" ;;
         # The engine's threads end after their scope returns (thread-local destructors run
         # late), which LeakSanitizer reports as leaks of std's channel contexts: not ours.
         csv) echo "-max_len=16384 -detect_leaks=0" ;;
@@ -68,8 +83,19 @@ for target in "${targets[@]}"; do
     while IFS= read -r file; do
         # Named after its path, so that seeds from different folders do not collide.
         name=${file#"$root/testdata/"}
-        cp -n "$file" "corpus/$target/seed-${name//\//-}"
+        seed="corpus/$target/seed-${name//\//-}"
+        if [ "$target" = ods ]; then
+            [ -e "$seed.content.xml" ] || unzip -p "$file" content.xml >"$seed.content.xml"
+        else
+            cp -n "$file" "$seed"
+        fi
     done < <(seeds "$target")
+    # Seeds written for the target (the ods cases the tests build, as content.xml).
+    if [ -d "seeds/$target" ]; then
+        for file in "seeds/$target"/*; do
+            cp -n "$file" "corpus/$target/seed-${file##*/}"
+        done
+    fi
 done
 
 echo "+ cargo fuzz build -s $sanitizer"
@@ -83,7 +109,8 @@ for target in "${targets[@]}"; do
     echo "+ cargo fuzz run $target ($seconds s, log in fuzz/$log)"
     # shellcheck disable=SC2046 # the extra flags are words on purpose
     if cargo fuzz run -s "$sanitizer" "$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -max_total_time="$seconds" -timeout="$(timeout_for "$target")" -rss_limit_mb=2048 \
+        -print_final_stats=1 \
         $(extra_flags "$target") "${dict[@]}" ${FUZZ_ARGS:-} >"$log" 2>&1; then
         # The last status line: executions, coverage, corpus, speed, memory.
         grep -E '^#[0-9]+' "$log" | tail -1 | sed "s/^/  $target: /"

@@ -70,23 +70,25 @@
 //! calamine opens them, the way calamine will read them: an xls workbook's records; an ods file's
 //! `content.xml` (found by content: a zip whose `mimetype` says ods), its rows and cells streamed
 //! with their repeats counted, not written out. A workbook whose sheets would take more than
-//! 16,777,216 cells (a full sheet of xls; some 40 bytes a cell in calamine for xls, 90 for ods) is
+//! 16,777,216 cells (a full sheet of xls; some 40 bytes a cell in calamine for xls, 64 for ods) is
 //! refused: for ods this counts the rows as calamine stores them and the rectangles it lays out
 //! from them, so that the empty cells and rows LibreOffice repeats up to a sheet's edges cost
 //! nothing, while one cell repeated over 16,384 columns and 6,000 rows in a file of 1 KiB (98
 //! million cells, some 5.5 GB in calamine, under its own cap of 100 million) is refused. An ods
-//! whose cells would hold more than 1 GiB of text, each repeat's copy counted, is refused too, as
-//! is one whose `content.xml` ends inside a table (calamine would read the end of the file
-//! forever). Before anything is unzipped, the zip directory of an xlsx, xlsm, xlsb or ods file is
-//! checked: a file whose parts would unzip to more than 2 GiB (a zip bomb, say) is refused. As the
-//! cells are read, their memory is counted (text plus 64 bytes a cell): a sheet whose cells take
-//! more than 512 MiB is refused, so that a small file cannot make nebulk hold gigabytes (an xlsx
-//! whose shared string of some megabytes is used by a few hundred cells, each holding its own copy;
-//! a sheet of millions of tiny cells just under the 2 GiB guard). Sheets that large are for CSV,
-//! which is read as a stream. For xls and ods, calamine holds the sheet, within the limits above,
-//! before nebulk counts it; an xls's shared strings are copied into each cell there, beyond the
-//! reach of this count. [`RowSource::bytes_read`] reports the file's size times the fraction of
-//! rows handed out.
+//! whose cells would hold more than 1 GiB of text, each repeat's copy counted, is refused too, and
+//! so is one on which calamine would take more than 1 GiB in all: its cells, each string they hold
+//! (an allocation of its own: a 1-byte formula repeated over 16 million cells took 2.5 GB), their
+//! text, and the copy of the sheet nebulk asks for. So is one whose `content.xml` ends inside a
+//! table (calamine would read the end of the file forever). Before anything is unzipped, the zip
+//! directory of an xlsx, xlsm, xlsb or ods file is checked: a file whose parts would unzip to more
+//! than 2 GiB (a zip bomb, say) is refused. As the cells are read, their memory is counted (text
+//! plus 64 bytes a cell): a sheet whose cells take more than 512 MiB is refused, so that a small
+//! file cannot make nebulk hold gigabytes (an xlsx whose shared string of some megabytes is used by
+//! a few hundred cells, each holding its own copy; a sheet of millions of tiny cells just under the
+//! 2 GiB guard). Sheets that large are for CSV, which is read as a stream. For xls and ods,
+//! calamine holds the sheet, within the limits above, before nebulk counts it; an xls's shared
+//! strings are copied into each cell there, beyond the reach of this count.
+//! [`RowSource::bytes_read`] reports the file's size times the fraction of rows handed out.
 //!
 //! # Example
 //!
@@ -149,6 +151,14 @@ const MAX_LAID_OUT_CELLS: u64 = 65_536 * 256;
 /// twice what nebulk lets a sheet's cells take ([`MAX_CELL_BYTES`]), as calamine holds a sheet's
 /// text twice (the rows as read, the rectangle laid out from them).
 const MAX_ODS_TEXT_BYTES: u64 = 2 * MAX_CELL_BYTES;
+
+/// The most memory calamine may take for an ods workbook, in bytes, as [`ods::content_cost`]
+/// estimates it (its cells, the strings and text they hold, each copy counted, and the copy of
+/// the sheet nebulk asks for): what [`MAX_LAID_OUT_CELLS`] cells holding numbers take, so that
+/// the cell limit stays the one that counts for them, while cells of short strings or formulas,
+/// each its own allocation, or many cells besides much text, are held to it too. nebulk's own
+/// copy of the cells comes on top, within [`MAX_CELL_BYTES`].
+const MAX_ODS_BYTES: u64 = 1 << 30;
 
 /// The `mimetype` entry of an ods file, as calamine checks it.
 const ODS_MIMETYPE: &[u8; 46] = b"application/vnd.oasis.opendocument.spreadsheet";
@@ -417,7 +427,7 @@ fn read_sheet(
     sheet: Option<&str>,
     container: Container,
 ) -> Result<(String, Vec<Cell>), ReadError> {
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
+    let workbook = calamine::open_workbook_auto(path).map_err(|e| {
         let named_zip = path
             .extension()
             .and_then(|e| e.to_str())
@@ -434,7 +444,7 @@ fn read_sheet(
         format_error(format!("not a spreadsheet calamine can read: {what}{e}"))
     })?;
     let name = choose_sheet(&workbook.sheet_names(), sheet)?;
-    let cells = load_cells(&mut workbook, &name, MAX_CELL_BYTES)
+    let cells = load_cells(workbook, &name, MAX_CELL_BYTES)
         .map_err(|e| format_error(format!("cannot read sheet \"{name}\": {e}")))?;
     Ok((name, cells))
 }
@@ -533,13 +543,13 @@ type Cell = (u32, u32, String);
 /// The non-empty cells of sheet `name`, as text, refused once they take more than `max_bytes`
 /// (see [`CellBudget`]).
 fn load_cells<RS: Read + Seek>(
-    workbook: &mut Sheets<RS>,
+    mut workbook: Sheets<RS>,
     name: &str,
     max_bytes: u64,
 ) -> Result<Vec<Cell>, String> {
     let mut cells = Vec::new();
     let mut budget = CellBudget { used: 0, max_bytes };
-    match workbook {
+    match &mut workbook {
         // xlsx and xlsb are streamed cell by cell: only non-empty cells take memory, however
         // far apart they are. A cell's size is checked before its text is copied: a shared
         // string is stored once in the file but copied into every cell that uses it.
@@ -574,6 +584,9 @@ fn load_cells<RS: Read + Seek>(
         }
         Sheets::Xls(_) | Sheets::Ods(_) => {
             let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+            // calamine holds every sheet laid out, and has handed out a copy of this one: the
+            // workbook goes before the cells are copied once more, into nebulk's.
+            drop(workbook);
             let (row0, col0) = range.start().unwrap_or((0, 0));
             for (row, col, value) in range.used_cells() {
                 let position = (
@@ -1078,9 +1091,9 @@ fn check_zip(file: &mut File, len: u64) -> io::Result<Option<String>> {
 /// up to 100,000,000 cells a sheet: a 1 KiB file holding one cell repeated over 16,384 columns and
 /// 6,000 rows asks for some 5.5 GB. So its `content.xml` is walked here first, the way calamine
 /// will read it ([`ods::content_cost`]), and a workbook refused when calamine would keep more than
-/// [`MAX_LAID_OUT_CELLS`] cells or [`MAX_ODS_TEXT_BYTES`] bytes of text for it, or would never
-/// finish reading it. `None` when it is fine, is not an ods, or is too broken for the walk
-/// (calamine then says what is wrong).
+/// [`MAX_LAID_OUT_CELLS`] cells or [`MAX_ODS_TEXT_BYTES`] bytes of text for it, or take more than
+/// [`MAX_ODS_BYTES`] in all, or would never finish reading it. `None` when it is fine, is not an
+/// ods, or is too broken for the walk (calamine then says what is wrong).
 fn check_ods(file: &mut File) -> Option<String> {
     let mut zip = zip::ZipArchive::new(&mut *file).ok()?;
     let mut mimetype = [0u8; ODS_MIMETYPE.len()];
@@ -1117,6 +1130,15 @@ fn check_ods(file: &mut File) -> Option<String> {
              rows and columns, more than the {MAX_ODS_TEXT_BYTES} this reader accepts (a long \
              text repeated over many rows and columns?)",
             cost.text
+        )),
+        Ok(cost) if cost.bytes > MAX_ODS_BYTES => Some(format!(
+            "its sheets would take some {} MiB in calamine once it writes out their repeated \
+             rows, columns and spaces ({} cells, each string in them an allocation of its own, \
+             and their text), more than the {} MiB this reader accepts (a short text or formula \
+             repeated over many rows and columns, or a text of many spaces?)",
+            cost.bytes >> 20,
+            cost.cells,
+            MAX_ODS_BYTES >> 20
         )),
         Ok(_) => None,
     }
@@ -2111,6 +2133,84 @@ mod tests {
         );
     }
 
+    /// Found with `fuzz/`, target `ods`, and its cap of 2 GiB, on inputs built to sit at the edge
+    /// of the limits (the last kind the target then found on its own): files of a few hundred
+    /// bytes that the cell and text limits above let through, on which calamine took 2 to 4 GB. A short string or formula repeated over the cells is an
+    /// allocation of its own in each (a 1-byte formula over 16 million cells, 2.5 GB); a long
+    /// text and many numbers each stayed under their own limit; the copy of the sheet nebulk
+    /// asks for was not counted; and the text calamine makes of a cell's content, a character at
+    /// a time (a `text:s` of a billion spaces), takes up to twice its length before it is copied
+    /// into the cells, and was not counted at all when calamine then failed inside the cell.
+    /// Such files are refused by calamine's memory, each part counted; numbers up to the cell
+    /// limit still pass.
+    #[test]
+    fn ods_memory_bombs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let refused = |rows: &str| {
+            let bytes = raw_ods(&format!(
+                r#"<table:table table:name="Data"><table:table-row><table:table-cell office:value-type="string" office:string-value="accountName"/><table:table-cell office:value-type="string" office:string-value="email"/></table:table-row>{rows}"#
+            ));
+            let path = write(&dir, "bomb.ods", &bytes);
+            let message = format_message(open_err(&path, None));
+            let mib = message
+                .strip_prefix("not a spreadsheet calamine can read: its sheets would take some ")
+                .and_then(|rest| rest.split_once(" MiB in calamine"))
+                .map(|(mib, _)| mib.parse::<u64>().unwrap());
+            (message, mib)
+        };
+        // 2.5 GB: a number and a 1-byte formula, 16,384 columns by 1,000 rows.
+        assert_eq!(
+            refused(
+                r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell office:value="1" table:formula="y" table:number-columns-repeated="16384"/></table:table-row></table:table>"#
+            )
+            .0,
+            "not a spreadsheet calamine can read: its sheets would take some 2409 MiB in \
+             calamine once it writes out their repeated rows, columns and spaces (16416780 \
+             cells, each string in them an allocation of its own, and their text), more than \
+             the 1024 MiB this reader accepts (a short text or formula repeated over many rows \
+             and columns, or a text of many spaces?)"
+        );
+        for (rows, mib) in [
+            // 3.5 GB: a 1-byte string and a 1-byte formula.
+            (
+                r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell office:value-type="string" office:string-value="x" table:formula="y" table:number-columns-repeated="16384"/></table:table-row></table:table>"#,
+                3440,
+            ),
+            // 2.6 GB: 520 MB of spaces in one cell, and 16 million numbers.
+            (
+                r#"<table:table-row><table:table-cell office:value-type="string"><text:p><text:s text:c="520000000"/></text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="990"><table:table-cell office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>"#,
+                3472,
+            ),
+            // 530 MB of spaces in one cell (1.6 GB while the workbook was kept as nebulk copied
+            // the cells): made, stored, laid out and copied, each counted.
+            (
+                r#"<table:table-row><table:table-cell office:value-type="string"><text:p><text:s text:c="530000000"/></text:p></table:table-cell></table:table-row></table:table>"#,
+                2527,
+            ),
+            // 2.1 GB, in a string of 2 GiB: a billion spaces made, copied into the cell, and
+            // calamine fails on the next row.
+            (
+                r#"<table:table-row><table:table-cell office:value-type="string"><text:p><text:s text:c="1070000000"/></text:p></table:table-cell></table:table-row><table:table-row>x</table:table-row>"#,
+                3061,
+            ),
+            // 4 GB (and as many more as there are spaces): a cell calamine fails in.
+            (
+                r#"<table:table-row><table:table-cell office:value-type="string"><text:s text:c="2000000000"/><text:s text:c="2000000000"/><"#,
+                7629,
+            ),
+        ] {
+            let (message, got) = refused(rows);
+            assert_eq!(got, Some(mib), "{message}");
+        }
+
+        // Numbers up to the cell limit (1 GB in calamine, 1.06 GB at most for the whole run).
+        let bytes = raw_ods(
+            r#"<table:table table:name="Data"><table:table-row table:number-rows-repeated="1000"><table:table-cell office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>"#,
+        );
+        let path = write(&dir, "numbers.ods", &bytes);
+        assert_eq!(check_ods(&mut File::open(&path).unwrap()), None);
+    }
+
     /// Issue 5, testdata/bad/excel-shared-string-bomb: a shared string is copied into every
     /// cell that uses it, so a small file could ask for gigabytes.
     #[test]
@@ -2122,10 +2222,11 @@ mod tests {
                 sheet.write(row, 1, long.as_str()).unwrap();
             }
         });
-        let mut workbook = calamine::open_workbook_auto(&path).unwrap();
-        let cells = load_cells(&mut workbook, "Sheet1", 2 << 20).unwrap();
+        let workbook = calamine::open_workbook_auto(&path).unwrap();
+        let cells = load_cells(workbook, "Sheet1", 2 << 20).unwrap();
         assert_eq!(cells.len(), 42, "30,000 × 40 bytes fit in 2 MiB");
-        let err = load_cells(&mut workbook, "Sheet1", 1 << 20).unwrap_err();
+        let workbook = calamine::open_workbook_auto(&path).unwrap();
+        let err = load_cells(workbook, "Sheet1", 1 << 20).unwrap_err();
         assert!(
             err.starts_with(
                 "the sheet is too large to read into memory: its cells take more than 1 MiB by \

@@ -11,7 +11,9 @@
 //! mirroring calamine's loops event for event (which elements it takes for rows and cells, where
 //! it takes a cell to end, which malformed attributes or numbers make it stop), and adds up what
 //! calamine keeps: its cells, counted as they are stored and as they are laid out, and the text
-//! they hold (a cell's text is copied into each repeat). It never stops counting where calamine
+//! they hold (a cell's text is copied into each repeat), and from those the memory calamine
+//! takes, each string's allocation and the copy of the sheet nebulk asks for counted (a 1-byte
+//! formula takes some 60 bytes a cell more than a number). It never stops counting where calamine
 //! would go on; where it cannot tell whether calamine would stop (a number calamine fails to
 //! parse, say) it goes on counting. A cell is counted as non-empty when calamine would give it
 //! a value or a formula, or when it has any content at all: counting too many cells only makes
@@ -47,6 +49,19 @@ const NAMED_EXPRESSION_CELLS: u64 = 2;
 /// The text calamine may make of an entity reference (a character is at most 4 bytes).
 const ENTITY_BYTES: u64 = 4;
 
+/// A cell's value in calamine (`Data`, checked by a test).
+const DATA_BYTES: u64 = 32;
+
+/// A cell's formula in calamine (a `String`, checked by a test).
+const STRING_BYTES: u64 = 24;
+
+/// A cell as calamine stores it while reading a row: a value and a formula.
+const CELL_BYTES: u64 = DATA_BYTES + STRING_BYTES;
+
+/// The heap block of a string calamine holds (a text value, a date, a formula), besides its
+/// text: the allocator rounds up and keeps a header, at least 32 bytes for a string of one byte.
+const ALLOCATION_BYTES: u64 = 32;
+
 /// What calamine will keep for a workbook's content: an upper bound.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Cost {
@@ -60,6 +75,14 @@ pub(super) struct Cost {
     /// Of `cells`, those of the rectangles (laid out, or reserved up front when that is more).
     #[cfg_attr(not(test), allow(dead_code))]
     pub rectangles: u64,
+    /// The memory calamine takes for all that, in bytes: each cell ([`CELL_BYTES`] as stored;
+    /// laid out, its value, a formula when the table has any, and the value again in the copy of
+    /// the sheet nebulk asks for), each copy of a string a cell holds ([`ALLOCATION_BYTES`]
+    /// besides its text, twice in a rectangle), the text, and the largest string calamine
+    /// makes of a cell's content before copying it (twice its text: it grows as it is made). A
+    /// short string or formula repeated over many cells takes more for its allocations than for
+    /// its text.
+    pub bytes: u64,
 }
 
 /// Walks `content.xml` as calamine will and tells what calamine will keep of it; an error
@@ -78,8 +101,13 @@ pub(super) fn content_cost<R: BufRead>(xml: R) -> Result<Cost, String> {
         cost: Cost::default(),
         row_buf: Vec::with_capacity(1024),
         cell_buf: Vec::with_capacity(1024),
+        made: 0,
     };
-    match walk.content() {
+    let walked = walk.content();
+    // The string calamine makes of a cell's content, on top of all it keeps.
+    walk.add_strings(1);
+    walk.cost.bytes = walk.cost.bytes.saturating_add(walk.made.saturating_mul(2));
+    match walked {
         Ok(()) | Err(Stop::Calamine) => Ok(walk.cost),
         Err(Stop::Hang(why)) => Err(why.to_string()),
     }
@@ -102,6 +130,9 @@ struct Walk<R> {
     row_buf: Vec<u8>,
     /// calamine's `cell_buf`: what is inside a cell.
     cell_buf: Vec<u8>,
+    /// The longest text calamine has made of a cell's content so far: the string it makes
+    /// (twice its text at most, as it grows) lives until the text is copied into the cells.
+    made: u64,
 }
 
 /// What the top level does with an element (calamine's `parse_content`).
@@ -146,6 +177,11 @@ struct CellStart {
     reads_text: bool,
     /// Bytes of text calamine makes of its attributes (a string, date or time, a formula).
     text: u64,
+    /// Strings calamine allocates for it: its value (a string, a date, a time, or its content
+    /// as text) and its formula, when it has them.
+    strings: u64,
+    /// It has a formula.
+    formula: bool,
 }
 
 /// A row's cells as calamine stores them.
@@ -157,6 +193,10 @@ struct RowShape {
     span: Option<(u64, u64)>,
     /// Bytes of text in one copy of the row.
     text: u64,
+    /// Strings allocated for one copy of the row.
+    strings: u64,
+    /// A cell of the row has a formula.
+    formulas: bool,
 }
 
 /// A table's rows as calamine lays them out: the rectangle from the first non-empty row to the
@@ -175,6 +215,10 @@ struct TableShape {
     columns: Option<(u64, u64)>,
     /// Bytes of text in the rectangle.
     text: u64,
+    /// Strings allocated in the rectangle.
+    strings: u64,
+    /// A cell of the rectangle has a formula: calamine lays the formulas out too.
+    formulas: bool,
 }
 
 impl TableShape {
@@ -187,6 +231,8 @@ impl TableShape {
             gap_expanded: 0,
             columns: None,
             text: 0,
+            strings: 0,
+            formulas: false,
         }
     }
 
@@ -210,9 +256,15 @@ impl TableShape {
             Some((left, right)) => (left.min(first), right.max(last)),
         });
         self.text = self.text.saturating_add(row.text.saturating_mul(repeats));
+        self.strings = self
+            .strings
+            .saturating_add(row.strings.saturating_mul(repeats));
+        self.formulas |= row.formulas;
     }
 
-    /// The rectangle's cells (laid out, or reserved up front when that is more) and text.
+    /// The rectangle's cells (laid out, or reserved up front when that is more), text and
+    /// memory: calamine keeps the rectangle, and copies its values when nebulk asks for the
+    /// sheet (counted for every table).
     fn rectangle(&self) -> Cost {
         let Some((left, right)) = self.columns else {
             return Cost::default();
@@ -220,22 +272,44 @@ impl TableShape {
         let width = right - left + 1;
         let laid_out = self.expanded.saturating_mul(width);
         let reserved = self.rows.saturating_mul(width).min(MAX_RESERVED_CELLS);
+        let cells = laid_out.max(reserved);
+        let cell_bytes = 2 * DATA_BYTES + if self.formulas { STRING_BYTES } else { 0 };
         Cost {
-            cells: laid_out.max(reserved),
+            cells,
             text: self.text,
-            rectangles: laid_out.max(reserved),
+            rectangles: cells,
+            bytes: cells
+                .saturating_mul(cell_bytes)
+                .saturating_add(self.strings.saturating_mul(2 * ALLOCATION_BYTES))
+                .saturating_add(self.text.saturating_mul(2)),
         }
     }
 }
 
 impl<R: BufRead> Walk<R> {
+    /// Adds cells as calamine stores them (a value and a formula each), and text.
     fn add(&mut self, cells: u64, text: u64) {
         self.cost.cells = self.cost.cells.saturating_add(cells);
         self.cost.text = self.cost.text.saturating_add(text);
+        self.cost.bytes = self
+            .cost
+            .bytes
+            .saturating_add(cells.saturating_mul(CELL_BYTES))
+            .saturating_add(text);
+    }
+
+    /// Adds the allocations of strings, besides their text.
+    fn add_strings(&mut self, strings: u64) {
+        self.cost.bytes = self
+            .cost
+            .bytes
+            .saturating_add(strings.saturating_mul(ALLOCATION_BYTES));
     }
 
     fn add_rectangle(&mut self, rectangle: Cost) {
-        self.add(rectangle.cells, rectangle.text);
+        self.cost.cells = self.cost.cells.saturating_add(rectangle.cells);
+        self.cost.text = self.cost.text.saturating_add(rectangle.text);
+        self.cost.bytes = self.cost.bytes.saturating_add(rectangle.bytes);
         self.cost.rectangles = self.cost.rectangles.saturating_add(rectangle.rectangles);
     }
 
@@ -385,8 +459,13 @@ impl<R: BufRead> Walk<R> {
                 }
                 row.width += repeats;
                 row.text = row.text.saturating_add(cell_text.saturating_mul(repeats));
+                row.strings = row
+                    .strings
+                    .saturating_add(cell.strings.saturating_mul(repeats));
+                row.formulas |= cell.formula;
                 // The text is made once, then copied into each repeat.
                 self.add(repeats, cell_text.saturating_mul(repeats.max(1)));
+                self.add_strings(cell.strings.saturating_mul(repeats.max(1)));
             } else {
                 pending = repeats;
             }
@@ -395,9 +474,20 @@ impl<R: BufRead> Walk<R> {
     }
 
     /// calamine's reading of a string cell's content, up to the end of the first cell element
-    /// (nested or not): the bytes of text it makes.
+    /// (nested or not): the bytes of text it makes. calamine makes that text a character at a
+    /// time (a `text:s` of a billion spaces is a billion pushes), taking up to twice its length,
+    /// before copying it into the cells, or dropping it when it fails inside the cell: the
+    /// largest such text is counted ([`Walk::made`]), failure or not.
     fn cell_text(&mut self) -> Result<u64, Stop> {
         let mut text = 0u64;
+        let read = self.read_cell_text(&mut text);
+        self.made = self.made.max(text);
+        read.map(|()| text)
+    }
+
+    /// [`Walk::cell_text`]'s reading, adding the bytes of text calamine makes to `text` as it
+    /// goes.
+    fn read_cell_text(&mut self, text: &mut u64) -> Result<(), Stop> {
         loop {
             self.cell_buf.clear();
             let step = match self.reader.read_event_into(&mut self.cell_buf) {
@@ -430,8 +520,8 @@ impl<R: BufRead> Walk<R> {
                 Ok(_) => TextStep::Add(0),
             };
             match step {
-                TextStep::Add(n) => text = text.saturating_add(n),
-                TextStep::End => return Ok(text),
+                TextStep::Add(n) => *text = text.saturating_add(n),
+                TextStep::End => return Ok(()),
                 TextStep::Annotation => self.annotation()?,
             }
         }
@@ -531,6 +621,8 @@ impl CellStart {
         let mut string_type = false;
         let mut error_type = false;
         let mut empty_string = false;
+        let mut value_string = false;
+        let mut formula = false;
         let mut text = 0u64;
         for attr in Attributes::of(e) {
             let (key, value) = attr?;
@@ -545,22 +637,28 @@ impl CellStart {
                     // Unescaping never makes text longer.
                     text = text.saturating_add(len(value));
                     empty_string = key == "office:string-value" && value.is_empty();
+                    value_string = true;
                 }
                 "office:value-type" if !value_set => string_type = value == "string",
                 "calcext:value-type" => error_type = value == "error",
                 "table:formula" => {
                     valued |= !value.is_empty();
+                    formula |= !value.is_empty();
                     text = text.saturating_add(len(value));
                 }
                 _ => {}
             }
         }
+        let reads_text = (!value_set && string_type) || (error_type && empty_string);
         Ok(CellStart {
             covered: e.name() == QName("table:covered-table-cell"),
             repeats,
             valued,
-            reads_text: (!value_set && string_type) || (error_type && empty_string),
+            reads_text,
             text,
+            // The text read replaces an empty string value.
+            strings: u64::from(value_string || reads_text) + u64::from(formula),
+            formula,
         })
     }
 }
@@ -669,9 +767,14 @@ mod tests {
 
     use super::*;
 
-    /// The cost of a content.xml holding `tables` in its spreadsheet.
+    /// The cost of a content.xml holding `tables` in its spreadsheet, memory left out.
     fn cost(tables: &str) -> Result<Cost, String> {
-        content_cost(document(tables).as_bytes())
+        counts(content_cost(document(tables).as_bytes()))
+    }
+
+    /// The counts of a cost, memory left out (tested on its own).
+    fn counts(cost: Result<Cost, String>) -> Result<Cost, String> {
+        cost.map(|cost| Cost { bytes: 0, ..cost })
     }
 
     fn document(tables: &str) -> String {
@@ -693,6 +796,7 @@ mod tests {
             // The name `S`, three times.
             text: 3 + text,
             rectangles: rectangle,
+            bytes: 0,
         }
     }
 
@@ -824,20 +928,20 @@ mod tests {
                 Ok(Cost {
                     cells: TABLE_CELLS + 7 + 1,
                     text: 3,
-                    rectangles: 0
+                    ..Cost::default()
                 }),
                 "{bad}"
             );
         }
         // Malformed XML.
         assert_eq!(
-            content_cost(
+            counts(content_cost(
                 &b"<table:table table:name=\"S\"><table:table-row><</table:table-row>"[..]
-            ),
+            )),
             Ok(Cost {
                 cells: TABLE_CELLS,
                 text: 3,
-                rectangles: 0
+                ..Cost::default()
             })
         );
     }
@@ -873,9 +977,63 @@ mod tests {
             Ok(Cost {
                 cells: 1 + 2 * NAMED_EXPRESSION_CELLS,
                 text: 3 + (1 + 7) + (1 + 3),
-                rectangles: 0
+                ..Cost::default()
             })
         );
+    }
+
+    /// calamine's memory: cells as stored (a value and a formula), laid out (a value, a formula
+    /// when the table has one, the value again in nebulk's copy), strings' allocations and text.
+    #[test]
+    fn memory_is_counted() {
+        let bytes = |rows: &str| {
+            content_cost(document(&table(rows)).as_bytes())
+                .unwrap()
+                .bytes
+        };
+        // The table: its cells, and its name three times; each row's place; the string calamine
+        // makes of the longest content of a cell, up to twice its text as it grows.
+        let table = TABLE_CELLS * CELL_BYTES + 3;
+        let row = CELL_BYTES;
+        let made = |text: u64| ALLOCATION_BYTES + 2 * text;
+        // A number: stored, laid out.
+        let rows = r#"<table:table-row><table:table-cell office:value="1"/></table:table-row>"#;
+        assert_eq!(
+            bytes(rows),
+            table + row + CELL_BYTES + 2 * DATA_BYTES + made(0)
+        );
+        // A string of 3 bytes (a paragraph, "ab"): one allocation, stored and laid out, and
+        // the laid out one copied.
+        let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>ab</text:p></table:table-cell></table:table-row>"#;
+        assert_eq!(
+            bytes(rows),
+            table
+                + row
+                + (CELL_BYTES + ALLOCATION_BYTES + 3)
+                + (2 * DATA_BYTES + 2 * (ALLOCATION_BYTES + 3))
+                + made(3)
+        );
+        // A number with a formula of 5 bytes, 3 columns by 2 rows: the formula is allocated for
+        // each cell, and the table's formulas are laid out too.
+        let rows = r#"<table:table-row table:number-rows-repeated="2"><table:table-cell office:value="1" table:formula="of:=1" table:number-columns-repeated="3"/></table:table-row>"#;
+        assert_eq!(
+            bytes(rows),
+            table
+                + row
+                + 3 * (CELL_BYTES + ALLOCATION_BYTES + 5)
+                + 6 * (2 * DATA_BYTES + STRING_BYTES + 2 * (ALLOCATION_BYTES + 5))
+                + made(0)
+        );
+        // Text made in a cell calamine fails in: counted all the same.
+        let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:s text:c="1000"/><text:s text:c="x"/></table:table-cell></table:table-row>"#;
+        assert_eq!(bytes(rows), table + made(1000));
+    }
+
+    /// The sizes the memory count takes for calamine's.
+    #[test]
+    fn calamine_sizes() {
+        assert_eq!(std::mem::size_of::<calamine::Data>() as u64, DATA_BYTES);
+        assert_eq!(std::mem::size_of::<String>() as u64, STRING_BYTES);
     }
 
     #[test]
