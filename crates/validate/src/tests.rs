@@ -53,6 +53,17 @@ fn run_bytes(
 
 /// Checks one row (after the header) with `rules`, against the system schema and an empty
 /// source.
+/// The report on a whole file under the system schema and the default rules.
+fn report_of_file(bytes: &[u8]) -> Report {
+    run_bytes(
+        Schema::system(),
+        bytes,
+        &mut Ledger::new(10),
+        RuleConfig::default(),
+        10,
+    )
+}
+
 fn report_of(row: &str, rules: RuleConfig) -> Report {
     run_rows(
         Schema::system(),
@@ -138,13 +149,7 @@ fn invalid_utf8_is_rejected_with_its_column() {
         .into_iter()
         .map(|b| if b == 1 { 0xE9 } else { b })
         .collect();
-    let report = run_bytes(
-        Schema::system(),
-        &bytes[..],
-        &mut Ledger::new(10),
-        RuleConfig::default(),
-        10,
-    );
+    let report = report_of_file(&bytes);
     assert_eq!(report.by_code.get(&Code::InvalidEncoding), Some(&1));
     assert_eq!(report.findings[0].column, Some(3));
 }
@@ -153,13 +158,7 @@ fn invalid_utf8_is_rejected_with_its_column() {
 #[test]
 fn a_malformed_row_with_a_line_break_in_a_field_suggests_an_open_quote() {
     let text = format!("{HEADER}\nann.lee,Ann,\"Lee,ann@example.com\nbo,Bo,Chen\n");
-    let report = run_bytes(
-        Schema::system(),
-        text.as_bytes(),
-        &mut Ledger::new(10),
-        RuleConfig::default(),
-        10,
-    );
+    let report = report_of_file(text.as_bytes());
     assert_eq!(
         report.findings[0].message,
         "expected 8 fields, found 3 (field 3 runs over several lines: is a quote left open?)"
@@ -172,13 +171,7 @@ fn a_nul_byte_is_rejected_with_its_column() {
     let text = format!(
         "{HEADER}\nann.lee,Ann,Lee\0,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30\n"
     );
-    let report = run_bytes(
-        Schema::system(),
-        text.as_bytes(),
-        &mut Ledger::new(10),
-        RuleConfig::default(),
-        10,
-    );
+    let report = report_of_file(text.as_bytes());
     assert_eq!(report.by_code.get(&Code::InvalidEncoding), Some(&1));
     assert_eq!(report.findings[0].column, Some(3));
     assert_eq!(
