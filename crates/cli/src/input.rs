@@ -1,7 +1,7 @@
 //! Opening the input: files and folders, the source kind (given or sniffed), the reader for it,
 //! and the mapping that turns its records into rows of the schema.
 
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,9 +10,8 @@ use clap::Args;
 use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{
-    nerm, srv, xtracta, CsvFileSource, CsvFiles, CsvOptions, CsvSource, Endian, ReadError,
-    RecordStream, RowRecords, RowSource, SourceFile, SourceKind, StructuredKind, ThreadedRecords,
-    Utf16Reader,
+    nerm, srv, xtracta, CsvFileSource, CsvFiles, CsvOptions, Endian, RecordStream, RowRecords,
+    RowSource, SourceFile, SourceKind, StructuredKind, ThreadedRecords,
 };
 use nebulk_schema::{normalize_name, Schema};
 use serde::Serialize;
@@ -387,12 +386,7 @@ pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(CsvFileSource, Op
         }
         return CsvFileSource::open(path, options).with_context(|| path.display().to_string());
     }
-    let (reader, encoding) = Utf16Reader::sniff(Box::new(io::stdin()) as Box<dyn Read + Send>)
-        .map_err(|e| ReadError::Io { line: 1, error: e })
-        .context("<stdin>")?;
-    let source =
-        CsvSource::new(Box::new(reader) as Box<dyn Read + Send>, options).context("<stdin>")?;
-    Ok((source, encoding))
+    CsvFileSource::from_reader(Box::new(io::stdin()), options).context("<stdin>")
 }
 
 /// An srv manifest: the user of each answer file, and other columns as extra fields.

@@ -34,8 +34,26 @@ impl CsvFileSource {
     ) -> Result<(CsvFileSource, Option<Endian>), ReadError> {
         let file = File::open(path).map_err(ReadError::Open)?;
         // The CSV reader buffers (256 KiB); a BufReader here would copy every byte twice.
+        CsvFileSource::from_reader(Box::new(file), options)
+    }
+
+    /// Reads CSV from `input` (standard input, say) as [`CsvFileSource::open`] reads a file.
+    ///
+    /// ```
+    /// use nebulk_read::{CsvFileSource, CsvOptions, Endian, RowSource};
+    /// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter()
+    ///     .chain("a\tb\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    /// let input = Box::new(std::io::Cursor::new(utf16));
+    /// let (source, utf16) = CsvFileSource::from_reader(input, CsvOptions::default()).unwrap();
+    /// assert_eq!(source.header(), ["a", "b"]);
+    /// assert_eq!(utf16, Some(Endian::Little));
+    /// ```
+    pub fn from_reader(
+        input: Box<dyn Read + Send>,
+        options: CsvOptions,
+    ) -> Result<(CsvFileSource, Option<Endian>), ReadError> {
         let (reader, encoding) =
-            Utf16Reader::sniff(file).map_err(|error| ReadError::Io { line: 1, error })?;
+            Utf16Reader::sniff(input).map_err(|error| ReadError::Io { line: 1, error })?;
         let source = CsvSource::new(Box::new(reader) as Box<dyn Read + Send>, options)?;
         Ok((source, encoding))
     }
