@@ -81,6 +81,8 @@ impl CsvFileSource {
 /// ```
 pub struct CsvFiles {
     options: CsvOptions,
+    /// The first file's name, for messages.
+    first_file: String,
     /// The first file's header, which every file must have.
     header: Vec<String>,
     /// The file being read and its name.
@@ -104,20 +106,14 @@ impl CsvFiles {
             return Err(ReadError::NoHeader);
         };
         let (source, encoding) = open_named(&first, options)?;
+        let first_file = first.display().to_string();
         for later in files.as_slice() {
             let (other, _) = open_named(later, options)?;
-            if let Some(detail) = header_difference(source.header(), other.header()) {
-                return Err(ReadError::InFile {
-                    file: later.display().to_string(),
-                    problem: Box::new(ReadError::HeaderDiffers {
-                        first_file: first.display().to_string(),
-                        detail,
-                    }),
-                });
-            }
+            same_header(&first_file, source.header(), later, &other)?;
         }
         Ok(CsvFiles {
             options,
+            first_file,
             header: source.header().to_vec(),
             first_delimiter: source.delimiter(),
             first_encoding: encoding,
@@ -147,17 +143,8 @@ impl CsvFiles {
             return Ok(false);
         };
         let (source, _) = open_named(&path, self.options)?;
-        let name = path.display().to_string();
-        if let Some(detail) = header_difference(&self.header, source.header()) {
-            return Err(ReadError::InFile {
-                file: name,
-                problem: Box::new(ReadError::HeaderDiffers {
-                    first_file: "the first file".to_string(),
-                    detail,
-                }),
-            });
-        }
-        self.current = Some((name.into(), source));
+        same_header(&self.first_file, &self.header, &path, &source)?;
+        self.current = Some((path.display().to_string().into(), source));
         Ok(true)
     }
 }
@@ -171,6 +158,25 @@ fn open_named(
         file: path.display().to_string(),
         problem: Box::new(problem),
     })
+}
+
+/// Checks that `source`, opened from `path`, has the header of `first_file`.
+fn same_header(
+    first_file: &str,
+    header: &[String],
+    path: &Path,
+    source: &CsvFileSource,
+) -> Result<(), ReadError> {
+    match header_difference(header, source.header()) {
+        None => Ok(()),
+        Some(detail) => Err(ReadError::InFile {
+            file: path.display().to_string(),
+            problem: Box::new(ReadError::HeaderDiffers {
+                first_file: first_file.to_string(),
+                detail,
+            }),
+        }),
+    }
 }
 
 /// How header `other` differs from `first`, when it does.
@@ -346,8 +352,9 @@ mod tests {
         assert_eq!(
             err,
             format!(
-                "{}: its header differs from the first file's: column 2 is `x` where it has `b`",
-                dir.path().join("2.csv").display()
+                "{}: its header differs from {}'s: column 2 is `x` where it has `b`",
+                dir.path().join("2.csv").display(),
+                dir.path().join("1.csv").display()
             )
         );
     }
