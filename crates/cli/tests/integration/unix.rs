@@ -112,8 +112,11 @@ fn wait(mut child: Child, stdin: Option<ChildStdin>) -> (Option<i32>, String) {
     (status.code(), stderr)
 }
 
+/// Output files by name, with their bytes.
+type Outputs = Vec<(String, Vec<u8>)>;
+
 /// Runs a complete convert into `dir/out` and returns its three files' bytes.
-fn earlier_run(dir: &Path) -> Vec<(String, Vec<u8>)> {
+fn earlier_run(dir: &Path) -> Outputs {
     std::fs::write(dir.join("earlier.csv"), format!("{HEADER}{}", rows(0, 50))).unwrap();
     assert_eq!(
         run_in(dir, &["convert", "earlier.csv", "--out", "out", "-q"]).code,
@@ -129,11 +132,29 @@ fn earlier_run(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into()
 }
 
-fn assert_unchanged(dir: &Path, before: &[(String, Vec<u8>)]) {
+fn assert_unchanged(dir: &Path, before: &Outputs) {
     for (name, bytes) in before {
         let now = std::fs::read(dir.join("out").join(name)).unwrap();
         assert!(&now == bytes, "{name} changed");
     }
+}
+
+/// Runs a complete convert into `dir/out` first when `with_earlier_run` (its files' bytes are
+/// returned, else none), then a convert stopped midway by `signal`: its exit code and stderr.
+fn signal_midway(
+    dir: &Path,
+    signal: &str,
+    with_earlier_run: bool,
+) -> (Outputs, Option<i32>, String) {
+    let before = if with_earlier_run {
+        earlier_run(dir)
+    } else {
+        Vec::new()
+    };
+    let (child, stdin) = convert_midway(dir);
+    kill(&child, signal);
+    let (code, stderr) = wait(child, Some(stdin));
+    (before, code, stderr)
 }
 
 /// SIGINT, SIGTERM and SIGHUP: exit `code`, one line on stderr, nothing left but what was there
@@ -141,14 +162,7 @@ fn assert_unchanged(dir: &Path, before: &[(String, Vec<u8>)]) {
 fn check_clean_interrupt(signal: &str, code: i32, with_earlier_run: bool) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let before = if with_earlier_run {
-        earlier_run(d)
-    } else {
-        Vec::new()
-    };
-    let (child, stdin) = convert_midway(d);
-    kill(&child, signal);
-    let (exit, stderr) = wait(child, Some(stdin));
+    let (before, exit, stderr) = signal_midway(d, signal, with_earlier_run);
     assert_eq!(exit, Some(code), "{signal}: {stderr}");
     assert_eq!(stderr, "nebulk: interrupted; no output file written\n");
     let expected: Vec<String> = before.iter().map(|(name, _)| name.clone()).collect();
@@ -185,14 +199,7 @@ fn sighup_midway_is_handled_as_sigint_and_exits_129() {
 fn check_sigkill(with_earlier_run: bool) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let before = if with_earlier_run {
-        earlier_run(d)
-    } else {
-        Vec::new()
-    };
-    let (child, stdin) = convert_midway(d);
-    kill(&child, "-KILL");
-    let (code, _) = wait(child, Some(stdin));
+    let (before, code, _) = signal_midway(d, "-KILL", with_earlier_run);
     assert_eq!(code, None, "ended by the signal");
     let visible: Vec<String> = sorted_files(&d.join("out"))
         .into_iter()
