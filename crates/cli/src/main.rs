@@ -5,7 +5,8 @@
 //! Exit codes: 0 every row valid, 1 some rows rejected (outputs still written), 2 fatal; a run
 //! stopped by a signal exits 128 + its number, as shells report it: 130 for Ctrl-C (SIGINT), 143
 //! for SIGTERM, 129 for SIGHUP (temporary files removed, no output half-written). Where there
-//! are no Unix signals, Ctrl-C exits 130.
+//! are no Unix signals, Ctrl-C exits 130. A closed standard output (a broken pipe, as in
+//! `nebulk gen | head -1`) ends any subcommand quietly, exit 0.
 
 mod cmd;
 mod input;
@@ -113,7 +114,7 @@ fn interrupted_message(abandoned: &nebulk_emit::Abandoned) -> String {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         summary::printable(&names.join(", ")).into_owned()
     };
-    match (abandoned.kept.as_slice(), abandoned.removed.as_slice()) {
+    let mut message = match (abandoned.kept.as_slice(), abandoned.removed.as_slice()) {
         ([], _) => "nebulk: interrupted; no output file written".to_string(),
         (kept, []) => format!("nebulk: interrupted; kept {} (complete)", list(kept)),
         (kept, removed) => format!(
@@ -121,7 +122,15 @@ fn interrupted_message(abandoned: &nebulk_emit::Abandoned) -> String {
             list(kept),
             list(removed)
         ),
+    };
+    if !abandoned.cut_short.is_empty() {
+        // Written through (a device, a FIFO, /dev/stdout): what went out cannot be taken back.
+        message.push_str(&format!(
+            "; cut short: {} (written through)",
+            list(&abandoned.cut_short)
+        ));
     }
+    message
 }
 
 /// Keeps the panic hook quiet for panics that the spreadsheet reader catches and reports as a
@@ -136,10 +145,22 @@ fn quiet_caught_panics() {
     }));
 }
 
+/// Whether the error comes from writing to a closed pipe (`nebulk gen | head -1`): the reader
+/// has all it wants, and the run ends quietly, as ripgrep's and xsv's do.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|cause| cause.downcast_ref::<io::Error>())
-        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    e.chain().any(is_broken_pipe_cause)
+}
+
+fn is_broken_pipe_cause(cause: &(dyn std::error::Error + 'static)) -> bool {
+    match cause.downcast_ref::<io::Error>() {
+        Some(io) if io.kind() == io::ErrorKind::BrokenPipe => true,
+        // An I/O error wrapping another gives that one's source as its own, skipping the
+        // wrapped error itself: it is looked at here.
+        Some(io) => io
+            .get_ref()
+            .is_some_and(|inner| is_broken_pipe_cause(inner)),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +174,7 @@ mod tests {
             interrupted_message(&Abandoned {
                 kept: kept.iter().map(Into::into).collect(),
                 removed: removed.iter().map(Into::into).collect(),
+                cut_short: Vec::new(),
             })
         };
         assert_eq!(
@@ -167,5 +189,28 @@ mod tests {
             message(&["a.csv", "t.json"], &[]),
             "nebulk: interrupted; kept a.csv, t.json (complete)"
         );
+        let cut_short = interrupted_message(&Abandoned {
+            removed: vec!["out/upload.csv".into()],
+            cut_short: vec!["out/report.json".into()],
+            ..Abandoned::default()
+        });
+        assert_eq!(
+            cut_short,
+            "nebulk: interrupted; no output file written; cut short: out/report.json (written through)"
+        );
+    }
+
+    /// Issue 9: `nebulk gen | head -1` printed "Broken pipe": the csv crate's error hid the
+    /// kind inside an `Other` I/O error, under a context.
+    #[test]
+    fn a_broken_pipe_is_seen_through_wrappers() {
+        let pipe = || io::Error::from(io::ErrorKind::BrokenPipe);
+        assert!(is_broken_pipe(&anyhow::Error::new(pipe())));
+        let wrapped = anyhow::Error::new(io::Error::other(pipe())).context("writing");
+        assert!(is_broken_pipe(&wrapped));
+        let twice = io::Error::other(io::Error::new(io::ErrorKind::InvalidData, pipe()));
+        assert!(is_broken_pipe(&anyhow::Error::new(twice)));
+        let other = anyhow::Error::new(io::Error::other("disk full")).context("writing");
+        assert!(!is_broken_pipe(&other));
     }
 }

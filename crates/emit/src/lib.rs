@@ -9,7 +9,10 @@
 //! - `report.json` ([`write_json`]).
 //!
 //! Every file is written to a temporary file in the same folder and renamed over its name only
-//! when complete ([`AtomicFile`]): an interrupted run leaves no half-written output behind.
+//! when complete ([`AtomicFile`]): an interrupted run leaves no half-written output behind. A
+//! name that is a symbolic link has its target replaced, and the link stays; a device, a FIFO
+//! or an open file of the process (`/dev/stdout`, bash's `>(...)`) is written through, in place
+//! and not atomically, since renaming over it would replace the device ([`Destination`]).
 //! [`FileSink::finish_with_report`] renames the three files of a run in one step, `report.json`
 //! last: when `report.json` is there, the upload and rejects files beside it are complete and
 //! from the same run. A signal handler calls [`abandon_pending`] to remove the temporary files
@@ -36,284 +39,27 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
 use nebulk_validate::{CheckedRow, RowFormat, Sink, UploadValue, Verdict};
+use serde::Serialize;
 
+pub use atomic::{abandon_pending, commit_all, Abandoned, AtomicFile};
 pub use csv_line::write_record;
+pub use target::Destination;
 
+mod atomic;
 mod csv_line;
 mod stale;
-use serde::Serialize;
+mod target;
 
 /// Size of the output buffers.
 const BUFFER: usize = 256 * 1024;
 
-/// How a temporary file's name ends.
-const TEMP_SUFFIX: &str = ".tmp";
-/// How many random letters and digits `tempfile` puts between a temporary file's prefix and
-/// [`TEMP_SUFFIX`]: a leftover is recognised by that exact shape.
-const TEMP_RANDOM_CHARS: usize = 6;
-
-/// The files of this process: temporary files not yet renamed, and the names of those renamed.
-/// Every creation, rename and removal of a temporary file happens while holding it, so that
-/// [`abandon_pending`] sees each file either pending (and removes it) or complete.
-static FILES: Mutex<Files> = Mutex::new(Files {
-    next_id: 0,
-    pending: Vec::new(),
-    kept: Vec::new(),
-});
-
-struct Files {
-    next_id: u64,
-    /// Id, temporary path and target of each file not yet renamed.
-    pending: Vec<(u64, PathBuf, PathBuf)>,
-    /// Targets renamed into place, in order.
-    kept: Vec<PathBuf>,
-}
-
-impl Files {
-    fn unregister(&mut self, id: u64) {
-        self.pending.retain(|(pending, _, _)| *pending != id);
-    }
-}
-
-/// The registry, even if a thread panicked holding it (its lists are still right: each change
-/// is one push or one removal).
-fn files() -> MutexGuard<'static, Files> {
-    FILES.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// What [`abandon_pending`] did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Abandoned {
-    /// The names of the files whose temporary files were removed: not written.
-    pub removed: Vec<PathBuf>,
-    /// The files this process had completed (renamed into place) before: kept.
-    pub kept: Vec<PathBuf>,
-}
-
-/// Removes the temporary file of every [`AtomicFile`] of this process not yet committed, then
-/// calls `then` with what it did, still holding the lock that commits take: no commit can happen
-/// from the moment the files are removed until `then` returns. A signal handler calls this and
-/// exits the process inside `then`; no file is then left half-written or as a temporary file.
-///
-/// The `AtomicFile`s themselves are not told: committing one afterwards fails.
-///
-/// ```
-/// use nebulk_emit::{abandon_pending, AtomicFile};
-/// let dir = tempfile::tempdir().unwrap();
-/// let file = AtomicFile::create(&dir.path().join("upload.csv")).unwrap();
-/// let removed = abandon_pending(|abandoned| abandoned.removed.clone());
-/// assert!(removed.contains(&dir.path().join("upload.csv")));
-/// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
-/// assert!(file.commit().is_err());
-/// ```
-pub fn abandon_pending<R>(then: impl FnOnce(&Abandoned) -> R) -> R {
-    let mut files = files();
-    let mut abandoned = Abandoned {
-        removed: Vec::new(),
-        kept: files.kept.clone(),
-    };
-    for (_, temp, target) in files.pending.drain(..) {
-        // Already gone is as good as removed.
-        let _ = fs::remove_file(&temp);
-        abandoned.removed.push(target);
-    }
-    then(&abandoned)
-}
-
-/// A file that appears under its name only once [`AtomicFile::commit`] is called: it is written
-/// to a hidden temporary file in the same folder, synced, then renamed. Dropped uncommitted, the
-/// temporary file is removed; so is it by [`abandon_pending`].
-///
-/// The temporary file of target `NAME` is `.NAME.XXXXXX.tmp`, `XXXXXX` six random letters or
-/// digits. On Unix it holds an advisory lock (`flock`) while it is open, that is until it is
-/// committed or dropped, or the process ends, however it ends. [`AtomicFile::create`] first
-/// removes every `.NAME.XXXXXX.tmp` beside the target whose lock it can take: left behind by a
-/// run that was killed. One that a live run is writing is locked, and kept.
-///
-/// ```
-/// use nebulk_emit::AtomicFile;
-/// let dir = tempfile::tempdir().unwrap();
-/// // What a killed run left: not locked, since no process has it open.
-/// std::fs::write(dir.path().join(".upload.csv.Ab12Cd.tmp"), "half a file").unwrap();
-/// let file = AtomicFile::create(&dir.path().join("upload.csv")).unwrap();
-/// if cfg!(unix) {
-///     assert!(!dir.path().join(".upload.csv.Ab12Cd.tmp").exists());
-/// }
-/// # drop(file);
-/// ```
-#[derive(Debug)]
-pub struct AtomicFile {
-    /// `None` once renamed or removed.
-    temp: Option<tempfile::NamedTempFile>,
-    target: PathBuf,
-    id: u64,
-}
-
-impl AtomicFile {
-    /// Starts a file that will be `target`, after removing the temporary files for `target`
-    /// that killed runs left behind (see [`AtomicFile`]).
-    pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder
-            .prefix(&prefix)
-            .suffix(TEMP_SUFFIX)
-            .rand_bytes(TEMP_RANDOM_CHARS);
-        // tempfile makes private (0600) files; outputs get the mode `File::create` would give
-        // them, 0666 less the umask.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        // Created and registered in one step: an interrupt cannot fall in between.
-        let mut files = files();
-        stale::remove(dir, &prefix, &files);
-        let temp = stale::create_locked(&builder, dir)?;
-        let id = files.next_id;
-        files.next_id += 1;
-        files
-            .pending
-            .push((id, temp.path().to_path_buf(), target.to_path_buf()));
-        Ok(AtomicFile {
-            temp: Some(temp),
-            target: target.to_path_buf(),
-            id,
-        })
-    }
-
-    /// The name the file will have.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    /// Syncs the data and renames the file to its name, replacing any file there.
-    pub fn commit(self) -> io::Result<()> {
-        commit_all(vec![self])
-    }
-
-    fn temp(&mut self) -> io::Result<&mut tempfile::NamedTempFile> {
-        self.temp.as_mut().ok_or_else(|| gone(&self.target))
-    }
-}
-
-fn gone(target: &Path) -> io::Error {
-    with_path(
-        io::Error::new(io::ErrorKind::NotFound, "the file was abandoned"),
-        "cannot write",
-        target,
-    )
-}
-
-/// Syncs `files`, then renames them into place in order as one step for [`abandon_pending`]: an
-/// interrupt comes before every rename or after all of them.
-///
-/// The last file is the group's marker: when there are several, an existing file at its name is
-/// removed before the first rename, so that a crash between two renames (a SIGKILL, a power
-/// cut) never leaves an old marker beside new files. When the marker is there, every file of the
-/// group is from the same commit.
-///
-/// ```
-/// use nebulk_emit::{commit_all, AtomicFile};
-/// use std::io::Write;
-/// let dir = tempfile::tempdir().unwrap();
-/// let mut data = AtomicFile::create(&dir.path().join("data.csv")).unwrap();
-/// data.write_all(b"a\n").unwrap();
-/// let done = AtomicFile::create(&dir.path().join("done.json")).unwrap();
-/// commit_all(vec![data, done]).unwrap();
-/// assert!(dir.path().join("data.csv").exists() && dir.path().join("done.json").exists());
-/// ```
-pub fn commit_all(mut group: Vec<AtomicFile>) -> io::Result<()> {
-    for file in &mut group {
-        let target = file.target.clone();
-        file.temp()?
-            .as_file()
-            .sync_all()
-            .map_err(|e| with_path(e, "cannot write", &target))?;
-    }
-    let mut files = files();
-    if let [_, .., marker] = group.as_slice() {
-        match fs::remove_file(&marker.target) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(with_path(e, "cannot replace", &marker.target)),
-        }
-    }
-    let mut result = Ok(());
-    for file in &mut group {
-        let Some(temp) = file.temp.take() else {
-            result = result.and(Err(gone(&file.target)));
-            continue;
-        };
-        files.unregister(file.id);
-        if result.is_err() {
-            // After a failed rename the rest of the group is not renamed.
-            let _ = temp.close();
-            continue;
-        }
-        // A failed rename gives the file back, and dropping it removes it.
-        match temp.persist(&file.target) {
-            Ok(_) => files.kept.push(file.target.clone()),
-            Err(e) => {
-                result = Err(with_path(
-                    plain(e.error),
-                    "cannot rename into",
-                    &file.target,
-                ));
-            }
-        }
-    }
-    result
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if let Some(temp) = self.temp.take() {
-            // Removed and unregistered in one step (see `FILES`).
-            let mut files = files();
-            let _ = temp.close();
-            files.unregister(self.id);
-        }
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.temp()?.write(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.temp()?.flush()
-    }
-}
-
-/// The operating system's own message, without the temporary file's random name that
-/// `tempfile` adds.
-fn plain(e: io::Error) -> io::Error {
-    if let Some(code) = e.raw_os_error() {
-        return io::Error::from_raw_os_error(code);
-    }
-    // tempfile wraps the system's error, whose code it does not hand on, in one that reads
-    // `{error} at path "{temporary file}"`: the system's words are kept, the name dropped.
-    let text = e.to_string();
-    match text.find(" at path \"") {
-        Some(end) => io::Error::new(e.kind(), &text[..end]),
-        None => e,
-    }
-}
-
 /// Creates folder `dir` and its parents. When a file is in the way, the error names it: the
 /// system's own words ("File exists", "Not a directory") do not say which path is the file.
-fn create_folder(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_folder(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir).map_err(|e| {
         let file = dir
             .ancestors()
@@ -336,7 +82,7 @@ fn create_folder(dir: &Path) -> io::Result<()> {
     })
 }
 
-fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
+pub(crate) fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
 }
 
@@ -529,28 +275,32 @@ impl RejectsWriter {
 pub struct FileSink {
     upload: UploadWriter,
     rejects: RejectsWriter,
-    dir: PathBuf,
+    report: AtomicFile,
 }
 
 impl FileSink {
-    /// Starts `DIR/upload.csv` and `DIR/rejects.csv`, creating `DIR` when needed; `with_file`
-    /// adds the `file` column to the rejects.
+    /// Starts `DIR/upload.csv`, `DIR/rejects.csv` and `DIR/report.json`, creating `DIR` when
+    /// needed (the folder a link `DIR` leads to, when it is one); `with_file` adds the `file`
+    /// column to the rejects. Each file's own links are followed (see [`AtomicFile`]); a file
+    /// that cannot be written is an error before any row is.
     pub fn create(
         dir: &Path,
         schema: &Schema,
         input_header: &[String],
         with_file: bool,
     ) -> io::Result<FileSink> {
-        create_folder(dir)?;
+        create_folder(&target::folder(dir))?;
         Ok(FileSink {
             upload: UploadWriter::create(&dir.join("upload.csv"), schema)?,
             rejects: RejectsWriter::create(&dir.join("rejects.csv"), input_header, with_file)?,
-            dir: dir.to_path_buf(),
+            report: AtomicFile::create(&dir.join("report.json"))?,
         })
     }
 
-    /// Completes both files and renames them into place together (see [`commit_all`]).
+    /// Completes the upload and rejects files and renames them into place together (see
+    /// [`commit_all`]); no report is written.
     pub fn finish(self) -> io::Result<()> {
+        drop(self.report);
         commit_all(vec![self.upload.into_file()?, self.rejects.into_file()?])
     }
 
@@ -572,7 +322,7 @@ impl FileSink {
     pub fn finish_with_report<T: Serialize>(self, report: &T) -> io::Result<()> {
         let upload = self.upload.into_file()?;
         let rejects = self.rejects.into_file()?;
-        let report = json_file(&self.dir.join("report.json"), report)?;
+        let report = fill_json(self.report, report)?;
         commit_all(vec![upload, rejects, report])
     }
 }
@@ -592,7 +342,8 @@ impl Sink for FileSink {
     }
 }
 
-/// Writes `value` as pretty JSON to `target`, atomically, creating its folder when needed.
+/// Writes `value` as pretty JSON to `target`, atomically, creating its folder when needed
+/// (see [`AtomicFile`] for links, devices and FIFOs).
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -601,21 +352,46 @@ impl Sink for FileSink {
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("\"rows_read\": 3"));
 /// ```
 pub fn write_json<T: Serialize>(target: &Path, value: &T) -> io::Result<()> {
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_folder(dir)?;
-    }
-    json_file(target, value)?.commit()
+    write_json_into(AtomicFile::create_with_folder(target)?, value)
 }
 
-/// `value` as pretty JSON in an uncommitted file that will be `target`.
-fn json_file<T: Serialize>(target: &Path, value: &T) -> io::Result<AtomicFile> {
-    let mut file = io::BufWriter::new(AtomicFile::create(target)?);
-    serde_json::to_writer_pretty(&mut file, value)
-        .map_err(|e| with_path(io::Error::other(e), "cannot write", target))?;
-    file.write_all(b"\n")
-        .map_err(|e| with_path(e, "cannot write", target))?;
+/// Writes `value` as pretty JSON into `file`, started earlier, and commits it.
+///
+/// ```
+/// use nebulk_emit::{write_json_into, AtomicFile};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("report.json");
+/// // Started before the work, so that a path that cannot be written fails first.
+/// let file = AtomicFile::create(&path).unwrap();
+/// write_json_into(file, &serde_json::json!({"rows_read": 3})).unwrap();
+/// assert!(std::fs::read_to_string(&path).unwrap().contains("\"rows_read\": 3"));
+/// ```
+pub fn write_json_into<T: Serialize>(file: AtomicFile, value: &T) -> io::Result<()> {
+    fill_json(file, value)?.commit()
+}
+
+/// Writes `value` as pretty JSON, then a line end, to `out`, as the JSON files are written.
+/// An error writing to `out` keeps its kind (a broken pipe stays a broken pipe).
+///
+/// ```
+/// let mut out = Vec::new();
+/// nebulk_emit::write_json_to(&mut out, &serde_json::json!({"rows_read": 3})).unwrap();
+/// assert_eq!(out, b"{\n  \"rows_read\": 3\n}\n");
+/// ```
+pub fn write_json_to<T: Serialize>(mut out: impl Write, value: &T) -> io::Result<()> {
+    // serde_json hands an I/O error back as it came.
+    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Writes `value` as pretty JSON into `file`, and gives it back uncommitted.
+fn fill_json<T: Serialize>(file: AtomicFile, value: &T) -> io::Result<AtomicFile> {
+    let target = file.target().to_path_buf();
+    let mut file = io::BufWriter::new(file);
+    write_json_to(&mut file, value).map_err(|e| with_path(e, "cannot write", &target))?;
     file.into_inner()
-        .map_err(|e| with_path(e.into_error(), "cannot write", target))
+        .map_err(|e| with_path(e.into_error(), "cannot write", &target))
 }
 
 #[cfg(test)]
@@ -717,11 +493,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         fs::write(d.join("marker.json"), "old").unwrap();
-        // A rename over a folder that is not empty fails.
-        fs::create_dir(d.join("b.csv")).unwrap();
-        fs::write(d.join("b.csv/keep"), "").unwrap();
         let group = ["a.csv", "b.csv", "c.csv", "marker.json"]
             .map(|name| AtomicFile::create(&d.join(name)).unwrap());
+        // A rename over a folder that is not empty fails (a folder there at the start would
+        // have been refused by `create`).
+        fs::create_dir(d.join("b.csv")).unwrap();
+        fs::write(d.join("b.csv/keep"), "").unwrap();
         let err = commit_all(group.into()).unwrap_err();
         assert!(err.to_string().contains("cannot rename into"), "{err}");
         let mut names: Vec<String> = fs::read_dir(d)

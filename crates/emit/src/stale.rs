@@ -15,20 +15,21 @@
 use std::io;
 use std::path::Path;
 
-use super::{plain, with_path, Files};
+use crate::atomic::{plain, Files, TEMP_RANDOM_CHARS, TEMP_SUFFIX};
+use crate::with_path;
 
 /// How often a run makes a new temporary file when another run's cleanup removed the one it
 /// had just made, before it could lock it (each time a race of microseconds).
 const ATTEMPTS: usize = 8;
 
-/// Whether `name` is one of the temporary files that [`super::AtomicFile::create`] makes with
-/// `prefix` (`.NAME.`): the prefix, exactly [`super::TEMP_RANDOM_CHARS`] ASCII letters or
-/// digits, and [`super::TEMP_SUFFIX`].
+/// Whether `name` is one of the temporary files that [`crate::AtomicFile::create`] makes with
+/// `prefix` (`.NAME.`): the prefix, exactly [`TEMP_RANDOM_CHARS`] ASCII letters or digits, and
+/// [`TEMP_SUFFIX`].
 fn is_temp_name(name: &[u8], prefix: &[u8]) -> bool {
     name.strip_prefix(prefix)
-        .and_then(|rest| rest.strip_suffix(super::TEMP_SUFFIX.as_bytes()))
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX.as_bytes()))
         .is_some_and(|random| {
-            random.len() == super::TEMP_RANDOM_CHARS && random.iter().all(u8::is_ascii_alphanumeric)
+            random.len() == TEMP_RANDOM_CHARS && random.iter().all(u8::is_ascii_alphanumeric)
         })
 }
 
@@ -73,7 +74,8 @@ pub(crate) fn remove(dir: &Path, prefix: &str, files: &Files) {
         let ours = files
             .pending
             .iter()
-            .any(|(_, temp, _)| temp.file_name() == Some(name.as_os_str()));
+            .filter_map(|pending| pending.temp.as_deref())
+            .any(|temp| temp.file_name() == Some(name.as_os_str()));
         if !ours {
             let _ = imp::remove_if_unlocked(&entry.path());
         }
@@ -218,10 +220,8 @@ mod tests {
         let mut expected: Vec<String> = keep.iter().map(|n| n.to_string()).collect();
         expected.push(".upload.csv.dir123.tmp".into());
         expected.push(
-            file.temp
-                .as_ref()
+            file.temp_path()
                 .unwrap()
-                .path()
                 .file_name()
                 .unwrap()
                 .to_string_lossy()
@@ -269,7 +269,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut file = AtomicFile::create(&dir.path().join("upload.csv")).unwrap();
         file.write_all(b"rows").unwrap();
-        let temp = file.temp.as_ref().unwrap().path().to_path_buf();
+        let temp = file.temp_path().unwrap().to_path_buf();
         let other = fs::File::open(&temp).unwrap();
         assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
         // Another run's cleanup, which does not know this process's files, keeps it.

@@ -138,7 +138,8 @@ pub struct Truth {
 /// # Errors
 ///
 /// An error of kind [`io::ErrorKind::InvalidInput`] if `cfg.error_rate` is
-/// NaN or outside `0.0..=1.0`; otherwise any error from writing to `out`.
+/// NaN or outside `0.0..=1.0`; otherwise the error from writing to `out`,
+/// as `out` gave it (a closed pipe is [`io::ErrorKind::BrokenPipe`]).
 ///
 /// ```
 /// use nebulk_gen::{generate, GenConfig};
@@ -157,17 +158,14 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
     if !(0.0..=1.0).contains(&cfg.error_rate) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!(
-                "error_rate must be within 0.0..=1.0, got {}",
-                cfg.error_rate
-            ),
+            format!("error_rate must be between 0 and 1, got {}", cfg.error_rate),
         ));
     }
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(BufWriter::with_capacity(1 << 16, out));
-    w.write_record(HEADER)?;
+    w.write_record(HEADER).map_err(write_error)?;
 
     let mut rng = fastrand::Rng::with_seed(cfg.seed);
     let mut row = Row::new();
@@ -194,7 +192,7 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
             }
             None => over_limit += 1,
         }
-        w.write_record(row.record())?;
+        w.write_record(row.record()).map_err(write_error)?;
     }
     w.flush()?;
 
@@ -216,4 +214,14 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
         rows_rejected: cfg.rows - valid,
         by_code,
     })
+}
+
+/// The error a CSV write gives, as an I/O error of the kind `out` gave: the
+/// `csv` crate's own conversion makes every error `Other`, which hides a
+/// broken pipe from the caller. (The writer writes no other kind of error.)
+fn write_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }

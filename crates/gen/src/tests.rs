@@ -321,6 +321,24 @@ fn clean_rows_look_real() {
     assert!(empty_notes && multiline_notes);
 }
 
+/// Issue 9: a closed pipe came back as an `Other` error (the `csv` crate's
+/// conversion), and `nebulk gen | head -1` printed "Broken pipe", exit 2.
+#[test]
+fn a_write_error_keeps_its_kind() {
+    struct ClosedPipe;
+    impl std::io::Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Past the 64 KiB buffer, so that rows are written while generating.
+    let err = generate(&cfg(5_000, 1, 0.1, 10_000), ClosedPipe).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+}
+
 #[test]
 fn error_rate_out_of_range_is_rejected() {
     for rate in [-0.1, 1.000_001, f64::NAN, f64::INFINITY] {

@@ -1,9 +1,9 @@
 //! `nebulk gen`: synthetic accounts with known faults, for tests and benchmarks.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use nebulk_emit::AtomicFile;
 use nebulk_gen::{GenConfig, HEADER};
@@ -18,10 +18,15 @@ use crate::Outcome;
 /// invalid-date, end-before-start, duplicate-account, malformed-row, invalid-encoding,
 /// value-too-long); clean rows past --max-accounts count as account-limit. The same seed gives
 /// the same bytes.
+///
+/// Every output is started before the first row is written, so a path that cannot be written
+/// is refused first. Files are written atomically (a symbolic link's target is replaced, the
+/// link stays); a device or FIFO (`/dev/stdout`) is written through.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:
   nebulk gen --rows 1000 --out accounts.csv --truth truth.json --template template.csv
-  nebulk gen --rows 1000000 --seed 7 --error-rate 0.01 --out big.csv")]
+  nebulk gen --rows 1000000 --seed 7 --error-rate 0.01 --out big.csv
+  nebulk gen --rows 1000 | head -5")]
 pub struct Args {
     /// How many data rows.
     #[arg(long, value_name = "N")]
@@ -39,7 +44,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = nebulk_validate::MAX_ACCOUNTS)]
     max_accounts: u64,
 
-    /// Write the CSV here instead of standard output.
+    /// Write the CSV here instead of standard output (`-`: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     out: Option<PathBuf>,
 
@@ -54,28 +59,54 @@ pub struct Args {
 
 /// Runs `gen`.
 pub fn run(args: Args) -> Result<Outcome> {
+    // Refused before any output starts, in the option's own words.
+    if !(0.0..=1.0).contains(&args.error_rate) {
+        bail!(
+            "--error-rate must be between 0 and 1, got {}",
+            args.error_rate
+        );
+    }
     let config = GenConfig {
         rows: args.rows,
         seed: args.seed,
         error_rate: args.error_rate,
         max_accounts: args.max_accounts,
     };
-    let truth = match &args.out {
-        Some(path) => {
-            let mut file = io::BufWriter::new(AtomicFile::create(path)?);
-            let truth = nebulk_gen::generate(&config, &mut file)?;
-            file.into_inner().map_err(|e| e.into_error())?.commit()?;
+    let out = args.out.as_deref().filter(|path| *path != Path::new("-"));
+    let out = out.map(AtomicFile::create).transpose()?;
+    let truth_file = args
+        .truth
+        .as_deref()
+        .map(AtomicFile::create_with_folder)
+        .transpose()?;
+    let template = args
+        .template
+        .as_deref()
+        .map(AtomicFile::create)
+        .transpose()?;
+
+    let truth = match out {
+        Some(file) => {
+            let target = file.target().to_path_buf();
+            let written = || format!("cannot write {}", target.display());
+            let mut file = io::BufWriter::new(file);
+            let truth = nebulk_gen::generate(&config, &mut file).with_context(written)?;
+            file.into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(written)?
+                .commit()?;
             truth
         }
         None => nebulk_gen::generate(&config, io::stdout().lock())
             .context("writing to standard output")?,
     };
-    if let Some(path) = &args.truth {
-        nebulk_emit::write_json(path, &truth)?;
+    if let Some(file) = truth_file {
+        nebulk_emit::write_json_into(file, &truth)?;
     }
-    if let Some(path) = &args.template {
-        let mut file = AtomicFile::create(path)?;
-        writeln!(file, "{}", HEADER.join(","))?;
+    if let Some(mut file) = template {
+        let target = file.target().to_path_buf();
+        writeln!(file, "{}", HEADER.join(","))
+            .with_context(|| format!("cannot write {}", target.display()))?;
         file.commit()?;
     }
     Ok(Outcome::AllValid)

@@ -1,6 +1,7 @@
 //! `nebulk map`: shows what a source offers and how it maps onto the schema.
 
 use std::fmt::Write as _;
+use std::io::{self, Write as _};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -105,7 +106,13 @@ pub fn run(args: Args) -> Result<Outcome> {
             );
         }
     }
-    print!("{out}");
+    // Not `print!`, which panics when standard output is closed (`nebulk map x | head -3`):
+    // the error goes up, and a broken pipe ends the run quietly.
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing to standard output")?;
     Ok(Outcome::AllValid)
 }
 

@@ -1,9 +1,11 @@
 //! `nebulk validate`: checks only.
 
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
+use nebulk_emit::AtomicFile;
 use nebulk_validate::NullSink;
 
 use crate::options::{CheckArgs, ReportFile};
@@ -18,12 +20,15 @@ use crate::{summary, Outcome};
 #[command(after_help = "Examples:
   nebulk validate accounts.csv
   nebulk validate accounts.csv --schema template.csv --existing export.csv
-  nebulk validate accounts.csv --date-format '%m/%d/%Y' --report report.json")]
+  nebulk validate accounts.csv --date-format '%m/%d/%Y' --report report.json
+  nebulk validate accounts.csv --report - -q | jq .by_code")]
 pub struct Args {
     #[command(flatten)]
     check: CheckArgs,
 
-    /// Also write the full report as JSON here.
+    /// Also write the full report as JSON here (`-`: standard output; the summary stays on
+    /// stderr). A symbolic link's target is replaced, the link stays; a device or FIFO
+    /// (`/dev/stdout`, `>(jq .)`) is written through.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 }
@@ -31,11 +36,9 @@ pub struct Args {
 /// Runs `validate`.
 pub fn run(args: Args) -> Result<Outcome> {
     let prepared = args.check.prepare()?;
+    let report_file = ReportTo::start(args.report.as_deref())?;
     let (report, header) = prepared.run(&mut NullSink, args.check.max_findings)?;
-    if let Some(path) = &args.report {
-        nebulk_emit::write_json(path, &ReportFile::new(&header, &report))
-            .with_context(|| format!("cannot write the report {}", path.display()))?;
-    }
+    report_file.write(&ReportFile::new(&header, &report))?;
     if !args.check.quiet {
         eprint!("{}", summary::render(&header.info, &report));
     }
@@ -44,4 +47,40 @@ pub fn run(args: Args) -> Result<Outcome> {
     } else {
         Outcome::SomeRejected
     })
+}
+
+/// Where `--report` goes, started before the first row is read: a path that cannot be written
+/// is refused before the work.
+enum ReportTo {
+    Nowhere,
+    StandardOutput,
+    File(AtomicFile),
+}
+
+impl ReportTo {
+    fn start(path: Option<&Path>) -> Result<ReportTo> {
+        Ok(match path {
+            None => ReportTo::Nowhere,
+            Some(path) if path == Path::new("-") => ReportTo::StandardOutput,
+            Some(path) => ReportTo::File(
+                AtomicFile::create_with_folder(path).with_context(|| cannot_write(path))?,
+            ),
+        })
+    }
+
+    fn write(self, report: &ReportFile<'_>) -> Result<()> {
+        match self {
+            ReportTo::Nowhere => Ok(()),
+            ReportTo::StandardOutput => nebulk_emit::write_json_to(io::stdout().lock(), report)
+                .context("writing the report to standard output"),
+            ReportTo::File(file) => {
+                let path = file.target().to_path_buf();
+                nebulk_emit::write_json_into(file, report).with_context(|| cannot_write(&path))
+            }
+        }
+    }
+}
+
+fn cannot_write(path: &Path) -> String {
+    format!("cannot write the report {}", path.display())
 }

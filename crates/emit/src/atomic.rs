@@ -1,0 +1,536 @@
+//! Output files that appear under their name only when complete, and the registry of this
+//! process's unfinished ones, which a signal handler empties.
+//!
+//! A regular file (or a new one) is written to a hidden temporary file in its folder and
+//! renamed over its name when complete. A path that leads elsewhere is followed first (see
+//! [`Destination`]): a symbolic link's target is what is replaced, and a device, a FIFO or an
+//! open file of the process (`/dev/stdout`) is written through, in place, since renaming over it
+//! would replace the device itself.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::target::Destination;
+use crate::{create_folder, stale, with_path};
+
+/// How a temporary file's name ends.
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
+/// How many random letters and digits `tempfile` puts between a temporary file's prefix and
+/// [`TEMP_SUFFIX`]: a leftover is recognised by that exact shape.
+pub(crate) const TEMP_RANDOM_CHARS: usize = 6;
+
+/// The files of this process: those not yet complete, and the names of those completed.
+/// Every creation, rename and removal of a temporary file happens while holding it, so that
+/// [`abandon_pending`] sees each file either pending (and removes it) or complete.
+static FILES: Mutex<Files> = Mutex::new(Files {
+    next_id: 0,
+    pending: Vec::new(),
+    kept: Vec::new(),
+});
+
+pub(crate) struct Files {
+    next_id: u64,
+    /// The files not yet complete.
+    pub(crate) pending: Vec<Pending>,
+    /// Targets completed (renamed into place, or written through to the end), in order.
+    kept: Vec<PathBuf>,
+}
+
+/// A file not yet complete.
+pub(crate) struct Pending {
+    id: u64,
+    /// Its temporary file; `None` for a file written through.
+    pub(crate) temp: Option<PathBuf>,
+    /// Its name, as given.
+    target: PathBuf,
+}
+
+impl Files {
+    fn register(&mut self, temp: Option<PathBuf>, target: &Path) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.pending.push(Pending {
+            id,
+            temp,
+            target: target.to_path_buf(),
+        });
+        id
+    }
+
+    fn unregister(&mut self, id: u64) {
+        self.pending.retain(|pending| pending.id != id);
+    }
+}
+
+/// The registry, even if a thread panicked holding it (its lists are still right: each change
+/// is one push or one removal).
+fn files() -> MutexGuard<'static, Files> {
+    FILES.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What [`abandon_pending`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Abandoned {
+    /// The names of the files whose temporary files were removed: not written.
+    pub removed: Vec<PathBuf>,
+    /// The files this process had completed (renamed into place) before: kept.
+    pub kept: Vec<PathBuf>,
+    /// The files written through (a device, a FIFO, `/dev/stdout`) and not complete: what was
+    /// written to them stays, cut short.
+    ///
+    /// ```
+    /// # #[cfg(unix)] {
+    /// use nebulk_emit::{abandon_pending, AtomicFile};
+    /// let file = AtomicFile::create("/dev/null".as_ref()).unwrap();
+    /// let cut_short = abandon_pending(|abandoned| abandoned.cut_short.clone());
+    /// assert_eq!(cut_short, [std::path::PathBuf::from("/dev/null")]);
+    /// assert!(file.commit().is_err());
+    /// # }
+    /// ```
+    pub cut_short: Vec<PathBuf>,
+}
+
+/// Removes the temporary file of every [`AtomicFile`] of this process not yet committed, then
+/// calls `then` with what it did, still holding the lock that commits take: no commit can happen
+/// from the moment the files are removed until `then` returns. A signal handler calls this and
+/// exits the process inside `then`; no file is then left half-written or as a temporary file,
+/// except one written through ([`Abandoned::cut_short`]), which cannot be taken back.
+///
+/// The `AtomicFile`s themselves are not told: committing one afterwards fails.
+///
+/// ```
+/// use nebulk_emit::{abandon_pending, AtomicFile};
+/// let dir = tempfile::tempdir().unwrap();
+/// let file = AtomicFile::create(&dir.path().join("upload.csv")).unwrap();
+/// let removed = abandon_pending(|abandoned| abandoned.removed.clone());
+/// assert!(removed.contains(&dir.path().join("upload.csv")));
+/// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
+/// assert!(file.commit().is_err());
+/// ```
+pub fn abandon_pending<R>(then: impl FnOnce(&Abandoned) -> R) -> R {
+    let mut files = files();
+    let mut abandoned = Abandoned {
+        kept: files.kept.clone(),
+        ..Abandoned::default()
+    };
+    for pending in files.pending.drain(..) {
+        match pending.temp {
+            Some(temp) => {
+                // Already gone is as good as removed.
+                let _ = fs::remove_file(&temp);
+                abandoned.removed.push(pending.target);
+            }
+            None => abandoned.cut_short.push(pending.target),
+        }
+    }
+    then(&abandoned)
+}
+
+/// What an [`AtomicFile`] writes to.
+#[derive(Debug)]
+enum Body {
+    /// A temporary file, renamed over the destination by the commit.
+    Temp(tempfile::NamedTempFile),
+    /// The destination itself, written through.
+    Direct(fs::File),
+}
+
+/// A file that appears under its name only once [`AtomicFile::commit`] is called: it is written
+/// to a hidden temporary file in the same folder, synced, then renamed. Dropped uncommitted, the
+/// temporary file is removed; so is it by [`abandon_pending`].
+///
+/// The name's symbolic links are followed first ([`Destination`]): the file at their end is
+/// the one replaced, and the links stay. A device, a FIFO or an open file of the process
+/// (`/dev/stdout`, `/dev/fd/63`) is opened and written through instead, as it goes: not
+/// atomically, since renaming over it would replace the device itself. A folder is an error.
+///
+/// The temporary file of a file `NAME` is `.NAME.XXXXXX.tmp`, `XXXXXX` six random letters or
+/// digits. On Unix it holds an advisory lock (`flock`) while it is open, that is until it is
+/// committed or dropped, or the process ends, however it ends. [`AtomicFile::create`] first
+/// removes every `.NAME.XXXXXX.tmp` beside the file whose lock it can take: left behind by a
+/// run that was killed. One that a live run is writing is locked, and kept.
+///
+/// ```
+/// use nebulk_emit::AtomicFile;
+/// let dir = tempfile::tempdir().unwrap();
+/// // What a killed run left: not locked, since no process has it open.
+/// std::fs::write(dir.path().join(".upload.csv.Ab12Cd.tmp"), "half a file").unwrap();
+/// let file = AtomicFile::create(&dir.path().join("upload.csv")).unwrap();
+/// if cfg!(unix) {
+///     assert!(!dir.path().join(".upload.csv.Ab12Cd.tmp").exists());
+/// }
+/// # drop(file);
+/// ```
+#[derive(Debug)]
+pub struct AtomicFile {
+    /// `None` once committed or abandoned.
+    body: Option<Body>,
+    /// The name given, for messages.
+    target: PathBuf,
+    destination: Destination,
+    id: u64,
+}
+
+impl AtomicFile {
+    /// Starts a file that will be `target` (see [`AtomicFile`] for links, devices and the
+    /// temporary files that killed runs left behind). The folder it goes in must exist.
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        AtomicFile::start(target, Destination::of(target)?)
+    }
+
+    /// As [`AtomicFile::create`], creating the folder the file goes in (and its parents) when
+    /// needed: the folder of the file its links lead to.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("new/folder/truth.json");
+    /// nebulk_emit::AtomicFile::create_with_folder(&path).unwrap().commit().unwrap();
+    /// assert!(path.exists());
+    /// ```
+    pub fn create_with_folder(target: &Path) -> io::Result<AtomicFile> {
+        let destination = Destination::of(target)?;
+        if let Destination::Replace(path) = &destination {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                create_folder(dir)?;
+            }
+        }
+        AtomicFile::start(target, destination)
+    }
+
+    fn start(target: &Path, destination: Destination) -> io::Result<AtomicFile> {
+        let (body, id) = match &destination {
+            Destination::Replace(path) => {
+                let (temp, id) = start_temporary(path, target)?;
+                (Body::Temp(temp), id)
+            }
+            Destination::WriteThrough(path) => {
+                // Opened before the registry is locked: a FIFO's opening waits for a reader,
+                // and an interrupt meanwhile must find the registry free. Appending, so that
+                // a file the process has open (`/dev/stdout` redirected with `>>`) is not
+                // written over from its start.
+                let file = fs::OpenOptions::new()
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| with_path(e, "cannot write", target))?;
+                let id = files().register(None, target);
+                (Body::Direct(file), id)
+            }
+        };
+        Ok(AtomicFile {
+            body: Some(body),
+            target: target.to_path_buf(),
+            destination,
+            id,
+        })
+    }
+
+    /// The name the file will have, as given.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Where the file is written: its name's links followed.
+    ///
+    /// ```
+    /// use nebulk_emit::{AtomicFile, Destination};
+    /// let file = AtomicFile::create("/dev/null".as_ref()).unwrap();
+    /// assert!(matches!(file.destination(), Destination::WriteThrough(_)));
+    /// ```
+    pub fn destination(&self) -> &Destination {
+        &self.destination
+    }
+
+    /// Syncs the data and renames the file to its name, replacing any file there (for a file
+    /// written through: nothing more to do).
+    pub fn commit(self) -> io::Result<()> {
+        commit_all(vec![self])
+    }
+
+    fn body(&mut self) -> io::Result<&mut Body> {
+        self.body.as_mut().ok_or_else(|| gone(&self.target))
+    }
+
+    /// The temporary file's path, while there is one.
+    #[cfg(test)]
+    pub(crate) fn temp_path(&self) -> Option<&Path> {
+        match &self.body {
+            Some(Body::Temp(temp)) => Some(temp.path()),
+            _ => None,
+        }
+    }
+}
+
+/// Makes the temporary file for `path` (the end of `target`'s links) in its folder, after
+/// removing those that killed runs left there, and registers it.
+fn start_temporary(path: &Path, target: &Path) -> io::Result<(tempfile::NamedTempFile, u64)> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(&prefix)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM_CHARS);
+    // tempfile makes private (0600) files; outputs get the mode `File::create` would give
+    // them, 0666 less the umask.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // Created and registered in one step: an interrupt cannot fall in between.
+    let mut files = files();
+    stale::remove(dir, &prefix, &files);
+    let temp = stale::create_locked(&builder, dir)?;
+    let id = files.register(Some(temp.path().to_path_buf()), target);
+    Ok((temp, id))
+}
+
+fn gone(target: &Path) -> io::Error {
+    with_path(
+        io::Error::new(io::ErrorKind::NotFound, "the file was abandoned"),
+        "cannot write",
+        target,
+    )
+}
+
+/// Syncs `files`, then renames them into place in order as one step for [`abandon_pending`]: an
+/// interrupt comes before every rename or after all of them. Files written through are complete
+/// as they are.
+///
+/// The last file is the group's marker: when there are several, an existing file at its name is
+/// removed before the first rename, so that a crash between two renames (a SIGKILL, a power
+/// cut) never leaves an old marker beside new files. When the marker is there, every file of the
+/// group is from the same commit. A marker whose name is a symbolic link has the link's target
+/// removed, never the link; one written through (a device) is never removed.
+///
+/// ```
+/// use nebulk_emit::{commit_all, AtomicFile};
+/// use std::io::Write;
+/// let dir = tempfile::tempdir().unwrap();
+/// let mut data = AtomicFile::create(&dir.path().join("data.csv")).unwrap();
+/// data.write_all(b"a\n").unwrap();
+/// let done = AtomicFile::create(&dir.path().join("done.json")).unwrap();
+/// commit_all(vec![data, done]).unwrap();
+/// assert!(dir.path().join("data.csv").exists() && dir.path().join("done.json").exists());
+/// ```
+pub fn commit_all(mut group: Vec<AtomicFile>) -> io::Result<()> {
+    for file in &mut group {
+        let target = file.target.clone();
+        if let Body::Temp(temp) = file.body()? {
+            temp.as_file()
+                .sync_all()
+                .map_err(|e| with_path(e, "cannot write", &target))?;
+        }
+    }
+    let mut files = files();
+    // Abandoned since it was started (an interrupt): a file written through has nothing
+    // else to tell it.
+    let abandoned = group
+        .iter()
+        .find(|file| !files.pending.iter().any(|pending| pending.id == file.id))
+        .map(|file| gone(&file.target));
+    if let Some(error) = abandoned {
+        // Unlocked before the group's files are dropped, which takes the lock.
+        drop(files);
+        return Err(error);
+    }
+    if let [_, .., marker] = group.as_slice() {
+        if let Destination::Replace(path) = &marker.destination {
+            match fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(with_path(e, "cannot replace", &marker.target)),
+            }
+        }
+    }
+    let mut result = Ok(());
+    for file in &mut group {
+        let Some(body) = file.body.take() else {
+            result = result.and(Err(gone(&file.target)));
+            continue;
+        };
+        files.unregister(file.id);
+        let temp = match body {
+            // After a failed rename the rest of the group is not renamed.
+            Body::Temp(temp) if result.is_err() => {
+                let _ = temp.close();
+                continue;
+            }
+            Body::Temp(temp) => temp,
+            Body::Direct(_) => {
+                if result.is_ok() {
+                    files.kept.push(file.target.clone());
+                }
+                continue;
+            }
+        };
+        // A failed rename gives the file back, and dropping it removes it.
+        match temp.persist(file.destination.path()) {
+            Ok(_) => files.kept.push(file.target.clone()),
+            Err(e) => {
+                result = Err(with_path(
+                    plain(e.error),
+                    "cannot rename into",
+                    &file.target,
+                ));
+            }
+        }
+    }
+    result
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(body) = self.body.take() {
+            // Removed and unregistered in one step (see `FILES`).
+            let mut files = files();
+            if let Body::Temp(temp) = body {
+                let _ = temp.close();
+            }
+            files.unregister(self.id);
+        }
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.body()? {
+            Body::Temp(temp) => temp.write(buf),
+            Body::Direct(file) => file.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self.body()? {
+            Body::Temp(temp) => temp.flush(),
+            Body::Direct(file) => file.flush(),
+        }
+    }
+}
+
+/// The operating system's own message, without the temporary file's random name that
+/// `tempfile` adds.
+pub(crate) fn plain(e: io::Error) -> io::Error {
+    if let Some(code) = e.raw_os_error() {
+        return io::Error::from_raw_os_error(code);
+    }
+    // tempfile wraps the system's error, whose code it does not hand on, in one that reads
+    // `{error} at path "{temporary file}"`: the system's words are kept, the name dropped.
+    let text = e.to_string();
+    match text.find(" at path \"") {
+        Some(end) => io::Error::new(e.kind(), &text[..end]),
+        None => e,
+    }
+}
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{symlink, FileTypeExt};
+
+    fn is_link(path: &Path) -> bool {
+        fs::symlink_metadata(path).unwrap().file_type().is_symlink()
+    }
+
+    /// Issue 9: a link given as an output was replaced by a regular file.
+    #[test]
+    fn a_link_stays_a_link_and_its_target_gets_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir(d.join("real")).unwrap();
+        fs::write(d.join("real/report.json"), "old").unwrap();
+        symlink("real/report.json", d.join("report.json")).unwrap();
+        let mut file = AtomicFile::create(&d.join("report.json")).unwrap();
+        file.write_all(b"new").unwrap();
+        let temp = file.temp_path().unwrap().to_path_buf();
+        assert_eq!(
+            temp.parent(),
+            Some(d.join("real").as_path()),
+            "beside the target"
+        );
+        file.commit().unwrap();
+        assert!(is_link(&d.join("report.json")));
+        assert_eq!(fs::read(d.join("real/report.json")).unwrap(), b"new");
+    }
+
+    /// The marker of a group is removed before the renames: its target, never the link.
+    #[test]
+    fn a_linked_marker_has_its_target_replaced_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("target.json"), "old").unwrap();
+        symlink("target.json", d.join("marker.json")).unwrap();
+        let mut data = AtomicFile::create(&d.join("data.csv")).unwrap();
+        data.write_all(b"a\n").unwrap();
+        let mut marker = AtomicFile::create(&d.join("marker.json")).unwrap();
+        marker.write_all(b"new").unwrap();
+        commit_all(vec![data, marker]).unwrap();
+        assert!(is_link(&d.join("marker.json")));
+        assert_eq!(fs::read(d.join("marker.json")).unwrap(), b"new");
+        let mut names: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["data.csv", "marker.json", "target.json"]);
+    }
+
+    /// A device is written in place and stays a device, marker of a group or not. The device
+    /// is a null device made in the test's folder (`mknod`, as root), so that a regression
+    /// replaces that one and never the machine's `/dev/null`.
+    #[test]
+    fn a_device_is_written_through_and_never_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let null = dir.path().join("null");
+        let made = std::process::Command::new("mknod")
+            .arg(&null)
+            .args(["c", "1", "3"])
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("a_device_is_written_through_and_never_removed: SKIPPED: mknod cannot make a device here (not root?)");
+            return;
+        }
+        let mut data = AtomicFile::create(&dir.path().join("data.csv")).unwrap();
+        data.write_all(b"a\n").unwrap();
+        let mut marker = AtomicFile::create(&null).unwrap();
+        assert!(marker.temp_path().is_none());
+        marker.write_all(b"{}").unwrap();
+        commit_all(vec![data, marker]).unwrap();
+        let kind = fs::symlink_metadata(&null).unwrap().file_type();
+        assert!(kind.is_char_device());
+    }
+
+    #[test]
+    fn a_fifo_is_written_through_to_its_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo");
+        let (send, read) = std::sync::mpsc::channel();
+        {
+            let fifo = fifo.clone();
+            // Left waiting, should the file not open the FIFO: the timeout below fails the test.
+            std::thread::spawn(move || send.send(fs::read(fifo).unwrap()));
+        }
+        let mut file = AtomicFile::create(&fifo).unwrap();
+        file.write_all(b"through").unwrap();
+        file.commit().unwrap();
+        let read = read.recv_timeout(std::time::Duration::from_secs(30));
+        assert_eq!(read.unwrap(), b"through");
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    #[test]
+    fn a_folder_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = AtomicFile::create(dir.path()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
