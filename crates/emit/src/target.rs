@@ -12,10 +12,14 @@
 //!   and renamed over it;
 //! - a device, a FIFO or a socket is [`Destination::WriteThrough`]: opened and written in
 //!   place, as a shell's `>` would;
-//! - so is a link of the process file system (`/proc/self/fd/1`, reached from `/dev/stdout`,
+//! - so is any path in the process file system (`/proc/self/fd/1`, reached from `/dev/stdout`,
 //!   `/dev/fd/63` from bash's `>(...)`): such a link names a file the process has open, a pipe
-//!   or a terminal as often as a file, and the system opens that file, whatever the link reads;
+//!   or a terminal as often as a file, and the system opens that file, whatever the link reads
+//!   (`pipe:[1234]`); nothing can be created there anyway;
 //! - a folder is an error naming it.
+//!
+//! Only the last part of each path is followed here: the folders on the way are the system's
+//! to follow, and renaming a file into a folder reached through a link does not touch the link.
 
 use std::fs;
 use std::io;
@@ -57,7 +61,7 @@ pub enum Destination {
 
 impl Destination {
     /// Follows the links of `named` and tells how its end is written. A folder at the end, a
-    /// loop of links and a link that cannot be read are errors naming `named`.
+    /// loop of links and a link that cannot be read are errors naming the path.
     ///
     /// Any other problem with the path (a folder that does not exist, a file where a folder
     /// should be) is left for the write itself to report: the end is then taken for a file
