@@ -45,6 +45,7 @@ pub mod nerm;
 mod record;
 mod records;
 mod source;
+mod spool;
 pub mod srv;
 mod utf16;
 mod xml;
@@ -56,12 +57,13 @@ const SNIFF_BYTES: usize = 64 * 1024;
 pub use csv_files::{CsvFileSource, CsvFiles};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
-pub use kind::SourceKind;
+pub use kind::{Peeked, SourceKind};
 pub use lines::LineCounter;
 pub use record::{FormatError, Record, Value};
 pub use records::{
-    user_from_file_name, RecordStream, RowRecords, SourceFile, SourcedRecord, StructuredKind,
-    ThreadedRecords,
+    user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,
+    StructuredKind, ThreadedRecords,
 };
 pub use source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
+pub use spool::{remove_spools, Spool, SpoolError, MAX_SPREADSHEET_SPOOL};
 pub use utf16::{Endian, Sniffed, Utf16Reader};

@@ -12,5 +12,6 @@ mod determinism;
 mod golden;
 mod guarantees;
 mod harness;
+mod stdin;
 mod truth;
 mod unix;
