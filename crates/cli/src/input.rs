@@ -196,9 +196,12 @@ impl SourceArgs {
                         ExcelSource::open(&path, self.sheet.as_deref(), &known)
                             .with_context(|| path.display().to_string())?
                     }
-                    InputFile::Stream(stream) => {
-                        open_spreadsheet_stream(stream, self.sheet.as_deref(), &known)?
-                    }
+                    InputFile::Stream(stream) => open_spreadsheet_stream(
+                        stream,
+                        self.sheet.as_deref(),
+                        &known,
+                        MAX_SPREADSHEET_SPOOL,
+                    )?,
                 };
                 info.sheet = Some(source.sheet_name().to_string());
                 Opened::Table(Box::new(source))
@@ -567,20 +570,19 @@ fn open_csv_stream(
 }
 
 /// Reads a spreadsheet from a stream: the spreadsheet reader needs a file it can seek in, so
-/// the stream is first copied to a temporary file ([`Spool`], at most
+/// the stream is first copied to a temporary file ([`Spool`], at most `limit` bytes:
 /// [`MAX_SPREADSHEET_SPOOL`]), removed once the sheet is read into memory, or on error.
 fn open_spreadsheet_stream(
     mut stream: Stream,
     sheet: Option<&str>,
     known: &dyn Fn(&str) -> bool,
+    limit: u64,
 ) -> Result<ExcelSource> {
-    let spool = Spool::copy(&mut stream.reader, MAX_SPREADSHEET_SPOOL).map_err(|e| match e {
+    let spool = Spool::copy(&mut stream.reader, limit).map_err(|e| match e {
         SpoolError::TooLarge { .. } => anyhow::anyhow!(
-            "{}: a spreadsheet from a pipe is copied to a temporary file to be read, and this \
-             one is larger than {} GiB: no workbook that large is one nebulk reads (its parts \
-             would unzip past 2 GiB); save the sheet as CSV, which is read as a stream",
-            stream.name,
-            MAX_SPREADSHEET_SPOOL >> 30
+            "{}: a spreadsheet from a pipe is {e}; no workbook nebulk reads is that large (its \
+             parts would unzip past 2 GiB): save the sheet as CSV, which is read as a stream",
+            stream.name
         ),
         other => anyhow::Error::new(other).context(stream.name.clone()),
     })?;
@@ -657,5 +659,40 @@ impl Manifest {
             .iter()
             .find(|(file, _)| file == name)
             .map(|(_, entry)| entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stdin_of(bytes: &'static [u8]) -> Stream {
+        Stream {
+            name: STDIN.to_string(),
+            path: None,
+            reader: Box::new(bytes),
+        }
+    }
+
+    /// Issue 9: a spreadsheet on standard input past the spool's cap is a clear error naming
+    /// `<stdin>` (the cap itself, 2 GiB, is [`MAX_SPREADSHEET_SPOOL`]).
+    #[test]
+    fn a_spreadsheet_stream_past_the_cap_is_refused_naming_it() {
+        let workbook = include_bytes!("../../../testdata/readers/excel/contractors.xlsx");
+        let limit = workbook.len() as u64 - 1;
+        let err = open_spreadsheet_stream(stdin_of(workbook), None, &|_| false, limit)
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "<stdin>: a spreadsheet from a pipe is larger than {limit} bytes, the most copied \
+                 to a temporary file; no workbook nebulk reads is that large (its parts would \
+                 unzip past 2 GiB): save the sheet as CSV, which is read as a stream"
+            )
+        );
+        let source =
+            open_spreadsheet_stream(stdin_of(workbook), None, &|_| false, limit + 1).unwrap();
+        assert_eq!(source.sheet_name(), "Contractors");
     }
 }

@@ -8,6 +8,9 @@
 //!   with a reason instead of stopping the run. Spreadsheets ([`excel`]) are row sources too.
 //! - [`Record`]s: the named fields of one user or session from an XML or JSON answer
 //!   ([`xtracta`], [`srv`], [`nerm`]), read as a stream, to be mapped onto a schema.
+//! - [`SourceKind`]: telling the kinds apart by content, of a file or of a stream read once
+//!   (standard input, a pipe: [`SourceKind::sniff_stream`]); a spreadsheet from a stream is
+//!   copied to a temporary file first ([`Spool`]).
 //!
 //! What the CSV reader handles: the delimiter (given, or sniffed among `,` `;` tab `|` from the header
 //! line), a UTF-8 byte order mark, quoted fields spanning lines, blank lines (skipped) and

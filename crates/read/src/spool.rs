@@ -40,7 +40,7 @@ fn spools() -> MutexGuard<'static, Spools> {
 #[non_exhaustive]
 pub enum SpoolError {
     /// The stream holds more bytes than the limit given.
-    #[error("it holds more than {}, the most copied to a temporary file", size(*limit))]
+    #[error("larger than {}, the most copied to a temporary file", size(*limit))]
     TooLarge {
         /// The limit, in bytes.
         limit: u64,
@@ -209,7 +209,7 @@ mod tests {
         let err = Spool::copy_in(dir.path(), &mut &data[..], 4096).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "it holds more than 4 KiB, the most copied to a temporary file"
+            "larger than 4 KiB, the most copied to a temporary file"
         );
         assert!(names(dir.path()).is_empty());
     }
