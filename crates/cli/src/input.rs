@@ -1,7 +1,7 @@
 //! Opening the input: files and folders, the source kind (given or sniffed), the reader for it,
 //! and the mapping that turns its records into rows of the schema.
 
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,8 +10,9 @@ use clap::Args;
 use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{
-    nerm, srv, xtracta, CsvFileSource, CsvFiles, CsvOptions, Endian, RecordStream, RowRecords,
-    RowSource, SourceFile, SourceKind, StructuredKind, ThreadedRecords,
+    nerm, srv, user_from_file_name, xtracta, CsvFileSource, CsvFiles, CsvOptions, Endian,
+    RecordStream, RowRecords, RowSource, SourceFile, SourceKind, Spool, SpoolError, StructuredKind,
+    ThreadedRecords, MAX_SPREADSHEET_SPOOL,
 };
 use nebulk_schema::{normalize_name, Schema};
 use serde::Serialize;
@@ -19,14 +20,15 @@ use serde::Serialize;
 /// Where the accounts come from and how they become rows of the schema.
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
-    /// The input: a file, several files, or a folder of files (CSV files with one header, srv
-    /// answers, NERM pages); `-` reads a CSV from standard input.
+    /// The input: a file, several files of one kind, or a folder of files (CSV files with one
+    /// header, srv answers, NERM pages); `-` reads standard input, of any kind, and so is a pipe
+    /// or FIFO given as a path (`<(...)`).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
     /// The kind of input: csv, excel, xtracta-users, srv-workflow-roles, nerm-users,
-    /// nerm-workflow-sessions. Told from the content when left out (a pipe or FIFO, which
-    /// cannot be looked at without consuming it, is then read as CSV).
+    /// nerm-workflow-sessions. Told from the content when left out (standard input and pipes
+    /// too: their first 64 KiB are looked at, then read on); several files must be of one kind.
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub from: Option<SourceKind>,
 
@@ -50,8 +52,9 @@ pub struct SourceArgs {
     pub statuses: Vec<String>,
 
     /// For srv answers: a CSV with columns userName and file naming the user of each answer
-    /// file; its other columns (firstName, email, ...) become fields. Without it the user name
-    /// is the file name without its extension.
+    /// file (`-` for standard input); its other columns (firstName, email, ...) become fields.
+    /// Without it the user name is the file name without its extension (an answer on standard
+    /// input has none: give --set accountName=NAME).
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
 
@@ -121,25 +124,29 @@ pub struct Input {
     pub info: InputInfo,
     /// The total size of the input files, when known (for the progress bar).
     pub len: Option<u64>,
+    /// An srv answer read from standard input without a manifest line naming its user: its
+    /// `userName` is empty.
+    pub unnamed_answer: bool,
 }
 
 impl SourceArgs {
     /// Opens the input: expands folders, tells the kind, and starts its reader. `schema` helps a
     /// spreadsheet find its header row.
     pub fn open(&self, schema: &Schema) -> Result<Input> {
-        let files = expand(&self.inputs)?;
-        let first = files.first().context("no input file")?;
+        let mut files = expand(&self.inputs)?
+            .into_iter()
+            .map(InputFile::open)
+            .collect::<Result<Vec<_>>>()?;
         let kind = match self.from {
             Some(kind) => kind,
-            None if first.as_os_str() == "-" => SourceKind::Csv,
-            None => sniff_kind(first)?,
+            None => sniff_all(&mut files)?,
         };
         let input = self
             .inputs
             .iter()
             .map(|p| {
                 if p.as_os_str() == "-" {
-                    "<stdin>".to_string()
+                    STDIN.to_string()
                 } else {
                     p.display().to_string()
                 }
@@ -148,10 +155,7 @@ impl SourceArgs {
             .join(" ");
         self.check_flags(kind, files.len())
             .with_context(|| input.clone())?;
-        let len = files
-            .iter()
-            .map(|f| f.metadata().ok().map(|m| m.len()))
-            .sum();
+        let len = files.iter().map(InputFile::len).sum();
         let mut info = InputInfo {
             input,
             from: kind.name(),
@@ -161,39 +165,52 @@ impl SourceArgs {
             sheet: None,
             records_filtered: None,
         };
+        let mut unnamed_answer = false;
         let opened = match kind {
             SourceKind::Csv if files.len() > 1 => {
-                if self.from.is_none() {
-                    for file in &files {
-                        let kind = sniff_kind(file)?;
-                        if kind != SourceKind::Csv {
-                            bail!("{}: is {kind}, and {} is CSV: several files are read as one table only when all are CSV", file.display(), first.display());
-                        }
-                    }
-                }
+                let paths = files
+                    .into_iter()
+                    .map(InputFile::into_path)
+                    .collect::<Result<Vec<_>>>()?;
                 let options = CsvOptions {
                     delimiter: self.delimiter,
                 };
-                let source = CsvFiles::open(files.clone(), options)?;
+                let source = CsvFiles::open(paths, options)?;
                 info.delimiter = Some((source.delimiter() as char).to_string());
                 info.encoding = source.encoding().map(Endian::name);
                 Opened::Table(Box::new(source))
             }
             SourceKind::Csv => {
-                let (source, encoding) = open_csv(first, self.delimiter)?;
+                let (source, encoding) = match one(files)? {
+                    InputFile::Path(path) => open_csv(&path, self.delimiter)?,
+                    InputFile::Stream(stream) => open_csv_stream(stream, self.delimiter)?,
+                };
                 info.delimiter = Some((source.delimiter() as char).to_string());
                 info.encoding = encoding.map(Endian::name);
                 Opened::Table(Box::new(source))
             }
             SourceKind::Excel => {
                 let known = |cell: &str| schema.find(cell).is_some();
-                let source = ExcelSource::open(first, self.sheet.as_deref(), &known)
-                    .with_context(|| first.display().to_string())?;
+                let source = match one(files)? {
+                    InputFile::Path(path) => {
+                        ExcelSource::open(&path, self.sheet.as_deref(), &known)
+                            .with_context(|| path.display().to_string())?
+                    }
+                    InputFile::Stream(stream) => open_spreadsheet_stream(
+                        stream,
+                        self.sheet.as_deref(),
+                        &known,
+                        MAX_SPREADSHEET_SPOOL,
+                    )?,
+                };
                 info.sheet = Some(source.sheet_name().to_string());
                 Opened::Table(Box::new(source))
             }
             structured => {
-                let (source_files, extra_fields) = self.source_files(&files)?;
+                let name_files = files.len() > 1;
+                let (source_files, extra_fields) = self.source_files(files)?;
+                unnamed_answer = structured == SourceKind::SrvWorkflowRoles
+                    && source_files.iter().any(|f| f.user_name.is_none());
                 let (kind, fields) = structured_kind(structured);
                 let mut fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
                 fields.extend(extra_fields);
@@ -201,7 +218,7 @@ impl SourceArgs {
                     SourceKind::NermWorkflowSessions => FieldSet::open(&fields, "attributes."),
                     _ => FieldSet::known(&fields),
                 };
-                let stream = ThreadedRecords::spawn(kind, source_files, files.len() > 1);
+                let stream = ThreadedRecords::spawn(kind, source_files, name_files);
                 Opened::Records {
                     stream: Box::new(stream),
                     fields,
@@ -213,7 +230,17 @@ impl SourceArgs {
             opened,
             info,
             len,
+            unnamed_answer,
         })
+    }
+
+    /// Whether `--set` gives the account name.
+    fn sets_account_name(&self) -> Result<bool> {
+        let sets = nebulk_map::parse_sets(&self.sets)?;
+        let found = sets
+            .targets()
+            .any(|target| normalize_name(target) == normalize_name("accountName"));
+        Ok(found)
     }
 
     /// Whether the input goes through a mapping (always for records; for a table when asked).
@@ -234,24 +261,44 @@ impl SourceArgs {
         if self.manifest.is_some() && kind != SourceKind::SrvWorkflowRoles {
             bail!("--manifest applies to srv-workflow-roles, and the input is {kind}");
         }
+        let stdin = |path: &Path| path.as_os_str() == "-";
+        if self.manifest.as_deref().is_some_and(stdin) && self.inputs.iter().any(|p| stdin(p)) {
+            bail!("`-` (standard input) cannot be both the input and the manifest");
+        }
         Ok(())
     }
 
-    /// The files of a structured source, with the users and extra fields a manifest gives.
-    fn source_files(&self, files: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<String>)> {
+    /// The files of a structured source, with the users and extra fields a manifest gives. A
+    /// file's user is its manifest line's, else its name's; an answer on standard input has a
+    /// user only from a manifest line whose file is `-` (`user_name` stays `None`).
+    fn source_files(&self, files: Vec<InputFile>) -> Result<(Vec<SourceFile>, Vec<String>)> {
         let manifest = match &self.manifest {
             Some(path) => Some(Manifest::load(path)?),
             None => None,
         };
         let source_files = files
-            .iter()
-            .map(|path| {
-                let entry = manifest.as_ref().and_then(|m| m.entry(path));
-                SourceFile {
-                    path: path.clone(),
-                    user_name: entry.map(|(user, _)| user.clone()),
-                    extra: entry.map(|(_, extra)| extra.clone()).unwrap_or_default(),
-                }
+            .into_iter()
+            .map(|file| {
+                let (mut source_file, path) = match file {
+                    InputFile::Path(path) => (SourceFile::path(path.clone()), Some(path)),
+                    InputFile::Stream(stream) => {
+                        (SourceFile::stream(stream.name, stream.reader), stream.path)
+                    }
+                };
+                let manifest_name = match &path {
+                    Some(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                    None => Some("-".to_string()),
+                };
+                let entry = manifest
+                    .as_ref()
+                    .zip(manifest_name)
+                    .and_then(|(m, name)| m.entry(&name));
+                source_file.user_name = match entry {
+                    Some((user, _)) => Some(user.clone()),
+                    None => path.as_deref().map(user_from_file_name),
+                };
+                source_file.extra = entry.map(|(_, extra)| extra.clone()).unwrap_or_default();
+                source_file
             })
             .collect();
         let extra_fields = manifest.map(|m| m.extra_columns).unwrap_or_default();
@@ -280,6 +327,13 @@ impl SourceArgs {
     /// Opens the input and turns it into rows of `schema`: a table as it is, or mapped.
     pub fn rows(&self, schema: &Schema) -> Result<SchemaRows> {
         let input = self.open(schema)?;
+        if input.unnamed_answer && self.map.is_none() && !self.sets_account_name()? {
+            bail!(
+                "{STDIN}: an srv answer does not name its user, and on standard input there is no \
+                 file name to take it from: give --set accountName=NAME, or a --manifest line \
+                 whose file is `-`"
+            );
+        }
         let (stream, fields): (Box<dyn RecordStream>, FieldSet) = match input.opened {
             Opened::Table(table) if !self.maps() => {
                 return Ok(SchemaRows {
@@ -332,14 +386,131 @@ fn structured_kind(kind: SourceKind) -> (StructuredKind, &'static [&'static str]
     }
 }
 
-/// Tells a file's kind from its content. A pipe (a FIFO, bash's `<(...)`) cannot be looked at
-/// without consuming what it holds, so it is taken as CSV, as standard input is.
+/// How standard input is named in messages and in `report.json`.
+const STDIN: &str = "<stdin>";
+
+/// Tells a file's kind from its content. A file that is not a regular file (a pipe, a FIFO)
+/// is taken as CSV without being looked at, so that it can still be read after: for
+/// `--existing`. Inputs are sniffed by [`SourceArgs::open`], streams included.
 pub fn sniff_kind(path: &Path) -> Result<SourceKind> {
     let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
     if !regular {
         return Ok(SourceKind::Csv);
     }
     SourceKind::sniff(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// One input as the readers get it.
+enum InputFile {
+    /// A regular file, read by its path (opened again as often as a reader needs).
+    Path(PathBuf),
+    /// A stream that can be read once: standard input, or a path that is not a regular file.
+    Stream(Stream),
+}
+
+/// Standard input, a pipe or a FIFO, opened.
+struct Stream {
+    /// `<stdin>`, or the path as given.
+    name: String,
+    /// The path; `None` for standard input.
+    path: Option<PathBuf>,
+    /// The bytes (after sniffing, the bytes looked at come first again).
+    reader: Box<dyn Read + Send>,
+}
+
+impl InputFile {
+    /// `-` as standard input, a regular file as a path, anything else (a FIFO, bash's
+    /// `<(...)`, a device) opened as a stream.
+    fn open(path: PathBuf) -> Result<InputFile> {
+        if path.as_os_str() == "-" {
+            return Ok(InputFile::Stream(Stream {
+                name: STDIN.to_string(),
+                path: None,
+                reader: Box::new(io::stdin()),
+            }));
+        }
+        let regular = std::fs::metadata(&path).map_or(true, |m| m.is_file());
+        if regular {
+            return Ok(InputFile::Path(path));
+        }
+        let file = std::fs::File::open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        Ok(InputFile::Stream(Stream {
+            name: path.display().to_string(),
+            path: Some(path),
+            reader: Box::new(file),
+        }))
+    }
+
+    /// The name in messages.
+    fn name(&self) -> String {
+        match self {
+            InputFile::Path(path) => path.display().to_string(),
+            InputFile::Stream(stream) => stream.name.clone(),
+        }
+    }
+
+    /// The size, for a regular file.
+    fn len(&self) -> Option<u64> {
+        match self {
+            InputFile::Path(path) => path.metadata().ok().map(|m| m.len()),
+            InputFile::Stream(_) => None,
+        }
+    }
+
+    /// Tells the kind from the content: a file by its path; a stream by its first 64 KiB,
+    /// which it then gives again before the rest.
+    fn sniff(&mut self) -> Result<SourceKind> {
+        let name = self.name();
+        let kind = match self {
+            InputFile::Path(path) => SourceKind::sniff(path),
+            InputFile::Stream(stream) => {
+                let reader = std::mem::replace(&mut stream.reader, Box::new(io::empty()));
+                SourceKind::sniff_stream(reader, stream.path.as_deref()).map(|(kind, whole)| {
+                    stream.reader = Box::new(whole);
+                    kind
+                })
+            }
+        };
+        kind.map_err(|e| anyhow::anyhow!("{name}: {e}"))
+    }
+
+    /// The path of a regular file; a stream cannot be one of several CSV files.
+    fn into_path(self) -> Result<PathBuf> {
+        match self {
+            InputFile::Path(path) => Ok(path),
+            InputFile::Stream(stream) => bail!(
+                "{}: is a pipe or FIFO, which can be read only once, and several CSV files are \
+                 each opened twice (their headers are all checked before any row is read): save \
+                 it to a file, or give it alone",
+                stream.name
+            ),
+        }
+    }
+}
+
+/// Tells the kind of every input; inputs of different kinds are a fatal error naming two of
+/// them.
+fn sniff_all(files: &mut [InputFile]) -> Result<SourceKind> {
+    let mut first: Option<(String, SourceKind)> = None;
+    for file in files.iter_mut() {
+        let kind = file.sniff()?;
+        match &first {
+            None => first = Some((file.name(), kind)),
+            Some((first_name, first_kind)) if *first_kind != kind => bail!(
+                "inputs of different kinds: {first_name} is {first_kind}, and {} is {kind}; \
+                 several inputs are read together only when all are of one kind",
+                file.name()
+            ),
+            Some(_) => {}
+        }
+    }
+    first.map(|(_, kind)| kind).context("no input file")
+}
+
+/// The one input of a kind read from a single file.
+fn one(files: Vec<InputFile>) -> Result<InputFile> {
+    files.into_iter().next().context("no input file")
 }
 
 /// Input paths with folders replaced by their files (sorted by name, hidden files skipped).
@@ -386,7 +557,39 @@ pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(CsvFileSource, Op
         }
         return CsvFileSource::open(path, options).with_context(|| path.display().to_string());
     }
-    CsvFileSource::from_reader(Box::new(io::stdin()), options).context("<stdin>")
+    CsvFileSource::from_reader(Box::new(io::stdin()), options).context(STDIN)
+}
+
+/// Reads CSV from a stream (standard input, a pipe), as [`open_csv`] reads a file.
+fn open_csv_stream(
+    stream: Stream,
+    delimiter: Option<u8>,
+) -> Result<(CsvFileSource, Option<Endian>)> {
+    let options = CsvOptions { delimiter };
+    CsvFileSource::from_reader(stream.reader, options).context(stream.name)
+}
+
+/// Reads a spreadsheet from a stream: the spreadsheet reader needs a file it can seek in, so
+/// the stream is first copied to a temporary file ([`Spool`], at most `limit` bytes:
+/// [`MAX_SPREADSHEET_SPOOL`]), removed once the sheet is read into memory, or on error.
+fn open_spreadsheet_stream(
+    mut stream: Stream,
+    sheet: Option<&str>,
+    known: &dyn Fn(&str) -> bool,
+    limit: u64,
+) -> Result<ExcelSource> {
+    let spool = Spool::copy(&mut stream.reader, limit).map_err(|e| match e {
+        SpoolError::TooLarge { .. } => anyhow::anyhow!(
+            "{}: a spreadsheet from a pipe is {e}; no workbook nebulk reads is that large (its \
+             parts would unzip past 2 GiB): save the sheet as CSV, which is read as a stream",
+            stream.name
+        ),
+        other => anyhow::Error::new(other).context(stream.name.clone()),
+    })?;
+    let source =
+        ExcelSource::open(spool.path(), sheet, known).with_context(|| stream.name.clone())?;
+    drop(spool);
+    Ok(source)
 }
 
 /// An srv manifest: the user of each answer file, and other columns as extra fields.
@@ -450,11 +653,46 @@ impl Manifest {
         })
     }
 
-    fn entry(&self, path: &Path) -> Option<&ManifestEntry> {
-        let name = path.file_name()?.to_string_lossy();
+    /// The entry of the file named `name` (`-` for standard input).
+    fn entry(&self, name: &str) -> Option<&ManifestEntry> {
         self.entries
             .iter()
-            .find(|(file, _)| *file == name)
+            .find(|(file, _)| file == name)
             .map(|(_, entry)| entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stdin_of(bytes: &'static [u8]) -> Stream {
+        Stream {
+            name: STDIN.to_string(),
+            path: None,
+            reader: Box::new(bytes),
+        }
+    }
+
+    /// Issue 9: a spreadsheet on standard input past the spool's cap is a clear error naming
+    /// `<stdin>` (the cap itself, 2 GiB, is [`MAX_SPREADSHEET_SPOOL`]).
+    #[test]
+    fn a_spreadsheet_stream_past_the_cap_is_refused_naming_it() {
+        let workbook = include_bytes!("../../../testdata/readers/excel/contractors.xlsx");
+        let limit = workbook.len() as u64 - 1;
+        let err = open_spreadsheet_stream(stdin_of(workbook), None, &|_| false, limit)
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "<stdin>: a spreadsheet from a pipe is larger than {limit} bytes, the most copied \
+                 to a temporary file; no workbook nebulk reads is that large (its parts would \
+                 unzip past 2 GiB): save the sheet as CSV, which is read as a stream"
+            )
+        );
+        let source =
+            open_spreadsheet_stream(stdin_of(workbook), None, &|_| false, limit + 1).unwrap();
+        assert_eq!(source.sheet_name(), "Contractors");
     }
 }

@@ -100,9 +100,11 @@ fn handle_signals() -> io::Result<()> {
 }
 
 /// Runs on the signal thread when the process gets SIGINT, SIGTERM or SIGHUP: removes the
-/// temporary files of outputs not yet complete, says what was kept, and exits with `code`. It
-/// exits holding the lock that renames take, so no output can be completed in between.
+/// temporary files of outputs not yet complete (and the copy of a spreadsheet read from a
+/// pipe), says what was kept, and exits with `code`. It exits holding the lock that renames
+/// take, so no output can be completed in between.
 fn on_interrupt(code: i32) {
+    nebulk_read::remove_spools();
     nebulk_emit::abandon_pending(|abandoned| {
         eprintln!("{}", interrupted_message(abandoned));
         std::process::exit(code)

@@ -1,7 +1,7 @@
 //! Source kinds, and telling them apart by content.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
 
 use crate::{Endian, Utf16Reader, SNIFF_BYTES};
@@ -68,21 +68,45 @@ impl SourceKind {
     /// content is binary (it holds a NUL byte) but neither a zip nor an OLE file is a damaged
     /// spreadsheet, for the spreadsheet reader to refuse, not CSV. (A text file so named, a CSV
     /// renamed, is still read as CSV.)
+    ///
+    /// The file is opened again to be read: for a stream that can be read only once (standard
+    /// input, a pipe), use [`SourceKind::sniff_stream`].
     pub fn sniff(path: &Path) -> Result<SourceKind, String> {
         let mut prefix = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut prefix))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let kind = SourceKind::sniff_bytes(&prefix)?;
-        let spreadsheet_name = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str())
-        });
-        let binary = Endian::of_bom(&prefix).is_none() && prefix.contains(&0);
-        Ok(if kind == SourceKind::Csv && spreadsheet_name && binary {
-            SourceKind::Excel
-        } else {
-            kind
-        })
+        sniff_named(&prefix, Some(path))
+    }
+
+    /// Tells the kind of a stream that can be read only once (standard input, a pipe, a FIFO):
+    /// reads its first 64 KiB into memory (less if it ends sooner), tells the kind from them as
+    /// [`SourceKind::sniff`] does (`name`, the stream's path if it has one, counts as there),
+    /// and hands the stream back whole: reading the [`Peeked`] stream gives those bytes again,
+    /// then the rest.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use nebulk_read::SourceKind;
+    /// let input = &b"{\"users\": [{\"login\": \"ann\"}]}"[..];
+    /// let (kind, mut whole) = SourceKind::sniff_stream(input, None).unwrap();
+    /// assert_eq!(kind, SourceKind::NermUsers);
+    /// let mut text = String::new();
+    /// whole.read_to_string(&mut text).unwrap();
+    /// assert_eq!(text, "{\"users\": [{\"login\": \"ann\"}]}");
+    /// ```
+    pub fn sniff_stream<R: Read>(
+        mut input: R,
+        name: Option<&Path>,
+    ) -> Result<(SourceKind, Peeked<R>), String> {
+        let mut prefix = Vec::new();
+        input
+            .by_ref()
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut prefix)
+            .map_err(|e| format!("cannot read it: {e}"))?;
+        let kind = sniff_named(&prefix, name)?;
+        Ok((kind, io::Cursor::new(prefix).chain(input)))
     }
 
     /// Tells the kind from the first bytes of a file: a zip or OLE file is a spreadsheet; XML
@@ -121,6 +145,28 @@ impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// A stream whose first bytes were read ahead ([`SourceKind::sniff_stream`]): those bytes,
+/// then the rest of the stream.
+pub type Peeked<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
+/// The kind the first bytes of a file tell, and its name where it has one (see
+/// [`SourceKind::sniff`]).
+fn sniff_named(prefix: &[u8], name: Option<&Path>) -> Result<SourceKind, String> {
+    let kind = SourceKind::sniff_bytes(prefix)?;
+    let spreadsheet_name = name
+        .and_then(Path::extension)
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str())
+        });
+    let binary = Endian::of_bom(prefix).is_none() && prefix.contains(&0);
+    Ok(if kind == SourceKind::Csv && spreadsheet_name && binary {
+        SourceKind::Excel
+    } else {
+        kind
+    })
 }
 
 fn utf16_document(what: &str, endian: Endian) -> String {
@@ -256,6 +302,55 @@ mod tests {
             std::fs::write(&path, bytes).unwrap();
             assert_eq!(SourceKind::sniff(&path), Ok(kind), "{name}");
         }
+    }
+
+    /// Hands out at most `piece` bytes a read, as a pipe does.
+    struct Trickle<'a> {
+        rest: &'a [u8],
+        piece: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.piece.min(buf.len()).min(self.rest.len());
+            buf[..n].copy_from_slice(&self.rest[..n]);
+            self.rest = &self.rest[n..];
+            Ok(n)
+        }
+    }
+
+    /// Issue 9: a stream is sniffed from its first 64 KiB, however the pipe hands them out,
+    /// and then read whole.
+    #[test]
+    fn a_stream_is_sniffed_then_handed_back_whole() {
+        // The root element past a first read's worth of comment, and the document past 64 KiB.
+        let mut document = format!("<!--{}-->\n<user_response>", "x".repeat(20_000)).into_bytes();
+        while document.len() < 200_000 {
+            document.extend_from_slice(b"<user><name>Ann Lee</name></user>\n");
+        }
+        document.extend_from_slice(b"</user_response>\n");
+        let stream = Trickle {
+            rest: &document,
+            piece: 4096,
+        };
+        let (kind, mut whole) = SourceKind::sniff_stream(stream, None).unwrap();
+        assert_eq!(kind, SourceKind::XtractaUsers);
+        let mut read = Vec::new();
+        whole.read_to_end(&mut read).unwrap();
+        assert_eq!(read, document);
+    }
+
+    #[test]
+    fn a_stream_takes_its_name_into_account() {
+        let binary = &b"\x01\x00\xFF\x10garbage"[..];
+        let named = |name: &str| {
+            SourceKind::sniff_stream(binary, Some(Path::new(name))).map(|(kind, _)| kind)
+        };
+        assert_eq!(named("book.xlsx"), Ok(SourceKind::Excel));
+        assert_eq!(named("data.bin"), Ok(SourceKind::Csv));
+        assert!(SourceKind::sniff_stream(&b"<html>"[..], None)
+            .unwrap_err()
+            .contains("root <html>"));
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //!   with a reason instead of stopping the run. Spreadsheets ([`excel`]) are row sources too.
 //! - [`Record`]s: the named fields of one user or session from an XML or JSON answer
 //!   ([`xtracta`], [`srv`], [`nerm`]), read as a stream, to be mapped onto a schema.
+//! - [`SourceKind`]: telling the kinds apart by content, of a file or of a stream read once
+//!   (standard input, a pipe: [`SourceKind::sniff_stream`]); a spreadsheet from a stream is
+//!   copied to a temporary file first ([`Spool`]).
 //!
 //! What the CSV reader handles: the delimiter (given, or sniffed among `,` `;` tab `|` from the header
 //! line), a UTF-8 byte order mark, quoted fields spanning lines, blank lines (skipped) and
@@ -45,6 +48,7 @@ pub mod nerm;
 mod record;
 mod records;
 mod source;
+mod spool;
 pub mod srv;
 mod utf16;
 mod xml;
@@ -56,12 +60,13 @@ const SNIFF_BYTES: usize = 64 * 1024;
 pub use csv_files::{CsvFileSource, CsvFiles};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
-pub use kind::SourceKind;
+pub use kind::{Peeked, SourceKind};
 pub use lines::LineCounter;
 pub use record::{FormatError, Record, Value};
 pub use records::{
-    user_from_file_name, RecordStream, RowRecords, SourceFile, SourcedRecord, StructuredKind,
-    ThreadedRecords,
+    user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,
+    StructuredKind, ThreadedRecords,
 };
 pub use source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
+pub use spool::{remove_spools, Spool, SpoolError, MAX_SPREADSHEET_SPOOL};
 pub use utf16::{Endian, Sniffed, Utf16Reader};

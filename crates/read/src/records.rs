@@ -53,15 +53,67 @@ pub enum StructuredKind {
     NermWorkflowSessions,
 }
 
-/// One input file of a structured source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One input file of a structured source: a file to open, or a stream already open.
+///
+/// ```
+/// use nebulk_read::{SourceFile, SourceInput};
+/// let file = SourceFile::path("answers/jsmith.xml".into());
+/// assert_eq!(file.name, "answers/jsmith.xml");
+/// let stdin = SourceFile::stream("<stdin>", Box::new(std::io::empty()));
+/// assert!(matches!(stdin.input, SourceInput::Stream(_)));
+/// ```
+#[derive(Debug)]
 pub struct SourceFile {
-    /// The file.
-    pub path: PathBuf,
-    /// For srv answers: the user the answer is about.
+    /// The file's name in messages, and in records when the input is several files: its path
+    /// as given, or `<stdin>`.
+    pub name: String,
+    /// Where its bytes come from.
+    pub input: SourceInput,
+    /// For srv answers: the user the answer is about. When `None`, a file's name without its
+    /// extension ([`user_from_file_name`]); a stream's user is empty.
     pub user_name: Option<String>,
     /// Extra fields added to every record of the file (a manifest's other columns).
     pub extra: Vec<(String, String)>,
+}
+
+/// Where the bytes of a [`SourceFile`] come from.
+pub enum SourceInput {
+    /// A file, opened when the reader reaches it.
+    Path(PathBuf),
+    /// A stream read once, as it is: standard input, a pipe or FIFO already opened (and its
+    /// kind perhaps sniffed, see [`crate::SourceKind::sniff_stream`]).
+    Stream(Box<dyn Read + Send>),
+}
+
+impl std::fmt::Debug for SourceInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceInput::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            SourceInput::Stream(_) => f.write_str("Stream"),
+        }
+    }
+}
+
+impl SourceFile {
+    /// A file, named by its path, without a manifest's user or fields.
+    pub fn path(path: PathBuf) -> SourceFile {
+        SourceFile {
+            name: path.display().to_string(),
+            input: SourceInput::Path(path),
+            user_name: None,
+            extra: Vec::new(),
+        }
+    }
+
+    /// A stream named `name` (`<stdin>`, a pipe's path), without a manifest's user or fields.
+    pub fn stream(name: impl Into<String>, reader: Box<dyn Read + Send>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            input: SourceInput::Stream(reader),
+            user_name: None,
+            extra: Vec::new(),
+        }
+    }
 }
 
 /// Runs a structured reader over files on a thread of its own, handing out batches through a
@@ -106,12 +158,21 @@ impl ThreadedRecords {
                 Err(_) => Vec::with_capacity(BATCH),
             };
             for file in files {
-                let name: Arc<str> = Arc::from(file.path.display().to_string());
-                let label = name_files.then(|| Arc::clone(&name));
+                let SourceFile {
+                    name,
+                    input,
+                    user_name,
+                    extra,
+                } = file;
+                let label: Option<Arc<str>> = name_files.then(|| Arc::from(name));
+                let user = user_name.unwrap_or_else(|| match &input {
+                    SourceInput::Path(path) => user_from_file_name(path),
+                    SourceInput::Stream(_) => String::new(),
+                });
                 let mut batch = new_batch();
                 let mut closed = false;
                 let mut emit = |mut record: Record| {
-                    for (field, value) in &file.extra {
+                    for (field, value) in &extra {
                         record.push(field.clone(), Value::Text(value.clone()));
                     }
                     batch.push(SourcedRecord {
@@ -127,12 +188,14 @@ impl ThreadedRecords {
                 };
                 // With several files, errors name theirs; with one, the caller names it.
                 let result =
-                    read_file(kind, &file, &counter, &spare, &mut emit).map_err(|e| match &label {
-                        Some(name) => ReadError::InFile {
-                            file: name.to_string(),
-                            problem: Box::new(e),
-                        },
-                        None => e,
+                    read_file(kind, input, &user, &counter, &spare, &mut emit).map_err(|e| {
+                        match &label {
+                            Some(name) => ReadError::InFile {
+                                file: name.to_string(),
+                                problem: Box::new(e),
+                            },
+                            None => e,
+                        }
                     });
                 if closed {
                     return;
@@ -158,14 +221,20 @@ impl ThreadedRecords {
     }
 }
 
+/// Reads one file (or stream) as `kind`, handing its records to `emit`; `user` is the user an
+/// srv answer is about.
 fn read_file(
     kind: StructuredKind,
-    file: &SourceFile,
+    input: SourceInput,
+    user: &str,
     counter: &Arc<AtomicU64>,
     spare: &RefCell<Spare>,
     emit: &mut dyn FnMut(Record) -> bool,
 ) -> Result<(), ReadError> {
-    let opened = File::open(&file.path).map_err(|error| ReadError::Io { line: 0, error })?;
+    let opened: Box<dyn Read + Send> = match input {
+        SourceInput::Path(path) => Box::new(File::open(path).map_err(ReadError::Open)?),
+        SourceInput::Stream(reader) => reader,
+    };
     let input = BufReader::with_capacity(
         256 * 1024,
         Counting {
@@ -182,11 +251,7 @@ fn read_file(
             nerm::read_workflow_sessions(input, emit).map(drop)?
         }
         StructuredKind::SrvWorkflowRoles => {
-            let user = match &file.user_name {
-                Some(user) => user.clone(),
-                None => user_from_file_name(&file.path),
-            };
-            emit(srv::read_roles(input, &user)?);
+            emit(srv::read_roles(input, user)?);
         }
     }
     Ok(())
@@ -327,5 +392,92 @@ impl<T: RecordStream + ?Sized> RecordStream for Box<T> {
 
     fn recycle(&mut self, batch: Vec<SourcedRecord>) {
         (**self).recycle(batch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_records(mut stream: ThreadedRecords) -> Result<Vec<SourcedRecord>, ReadError> {
+        let mut all = Vec::new();
+        loop {
+            let batch = stream.next_batch()?;
+            if batch.is_empty() {
+                return Ok(all);
+            }
+            all.extend(batch);
+        }
+    }
+
+    const USERS: &str = r#"{"users": [{"login": "ann", "name": "Ann Lee"}, {"login": "bo"}]}"#;
+
+    /// Issue 9: a structured source read from a stream gives the records the same file gives
+    /// by its path.
+    #[test]
+    fn a_stream_reads_as_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.json");
+        std::fs::write(&path, USERS).unwrap();
+        let by_path = all_records(ThreadedRecords::spawn(
+            StructuredKind::NermUsers,
+            vec![SourceFile::path(path)],
+            false,
+        ))
+        .unwrap();
+        let stream = SourceFile::stream("<stdin>", Box::new(std::io::Cursor::new(USERS)));
+        let by_stream = all_records(ThreadedRecords::spawn(
+            StructuredKind::NermUsers,
+            vec![stream],
+            false,
+        ))
+        .unwrap();
+        assert_eq!(by_path.len(), 2);
+        assert_eq!(by_stream, by_path);
+    }
+
+    #[test]
+    fn records_of_several_inputs_name_a_stream_by_its_name() {
+        let streams = ["one", "two"]
+            .map(|name| SourceFile::stream(name, Box::new(std::io::Cursor::new(USERS))));
+        let records = all_records(ThreadedRecords::spawn(
+            StructuredKind::NermUsers,
+            streams.into(),
+            true,
+        ))
+        .unwrap();
+        let files: Vec<_> = records.iter().map(|r| r.file.as_deref()).collect();
+        assert_eq!(files, [Some("one"), Some("one"), Some("two"), Some("two")]);
+    }
+
+    /// An srv answer on a stream has no file name: its user is empty unless given.
+    #[test]
+    fn an_srv_stream_has_the_user_given_or_none() {
+        let answer = r#"<response success="true"><WorkflowRoles/></response>"#;
+        let user = |user_name: Option<&str>| {
+            let mut file = SourceFile::stream("<stdin>", Box::new(std::io::Cursor::new(answer)));
+            file.user_name = user_name.map(String::from);
+            let records = all_records(ThreadedRecords::spawn(
+                StructuredKind::SrvWorkflowRoles,
+                vec![file],
+                false,
+            ))
+            .unwrap();
+            records[0].record.get("userName").cloned()
+        };
+        assert_eq!(user(None), Some(Value::Text(String::new())));
+        assert_eq!(user(Some("jsmith")), Some(Value::Text("jsmith".into())));
+    }
+
+    #[test]
+    fn a_missing_file_cannot_be_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = all_records(ThreadedRecords::spawn(
+            StructuredKind::NermUsers,
+            vec![SourceFile::path(dir.path().join("gone.json"))],
+            false,
+        ))
+        .unwrap_err();
+        assert!(err.to_string().starts_with("cannot open it: "), "{err}");
     }
 }

@@ -26,7 +26,8 @@ const SAMPLE: usize = 100;
 #[command(after_help = "Examples:
   nebulk map users.xml
   nebulk map --from nerm-workflow-sessions sessions.json --schema template.csv > map.toml
-  nebulk map contractors.xlsx --sheet Staff --schema template.csv")]
+  nebulk map contractors.xlsx --sheet Staff --schema template.csv
+  gunzip -c sessions.json.gz | nebulk map -")]
 pub struct Args {
     #[command(flatten)]
     source: SourceArgs,

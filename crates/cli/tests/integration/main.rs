@@ -13,5 +13,6 @@ mod golden;
 mod guarantees;
 mod harness;
 mod outputs;
+mod stdin;
 mod truth;
 mod unix;
