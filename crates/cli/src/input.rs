@@ -10,9 +10,9 @@ use clap::Args;
 use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{
-    nerm, srv, user_from_file_name, xtracta, CsvFileSource, CsvFiles, CsvOptions, Endian,
-    RecordStream, RowRecords, RowSource, SourceFile, SourceKind, Spool, SpoolError, StructuredKind,
-    ThreadedRecords, MAX_SPREADSHEET_SPOOL,
+    encoding_for_label, encoding_name, nerm, srv, user_from_file_name, xtracta, CsvFileSource,
+    CsvFiles, CsvOptions, Encoding, RecordStream, RowRecords, RowSource, SourceFile, SourceKind,
+    Spool, SpoolError, StructuredKind, ThreadedRecords, MAX_SPREADSHEET_SPOOL,
 };
 use nebulk_schema::{normalize_name, Schema};
 use serde::Serialize;
@@ -58,9 +58,26 @@ pub struct SourceArgs {
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
 
-    /// The CSV delimiter (one byte; `tab` for tab). Sniffed among , ; tab | when left out.
+    /// The CSV delimiter (one byte; `tab` for tab). Taken from an Excel `sep=X` first line, else
+    /// sniffed among , ; tab | when left out.
     #[arg(long, short = 'd', value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+
+    /// The encoding of text files without a byte order mark: the input, the existing export,
+    /// the template, lookup tables and the manifest. A WHATWG label: windows-1252 (Excel's
+    /// "CSV" on Windows in Western Europe and the Americas; also latin1, cp1252), iso-8859-15,
+    /// windows-1250, utf-16le, shift_jis, ... Default UTF-8. Outputs are always UTF-8.
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<&'static Encoding>,
+
+    /// The 1-based line of a CSV file's header, when title lines come above it (they are
+    /// skipped). Default: the first line that is not blank.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+}
+
+fn parse_encoding(label: &str) -> Result<&'static Encoding, String> {
+    encoding_for_label(label)
 }
 
 fn parse_kind(value: &str) -> Result<SourceKind, String> {
@@ -90,9 +107,9 @@ pub struct InputInfo {
     /// The CSV delimiter, for CSV input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// The encoding of a CSV input that is not UTF-8 (`utf-16le`, `utf-16be`).
+    /// The encoding of a CSV input that is not UTF-8 (`utf-16le`, `windows-1252`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<&'static str>,
+    pub encoding: Option<String>,
     /// The sheet, for spreadsheets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
@@ -172,21 +189,18 @@ impl SourceArgs {
                     .into_iter()
                     .map(InputFile::into_path)
                     .collect::<Result<Vec<_>>>()?;
-                let options = CsvOptions {
-                    delimiter: self.delimiter,
-                };
-                let source = CsvFiles::open(paths, options)?;
+                let source = CsvFiles::open(paths, self.csv_options())?;
                 info.delimiter = Some((source.delimiter() as char).to_string());
-                info.encoding = source.encoding().map(Endian::name);
+                info.encoding = source.encoding().map(encoding_name);
                 Opened::Table(Box::new(source))
             }
             SourceKind::Csv => {
-                let (source, encoding) = match one(files)? {
-                    InputFile::Path(path) => open_csv(&path, self.delimiter)?,
-                    InputFile::Stream(stream) => open_csv_stream(stream, self.delimiter)?,
+                let source = match one(files)? {
+                    InputFile::Path(path) => open_csv(&path, self.csv_options())?,
+                    InputFile::Stream(stream) => open_csv_stream(stream, self.csv_options())?,
                 };
                 info.delimiter = Some((source.delimiter() as char).to_string());
-                info.encoding = encoding.map(Endian::name);
+                info.encoding = source.encoding().map(encoding_name);
                 Opened::Table(Box::new(source))
             }
             SourceKind::Excel => {
@@ -243,6 +257,24 @@ impl SourceArgs {
         Ok(found)
     }
 
+    /// How CSV inputs are read.
+    pub fn csv_options(&self) -> CsvOptions {
+        CsvOptions {
+            delimiter: self.delimiter,
+            encoding: self.encoding,
+            header_row: self.header_row,
+        }
+    }
+
+    /// How the other text files (the existing export, the manifest) are read: in the input's
+    /// encoding, their delimiter sniffed.
+    pub fn text_options(&self) -> CsvOptions {
+        CsvOptions {
+            encoding: self.encoding,
+            ..CsvOptions::default()
+        }
+    }
+
     /// Whether the input goes through a mapping (always for records; for a table when asked).
     fn maps(&self) -> bool {
         self.map.is_some() || !self.sets.is_empty() || !self.statuses.is_empty()
@@ -257,6 +289,9 @@ impl SourceArgs {
         }
         if self.delimiter.is_some() && kind != SourceKind::Csv {
             bail!("--delimiter applies to CSV, and the input is {kind}");
+        }
+        if self.header_row.is_some() && kind != SourceKind::Csv {
+            bail!("--header-row applies to CSV (a spreadsheet's header row is found below its title rows), and the input is {kind}");
         }
         if self.manifest.is_some() && kind != SourceKind::SrvWorkflowRoles {
             bail!("--manifest applies to srv-workflow-roles, and the input is {kind}");
@@ -273,7 +308,7 @@ impl SourceArgs {
     /// user only from a manifest line whose file is `-` (`user_name` stays `None`).
     fn source_files(&self, files: Vec<InputFile>) -> Result<(Vec<SourceFile>, Vec<String>)> {
         let manifest = match &self.manifest {
-            Some(path) => Some(Manifest::load(path)?),
+            Some(path) => Some(Manifest::load(path, self.text_options())?),
             None => None,
         };
         let source_files = files
@@ -318,7 +353,8 @@ impl SourceArgs {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the mapping {}", path.display()))?;
             let base = path.parent().unwrap_or(Path::new("."));
-            let user = Mapping::parse(&text, base).with_context(|| path.display().to_string())?;
+            let user = Mapping::parse_with_encoding(&text, base, self.encoding)
+                .with_context(|| path.display().to_string())?;
             mapping = mapping.overlaid_with(user);
         }
         Ok(mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?))
@@ -547,10 +583,9 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Opens a CSV file, or standard input for `-`. A file starting with a UTF-16 byte order mark
-/// (Excel's "Unicode text") is transcoded to UTF-8 as it is read; its byte order is returned.
-pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(CsvFileSource, Option<Endian>)> {
-    let options = CsvOptions { delimiter };
+/// Opens a CSV file, or standard input for `-`. A file in another encoding than UTF-8 (a UTF-16
+/// byte order mark, or `options.encoding`) is decoded to UTF-8 as it is read.
+pub fn open_csv(path: &Path, options: CsvOptions) -> Result<CsvFileSource> {
     if path.as_os_str() != "-" {
         if path.is_dir() {
             bail!("{}: is a folder, not a file", path.display());
@@ -561,11 +596,7 @@ pub fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(CsvFileSource, Op
 }
 
 /// Reads CSV from a stream (standard input, a pipe), as [`open_csv`] reads a file.
-fn open_csv_stream(
-    stream: Stream,
-    delimiter: Option<u8>,
-) -> Result<(CsvFileSource, Option<Endian>)> {
-    let options = CsvOptions { delimiter };
+fn open_csv_stream(stream: Stream, options: CsvOptions) -> Result<CsvFileSource> {
     CsvFileSource::from_reader(stream.reader, options).context(stream.name)
 }
 
@@ -603,9 +634,9 @@ struct Manifest {
 type ManifestEntry = (String, Vec<(String, String)>);
 
 impl Manifest {
-    fn load(path: &Path) -> Result<Manifest> {
+    fn load(path: &Path, options: CsvOptions) -> Result<Manifest> {
         let name = path.display().to_string();
-        let (mut source, _) = open_csv(path, None)?;
+        let mut source = open_csv(path, options)?;
         let header = source.header().to_vec();
         let column = |wanted: &str| header.iter().position(|h| normalize_name(h) == wanted);
         let (Some(user), Some(file)) = (column("username"), column("file")) else {

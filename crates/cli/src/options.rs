@@ -9,7 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::excel::ExcelSource;
-use nebulk_read::{ReadError, RowSource, SourceKind, Utf16Reader};
+use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, SourceKind, TextReader};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{
     rules::DateRule, Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report,
@@ -80,14 +80,14 @@ pub struct Prepared {
     counts: Option<Arc<SourceCounts>>,
 }
 
-/// Reads a schema file, or gives the 8 system attributes.
-pub fn load_schema(path: Option<&Path>) -> Result<Schema> {
+/// Reads a schema file, or gives the 8 system attributes. A template in another encoding than
+/// UTF-8 (a UTF-16 byte order mark, or `encoding`) is decoded, as inputs are.
+pub fn load_schema(path: Option<&Path>, encoding: Option<&'static Encoding>) -> Result<Schema> {
     match path {
         Some(path) => {
             let cannot_read = || format!("cannot read the schema {}", path.display());
             let file = std::fs::File::open(path).with_context(cannot_read)?;
-            // A template saved as Excel's "Unicode text" (UTF-16) is read as UTF-8, as inputs are.
-            let (mut text, _) = Utf16Reader::sniff(file).with_context(cannot_read)?;
+            let mut text = TextReader::sniff(file, encoding).with_context(cannot_read)?;
             let mut bytes = Vec::new();
             text.read_to_end(&mut bytes).with_context(cannot_read)?;
             Ok(Schema::from_bytes(&bytes).with_context(|| path.display().to_string())?)
@@ -99,10 +99,10 @@ pub fn load_schema(path: Option<&Path>) -> Result<Schema> {
 impl CheckArgs {
     /// Reads the schema and the existing accounts, opens the input, and matches them up.
     pub fn prepare(&self) -> Result<Prepared> {
-        let schema = load_schema(self.schema.as_deref())?;
+        let schema = load_schema(self.schema.as_deref(), self.source.encoding)?;
         let mut ledger = Ledger::new(self.max_accounts);
         if let Some(path) = &self.existing {
-            load_existing(&mut ledger, path)?;
+            load_existing(&mut ledger, path, self.source.text_options())?;
         }
         let SchemaRows {
             source,
@@ -152,7 +152,7 @@ impl CheckArgs {
     }
 }
 
-fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
+fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Result<()> {
     let name = path.display().to_string();
     let kind = crate::input::sniff_kind(path)?;
     match kind {
@@ -165,7 +165,7 @@ fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
         }
         SourceKind::Csv => {
             ledger
-                .load_existing(open_csv(path, None)?.0)
+                .load_existing(open_csv(path, options)?)
                 .with_context(|| name.clone())?;
         }
         other => {

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use nebulk_validate::{Report, Severity};
+use nebulk_validate::{NotUtf8, Report, Severity};
 
 use crate::input::InputInfo;
 
@@ -47,6 +47,9 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
         .unwrap_or(0);
     for (code, rows) in &report.by_code {
         let _ = writeln!(out, "  {:width$}  {}", code.as_str(), plural(*rows, "row"));
+    }
+    if let Some(not_utf8) = &report.not_utf8 {
+        let _ = writeln!(out, "{}", encoding_hint(input, not_utf8));
     }
     for warning in report.warnings.iter().take(SHOWN_WARNINGS) {
         let _ = writeln!(
@@ -95,6 +98,34 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
         }
     }
     out
+}
+
+/// What the summary says of rows that are not UTF-8: how many, and, when one reads as plausible
+/// Windows-1252 text, that reading and the flag to run again with.
+fn encoding_hint(input: &str, not_utf8: &NotUtf8) -> String {
+    let rows = match not_utf8.rows {
+        1 => "1 row is".to_string(),
+        n => format!("{n} rows are"),
+    };
+    match &not_utf8.example {
+        Some(example) => format!(
+            "hint: {rows} not UTF-8 (invalid-encoding); {}:{}: {} '{}' reads as '{}' in \
+             windows-1252: if the file is Windows-1252 (Excel's \"CSV\" on Windows), run again \
+             with --encoding windows-1252",
+            example
+                .file
+                .as_deref()
+                .map_or(Cow::Borrowed(input), printable),
+            example.line,
+            printable(&example.field),
+            printable(&example.value),
+            printable(&example.windows_1252),
+        ),
+        None => format!(
+            "hint: {rows} not UTF-8 (invalid-encoding); if the file is in another encoding, \
+             give it with --encoding LABEL (windows-1250, iso-8859-15, shift_jis, ...)"
+        ),
+    }
 }
 
 /// `text` made safe for a terminal, on one line: control characters (line breaks, tabs, NUL,

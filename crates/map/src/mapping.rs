@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use nebulk_read::{ProblemKind, Record, RowProblem, Value};
+use nebulk_read::{Encoding, ProblemKind, Record, RowProblem, Value};
 use nebulk_schema::{normalize_name, Schema};
 use serde::Deserialize;
 
@@ -160,8 +160,30 @@ const TRANSFORM_NAMES: &str =
     "trim, lower, upper, first-name, last-name, email-local, date, default, join, lookup";
 
 impl Mapping {
-    /// Parses a mapping file; `base` is the folder relative `lookup` files are found in.
+    /// Parses a mapping file; `base` is the folder relative `lookup` files are found in. Lookup
+    /// tables are read as UTF-8 (or UTF-16 with its byte order mark): see
+    /// [`Mapping::parse_with_encoding`].
     pub fn parse(text: &str, base: &Path) -> Result<Mapping, MapError> {
+        Mapping::parse_with_encoding(text, base, None)
+    }
+
+    /// Parses a mapping file as [`Mapping::parse`] does, reading its lookup tables in
+    /// `encoding` (`--encoding`; `None` is UTF-8; a byte order mark wins).
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("managers.csv"), b"id;name\n7;j\xfcrgen.m\n").unwrap();
+    /// let text = r#"manager = { field = "boss", transforms = [{ lookup = { file = "managers.csv", key = "id", value = "name" } }] }"#;
+    /// let latin1 = nebulk_read::encoding_for_label("windows-1252").ok();
+    /// let mapping = nebulk_map::Mapping::parse_with_encoding(text, dir.path(), latin1).unwrap();
+    /// assert!(format!("{mapping:?}").contains("jürgen.m"));
+    /// ```
+    pub fn parse_with_encoding(
+        text: &str,
+        base: &Path,
+        encoding: Option<&'static Encoding>,
+    ) -> Result<Mapping, MapError> {
+        let files = Files { base, encoding };
         let specs: toml::Table = toml::from_str(text).map_err(|e| MapError::Toml(e.to_string()))?;
         let mut mapping = Mapping::default();
         for (target, spec) in specs {
@@ -171,7 +193,7 @@ impl Mapping {
                     target: target.clone(),
                     message: e.message().to_string(),
                 })?;
-            let rule = build_rule(&target, spec, base)?;
+            let rule = build_rule(&target, spec, &files)?;
             mapping.insert(&target, rule);
         }
         Ok(mapping)
@@ -211,7 +233,15 @@ impl Mapping {
     }
 }
 
-fn build_rule(target: &str, spec: RuleSpec, base: &Path) -> Result<Rule, MapError> {
+/// Where a mapping's lookup tables are, and how they are read.
+struct Files<'a> {
+    /// The folder relative paths start from.
+    base: &'a Path,
+    /// Their encoding, when not UTF-8.
+    encoding: Option<&'static Encoding>,
+}
+
+fn build_rule(target: &str, spec: RuleSpec, files: &Files<'_>) -> Result<Rule, MapError> {
     let fail = |message: String| MapError::Rule {
         target: target.to_string(),
         message,
@@ -223,12 +253,12 @@ fn build_rule(target: &str, spec: RuleSpec, base: &Path) -> Result<Rule, MapErro
     };
     let mut transforms = Vec::with_capacity(spec.transforms.len());
     for spec in spec.transforms {
-        transforms.push(build_transform(spec, base).map_err(&fail)?);
+        transforms.push(build_transform(spec, files).map_err(&fail)?);
     }
     Ok(Rule { origin, transforms })
 }
 
-fn build_transform(spec: TransformSpec, base: &Path) -> Result<Transform, String> {
+fn build_transform(spec: TransformSpec, files: &Files<'_>) -> Result<Transform, String> {
     let unknown = |name: &str| format!("unknown transform `{name}`; known: {TRANSFORM_NAMES}");
     let (name, argument) = match spec {
         TransformSpec::Name(name) => (name, None),
@@ -278,8 +308,8 @@ fn build_transform(spec: TransformSpec, base: &Path) -> Result<Transform, String
                     .and_then(toml::Value::as_str)
                     .ok_or_else(|| format!("`lookup` needs `{key}`"))
             };
-            let file = base.join(get("file")?);
-            Lookup::load(&file, get("key")?, get("value")?)
+            let file = files.base.join(get("file")?);
+            Lookup::load(&file, get("key")?, get("value")?, files.encoding)
                 .map(Transform::Lookup)
                 .map_err(|e| e.to_string())
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat};
-use nebulk_read::{quote_value, Value};
+use nebulk_read::{quote_value, CsvFileSource, CsvOptions, Encoding, RowSource, Value};
 
 use crate::MapError;
 
@@ -64,36 +64,57 @@ pub struct Lookup {
 
 impl Lookup {
     /// Loads `file`, keying its `value` column by its `key` column (cells trimmed; the first row
-    /// of a repeated key wins).
-    pub fn load(file: &Path, key: &str, value: &str) -> Result<Lookup, MapError> {
+    /// of a repeated key wins). The file is read as any CSV input is (delimiter sniffed, a byte
+    /// order mark honoured), in `encoding` when given (`--encoding`).
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let file = dir.path().join("managers.csv");
+    /// std::fs::write(&file, "id;accountName\n42;john.smith\n").unwrap();
+    /// assert!(nebulk_map::Lookup::load(&file, "id", "accountName", None).is_ok());
+    /// let err = nebulk_map::Lookup::load(&file, "id", "login", None).unwrap_err();
+    /// assert!(err.to_string().contains("no column `login`; its columns are: id, accountName"));
+    /// ```
+    pub fn load(
+        file: &Path,
+        key: &str,
+        value: &str,
+        encoding: Option<&'static Encoding>,
+    ) -> Result<Lookup, MapError> {
         let fail = |message: String| MapError::Lookup {
             file: file.display().to_string(),
             message,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(file)
-            .map_err(|e| fail(e.to_string()))?;
-        let headers = reader.headers().map_err(|e| fail(e.to_string()))?.clone();
+        let options = CsvOptions {
+            encoding,
+            ..CsvOptions::default()
+        };
+        let mut source = CsvFileSource::open(file, options).map_err(|e| fail(e.to_string()))?;
+        let headers = source.header().to_vec();
         let column = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim() == name)
-                .ok_or_else(|| {
-                    fail(format!(
-                        "no column `{name}`; its columns are: {}",
-                        headers.iter().collect::<Vec<_>>().join(", ")
-                    ))
-                })
+            headers.iter().position(|h| h == name).ok_or_else(|| {
+                fail(format!(
+                    "no column `{name}`; its columns are: {}",
+                    headers.join(", ")
+                ))
+            })
         };
         let (key_column, value_column) = (column(key)?, column(value)?);
         let mut table = HashMap::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| fail(e.to_string()))?;
-            if let (Some(k), Some(v)) = (record.get(key_column), record.get(value_column)) {
-                table
-                    .entry(k.trim().to_string())
-                    .or_insert_with(|| v.trim().to_string());
+        loop {
+            let rows = source
+                .read_chunk(4096, 4 << 20)
+                .map_err(|e| fail(e.to_string()))?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                if let (Some(k), Some(v)) =
+                    (row.record.get(key_column), row.record.get(value_column))
+                {
+                    let text = |cell: &[u8]| String::from_utf8_lossy(cell).trim().to_string();
+                    table.entry(text(k)).or_insert_with(|| text(v));
+                }
             }
         }
         Ok(Lookup {
@@ -411,12 +432,12 @@ mod tests {
             "id,accountName\n42, john.smith \n15,jane.doe\n42,shadowed\n",
         )
         .unwrap();
-        let lookup = Transform::Lookup(Lookup::load(&file, "id", "accountName").unwrap());
+        let lookup = Transform::Lookup(Lookup::load(&file, "id", "accountName", None).unwrap());
         assert_eq!(lookup.apply(text(" 42")), Ok(text("john.smith")));
         let err = lookup.apply(text("7")).unwrap_err();
         assert!(err.starts_with("no row with id = '7' in "), "{err}");
         assert!(matches!(
-            Lookup::load(&file, "id", "login"),
+            Lookup::load(&file, "id", "login", None),
             Err(MapError::Lookup { .. })
         ));
     }

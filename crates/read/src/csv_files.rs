@@ -5,33 +5,31 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::decode::Encoding;
 use crate::delimited::{CsvOptions, CsvSource};
 use crate::source::{Row, RowSource};
-use crate::utf16::{Endian, Utf16Reader};
 use crate::ReadError;
 
-/// A CSV file opened for reading, UTF-16 transcoded to UTF-8 as it is read.
+/// A CSV file opened for reading, decoded to UTF-8 as it is read when it is in another
+/// encoding.
 pub type CsvFileSource = CsvSource<Box<dyn Read + Send>>;
 
 impl CsvFileSource {
-    /// Opens a CSV file: UTF-8 (with or without a byte order mark), or UTF-16 with a byte order
-    /// mark (Excel's "Unicode text"), which is transcoded as it is read; its byte order is
-    /// returned.
+    /// Opens a CSV file: UTF-8 (with or without a byte order mark), UTF-16 with a byte order
+    /// mark (Excel's "Unicode text"), or the encoding `options` names; anything but UTF-8 is
+    /// decoded as it is read ([`CsvSource::encoding`] says from what).
     ///
     /// ```
     /// use nebulk_read::{CsvFileSource, CsvOptions, RowSource};
     /// let dir = tempfile::tempdir().unwrap();
     /// let path = dir.path().join("accounts.csv");
     /// std::fs::write(&path, "\u{feff}accountName;email\nann;ann@example.com\n").unwrap();
-    /// let (source, utf16) = CsvFileSource::open(&path, CsvOptions::default()).unwrap();
+    /// let source = CsvFileSource::open(&path, CsvOptions::default()).unwrap();
     /// assert_eq!(source.header(), ["accountName", "email"]);
     /// assert_eq!(source.delimiter(), b';');
-    /// assert_eq!(utf16, None);
+    /// assert_eq!(source.encoding(), None, "UTF-8");
     /// ```
-    pub fn open(
-        path: &Path,
-        options: CsvOptions,
-    ) -> Result<(CsvFileSource, Option<Endian>), ReadError> {
+    pub fn open(path: &Path, options: CsvOptions) -> Result<CsvFileSource, ReadError> {
         let file = File::open(path).map_err(ReadError::Open)?;
         // The CSV reader buffers (256 KiB); a BufReader here would copy every byte twice.
         CsvFileSource::from_reader(Box::new(file), options)
@@ -40,22 +38,19 @@ impl CsvFileSource {
     /// Reads CSV from `input` (standard input, say) as [`CsvFileSource::open`] reads a file.
     ///
     /// ```
-    /// use nebulk_read::{CsvFileSource, CsvOptions, Endian, RowSource};
+    /// use nebulk_read::{CsvFileSource, CsvOptions, RowSource};
     /// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter()
     ///     .chain("a\tb\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
     /// let input = Box::new(std::io::Cursor::new(utf16));
-    /// let (source, utf16) = CsvFileSource::from_reader(input, CsvOptions::default()).unwrap();
+    /// let source = CsvFileSource::from_reader(input, CsvOptions::default()).unwrap();
     /// assert_eq!(source.header(), ["a", "b"]);
-    /// assert_eq!(utf16, Some(Endian::Little));
+    /// assert_eq!(source.encoding(), Some(encoding_rs::UTF_16LE));
     /// ```
     pub fn from_reader(
         input: Box<dyn Read + Send>,
         options: CsvOptions,
-    ) -> Result<(CsvFileSource, Option<Endian>), ReadError> {
-        let (reader, encoding) =
-            Utf16Reader::sniff(input).map_err(|error| ReadError::Io { line: 1, error })?;
-        let source = CsvSource::new(Box::new(reader) as Box<dyn Read + Send>, options)?;
-        Ok((source, encoding))
+    ) -> Result<CsvFileSource, ReadError> {
+        CsvSource::new(input, options)
     }
 }
 
@@ -93,7 +88,7 @@ pub struct CsvFiles {
     bytes_done: u64,
     /// The delimiter and encoding of the first file, for the report.
     first_delimiter: u8,
-    first_encoding: Option<Endian>,
+    first_encoding: Option<&'static Encoding>,
 }
 
 impl CsvFiles {
@@ -105,10 +100,11 @@ impl CsvFiles {
         let Some(first) = files.next() else {
             return Err(ReadError::NoHeader);
         };
-        let (source, encoding) = open_named(&first, options)?;
+        let source = open_named(&first, options)?;
+        let encoding = source.encoding();
         let first_file = first.display().to_string();
         for later in files.as_slice() {
-            let (other, _) = open_named(later, options)?;
+            let other = open_named(later, options)?;
             same_header(&first_file, source.header(), later, &other)?;
         }
         Ok(CsvFiles {
@@ -128,8 +124,8 @@ impl CsvFiles {
         self.first_delimiter
     }
 
-    /// The first file's UTF-16 byte order, when it is UTF-16.
-    pub fn encoding(&self) -> Option<Endian> {
+    /// The encoding the first file is decoded from, when it is not UTF-8.
+    pub fn encoding(&self) -> Option<&'static Encoding> {
         self.first_encoding
     }
 
@@ -142,7 +138,7 @@ impl CsvFiles {
         let Some(path) = self.rest.next() else {
             return Ok(false);
         };
-        let (source, _) = open_named(&path, self.options)?;
+        let source = open_named(&path, self.options)?;
         same_header(&self.first_file, &self.header, &path, &source)?;
         self.current = Some((path.display().to_string().into(), source));
         Ok(true)
@@ -150,10 +146,7 @@ impl CsvFiles {
 }
 
 /// Opens one file, naming it in any error.
-fn open_named(
-    path: &Path,
-    options: CsvOptions,
-) -> Result<(CsvFileSource, Option<Endian>), ReadError> {
+fn open_named(path: &Path, options: CsvOptions) -> Result<CsvFileSource, ReadError> {
     CsvFileSource::open(path, options).map_err(|problem| ReadError::InFile {
         file: path.display().to_string(),
         problem: Box::new(problem),

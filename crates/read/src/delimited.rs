@@ -1,12 +1,18 @@
-//! Delimited text: CSV with any of `,` `;` tab `|`.
+//! Delimited text: CSV with any of `,` `;` tab `|`, in any encoding.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 
+use crate::decode::{escape_bytes, windows_1252_reading, Encoding, Malformed, TextReader};
 use crate::lines::LineCounter;
-use crate::source::{Row, RowSource};
+use crate::preamble::{separator_line, skip_lines, Skipped};
+use crate::source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
 use crate::ReadError;
 
 use crate::SNIFF_BYTES;
+
+/// A reader whose first bytes, read to sniff them, are handed out again first.
+type Sniffed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 
 /// The CSV reader's buffer: it never holds more than this read but not parsed.
 const BUFFER: usize = 256 * 1024;
@@ -14,16 +20,39 @@ const BUFFER: usize = 256 * 1024;
 /// Reading options.
 ///
 /// ```
-/// let options = nebulk_read::CsvOptions { delimiter: Some(b'\t') };
+/// let options = nebulk_read::CsvOptions {
+///     delimiter: Some(b'\t'),
+///     encoding: Some(encoding_rs::WINDOWS_1252),
+///     header_row: Some(3),
+/// };
 /// assert_eq!(options.delimiter, Some(b'\t'));
+/// assert_eq!(nebulk_read::CsvOptions::default().encoding, None, "UTF-8");
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CsvOptions {
-    /// The field delimiter; `None` sniffs it from the header line.
+    /// The field delimiter; `None` takes it from an Excel `sep=X` first line, else sniffs it
+    /// from the header line.
     pub delimiter: Option<u8>,
+    /// The encoding of a file without a byte order mark (`--encoding`); `None` is UTF-8. A
+    /// UTF-16 byte order mark wins (see [`TextReader`]).
+    pub encoding: Option<&'static Encoding>,
+    /// The 1-based physical line of the header, when lines above it are to be skipped (title
+    /// lines); `None` is the first line that is not blank (after a `sep=X` line).
+    pub header_row: Option<u64>,
 }
 
 /// A delimited file: its header, then its rows in chunks (see [`RowSource`]).
+///
+/// The file may be in any encoding ([`CsvOptions::encoding`], or told by a UTF-16 byte order
+/// mark); everything handed out is UTF-8, except bytes of a UTF-8 file that are not UTF-8,
+/// which stay as they are for the validator to reject. A byte sequence that is no character of
+/// the file's encoding becomes U+FFFD, and its row carries an `invalid-encoding`
+/// [`RowProblem`]. Offsets ([`Row::byte`]) are those of the file for UTF-8, and of its UTF-8
+/// reading otherwise.
+///
+/// Before the header: an Excel `sep=X` first line sets the delimiter (unless one is given) and
+/// is skipped; with [`CsvOptions::header_row`], the lines above the header (title lines, read
+/// as plain lines, quotes and all) are skipped. Line numbers stay physical lines of the file.
 ///
 /// ```
 /// use nebulk_read::{CsvOptions, CsvSource, RowSource};
@@ -32,15 +61,27 @@ pub struct CsvOptions {
 /// assert_eq!(rows.len(), 2, "blank lines are skipped");
 /// assert_eq!(rows[1].record.len(), 1, "short rows are kept for the validator to reject");
 /// assert!(s.read_chunk(10, 1 << 20).unwrap().is_empty());
+///
+/// let excel = b"sep=;\r\nname;city\r\nM\xfcller;K\xf6ln\r\n";
+/// let options = CsvOptions { encoding: Some(encoding_rs::WINDOWS_1252), ..CsvOptions::default() };
+/// let mut s = CsvSource::new(&excel[..], options).unwrap();
+/// assert_eq!((s.delimiter(), s.header_line()), (b';', 2));
+/// let rows = s.read_chunk(10, 1 << 20).unwrap();
+/// assert_eq!((&rows[0].record[0], rows[0].line), ("Müller".as_bytes(), 3));
 /// ```
 pub struct CsvSource<R> {
-    reader: csv::Reader<LineCounter<io::Chain<io::Cursor<Vec<u8>>, R>>>,
+    reader: csv::Reader<LineCounter<Sniffed<TextReader<R>>>>,
     header: Vec<String>,
     /// The line of the header (after any blank lines).
     header_line: u64,
     delimiter: u8,
-    /// Bytes of a skipped byte order mark, to report offsets in the original file.
-    bom_len: u64,
+    /// Bytes before the CSV reader's first (a byte order mark, a `sep=` line, title lines), to
+    /// report offsets in the file.
+    skipped: u64,
+    /// The encoding the file is decoded from, when it is not UTF-8.
+    encoding: Option<&'static Encoding>,
+    /// Where the decoding replaced malformed sequences.
+    malformed: Option<Arc<Malformed>>,
 }
 
 impl<R: Read> CsvSource<R> {
@@ -51,73 +92,141 @@ impl<R: Read> CsvSource<R> {
     /// let err = CsvSource::new(&b""[..], CsvOptions::default()).err().unwrap();
     /// assert!(matches!(err, ReadError::NoHeader));
     /// ```
-    pub fn new(mut input: R, options: CsvOptions) -> Result<CsvSource<R>, ReadError> {
+    pub fn new(input: R, options: CsvOptions) -> Result<CsvSource<R>, ReadError> {
+        let io_error = |error| ReadError::Io { line: 1, error };
+        let mut text = TextReader::sniff(input, options.encoding).map_err(io_error)?;
+        let encoding = text.is_decoded().then(|| text.encoding());
+        let malformed = text.malformed();
         let mut prefix = Vec::with_capacity(SNIFF_BYTES);
-        (&mut input)
+        (&mut text)
             .take(SNIFF_BYTES as u64)
             .read_to_end(&mut prefix)
-            .map_err(|error| ReadError::Io { line: 1, error })?;
-        if prefix.starts_with(b"\xFF\xFE") {
-            return Err(ReadError::Utf16("little-endian byte order mark"));
-        }
-        if prefix.starts_with(b"\xFE\xFF") {
-            return Err(ReadError::Utf16("big-endian byte order mark"));
-        }
-        let bom_len = if prefix.starts_with(b"\xEF\xBB\xBF") {
+            .map_err(io_error)?;
+        let mut skipped = Skipped::default();
+        if prefix.starts_with(b"\xEF\xBB\xBF") {
             prefix.drain(..3);
-            3
-        } else {
-            0
+            skipped.bytes = 3;
+        }
+        let separator = separator_line(&prefix);
+        let title_lines = match (options.header_row, separator) {
+            (Some(row), _) => row.saturating_sub(1),
+            (None, Some(_)) => 1,
+            (None, None) => 0,
         };
+        let lines = skip_lines(&mut prefix, &mut text, title_lines).map_err(io_error)?;
+        skipped.bytes += lines.bytes;
+        skipped.lines = lines.lines;
         let delimiter = options
             .delimiter
+            .or(separator.map(|(delimiter, _)| delimiter))
             .unwrap_or_else(|| sniff_delimiter(first_line(&prefix)));
         let mut reader = csv::ReaderBuilder::new()
             .buffer_capacity(BUFFER)
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(LineCounter::with_window(
-                io::Cursor::new(prefix).chain(input),
-                BUFFER as u64,
-            ));
+            .from_reader(
+                LineCounter::with_window(io::Cursor::new(prefix).chain(text), BUFFER as u64)
+                    .after_lines(skipped.lines),
+            );
         reader.get_mut().start_record(0);
         let mut record = csv::ByteRecord::new();
         let found = reader
             .read_byte_record(&mut record)
-            .map_err(|e| io_error(e, 1))?;
+            .map_err(|e| io_error_at(e, skipped.lines + 1))?;
         if !found {
             return Err(ReadError::NoHeader);
         }
         let header_line = reader
             .get_mut()
             .line_at(record.position().map_or(0, csv::Position::byte));
+        let header_end = reader.position().byte() + skipped.bytes;
+        let malformed_header = malformed
+            .as_ref()
+            .is_some_and(|m| !m.take_before(header_end).is_empty());
         let mut header = Vec::with_capacity(record.len());
         for (i, cell) in record.iter().enumerate() {
-            let cell = std::str::from_utf8(cell)
-                .map_err(|_| ReadError::HeaderEncoding { column: i + 1 })?
-                .trim();
-            if cell.is_empty() {
-                return Err(ReadError::EmptyHeaderCell {
-                    line: 1,
-                    column: i + 1,
+            let not_text = |encoding: &'static Encoding, hint| ReadError::HeaderEncoding {
+                line: header_line,
+                column: i + 1,
+                encoding: encoding.name(),
+                hint,
+            };
+            let cell = std::str::from_utf8(cell).map_err(|_| {
+                let hint = windows_1252_reading(cell).map(|reading| {
+                    format!(
+                        " ({} reads as {} in windows-1252: if the file is Windows-1252, run \
+                         again with --encoding windows-1252)",
+                        quote_value(&escape_bytes(cell)),
+                        quote_value(&reading)
+                    )
                 });
+                not_text(encoding_rs::UTF_8, hint)
+            })?;
+            if malformed_header && cell.contains('\u{FFFD}') {
+                return Err(not_text(text_encoding(encoding), None));
             }
-            header.push(cell.to_string());
+            // An empty cell (Excel's trailing `,,`) names no column: the validator decides.
+            header.push(cell.trim().to_string());
         }
         Ok(CsvSource {
             reader,
             header,
             header_line,
             delimiter,
-            bom_len,
+            skipped: skipped.bytes,
+            encoding,
+            malformed,
         })
     }
 
-    /// The delimiter in use (given or sniffed).
+    /// The delimiter in use (given, from a `sep=` line, or sniffed).
     pub fn delimiter(&self) -> u8 {
         self.delimiter
     }
+
+    /// The encoding the file is decoded from, when it is not UTF-8 (given, or told by a UTF-16
+    /// byte order mark).
+    ///
+    /// ```
+    /// use nebulk_read::{CsvOptions, CsvSource};
+    /// let utf16: Vec<u8> = [0xFE, 0xFF].into_iter()
+    ///     .chain("a\tb\n".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    /// let source = CsvSource::new(&utf16[..], CsvOptions::default()).unwrap();
+    /// assert_eq!(source.encoding().map(|e| e.name()), Some("UTF-16BE"));
+    /// ```
+    pub fn encoding(&self) -> Option<&'static Encoding> {
+        self.encoding
+    }
+
+    /// Notes an `invalid-encoding` problem on `row`, which spans `start..end` of the CSV
+    /// reader's stream, when the decoding replaced a sequence there.
+    fn note_malformed(&self, row: &mut Row, start: u64, end: u64) {
+        let Some(malformed) = self.malformed.as_ref().filter(|m| m.any_pending()) else {
+            return;
+        };
+        let offsets = malformed.take_before(end + self.skipped);
+        if !offsets.iter().any(|&at| at >= start + self.skipped) {
+            return;
+        }
+        let column = row
+            .record
+            .iter()
+            .position(|field| memchr::memmem::find(field, "\u{FFFD}".as_bytes()).is_some());
+        let name = text_encoding(self.encoding).name();
+        row.problems.push(RowProblem {
+            kind: ProblemKind::Encoding,
+            column,
+            message: format!(
+                "not valid {name}: a byte sequence that is no character in it (shown as U+FFFD)"
+            ),
+        });
+    }
+}
+
+/// The encoding a source is read in: the one decoded from, else UTF-8.
+fn text_encoding(decoded: Option<&'static Encoding>) -> &'static Encoding {
+    decoded.unwrap_or(encoding_rs::UTF_8)
 }
 
 impl<R: Read + Send> RowSource for CsvSource<R> {
@@ -126,7 +235,7 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
     }
 
     fn bytes_read(&self) -> u64 {
-        self.reader.get_ref().offset() + self.bom_len
+        self.reader.get_ref().offset() + self.skipped
     }
 
     fn header_line(&self) -> u64 {
@@ -159,16 +268,18 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
             if !self
                 .reader
                 .read_byte_record(&mut row.record)
-                .map_err(|e| io_error(e, line))?
+                .map_err(|e| io_error_at(e, line))?
             {
                 break;
             }
             bytes += row.record.as_slice().len();
             let start = row.record.position().map_or(0, csv::Position::byte);
             row.line = self.reader.get_mut().line_at(start);
-            row.byte = start + self.bom_len;
+            row.byte = start + self.skipped;
             row.file = None;
             row.problems.clear();
+            let end = self.reader.position().byte();
+            self.note_malformed(&mut rows[filled], start, end);
             filled += 1;
         }
         rows.truncate(filled);
@@ -176,7 +287,7 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
     }
 }
 
-fn io_error(e: csv::Error, line: u64) -> ReadError {
+fn io_error_at(e: csv::Error, line: u64) -> ReadError {
     let source = match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
@@ -268,25 +379,126 @@ mod tests {
     }
 
     #[test]
-    fn utf16_is_refused() {
-        for bom in [&b"\xFF\xFEa\0"[..], &b"\xFE\xFF\0a"[..]] {
-            let err = CsvSource::new(bom, CsvOptions::default()).err().unwrap();
-            assert!(matches!(err, ReadError::Utf16(_)), "{err}");
+    fn utf16_is_read_by_its_byte_order_mark() {
+        for (bom, little) in [(&b"\xFF\xFE"[..], true), (&b"\xFE\xFF"[..], false)] {
+            let mut data = bom.to_vec();
+            for unit in "a;b\r\nZo\u{eb};\u{1F600}\r\n".encode_utf16() {
+                data.extend(if little {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                });
+            }
+            let (source, rows) = rows(&data);
+            assert_eq!(source.header(), ["a", "b"]);
+            assert_eq!(&rows[0].record[1], "\u{1F600}".as_bytes());
+            assert_eq!(rows[0].line, 2);
         }
     }
 
+    /// Issue 9: a lone surrogate became the WTF-8 bytes ED A0 BD, "not valid UTF-8", and
+    /// rejects.csv held them.
     #[test]
-    fn header_problems_name_the_column() {
-        let err = CsvSource::new(&b"a,\xFF\n"[..], CsvOptions::default())
+    fn a_malformed_sequence_marks_its_row_and_field() {
+        let mut data = vec![0xFF, 0xFE];
+        let mut units: Vec<u16> = "a,b\nok,1\nx".encode_utf16().collect();
+        units.push(0xD83D); // half a surrogate pair
+        units.extend("y,2\nlast,3\n".encode_utf16());
+        data.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        let (_, rows) = rows(&data);
+        assert_eq!(rows.len(), 3);
+        assert!(rows[0].problems.is_empty());
+        assert_eq!(&rows[1].record[0], "x\u{FFFD}y".as_bytes());
+        assert_eq!(rows[1].problems.len(), 1);
+        assert_eq!(rows[1].problems[0].column, Some(0));
+        assert!(rows[1].problems[0].message.contains("not valid UTF-16LE"));
+        assert!(rows[2].problems.is_empty());
+    }
+
+    #[test]
+    fn header_problems_name_the_line_and_column() {
+        let err = CsvSource::new(&b"\na,\x81\n"[..], CsvOptions::default())
             .err()
             .unwrap();
-        assert!(matches!(err, ReadError::HeaderEncoding { column: 2 }));
-        let err = CsvSource::new(&b"a,,c\n"[..], CsvOptions::default())
+        assert_eq!(
+            err.to_string(),
+            "line 2, column 2: the header cell is not valid UTF-8"
+        );
+        let err = CsvSource::new(&b"a,B\xfcro\n"[..], CsvOptions::default())
             .err()
             .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "line 1, column 2: the header cell is not valid UTF-8 ('B\\xfcro' reads as 'Büro' \
+             in windows-1252: if the file is Windows-1252, run again with --encoding windows-1252)"
+        );
+        let options = CsvOptions {
+            encoding: Some(encoding_rs::SHIFT_JIS),
+            ..CsvOptions::default()
+        };
+        let err = CsvSource::new(&b"a,\x81 b\n1,2\n"[..], options)
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "line 1, column 2: the header cell is not valid Shift_JIS"
+        );
+    }
+
+    /// Issue 9: Excel's and LibreOffice's trailing empty header cells stopped the run.
+    #[test]
+    fn empty_header_cells_are_kept_empty_for_the_validator() {
+        let (source, rows) = rows(b"a,,c,,\n1,,3,,\n");
+        assert_eq!(source.header(), ["a", "", "c", "", ""]);
+        assert_eq!(rows[0].record.len(), 5);
+    }
+
+    /// Issue 9: Excel's `sep=;` first line was read as the header.
+    #[test]
+    fn an_excel_separator_line_sets_the_delimiter() {
+        let (source, crlf) = rows(b"\xEF\xBB\xBFsep=;\r\na,b;c\r\n1,2;3\r\n");
+        assert_eq!(source.delimiter(), b';');
+        assert_eq!(source.header(), ["a,b", "c"]);
+        assert_eq!(source.header_line(), 2);
+        assert_eq!(crlf[0].line, 3);
+        let (_, rows) = rows(b"\xEF\xBB\xBFsep=;\na,b;c\n1,2;3\n");
+        assert_eq!(
+            (rows[0].line, rows[0].byte),
+            (3, 15),
+            "the offset in the file"
+        );
+        let given = CsvOptions {
+            delimiter: Some(b','),
+            ..CsvOptions::default()
+        };
+        let source = CsvSource::new(&b"sep=;\na,b;c\n"[..], given).unwrap();
+        assert_eq!(source.header(), ["a", "b;c"], "a given delimiter wins");
+    }
+
+    #[test]
+    fn title_lines_above_a_header_row_are_skipped() {
+        let data = b"Contractors, \"March\r\n\r\nExported 2026-03-01\na;b\n1;2\n";
+        let options = CsvOptions {
+            header_row: Some(4),
+            ..CsvOptions::default()
+        };
+        let mut source = CsvSource::new(&data[..], options).unwrap();
+        assert_eq!(source.header(), ["a", "b"]);
+        assert_eq!(
+            source.delimiter(),
+            b';',
+            "sniffed from the header, not a title"
+        );
+        assert_eq!(source.header_line(), 4);
+        let rows = source.read_chunk(10, 1 << 20).unwrap();
+        assert_eq!((rows[0].line, rows[0].byte), (5, 47));
+        let options = CsvOptions {
+            header_row: Some(9),
+            ..CsvOptions::default()
+        };
         assert!(matches!(
-            err,
-            ReadError::EmptyHeaderCell { line: 1, column: 2 }
+            CsvSource::new(&data[..], options).err().unwrap(),
+            ReadError::NoHeader
         ));
     }
 
@@ -310,6 +522,7 @@ mod tests {
             &data[..],
             CsvOptions {
                 delimiter: Some(b'|'),
+                ..CsvOptions::default()
             },
         )
         .unwrap();

@@ -11,22 +11,18 @@ pub enum ReadError {
     /// The file has no header row.
     #[error("the file is empty: expected a header row")]
     NoHeader,
-    /// The file is UTF-16 (Excel's "Unicode text"); only UTF-8 is read.
-    #[error("the file is UTF-16 ({0}); save it as CSV UTF-8 and run again")]
-    Utf16(&'static str),
-    /// A header cell is not UTF-8.
-    #[error("line 1, column {column}: the header cell is not valid UTF-8")]
+    /// A header cell is not text in the file's encoding.
+    #[error("line {line}, column {column}: the header cell is not valid {encoding}{}", hint.as_deref().unwrap_or_default())]
     HeaderEncoding {
-        /// 1-based column.
-        column: usize,
-    },
-    /// The header row has an empty cell.
-    #[error("line {line}, column {column}: the header cell is empty")]
-    EmptyHeaderCell {
-        /// The header's line (a spreadsheet's header may be below title rows).
+        /// The header's line.
         line: u64,
         /// 1-based column.
         column: usize,
+        /// The encoding's name (`UTF-8`, `windows-1252`, ...).
+        encoding: &'static str,
+        /// For a cell that is not UTF-8 but reads as Windows-1252 text, what it reads as and
+        /// the option to run again with.
+        hint: Option<String>,
     },
     /// A structured file (XML, JSON, spreadsheet) is malformed or is an error answer.
     #[error(transparent)]

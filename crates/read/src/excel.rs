@@ -14,9 +14,9 @@
 //! The table spans the columns from the leftmost non-empty cell of the header row and the rows
 //! below it, to the last non-empty header cell. Fields are numbered from that first column: if
 //! column A is empty throughout, field 1 is column B ([`ExcelSource::first_column`]). Header
-//! cells are trimmed; an empty header cell inside the table is an error
-//! ([`ReadError::EmptyHeaderCell`], with the 1-based field number); empty cells after the last
-//! non-empty header cell are dropped.
+//! cells are trimmed; an empty header cell inside the table (a blank spacer column) stays empty,
+//! for the validator to name it `column N` and leave it out of the upload; empty cells after the
+//! last non-empty header cell are dropped.
 //!
 //! # Data rows
 //!
@@ -227,8 +227,7 @@ impl ExcelSource {
     /// - [`ReadError::Format`] when it is not a spreadsheet calamine can read (corrupt, a text
     ///   file, a zip that is not a workbook, a zip bomb), when it has no sheet named `sheet` (the
     ///   message lists the sheets there are), or when it has no sheet at all;
-    /// - [`ReadError::NoHeader`] when the sheet is empty;
-    /// - [`ReadError::EmptyHeaderCell`] when the header row has an empty cell inside the table.
+    /// - [`ReadError::NoHeader`] when the sheet is empty.
     ///
     /// ```
     /// use nebulk_read::excel::ExcelSource;
@@ -747,12 +746,6 @@ impl Table {
         let mut header = vec![String::new(); width];
         for (c, t) in header_cells {
             header[c as usize] = t;
-        }
-        if let Some(gap) = header.iter().position(String::is_empty) {
-            return Err(ReadError::EmptyHeaderCell {
-                line: u64::from(header_row) + 1,
-                column: gap + 1,
-            });
         }
 
         let rows = data
@@ -1530,16 +1523,17 @@ mod tests {
         assert!(matches!(open_err(&path, None), ReadError::NoHeader));
     }
 
+    /// Issue 9: a header row with a blank spacer column was refused.
     #[test]
     fn header_gaps() {
         let (_dir, path) = xlsx(|s| {
             s.write(0, 0, "email").unwrap();
             s.write(0, 2, "phone").unwrap();
+            s.write_row(1, 0, ["a@x.org", "", "1"]).unwrap();
         });
-        assert!(matches!(
-            open_err(&path, None),
-            ReadError::EmptyHeaderCell { line: 1, column: 2 }
-        ));
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header(), ["email", "", "phone"]);
+        assert_eq!(read_all(&mut source), [(2, strings(&["a@x.org", "", "1"]))]);
 
         // A blank-looking header cell is empty too.
         let (_dir, path) = xlsx(|s| {
@@ -1547,20 +1541,20 @@ mod tests {
                 .map(|_| ())
                 .unwrap()
         });
-        assert!(matches!(
-            open_err(&path, None),
-            ReadError::EmptyHeaderCell { line: 1, column: 2 }
-        ));
+        let source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header(), ["email", "", "phone"]);
 
         // Data left of the header's first cell: the header's first column is empty.
         let (_dir, path) = xlsx(|s| {
             s.write_row(0, 1, ["email", "phone"]).unwrap();
             s.write_row(1, 0, ["7", "a@x.org", "1"]).unwrap();
         });
-        assert!(matches!(
-            open_err(&path, None),
-            ReadError::EmptyHeaderCell { line: 1, column: 1 }
-        ));
+        let mut source = ExcelSource::open(&path, None, &known).unwrap();
+        assert_eq!(source.header(), ["", "email", "phone"]);
+        assert_eq!(
+            read_all(&mut source),
+            [(2, strings(&["7", "a@x.org", "1"]))]
+        );
 
         // A table indented by a column, with a title in column A above it.
         let (_dir, path) = xlsx(|s| {

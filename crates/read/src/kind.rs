@@ -4,7 +4,8 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::{Endian, Utf16Reader, SNIFF_BYTES};
+use crate::decode::{bom_encoding, encoding_name, DecodeReader, Encoding};
+use crate::SNIFF_BYTES;
 
 /// The kinds of input nebulk reads (`--from`).
 ///
@@ -117,13 +118,13 @@ impl SourceKind {
         if prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(b"\xD0\xCF\x11\xE0") {
             return Ok(SourceKind::Excel);
         }
-        if let Some(endian) = Endian::of_bom(prefix) {
-            // UTF-16 CSV is transcoded as it is read; XML and JSON are read as UTF-8 only.
+        if let Some((encoding, bom)) = utf16_bom(prefix) {
+            // UTF-16 CSV is decoded as it is read; XML and JSON are read as UTF-8 only.
             let mut text = Vec::new();
-            let _ = Utf16Reader::new(&prefix[2..], endian).read_to_end(&mut text);
+            let _ = DecodeReader::new(&prefix[bom..], encoding).read_to_end(&mut text);
             return match text.iter().find(|b| !b.is_ascii_whitespace()) {
-                Some(b'<') => Err(utf16_document("an XML", endian)),
-                Some(b'{') => Err(utf16_document("a JSON", endian)),
+                Some(b'<') => Err(utf16_document("an XML", encoding)),
+                Some(b'{') => Err(utf16_document("a JSON", encoding)),
                 _ => Ok(SourceKind::Csv),
             };
         }
@@ -161,7 +162,7 @@ fn sniff_named(prefix: &[u8], name: Option<&Path>) -> Result<SourceKind, String>
         .is_some_and(|e| {
             ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str())
         });
-    let binary = Endian::of_bom(prefix).is_none() && prefix.contains(&0);
+    let binary = utf16_bom(prefix).is_none() && prefix.contains(&0);
     Ok(if kind == SourceKind::Csv && spreadsheet_name && binary {
         SourceKind::Excel
     } else {
@@ -169,10 +170,15 @@ fn sniff_named(prefix: &[u8], name: Option<&Path>) -> Result<SourceKind, String>
     })
 }
 
-fn utf16_document(what: &str, endian: Endian) -> String {
+/// The UTF-16 encoding a byte order mark at the start of `bytes` announces, and its length.
+fn utf16_bom(bytes: &[u8]) -> Option<(&'static Encoding, usize)> {
+    bom_encoding(bytes).filter(|(encoding, _)| *encoding != encoding_rs::UTF_8)
+}
+
+fn utf16_document(what: &str, encoding: &'static Encoding) -> String {
     format!(
         "{what} document in UTF-16 ({}); XML and JSON are read in UTF-8 only: save it as UTF-8",
-        endian.name()
+        encoding_name(encoding)
     )
 }
 

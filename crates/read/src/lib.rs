@@ -12,11 +12,13 @@
 //!   (standard input, a pipe: [`SourceKind::sniff_stream`]); a spreadsheet from a stream is
 //!   copied to a temporary file first ([`Spool`]).
 //!
-//! What the CSV reader handles: the delimiter (given, or sniffed among `,` `;` tab `|` from the header
-//! line), a UTF-8 byte order mark, quoted fields spanning lines, blank lines (skipped) and
-//! `\n`, `\r\n` line ends. A UTF-16 file is refused with a clear error, unless it is first
-//! wrapped in a [`Utf16Reader`] (see [`Utf16Reader::sniff`]), which transcodes it to UTF-8 as
-//! it is read.
+//! What the CSV reader handles: the delimiter (given, from an Excel `sep=X` first line, or
+//! sniffed among `,` `;` tab `|` from the header line), title lines above the header
+//! ([`CsvOptions::header_row`]), a UTF-8 byte order mark, quoted fields spanning lines, blank
+//! lines (skipped) and `\n`, `\r\n`, `\r` line ends. Text in other encodings (UTF-16 told by
+//! its byte order mark, or any WHATWG encoding given in [`CsvOptions::encoding`], such as
+//! Windows-1252) is decoded to UTF-8 as it streams ([`TextReader`], [`DecodeReader`], through
+//! `encoding_rs`).
 //!
 //! Line numbers are 1-based physical lines of the input: the header is line 1, and a row whose
 //! quoted field holds a newline spans several lines and is numbered by its first.
@@ -39,18 +41,19 @@
 #![deny(missing_docs)]
 
 mod csv_files;
+mod decode;
 mod delimited;
 mod error;
 pub mod excel;
 mod kind;
 mod lines;
 pub mod nerm;
+mod preamble;
 mod record;
 mod records;
 mod source;
 mod spool;
 pub mod srv;
-mod utf16;
 mod xml;
 pub mod xtracta;
 
@@ -58,6 +61,10 @@ pub mod xtracta;
 const SNIFF_BYTES: usize = 64 * 1024;
 
 pub use csv_files::{CsvFileSource, CsvFiles};
+pub use decode::{
+    bom_encoding, encoding_for_label, encoding_name, escape_bytes, windows_1252_reading,
+    DecodeReader, Encoding, Malformed, TextReader,
+};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
 pub use kind::{Peeked, SourceKind};
@@ -69,4 +76,3 @@ pub use records::{
 };
 pub use source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
 pub use spool::{remove_spools, Spool, SpoolError, MAX_SPREADSHEET_SPOOL};
-pub use utf16::{Endian, Sniffed, Utf16Reader};

@@ -99,6 +99,21 @@ impl<R> LineCounter<R> {
         }
     }
 
+    /// Counts `lines` lines as passed before the first byte read: for a reader whose input
+    /// starts below lines skipped already (title lines above a header).
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// let mut counter = nebulk_read::LineCounter::new(&b"a\nb"[..]).after_lines(3);
+    /// counter.read_to_end(&mut Vec::new()).unwrap();
+    /// assert_eq!(counter.line_at(2), 5);
+    /// ```
+    #[must_use]
+    pub fn after_lines(mut self, lines: u64) -> LineCounter<R> {
+        self.passed += lines;
+        self
+    }
+
     /// Announces that the next record starts at `offset` (at the first byte there or after it
     /// that is not a line break), before it is read; [`LineCounter::line_at`] with the same
     /// offset then gives its line. Offsets must not decrease between calls.

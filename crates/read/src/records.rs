@@ -306,13 +306,15 @@ impl<R: Read> Read for Counting<R> {
 }
 
 /// A row source seen as records, the header cells naming the fields: a CSV or spreadsheet to
-/// be mapped. A row with the wrong number of fields or a field that is not UTF-8 carries the
-/// problem along.
+/// be mapped. A column whose header cell is empty is the field `column N` (1-based). A row with
+/// the wrong number of fields or a field that is not text carries the problem along, naming
+/// the field.
 ///
 /// ```
 /// use nebulk_read::{CsvOptions, CsvSource, RecordStream, RowRecords, Value};
-/// let csv = CsvSource::new(&b"name,mail\nJohn Doe,j@example.com\n"[..], CsvOptions::default()).unwrap();
+/// let csv = CsvSource::new(&b"name,mail,\nJohn Doe,j@example.com,x\n"[..], CsvOptions::default()).unwrap();
 /// let mut records = RowRecords::new(csv);
+/// assert_eq!(records.fields(), ["name", "mail", "column 3"]);
 /// let batch = records.next_batch().unwrap();
 /// assert_eq!(batch[0].record.get("name"), Some(&Value::Text("John Doe".into())));
 /// assert_eq!(batch[0].record.line, 2);
@@ -325,7 +327,18 @@ pub struct RowRecords<S> {
 impl<S: RowSource> RowRecords<S> {
     /// Wraps a row source.
     pub fn new(source: S) -> RowRecords<S> {
-        let header = source.header().to_vec();
+        let header = source
+            .header()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                if name.is_empty() {
+                    format!("column {}", i + 1)
+                } else {
+                    name.clone()
+                }
+            })
+            .collect();
         RowRecords { source, header }
     }
 
@@ -341,7 +354,20 @@ impl<S: RowSource> RecordStream for RowRecords<S> {
         Ok(rows
             .into_iter()
             .map(|row| {
-                let mut problems = row.problems;
+                // The record's fields are not the mapped row's: a problem names its field in
+                // words instead of by number.
+                let mut problems: Vec<RowProblem> = row
+                    .problems
+                    .into_iter()
+                    .map(|problem| match problem.column.and_then(|c| self.header.get(c)) {
+                        Some(name) => RowProblem {
+                            column: None,
+                            message: format!("{name}: {}", problem.message),
+                            ..problem
+                        },
+                        None => problem,
+                    })
+                    .collect();
                 if row.record.len() != self.header.len() {
                     problems.push(RowProblem {
                         kind: ProblemKind::Malformed,

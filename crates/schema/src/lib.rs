@@ -358,7 +358,8 @@ impl Schema {
 
     /// Reads a schema template: the first row of a CSV (any of `,` `;` tab `|` as delimiter).
     /// System attributes are recognised by technical name or label; every other cell is a
-    /// custom TEXT attribute that is not required.
+    /// custom TEXT attribute that is not required. Empty cells (the trailing `,,` a spreadsheet
+    /// may add) are left out.
     ///
     /// ```
     /// let t = b"accountName;firstName;lastName;email;phone;manager;startDate;endDate;Badge\n";
@@ -368,14 +369,12 @@ impl Schema {
     pub fn from_template_csv(bytes: &[u8]) -> Result<Schema, SchemaError> {
         let source = CsvSource::new(bytes, CsvOptions::default()).map_err(|e| match e {
             ReadError::NoHeader => SchemaError::Empty,
-            ReadError::EmptyHeaderCell { column, .. } => {
-                SchemaError::EmptyName { position: column }
-            }
             other => SchemaError::Csv(other.to_string()),
         })?;
         let record = source.header();
         let mut attributes = Vec::with_capacity(record.len());
-        for header in record {
+        // An empty cell names no attribute: a spreadsheet saving the template may add some.
+        for header in record.iter().filter(|cell| !cell.is_empty()) {
             attributes.push(match SystemAttr::recognise(header) {
                 Some(attr) => Attribute::system(attr, header.to_string()),
                 None => Attribute {

@@ -84,13 +84,19 @@ fn two_spellings_of_one_attribute_are_a_duplicate() {
 }
 
 #[test]
-fn empty_inputs_and_empty_cells_are_errors() {
+fn empty_inputs_are_errors() {
     assert_eq!(Schema::from_bytes(b""), Err(SchemaError::Empty));
     assert_eq!(Schema::from_bytes(b"  \n\n"), Err(SchemaError::Empty));
-    assert_eq!(
-        Schema::from_template_csv(&template(&[""])),
-        Err(SchemaError::EmptyName { position: 9 })
-    );
+}
+
+/// Issue 9: a template with a trailing empty cell, as a spreadsheet saves one, was refused.
+#[test]
+fn empty_template_cells_name_no_attribute() {
+    let plain = Schema::from_template_csv(&template(&["Badge"])).unwrap();
+    for extra in [&["Badge", ""][..], &["Badge", "", ""], &["", "Badge"]] {
+        let schema = Schema::from_template_csv(&template(extra)).unwrap();
+        assert_eq!(schema, plain, "{extra:?}");
+    }
 }
 
 #[test]

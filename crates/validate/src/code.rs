@@ -11,7 +11,7 @@ use serde::Serialize;
 /// use nebulk_validate::{Code, Severity};
 /// assert_eq!(Code::InvalidEmail.as_str(), "invalid-email");
 /// assert_eq!(Code::UnknownColumn.severity(), Severity::Warning);
-/// assert_eq!(Code::ALL.len(), 13);
+/// assert_eq!(Code::ALL.len(), 14);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -41,6 +41,9 @@ pub enum Code {
     TransformFailed,
     /// A column of the input is not in the schema (a warning about the file, not a row).
     UnknownColumn,
+    /// A column of the input has an empty header cell (Excel's trailing `,,`, a blank spacer
+    /// column): it is not uploaded (a warning about the file, not a row).
+    UnnamedColumn,
     /// A value starts like a spreadsheet formula (`=`, `+`, `-`, `@`): a warning, or an error
     /// that rejects the row under `--strict` (see [`crate::rules::looks_like_formula`]).
     FormulaInjection,
@@ -72,7 +75,7 @@ impl Severity {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::MissingValue,
         Code::InvalidEmail,
         Code::InvalidPhone,
@@ -85,6 +88,7 @@ impl Code {
         Code::ValueTooLong,
         Code::TransformFailed,
         Code::UnknownColumn,
+        Code::UnnamedColumn,
         Code::FormulaInjection,
     ];
 
@@ -103,6 +107,7 @@ impl Code {
             Code::ValueTooLong => "value-too-long",
             Code::TransformFailed => "transform-failed",
             Code::UnknownColumn => "unknown-column",
+            Code::UnnamedColumn => "unnamed-column",
             Code::FormulaInjection => "formula-injection",
         }
     }
@@ -111,7 +116,7 @@ impl Code {
     /// under `--strict`).
     pub fn severity(self) -> Severity {
         match self {
-            Code::UnknownColumn | Code::FormulaInjection => Severity::Warning,
+            Code::UnknownColumn | Code::UnnamedColumn | Code::FormulaInjection => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -310,6 +310,7 @@ where
         outcome?;
         written.map_err(EngineError::Write)
     })?;
+    report.finish();
     report.accounts.limit = ledger.max_accounts();
     report.accounts.existing = ledger.existing_count();
     report.accounts.new = ledger.new_accounts();

@@ -44,7 +44,7 @@ pub use plan::{
     CheckedRow, ColumnPlan, FormulaPolicy, Issue, PlanError, RuleConfig, UploadValue, UploadValues,
     Verdict,
 };
-pub use report::{AccountCounts, Finding, Report, DEFAULT_MAX_FINDINGS};
+pub use report::{AccountCounts, EncodingExample, Finding, NotUtf8, Report, DEFAULT_MAX_FINDINGS};
 
 #[cfg(test)]
 mod tests;

@@ -242,6 +242,11 @@ pub struct ColumnPlan {
     /// For each schema attribute, the 0-based input column holding it.
     sources: Vec<Option<usize>>,
     unknown: Vec<(usize, String)>,
+    /// Input columns whose header cell is empty, 0-based.
+    unnamed: Vec<usize>,
+    /// The input columns up to the last one with a name: a row may leave out the unnamed
+    /// columns after it.
+    named_width: usize,
     rules: RuleConfig,
     account: usize,
     start: usize,
@@ -259,7 +264,12 @@ impl ColumnPlan {
     ) -> Result<ColumnPlan, PlanError> {
         let mut sources: Vec<Option<usize>> = vec![None; schema.len()];
         let mut unknown = Vec::new();
+        let mut unnamed = Vec::new();
         for (column, name) in header.iter().enumerate() {
+            if name.is_empty() {
+                unnamed.push(column);
+                continue;
+            }
             match schema.find(name) {
                 Some(attr) => {
                     if let Some(first) = sources[attr] {
@@ -293,6 +303,11 @@ impl ColumnPlan {
             header: header.to_vec(),
             sources,
             unknown,
+            named_width: header
+                .iter()
+                .rposition(|name| !name.is_empty())
+                .map_or(0, |c| c + 1),
+            unnamed,
             rules,
         })
     }
@@ -317,6 +332,22 @@ impl ColumnPlan {
         &self.unknown
     }
 
+    /// Input columns whose header cell is empty, 0-based (Excel's trailing `,,`, a blank spacer
+    /// column). They are not uploaded; a row may leave out those after the last named column.
+    ///
+    /// ```
+    /// use nebulk_schema::Schema;
+    /// use nebulk_validate::{ColumnPlan, RuleConfig};
+    /// let header: Vec<String> = "accountName,firstName,lastName,email,,phone,manager,startDate,endDate,,"
+    ///     .split(',').map(String::from).collect();
+    /// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+    /// assert_eq!(plan.unnamed_columns(), [4, 9, 10]);
+    /// assert!(plan.unknown_columns().is_empty());
+    /// ```
+    pub fn unnamed_columns(&self) -> &[usize] {
+        &self.unnamed
+    }
+
     /// Runs every check that needs only the row itself.
     pub fn check<'a>(&self, row: &'a Row) -> CheckedRow<'a> {
         let mut checked = CheckedRow {
@@ -326,7 +357,8 @@ impl ColumnPlan {
             warnings: Vec::new(),
             account_key: None,
         };
-        if row.record.len() != self.header.len() {
+        let fields = row.record.len();
+        if fields != self.header.len() && !(self.named_width..self.header.len()).contains(&fields) {
             let mut message = format!(
                 "expected {} fields, found {}",
                 self.header.len(),

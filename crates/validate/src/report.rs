@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::code::{Code, Severity};
-use nebulk_read::Row;
+use nebulk_read::{escape_bytes, quote_value, windows_1252_reading, Row};
 
 use crate::plan::{ColumnPlan, Verdict};
 
@@ -45,6 +45,58 @@ pub struct AccountCounts {
     pub updates: u64,
 }
 
+/// Rows rejected because a field is not UTF-8, and what one such field reads as in
+/// Windows-1252 (the ANSI code page Excel on Windows saves CSV files in) when that reading is
+/// plausible text: the hint to run again with `--encoding windows-1252`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NotUtf8 {
+    /// Rows with a field that is not UTF-8.
+    pub rows: u64,
+    /// The first such field that reads as plausible Windows-1252 text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<EncodingExample>,
+}
+
+/// A field that is not UTF-8, and what it reads as in Windows-1252.
+///
+/// ```
+/// # use nebulk_read::Row;
+/// # use nebulk_validate::{Code, Issue, Report, Verdict};
+/// let row = Row::from_fields(4, [&b"M\xfcller"[..]]);
+/// let issue = Issue { code: Code::InvalidEncoding, column: Some(0), message: String::new() };
+/// let verdict = Verdict { issues: vec![issue], ..Verdict::default() };
+/// let mut report = Report::new(10);
+/// report.record(&row, &verdict, &["lastName".to_string()]);
+/// let example = report.not_utf8.unwrap().example.unwrap();
+/// assert_eq!((example.line, example.value.as_str()), (4, "M\\xfcller"));
+/// assert_eq!(example.windows_1252, "Müller");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EncodingExample {
+    /// The file of the row, when the input is several files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The row's line.
+    pub line: u64,
+    /// The field's header cell.
+    pub field: String,
+    /// The field, each byte that is not UTF-8 written `\xNN` (cut after 60 characters).
+    pub value: String,
+    /// The field read as Windows-1252 (cut after 60 characters).
+    pub windows_1252: String,
+}
+
+/// Values seen in a column whose header cell is empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UnnamedTally {
+    /// 0-based input column.
+    column: usize,
+    /// Rows with a value in it.
+    rows: u64,
+    /// The first of them: its file and line.
+    first: Option<(Option<String>, u64)>,
+}
+
 /// Everything a run found. `rows_valid + rows_rejected == rows_read` always holds.
 ///
 /// ```
@@ -63,6 +115,9 @@ pub struct Report {
     /// For each code, the number of rows carrying it (a row counts once per code; warnings
     /// count too, on valid rows as on rejected ones).
     pub by_code: BTreeMap<Code, u64>,
+    /// Rows with a field that is not UTF-8, when there are any (see [`NotUtf8`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_utf8: Option<NotUtf8>,
     /// The first warnings about the file as a whole, such as unknown columns (as many as
     /// findings are kept).
     pub warnings: Vec<Finding>,
@@ -79,6 +134,12 @@ pub struct Report {
     /// File-level warnings found, kept or not.
     #[serde(skip)]
     warnings_found: u64,
+    /// The columns without a header, and what they hold.
+    #[serde(skip)]
+    unnamed: Vec<UnnamedTally>,
+    /// The header's line, for warnings about the file.
+    #[serde(skip)]
+    header_line: u64,
 }
 
 impl Report {
@@ -89,6 +150,7 @@ impl Report {
             rows_valid: 0,
             rows_rejected: 0,
             by_code: BTreeMap::new(),
+            not_utf8: None,
             warnings: Vec::new(),
             warnings_truncated: false,
             accounts: AccountCounts::default(),
@@ -96,6 +158,8 @@ impl Report {
             findings_truncated: false,
             max_findings,
             warnings_found: 0,
+            unnamed: Vec::new(),
+            header_line: 1,
         }
     }
 
@@ -116,21 +180,116 @@ impl Report {
     /// assert!(report.warnings_truncated);
     /// ```
     pub fn note_plan(&mut self, plan: &ColumnPlan, header_line: u64) {
+        self.header_line = header_line;
         for (column, name) in plan.unknown_columns() {
-            self.warnings_found += 1;
-            if self.warnings.len() >= self.max_findings {
-                self.warnings_truncated = true;
-                continue;
+            self.warn(
+                Code::UnknownColumn,
+                *column,
+                name.clone(),
+                format!("column `{name}` is not in the schema; it is not uploaded"),
+            );
+        }
+        self.unnamed = plan
+            .unnamed_columns()
+            .iter()
+            .map(|&column| UnnamedTally {
+                column,
+                rows: 0,
+                first: None,
+            })
+            .collect();
+    }
+
+    /// Notes a warning about the file, on the header's line, if there is room for it.
+    fn warn(&mut self, code: Code, column: usize, field: String, message: String) {
+        self.warnings_found += 1;
+        if self.warnings.len() >= self.max_findings {
+            self.warnings_truncated = true;
+            return;
+        }
+        self.warnings.push(Finding {
+            file: None,
+            line: self.header_line,
+            column: Some(column + 1),
+            field: Some(field),
+            code,
+            severity: code.severity(),
+            message,
+        });
+    }
+
+    /// Ends the report: warns of each column without a header, saying whether it held values.
+    /// The engine calls it after the last row.
+    ///
+    /// ```
+    /// use nebulk_read::Row;
+    /// use nebulk_schema::Schema;
+    /// use nebulk_validate::{ColumnPlan, Report, RuleConfig, Verdict};
+    /// let header: Vec<String> = "accountName,firstName,lastName,email,phone,manager,startDate,endDate,,"
+    ///     .split(',').map(String::from).collect();
+    /// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+    /// let mut report = Report::new(10);
+    /// report.note_plan(&plan, 1);
+    /// let row = Row::from_fields(2, ["a", "b", "c", "d", "e", "f", "g", "h", "", "note"]);
+    /// report.record(&row, &Verdict::default(), &header);
+    /// report.finish();
+    /// assert_eq!(report.warnings[0].message, "column 9 has no header and is empty in every row; it is left out");
+    /// assert_eq!(report.warnings[1].message, "column 10 has no header but holds values in 1 row (the first on line 2); it is read as `column 10` and not uploaded");
+    /// ```
+    pub fn finish(&mut self) {
+        for tally in std::mem::take(&mut self.unnamed) {
+            let name = format!("column {}", tally.column + 1);
+            let message = match &tally.first {
+                None => format!("{name} has no header and is empty in every row; it is left out"),
+                Some((file, line)) => {
+                    let rows = if tally.rows == 1 { "row" } else { "rows" };
+                    let place = match file {
+                        Some(file) => format!("{file}:{line}"),
+                        None => format!("line {line}"),
+                    };
+                    format!(
+                        "{name} has no header but holds values in {} {rows} (the first on \
+                         {place}); it is read as `{name}` and not uploaded",
+                        tally.rows
+                    )
+                }
+            };
+            self.warn(Code::UnnamedColumn, tally.column, name, message);
+        }
+    }
+
+    /// Counts a row with a field that is not UTF-8 in [`Report::not_utf8`], and keeps the first
+    /// such field that reads as plausible Windows-1252 text as its example.
+    fn note_encoding(&mut self, row: &Row, verdict: &Verdict, header: &[String]) {
+        let not_utf8 = verdict
+            .issues
+            .iter()
+            .filter(|issue| issue.code == Code::InvalidEncoding)
+            .filter_map(|issue| issue.column)
+            .filter_map(|column| Some((column, row.record.get(column)?)))
+            .filter(|(_, field)| std::str::from_utf8(field).is_err());
+        let mut counted = false;
+        for (column, field) in not_utf8 {
+            let totals = self.not_utf8.get_or_insert_with(NotUtf8::default);
+            if !std::mem::replace(&mut counted, true) {
+                totals.rows += 1;
             }
-            self.warnings.push(Finding {
-                file: None,
-                line: header_line,
-                column: Some(column + 1),
-                field: Some(name.clone()),
-                code: Code::UnknownColumn,
-                severity: Code::UnknownColumn.severity(),
-                message: format!("column `{name}` is not in the schema; it is not uploaded"),
-            });
+            if totals.example.is_some() {
+                break;
+            }
+            if let Some(reading) = windows_1252_reading(field) {
+                let unquoted = |text: String| {
+                    let quoted = quote_value(&text);
+                    quoted[1..quoted.len() - 1].to_string()
+                };
+                totals.example = Some(EncodingExample {
+                    file: row.file.as_deref().map(String::from),
+                    line: row.line,
+                    field: header.get(column).cloned().unwrap_or_default(),
+                    value: unquoted(escape_bytes(field)),
+                    windows_1252: unquoted(reading),
+                });
+            }
         }
     }
 
@@ -142,6 +301,22 @@ impl Report {
     /// Counts one row and keeps its findings (errors, then warnings) while there is room.
     pub fn record(&mut self, row: &Row, verdict: &Verdict, header: &[String]) {
         self.rows_read += 1;
+        for tally in &mut self.unnamed {
+            let value = row.record.get(tally.column).unwrap_or_default();
+            if !value.trim_ascii().is_empty() {
+                tally.rows += 1;
+                if tally.first.is_none() {
+                    tally.first = Some((row.file.as_deref().map(String::from), row.line));
+                }
+            }
+        }
+        if verdict
+            .issues
+            .iter()
+            .any(|issue| issue.code == Code::InvalidEncoding)
+        {
+            self.note_encoding(row, verdict, header);
+        }
         if verdict.is_valid() {
             self.rows_valid += 1;
             if verdict.warnings.is_empty() {

@@ -40,7 +40,7 @@ pub struct Args {
 
 /// Runs `map`.
 pub fn run(args: Args) -> Result<Outcome> {
-    let schema = load_schema(args.schema.as_deref())?;
+    let schema = load_schema(args.schema.as_deref(), args.source.encoding)?;
     let input = args.source.open(&schema)?;
     let (records, fields) = match input.opened {
         Opened::Table(table) => {

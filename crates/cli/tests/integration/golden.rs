@@ -49,6 +49,14 @@ golden! {
     formula_cells_are_warnings_by_default => "formula-injection",
     formula_cells_are_rejected_under_strict => "formula-injection-strict",
     formula_cells_neutralised_on_request => "formula-injection-neutralised",
+    windows_1252_without_encoding_gives_a_hint => "csv-windows-1252-hint",
+    windows_1252_header_without_encoding_gives_a_hint => "csv-windows-1252-header",
+    windows_1252_input_template_export_and_lookup => "csv-windows-1252-everywhere",
+    utf16_lone_surrogate_rejects_its_row_in_utf8 => "csv-utf16-lone-surrogate",
+    an_unknown_encoding_label_is_refused => "encoding-unknown-label",
+    excel_trailing_empty_header_cells => "csv-excel-trailing-empties",
+    excel_sep_line_sets_the_delimiter => "csv-excel-sep-line",
+    header_row_skips_title_lines => "csv-header-row",
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod bad;
 mod cli;
 mod conservation;
 mod determinism;
+mod encodings;
 mod golden;
 mod guarantees;
 mod harness;
