@@ -8,7 +8,7 @@ fn sample() -> std::path::PathBuf {
 
 #[test]
 fn help_exits_zero_and_shows_examples() {
-    for sub in ["validate", "convert", "gen"] {
+    for sub in ["validate", "convert", "map", "gen"] {
         let run = run_in(&sample(), &[sub, "--help"]);
         assert_eq!(run.code, 0);
         assert!(
@@ -216,6 +216,7 @@ fn a_utf16_template_reads_as_its_utf8_twin() {
         run_in(&sample(), &["validate", "accounts.csv", "--schema", schema])
     };
     let utf8 = run(&sample().join("template.csv"));
+    assert_eq!(utf8.code, 1, "{}", utf8.stderr);
     for name in ["le.csv", "be.csv"] {
         let utf16 = run(&dir.path().join(name));
         assert_eq!(utf16.code, utf8.code, "{name}: {}", utf16.stderr);
