@@ -134,7 +134,11 @@ use calamine::{Data, DataRef, ExcelDateTime, Reader, Sheets, XlsxError};
 
 use crate::{FormatError, ReadError, Row, RowSource};
 
+mod guard;
 mod ods;
+
+use guard::guard_calamine;
+pub use guard::panic_is_caught;
 
 /// How many non-empty rows are searched for a header naming known columns.
 const HEADER_SEARCH_ROWS: usize = 50;
@@ -272,7 +276,7 @@ impl ExcelSource {
         };
         drop(file);
 
-        let (name, cells) = guard_calamine(|| read_sheet(path, sheet, container))?;
+        let (name, cells) = read_sheet(path, sheet, container)?;
 
         let table = Table::build(cells, is_known_column)?;
         let total_rows = table.rows.len();
@@ -420,13 +424,13 @@ fn padded_row(line: u64, width: usize, text: usize, cells: &[(usize, String)]) -
 }
 
 /// Opens the workbook with calamine and loads the cells of the sheet chosen: the sheet's name
-/// and its cells.
+/// and its cells. Each call into calamine runs inside [`guard_calamine`], and nothing else does.
 fn read_sheet(
     path: &Path,
     sheet: Option<&str>,
     container: Container,
 ) -> Result<(String, Vec<Cell>), ReadError> {
-    let workbook = calamine::open_workbook_auto(path).map_err(|e| {
+    let workbook = guard_calamine(|| calamine::open_workbook_auto(path))?.map_err(|e| {
         let named_zip = path
             .extension()
             .and_then(|e| e.to_str())
@@ -442,66 +446,10 @@ fn read_sheet(
         };
         format_error(format!("not a spreadsheet calamine can read: {what}{e}"))
     })?;
-    let name = choose_sheet(&workbook.sheet_names(), sheet)?;
-    let cells = load_cells(workbook, &name, MAX_CELL_BYTES)
-        .map_err(|e| format_error(format!("cannot read sheet \"{name}\": {e}")))?;
+    let names = guard_calamine(|| workbook.sheet_names())?;
+    let name = choose_sheet(&names, sheet)?;
+    let cells = load_cells(workbook, &name, MAX_CELL_BYTES)?;
     Ok((name, cells))
-}
-
-/// Runs `read`, which drives calamine over an untrusted file, turning a panic into a format
-/// error. calamine 0.38 panics on some malformed files instead of returning an error: in an OLE
-/// (xls) file, an allocation-table sector cut short by the end of the file fails an assertion,
-/// and a directory sector that starts past the end indexes a slice out of bounds (both found
-/// by `fuzz/`, target `excel`; see `tests::calamine_panics_are_format_errors`; the workbook is
-/// now walked before calamine sees it, but other such panics may remain). Nothing of calamine's
-/// outlives `read`, so no state a panic left half-done is seen again. The panic hook still runs:
-/// a hook can stay quiet while [`panic_is_caught`] says so. With `panic = "abort"` this guard
-/// cannot help.
-fn guard_calamine<T>(read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
-    /// Clears the flag however `read` ends.
-    struct Guarded;
-    impl Drop for Guarded {
-        fn drop(&mut self) {
-            GUARDED.with(|g| g.set(false));
-        }
-    }
-    GUARDED.with(|g| g.set(true));
-    let guarded = Guarded;
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
-    drop(guarded);
-    outcome.unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string());
-        Err(format_error(format!(
-            "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: {why})"
-        )))
-    })
-}
-
-thread_local! {
-    /// Whether this thread is inside [`guard_calamine`].
-    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Whether a panic on this thread now would be caught and turned into a
-/// [`ReadError::Format`]: the thread is reading a spreadsheet through calamine, which panics on
-/// some malformed files. A program's panic hook can stay quiet then, since the error that
-/// follows says what went wrong (the `nebulk` command does so).
-///
-/// ```
-/// let default_hook = std::panic::take_hook();
-/// std::panic::set_hook(Box::new(move |info| {
-///     if !nebulk_read::excel::panic_is_caught() {
-///         default_hook(info)
-///     }
-/// }));
-/// assert!(!nebulk_read::excel::panic_is_caught());
-/// ```
-pub fn panic_is_caught() -> bool {
-    GUARDED.with(std::cell::Cell::get)
 }
 
 /// The sheet to read: `wanted` exactly, else the one sheet matching it ignoring case and
@@ -538,14 +486,16 @@ fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, ReadEr
 /// A non-empty cell: 0-based row and column, and its text.
 type Cell = (u32, u32, String);
 
-/// The sheet's non-empty cells, as text, in no particular order.
-/// The non-empty cells of sheet `name`, as text, refused once they take more than `max_bytes`
-/// (see [`CellBudget`]).
+/// The non-empty cells of sheet `name`, as text, in no particular order; refused once they
+/// take more than `max_bytes` (see [`CellBudget`]). Each call into calamine runs inside
+/// [`guard_calamine`]; counting and converting the cells it gives does not.
 fn load_cells<RS: Read + Seek>(
     mut workbook: Sheets<RS>,
     name: &str,
     max_bytes: u64,
-) -> Result<Vec<Cell>, String> {
+) -> Result<Vec<Cell>, ReadError> {
+    let cannot_read =
+        |e: &dyn std::fmt::Display| format_error(format!("cannot read sheet \"{name}\": {e}"));
     let mut cells = Vec::new();
     let mut budget = CellBudget { used: 0, max_bytes };
     match &mut workbook {
@@ -553,14 +503,18 @@ fn load_cells<RS: Read + Seek>(
         // far apart they are. A cell's size is checked before its text is copied: a shared
         // string is stored once in the file but copied into every cell that uses it.
         Sheets::Xlsx(xlsx) => {
-            let mut reader = match xlsx.worksheet_cells_reader(name) {
+            let mut reader = match guard_calamine(move || xlsx.worksheet_cells_reader(name))? {
                 Ok(reader) => reader,
                 // A chart sheet: no cells.
                 Err(XlsxError::NotAWorksheet(_)) => return Ok(cells),
-                Err(e) => return Err(e.to_string()),
+                Err(e) => return Err(cannot_read(&e)),
             };
-            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-                budget.take(data_ref_len(cell.get_value()), cell.get_position())?;
+            while let Some(cell) =
+                guard_calamine(|| reader.next_cell())?.map_err(|e| cannot_read(&e))?
+            {
+                budget
+                    .take(data_ref_len(cell.get_value()), cell.get_position())
+                    .map_err(|e| cannot_read(&e))?;
                 push_cell(
                     &mut cells,
                     cell.get_position(),
@@ -569,11 +523,14 @@ fn load_cells<RS: Read + Seek>(
             }
         }
         Sheets::Xlsb(xlsb) => {
-            let mut reader = xlsb
-                .worksheet_cells_reader(name)
-                .map_err(|e| e.to_string())?;
-            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-                budget.take(data_ref_len(cell.get_value()), cell.get_position())?;
+            let mut reader = guard_calamine(move || xlsb.worksheet_cells_reader(name))?
+                .map_err(|e| cannot_read(&e))?;
+            while let Some(cell) =
+                guard_calamine(|| reader.next_cell())?.map_err(|e| cannot_read(&e))?
+            {
+                budget
+                    .take(data_ref_len(cell.get_value()), cell.get_position())
+                    .map_err(|e| cannot_read(&e))?;
                 push_cell(
                     &mut cells,
                     cell.get_position(),
@@ -582,18 +539,22 @@ fn load_cells<RS: Read + Seek>(
             }
         }
         Sheets::Xls(_) | Sheets::Ods(_) => {
-            let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+            let range =
+                guard_calamine(|| workbook.worksheet_range(name))?.map_err(|e| cannot_read(&e))?;
             // calamine holds every sheet laid out, and has handed out a copy of this one: the
             // workbook goes before the cells are copied once more, into nebulk's.
             drop(workbook);
             let (row0, col0) = range.start().unwrap_or((0, 0));
-            for (row, col, value) in range.used_cells() {
+            let mut used = range.used_cells();
+            while let Some((row, col, value)) = guard_calamine(|| used.next())? {
                 let position = (
                     row0.saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
                     col0.saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
                 );
                 let text = data_text(value);
-                budget.take(text.len(), position)?;
+                budget
+                    .take(text.len(), position)
+                    .map_err(|e| cannot_read(&e))?;
                 push_cell(&mut cells, position, text);
             }
         }
@@ -657,7 +618,11 @@ fn data_ref_len(value: &DataRef<'_>) -> usize {
     }
 }
 
+/// Keeps a cell's text, when it is not empty. nebulk's code, outside the guard: a test can make
+/// it panic (see `tests::panics_in_nebulk_code_are_not_caught`).
 fn push_cell(cells: &mut Vec<Cell>, (row, col): (u32, u32), text: String) {
+    #[cfg(test)]
+    tests::on_push_cell();
     if !text.is_empty() {
         cells.push((row, col, text));
     }
@@ -1884,6 +1849,64 @@ mod tests {
         );
     }
 
+    thread_local! {
+        /// Makes [`push_cell`], nebulk's own code, panic on this thread.
+        static PANIC_IN_PUSH_CELL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// Whether the guard said it would catch that panic.
+        static CAUGHT_IN_PUSH_CELL: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+    }
+
+    /// Called by [`push_cell`]: panics when a test asks, noting what [`panic_is_caught`] says.
+    pub(super) fn on_push_cell() {
+        if PANIC_IN_PUSH_CELL.get() {
+            CAUGHT_IN_PUSH_CELL.set(Some(panic_is_caught()));
+            panic!("a bug in nebulk's cell handling");
+        }
+    }
+
+    /// Issue 9: only calamine's calls are guarded. A panic in nebulk's own code, in the cell
+    /// handling (made on purpose as each cell is kept) or while the table is built (the
+    /// caller's `is_known_column`), is a bug: it unwinds out of `open` instead of becoming a
+    /// "corrupt file" error, and `panic_is_caught` says so to the panic hook (which the `nebulk`
+    /// command and the fuzz targets ask). The guard used to wrap the cell handling too.
+    #[test]
+    fn panics_in_nebulk_code_are_not_caught() {
+        for book in ["contractors.xlsx", "contractors.ods", "contractors.xls"] {
+            let path = fixture_dir().join(book);
+            assert!(ExcelSource::open(&path, None, &known).is_ok(), "{book}");
+
+            PANIC_IN_PUSH_CELL.set(true);
+            CAUGHT_IN_PUSH_CELL.set(None);
+            let outcome = std::panic::catch_unwind(|| ExcelSource::open(&path, None, &known));
+            PANIC_IN_PUSH_CELL.set(false);
+            match outcome {
+                Err(panic) => assert_eq!(
+                    panic.downcast_ref::<&str>(),
+                    Some(&"a bug in nebulk's cell handling"),
+                    "{book}"
+                ),
+                Ok(result) => panic!("{book}: the cell handling's panic was caught: {result:?}"),
+            }
+            assert_eq!(
+                CAUGHT_IN_PUSH_CELL.get(),
+                Some(false),
+                "{book}: panic_is_caught"
+            );
+
+            let bad_column_check = |_: &str| -> bool {
+                assert!(!panic_is_caught(), "building the table is not guarded");
+                panic!("a bug in the column check")
+            };
+            let outcome =
+                std::panic::catch_unwind(|| ExcelSource::open(&path, None, &bad_column_check));
+            assert!(
+                outcome.is_err(),
+                "{book}: the column check's panic was caught"
+            );
+            assert!(!panic_is_caught());
+        }
+    }
+
     /// An OLE compound file holding one stream `name` with `data`.
     fn ole_with(name: &str, data: &[u8]) -> Vec<u8> {
         let mut ole = cfb::CompoundFile::create(io::Cursor::new(Vec::new())).unwrap();
@@ -2220,11 +2243,11 @@ mod tests {
         let cells = load_cells(workbook, "Sheet1", 2 << 20).unwrap();
         assert_eq!(cells.len(), 42, "30,000 × 40 bytes fit in 2 MiB");
         let workbook = calamine::open_workbook_auto(&path).unwrap();
-        let err = load_cells(workbook, "Sheet1", 1 << 20).unwrap_err();
+        let err = format_message(load_cells(workbook, "Sheet1", 1 << 20).unwrap_err());
         assert!(
             err.starts_with(
-                "the sheet is too large to read into memory: its cells take more than 1 MiB by \
-                 row 36, column 2"
+                "cannot read sheet \"Sheet1\": the sheet is too large to read into memory: its \
+                 cells take more than 1 MiB by row 36, column 2"
             ),
             "{err}"
         );

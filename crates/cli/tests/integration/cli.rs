@@ -1,6 +1,6 @@
 //! Command-line behaviour: exit codes, messages, standard input, atomic and repeatable output.
 
-use crate::harness::{nebulk, run_in, testdata};
+use crate::harness::{csv_records, nebulk, run_in, testdata};
 
 fn sample() -> std::path::PathBuf {
     testdata().join("sample")
@@ -8,7 +8,7 @@ fn sample() -> std::path::PathBuf {
 
 #[test]
 fn help_exits_zero_and_shows_examples() {
-    for sub in ["validate", "convert", "gen"] {
+    for sub in ["validate", "convert", "map", "gen"] {
         let run = run_in(&sample(), &[sub, "--help"]);
         assert_eq!(run.code, 0);
         assert!(
@@ -216,9 +216,211 @@ fn a_utf16_template_reads_as_its_utf8_twin() {
         run_in(&sample(), &["validate", "accounts.csv", "--schema", schema])
     };
     let utf8 = run(&sample().join("template.csv"));
+    assert_eq!(utf8.code, 1, "{}", utf8.stderr);
     for name in ["le.csv", "be.csv"] {
         let utf16 = run(&dir.path().join(name));
         assert_eq!(utf16.code, utf8.code, "{name}: {}", utf16.stderr);
         assert_eq!(utf16.stderr, utf8.stderr, "{name}");
+    }
+}
+
+// ---- Options shared by validate and convert (issue 9: none of these was used by a test) ----
+
+/// A header of the 8 system attributes.
+const SYSTEM_HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDate,endDate";
+
+/// A valid row for account `u{i}` with `first_name`, every other value 10 characters or fewer.
+fn short_row(i: usize, first_name: &str) -> String {
+    format!("u{i},{first_name},Lee,u{i}@b.co,5125550100,jd,2026-01-01,2026-12-31")
+}
+
+/// Converts `dir/in.csv` into `dir/out` with `args` besides; the exit code and stderr.
+fn convert_in(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let run = run_in(
+        dir,
+        &[&["convert", "in.csv", "--out", "out", "-q"][..], args].concat(),
+    );
+    (run.code, run.stderr)
+}
+
+/// Issue 9: `value-too-long` keeps a value of exactly the limit and rejects one a character
+/// longer, counting characters, not bytes (`é` is 2 bytes in UTF-8, `😀` 4), both for the
+/// default limit of 255 and for `--max-value-length`.
+#[test]
+fn the_value_length_limit_is_inclusive_and_counts_characters() {
+    for (limit, args) in [(255, Vec::new()), (10, vec!["--max-value-length", "10"])] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let values: Vec<String> = ["x", "é", "😀"]
+            .iter()
+            .flat_map(|c| [c.repeat(limit), c.repeat(limit + 1)])
+            .collect();
+        let mut input = format!("{SYSTEM_HEADER}\n");
+        for (i, value) in values.iter().enumerate() {
+            input.push_str(&short_row(i, value));
+            input.push('\n');
+        }
+        std::fs::write(d.join("in.csv"), input).unwrap();
+        let (code, stderr) = convert_in(d, &args);
+        assert_eq!(code, 1, "limit {limit}: {stderr}");
+
+        // Lines 2, 4 and 6 hold `limit` characters: uploaded as they are.
+        let upload = csv_records(&d.join("out/upload.csv"));
+        let uploaded: Vec<&[u8]> = upload.iter().map(|r| &r[1]).collect();
+        let at_limit: Vec<&[u8]> = values.iter().step_by(2).map(|v| v.as_bytes()).collect();
+        assert_eq!(uploaded, at_limit, "limit {limit}: the values uploaded");
+
+        // Lines 3, 5 and 7 hold one character more: rejected for that alone.
+        let rejects = csv_records(&d.join("out/rejects.csv"));
+        let rejected: Vec<(String, String, String)> = rejects
+            .iter()
+            .map(|r| {
+                let text = |i: usize| String::from_utf8(r[i].to_vec()).unwrap();
+                (text(0), text(1), text(2))
+            })
+            .collect();
+        let message = format!(
+            "firstName: {} characters; at most {limit} are allowed",
+            limit + 1
+        );
+        let expected: Vec<(String, String, String)> = ["3", "5", "7"]
+            .iter()
+            .map(|line| (line.to_string(), "value-too-long".into(), message.clone()))
+            .collect();
+        assert_eq!(rejected, expected, "limit {limit}: the rows rejected");
+    }
+}
+
+/// `--max-findings N` keeps the first N findings and the first N file-level warnings in
+/// `report.json` and says that it cut them; the counts still count every row.
+#[test]
+fn max_findings_keeps_the_first_findings_and_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut input = format!("{SYSTEM_HEADER},note1,note2,note3\n");
+    for i in 0..5 {
+        let row = short_row(i, "Ann").replace("@b.co", "-at-b.co");
+        input.push_str(&format!("{row},a,b,c\n"));
+    }
+    std::fs::write(d.join("in.csv"), input).unwrap();
+    let report = |args: &[&str]| {
+        let run = run_in(
+            d,
+            &[
+                &["validate", "in.csv", "--report", "report.json", "-q"][..],
+                args,
+            ]
+            .concat(),
+        );
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        crate::harness::json(&d.join("report.json"))
+    };
+    let lines = |report: &serde_json::Value| -> Vec<u64> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect()
+    };
+    let warned = |report: &serde_json::Value| -> Vec<String> {
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["field"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let all = report(&[]);
+    assert_eq!(lines(&all), [2, 3, 4, 5, 6]);
+    assert_eq!(warned(&all), ["note1", "note2", "note3"]);
+    assert_eq!(all["findings_truncated"], false);
+    assert_eq!(all["warnings_truncated"], false);
+
+    let capped = report(&["--max-findings", "2"]);
+    assert_eq!(lines(&capped), [2, 3]);
+    assert_eq!(warned(&capped), ["note1", "note2"]);
+    assert_eq!(capped["findings_truncated"], true);
+    assert_eq!(capped["warnings_truncated"], true);
+    assert_eq!(capped["rows_rejected"], 5);
+    assert_eq!(capped["by_code"], all["by_code"]);
+
+    // convert writes the same report.
+    let (code, stderr) = convert_in(d, &["--max-findings", "2"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(crate::harness::json(&d.join("out/report.json")), capped);
+}
+
+/// `--sheet NAME` reads that sheet of a workbook (matched ignoring case), in every spreadsheet
+/// format; a name the workbook lacks is fatal and lists the sheets it has.
+#[test]
+fn sheet_picks_the_sheet_that_is_read() {
+    let case = testdata().join("cases/excel-xlsx");
+    for book in ["xlsx", "ods", "xls"] {
+        let path = format!("../../readers/excel/contractors.{book}");
+        let validate = |sheet: &[&str]| {
+            run_in(
+                &case,
+                &[&["validate", &path, "--schema", "template.csv"][..], sheet].concat(),
+            )
+        };
+        let first = validate(&[]);
+        assert_eq!(first.code, 1, "{book}: {}", first.stderr);
+        let named = validate(&["--sheet", "Contractors"]);
+        assert_eq!(
+            (named.code, &named.stderr),
+            (first.code, &first.stderr),
+            "{book}: the first sheet by its name"
+        );
+
+        let notes = validate(&["--sheet", "notes"]);
+        assert_eq!(notes.code, 2, "{book}");
+        assert!(
+            notes
+                .stderr
+                .contains("its header is: Managers must approve end dates.;"),
+            "{book}: the Notes sheet is read: {}",
+            notes.stderr
+        );
+
+        let missing = validate(&["--sheet", "Staff"]);
+        assert_eq!(missing.code, 2, "{book}");
+        assert_eq!(
+            missing.stderr,
+            format!(
+                "nebulk: error: {path}: there is no sheet named \"Staff\"; the sheets are: \
+                 \"Contractors\", \"Notes\"\n"
+            ),
+            "{book}"
+        );
+    }
+}
+
+/// `--neutralize-formulas`, the American spelling, does what `--neutralise-formulas` does: the
+/// outputs of golden case `formula-injection-neutralised` byte for byte.
+#[test]
+fn neutralize_formulas_is_neutralise_formulas() {
+    let case = testdata().join("cases/formula-injection-neutralised");
+    let out = tempfile::tempdir().unwrap();
+    let run = run_in(
+        &case,
+        &[
+            "convert",
+            "../formula-injection/accounts.csv",
+            "--neutralize-formulas",
+            "--out",
+            out.path().to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for name in ["upload.csv", "rejects.csv", "report.json"] {
+        let expected = std::fs::read(case.join("expected/out").join(name)).unwrap();
+        let actual = std::fs::read(out.path().join(name)).unwrap();
+        assert!(
+            actual == expected,
+            "{name} differs from the --neutralise-formulas golden file"
+        );
     }
 }

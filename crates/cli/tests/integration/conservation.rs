@@ -113,6 +113,8 @@ proptest! {
         let kept: Vec<&Vec<Vec<u8>>> = original_by_line.iter().filter(|(l, _)| !rejected_lines.contains(l)).map(|(_, r)| r).collect();
         prop_assert_eq!(kept.len(), upload.len());
         for (input, output) in kept.iter().zip(&upload) {
+            // Every column, not only as many as the shorter row has (issue 9).
+            prop_assert_eq!(output.len(), input.len());
             for (column, (raw, written)) in input.iter().zip(output.iter()).enumerate() {
                 let raw = std::str::from_utf8(raw).unwrap();
                 let expected = normalise(column, raw);

@@ -1,8 +1,9 @@
 //! Runs the real binary and compares outputs with golden files.
 //!
 //! Set `UPDATE_GOLDEN=1` to rewrite the expected files from the actual output; review the diff
-//! before committing it.
+//! before committing it. Any other value of `UPDATE_GOLDEN` fails the test that reads it.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -30,6 +31,12 @@ pub struct Run {
 /// a time).
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// The worker threads of a run under a memory cap: what the caps were measured with, on a
+/// 2-core machine. rayon starts one thread per core by default, and each thread's stack is
+/// address space: on a machine of 64 cores, 64 stacks did not fit in the 128 MiB cap and every
+/// capped run failed with "cannot start the worker threads" (issue 9).
+pub const CAPPED_WORKER_THREADS: &str = "2";
+
 /// Runs the binary with `args` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_capped(dir, args, None)
@@ -37,10 +44,22 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 
 /// Runs the binary with `args` in `dir`, its virtual memory capped at `memory_kib` KiB when
 /// given (`ulimit -v`, through `sh`: the workspace forbids the unsafe code a direct
-/// `setrlimit` would need). A run that outlives [`RUN_TIMEOUT`] is killed and fails the test;
-/// a run ended by a signal (an abort when an allocation fails under the cap) has code -1 and
-/// says so on its stderr.
+/// `setrlimit` would need), with [`CAPPED_WORKER_THREADS`] worker threads then. A run that
+/// outlives [`RUN_TIMEOUT`] is killed and fails the test; a run ended by a signal (an abort
+/// when an allocation fails under the cap) has code -1 and says so on its stderr.
 pub fn run_capped(dir: &Path, args: &[&str], memory_kib: Option<u64>) -> Run {
+    run_with(dir, args, memory_kib, &[])
+}
+
+/// [`run_capped`], with `machine` set in the environment first: variables standing for the
+/// machine the tests run on (`RAYON_NUM_THREADS=64` for one of 64 cores), which the harness's
+/// own settings for capped runs override.
+pub fn run_with(
+    dir: &Path,
+    args: &[&str],
+    memory_kib: Option<u64>,
+    machine: &[(&str, &str)],
+) -> Run {
     let mut command = match memory_kib {
         Some(kib) => {
             let mut sh = Command::new("sh");
@@ -48,13 +67,19 @@ pub fn run_capped(dir: &Path, args: &[&str], memory_kib: Option<u64>) -> Run {
                 .arg(kib.to_string())
                 .arg(env!("CARGO_BIN_EXE_nebulk"));
             sh.stdin(Stdio::null());
+            sh.envs(machine.iter().copied());
             // glibc reserves 64 MiB of address space for each malloc arena it opens, and how
             // many it opens depends on how the threads happen to meet: one arena keeps the cap
             // about nebulk's own memory, and the test from failing at random.
             sh.env("MALLOC_ARENA_MAX", "1");
+            sh.env("RAYON_NUM_THREADS", CAPPED_WORKER_THREADS);
             sh
         }
-        None => nebulk(),
+        None => {
+            let mut command = nebulk();
+            command.envs(machine.iter().copied());
+            command
+        }
     };
     // Outputs go to files, so that a run printing much cannot block on a full pipe.
     let outputs = tempfile::tempdir().unwrap();
@@ -103,6 +128,8 @@ pub struct Setup<'a> {
     pub generated: Option<&'a Path>,
     /// A cap on the binary's virtual memory, in KiB (see [`run_capped`]).
     pub memory_kib: Option<u64>,
+    /// Environment variables standing for the machine (see [`run_with`]).
+    pub machine: &'a [(&'a str, &'a str)],
 }
 
 /// Runs the golden case in folder `case`: its `cmd` file holds the arguments (one line, run in
@@ -126,7 +153,7 @@ pub fn check_case(case: &Path, setup: &Setup) {
         })
         .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let run = run_capped(case, &args, setup.memory_kib);
+    let run = run_with(case, &args, setup.memory_kib, setup.machine);
 
     let expected = case.join("expected");
     assert_golden(
@@ -185,9 +212,37 @@ pub fn sorted_files(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Whether golden files are being rewritten.
+/// Whether golden files are being rewritten: `UPDATE_GOLDEN=1`. Any other value set fails the
+/// test, saying so: `UPDATE_GOLDEN=0` used to rewrite them too, and pass (issue 9).
 pub fn updating() -> bool {
-    std::env::var_os("UPDATE_GOLDEN").is_some()
+    match update_golden(std::env::var_os("UPDATE_GOLDEN").as_deref()) {
+        Ok(updating) => updating,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// What a value of `UPDATE_GOLDEN` asks for: `1` to rewrite, unset to compare, anything else is
+/// an error.
+fn update_golden(value: Option<&OsStr>) -> Result<bool, String> {
+    match value {
+        None => Ok(false),
+        Some(value) if value == "1" => Ok(true),
+        Some(value) => Err(format!(
+            "UPDATE_GOLDEN={:?}: set it to 1 to rewrite the golden files, or unset it to compare \
+             with them; nothing was rewritten",
+            value.to_string_lossy()
+        )),
+    }
+}
+
+#[test]
+fn only_update_golden_1_rewrites() {
+    assert_eq!(update_golden(None), Ok(false));
+    assert_eq!(update_golden(Some(OsStr::new("1"))), Ok(true));
+    for value in ["0", "", "true", "yes", " 1"] {
+        let err = update_golden(Some(OsStr::new(value))).unwrap_err();
+        assert!(err.contains("set it to 1"), "{value:?}: {err}");
+    }
 }
 
 /// Compares `actual` with the golden file at `expected`, or rewrites it when updating.

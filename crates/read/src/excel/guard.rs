@@ -1,0 +1,72 @@
+//! The guard around calamine's calls.
+//!
+//! calamine 0.38 panics on some malformed files instead of returning an error: in an OLE (xls)
+//! file, an allocation-table sector cut short by the end of the file fails an assertion, and a
+//! directory sector that starts past the end indexes a slice out of bounds (both found by
+//! `fuzz/`, target `excel`; see `tests::calamine_panics_are_format_errors`; the workbook is now
+//! walked before calamine sees it, but other such panics may remain). [`guard_calamine`] turns
+//! such a panic into a format error.
+//!
+//! Only calamine's own calls run inside the guard, one at a time: opening the workbook, listing
+//! its sheets, opening a sheet's cell reader or range, each step of reading its cells. nebulk's
+//! code between them (choosing the sheet, counting and converting cells, building the table)
+//! runs outside, so that a panic there is a bug that shows as one (and a crash under the fuzz
+//! targets), not a file reported as corrupt (issue 9: the guard used to wrap all of it; test
+//! `tests::panics_in_nebulk_code_are_not_caught`). Reading what calamine returned (a cell's
+//! position and value, a range's start) is a plain field read and is not guarded either.
+
+use std::cell::Cell;
+
+use super::format_error;
+use crate::ReadError;
+
+thread_local! {
+    /// Whether this thread is inside [`guard_calamine`].
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `call`, one call into calamine over an untrusted file, turning a panic into a format
+/// error. Nothing of calamine's that the call was changing is used after such an error: the
+/// reading stops there. The panic hook still runs: a hook can stay quiet while
+/// [`panic_is_caught`] says so. With `panic = "abort"` this guard cannot help.
+pub(super) fn guard_calamine<T>(call: impl FnOnce() -> T) -> Result<T, ReadError> {
+    /// Clears the flag however `call` ends.
+    struct Guarded;
+    impl Drop for Guarded {
+        fn drop(&mut self) {
+            GUARDED.with(|g| g.set(false));
+        }
+    }
+    GUARDED.with(|g| g.set(true));
+    let guarded = Guarded;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(call));
+    drop(guarded);
+    outcome.map_err(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        format_error(format!(
+            "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: {why})"
+        ))
+    })
+}
+
+/// Whether a panic on this thread now would be caught and turned into a
+/// [`ReadError::Format`]: the thread is inside a call into calamine, which panics on some
+/// malformed files. A program's panic hook can stay quiet then, since the error that follows
+/// says what went wrong (the `nebulk` command does so); any other panic is a bug.
+///
+/// ```
+/// let default_hook = std::panic::take_hook();
+/// std::panic::set_hook(Box::new(move |info| {
+///     if !nebulk_read::excel::panic_is_caught() {
+///         default_hook(info)
+///     }
+/// }));
+/// assert!(!nebulk_read::excel::panic_is_caught());
+/// ```
+pub fn panic_is_caught() -> bool {
+    GUARDED.with(Cell::get)
+}
