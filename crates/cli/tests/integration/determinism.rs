@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::harness::{nebulk, testdata};
+use crate::harness::{nebulk, testdata, STRUCTURED_SETS};
 
 const OUTPUTS: [&str; 3] = ["rejects.csv", "report.json", "upload.csv"];
 
@@ -148,17 +148,6 @@ fn copies(dir: &Path, folder: &str, from: &[&str], copies: usize) {
     }
 }
 
-const SETS: [&str; 8] = [
-    "--set",
-    "phone=+15125550100",
-    "--set",
-    "startDate=2026-01-01",
-    "--set",
-    "endDate=2026-12-31",
-    "--set",
-    "manager=jane.doe",
-];
-
 #[test]
 fn a_folder_of_json_pages_converts_to_the_same_bytes() {
     // The same users in every copy: which one comes first decides the duplicates.
@@ -171,7 +160,7 @@ fn a_folder_of_json_pages_converts_to_the_same_bytes() {
         )
     };
     let mut args = vec!["pages"];
-    args.extend(SETS);
+    args.extend(STRUCTURED_SETS);
     check_deterministic(setup, &args);
 }
 
@@ -192,7 +181,7 @@ fn a_folder_of_xml_answers_converts_to_the_same_bytes() {
     };
     let mut args = vec!["answers", "--set", "firstName=Ann", "--set", "lastName=Lee"];
     args.extend(["--set", "email=ann@example.com"]);
-    args.extend(SETS);
+    args.extend(STRUCTURED_SETS);
     check_deterministic(setup, &args);
 }
 
@@ -206,7 +195,7 @@ fn an_xml_input_converts_to_the_same_bytes() {
         .unwrap();
     };
     let mut args = vec!["users.xml"];
-    args.extend(SETS);
+    args.extend(STRUCTURED_SETS);
     check_deterministic(setup, &args);
 }
 

@@ -13,6 +13,19 @@ pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
 }
 
+/// `--set` options for the attributes the structured readers (XML, JSON) do not give, so that
+/// some of their records make valid rows.
+pub const STRUCTURED_SETS: [&str; 8] = [
+    "--set",
+    "phone=+15125550100",
+    "--set",
+    "manager=jane.doe",
+    "--set",
+    "startDate=2026-01-01",
+    "--set",
+    "endDate=2026-12-31",
+];
+
 /// A command for the binary under test, with standard input closed.
 pub fn nebulk() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nebulk"));

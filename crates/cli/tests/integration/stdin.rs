@@ -8,19 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{json, nebulk, sorted_files, testdata, Run};
-
-/// Attributes the structured readers do not give, so that some rows are valid.
-const SETS: [&str; 8] = [
-    "--set",
-    "phone=+15125550100",
-    "--set",
-    "manager=jane.doe",
-    "--set",
-    "startDate=2026-01-01",
-    "--set",
-    "endDate=2026-12-31",
-];
+use crate::harness::{json, nebulk, sorted_files, testdata, Run, STRUCTURED_SETS};
 
 fn readers() -> PathBuf {
     testdata().join("readers")
@@ -145,7 +133,7 @@ fn every_structured_kind_reads_from_standard_input_as_from_its_path() {
         ("nerm/sessions-page1.json", "nerm-workflow-sessions"),
     ];
     for (file, kind) in cases {
-        same_as_by_path(&readers().join(file), kind, &SETS, &[]);
+        same_as_by_path(&readers().join(file), kind, &STRUCTURED_SETS, &[]);
     }
 }
 
@@ -359,7 +347,7 @@ fn a_fifo_path_is_sniffed() {
             std::io::Write::write_all(&mut pipe, &bytes).unwrap();
         });
         let mut args = vec!["convert", "input", "--out", "out", "-q"];
-        args.extend_from_slice(&SETS);
+        args.extend_from_slice(&STRUCTURED_SETS);
         let run = crate::harness::run_in(d, &args);
         writer.join().unwrap();
         assert_eq!(run.code, 1, "{file}: {}", run.stderr);
@@ -369,7 +357,7 @@ fn a_fifo_path_is_sniffed() {
         let mut args = vec!["convert", "", "--out", "out", "-q"];
         let path = readers().join(file);
         args[1] = path.to_str().unwrap();
-        args.extend_from_slice(&SETS);
+        args.extend_from_slice(&STRUCTURED_SETS);
         crate::harness::run_in(by_path.path(), &args);
         assert_eq!(
             report["rows_read"],

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{nebulk, run_in, sorted_files};
+use crate::harness::{nebulk, run_in, sorted_files, STRUCTURED_SETS};
 
 const HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n";
 
@@ -305,19 +305,7 @@ fn a_run_failing_midway_keeps_the_earlier_run_byte_for_byte() {
     let before = earlier_run(d);
     let (child, mut stdin) = convert_midway_with(
         d,
-        &[
-            "-",
-            "--from",
-            "nerm-users",
-            "--set",
-            "phone=+15125550100",
-            "--set",
-            "manager=jane.doe",
-            "--set",
-            "startDate=2026-01-01",
-            "--set",
-            "endDate=2026-12-31",
-        ],
+        &[&["-", "--from", "nerm-users"][..], &STRUCTURED_SETS].concat(),
         "{\"users\": [",
         nerm_users,
     );
