@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
+use nebulk_map::{FieldSet, MapError, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{
     nerm, srv, xtracta, CsvFileSource, CsvFiles, CsvOptions, Endian, RecordStream, RowRecords,
@@ -271,7 +271,11 @@ impl SourceArgs {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the mapping {}", path.display()))?;
             let base = path.parent().unwrap_or(Path::new("."));
-            let user = Mapping::parse(&text, base).with_context(|| path.display().to_string())?;
+            let user = Mapping::parse(&text, base).map_err(|e| match e {
+                // file:line:column, the way findings are named.
+                MapError::Toml(toml) => anyhow::anyhow!(toml.in_file(&path.display().to_string())),
+                e => anyhow::Error::new(e).context(path.display().to_string()),
+            })?;
             mapping = mapping.overlaid_with(user);
         }
         Ok(mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?))

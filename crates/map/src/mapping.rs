@@ -8,6 +8,7 @@ use nebulk_read::{ProblemKind, Record, RowProblem, Value};
 use nebulk_schema::{normalize_name, Schema};
 use serde::Deserialize;
 
+use crate::toml_error::TomlError;
 use crate::transform::{Lookup, Transform};
 use crate::MapError;
 
@@ -162,7 +163,8 @@ const TRANSFORM_NAMES: &str =
 impl Mapping {
     /// Parses a mapping file; `base` is the folder relative `lookup` files are found in.
     pub fn parse(text: &str, base: &Path) -> Result<Mapping, MapError> {
-        let specs: toml::Table = toml::from_str(text).map_err(|e| MapError::Toml(e.to_string()))?;
+        let specs: toml::Table =
+            toml::from_str(text).map_err(|e| MapError::Toml(TomlError::new(text, &e)))?;
         let mut mapping = Mapping::default();
         for (target, spec) in specs {
             let spec: RuleSpec = spec
