@@ -176,7 +176,8 @@ fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {
 }
 
 impl Prepared {
-    /// Runs every row into `sink`, with a progress bar for large inputs on a terminal.
+    /// Runs every row into `sink`, with a progress bar for large inputs on a terminal. A
+    /// `--status` filter that kept no record of an input with records is an error.
     pub fn run<S: Sink + Send>(
         mut self,
         sink: &mut S,
@@ -199,6 +200,12 @@ impl Prepared {
             other => anyhow::Error::new(other).context(self.info.input.clone()),
         })?;
         progress.finish_and_clear();
+        if let Some(counts) = &self.counts {
+            // Known only at the end of the stream; an error here keeps every output unwritten.
+            counts
+                .check_kept()
+                .with_context(|| self.info.input.clone())?;
+        }
         let mut info = self.info;
         info.records_filtered = self.counts.map(|c| c.filtered());
         Ok((report, ReportHeader { info, schema }))

@@ -37,12 +37,14 @@
 mod defaults;
 mod mapping;
 mod source;
+mod status;
 mod toml_error;
 mod transform;
 
 pub use defaults::default_mapping;
 pub use mapping::{FieldSet, Mapping, MappingPlan, Origin, Rule};
 pub use source::{MappedSource, SourceCounts};
+pub use status::{NoStatusMatch, StatusTally};
 pub use toml_error::TomlError;
 pub use transform::{Lookup, Transform};
 

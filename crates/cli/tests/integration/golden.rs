@@ -49,6 +49,9 @@ golden! {
     formula_cells_are_warnings_by_default => "formula-injection",
     formula_cells_are_rejected_under_strict => "formula-injection-strict",
     formula_cells_neutralised_on_request => "formula-injection-neutralised",
+    // Issue 9: options that silently emptied or spoiled a run, and message slips.
+    status_filter_keeping_no_record_is_fatal => "status-typo",
+    status_filter_on_an_input_without_records_is_fine => "status-filter-no-records",
 }
 
 #[test]
