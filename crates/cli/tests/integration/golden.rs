@@ -52,6 +52,7 @@ golden! {
     // Issue 9: options that silently emptied or spoiled a run, and message slips.
     status_filter_keeping_no_record_is_fatal => "status-typo",
     status_filter_on_an_input_without_records_is_fine => "status-filter-no-records",
+    invalid_toml_mapping_names_file_line_and_column => "map-invalid-toml",
 }
 
 #[test]
