@@ -9,11 +9,15 @@ use nebulk_validate::NullSink;
 use crate::options::{CheckArgs, ReportFile};
 use crate::{summary, Outcome};
 
-/// Check an accounts CSV against a source schema without writing an upload file.
+/// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) against a source schema
 ///
-/// Prints a summary to stderr: rows read, valid and rejected, rows per code and the first
-/// findings as `file:line:column: code: message`. Exits 0 when every row is valid, 1 when some
-/// are rejected, 2 on a fatal problem.
+/// Writes no upload file. Reads every kind nebulk knows: CSV files or a folder of them,
+/// spreadsheets (xlsx, xlsm, xlsb, xls, ods), Xtracta Get User and srv.asmx
+/// GetUsersWorkflowRoles XML, NERM users and workflow-session JSON pages (told from the
+/// content, or named with --from). Prints a summary to stderr: rows read, valid and rejected,
+/// rows per code and the first findings as `file:line:column: code: message`; --report also
+/// writes the JSON report. Exits 0 when every row is valid, 1 when some are rejected, 2 on a
+/// fatal problem.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:
   nebulk validate accounts.csv
