@@ -1,6 +1,7 @@
 //! Options shared by `validate` and `convert`, and the run both of them make.
 
 use std::io::{self, IsTerminal, Read};
+use std::num::{IntErrorKind, ParseIntError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,16 +44,19 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
 
-    /// The longest value accepted, in characters.
-    #[arg(long, value_name = "N", default_value_t = nebulk_validate::rules::DEFAULT_MAX_VALUE_LEN)]
+    /// The longest value accepted, in characters (at least 1).
+    #[arg(long, value_name = "N", default_value_t = nebulk_validate::rules::DEFAULT_MAX_VALUE_LEN,
+          value_parser = at_least_one::<usize>("0 would reject every value that is not empty"))]
     pub max_value_length: usize,
 
-    /// The most accounts the source may hold.
-    #[arg(long, value_name = "N", default_value_t = nebulk_validate::MAX_ACCOUNTS)]
+    /// The most accounts the source may hold (at least 1).
+    #[arg(long, value_name = "N", default_value_t = nebulk_validate::MAX_ACCOUNTS,
+          value_parser = at_least_one::<u64>("0 would reject every new account"))]
     pub max_accounts: u64,
 
-    /// The most findings, and the most file-level warnings, kept in the report.
-    #[arg(long, value_name = "N", default_value_t = nebulk_validate::DEFAULT_MAX_FINDINGS)]
+    /// The most findings, and the most file-level warnings, kept in the report (at least 1).
+    #[arg(long, value_name = "N", default_value_t = nebulk_validate::DEFAULT_MAX_FINDINGS,
+          value_parser = at_least_one::<usize>("0 would keep no finding to show"))]
     pub max_findings: usize,
 
     /// Reject rows with a value that looks like a spreadsheet formula (`formula-injection`
@@ -68,6 +72,26 @@ pub struct CheckArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// A parser for a count that must be at least 1; `zero` says what 0 would do. Such options
+/// are refused by clap (exit 2) before any file is opened.
+fn at_least_one<T: TryFrom<u64>>(
+    zero: &'static str,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |value: &str| {
+        let count: u64 = value
+            .trim()
+            .parse()
+            .map_err(|e: ParseIntError| match e.kind() {
+                IntErrorKind::PosOverflow => format!("`{value}` is too large"),
+                _ => format!("`{value}` is not a whole number"),
+            })?;
+        if count == 0 {
+            return Err(format!("must be at least 1 ({zero})"));
+        }
+        T::try_from(count).map_err(|_| format!("{count} is too large"))
+    }
 }
 
 /// Everything prepared for a run: the rows to check, the plan and the ledger.

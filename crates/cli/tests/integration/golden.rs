@@ -53,6 +53,9 @@ golden! {
     status_filter_keeping_no_record_is_fatal => "status-typo",
     status_filter_on_an_input_without_records_is_fine => "status-filter-no-records",
     invalid_toml_mapping_names_file_line_and_column => "map-invalid-toml",
+    max_accounts_zero_is_refused => "max-accounts-zero",
+    max_findings_zero_is_refused => "max-findings-zero",
+    max_value_length_zero_is_refused => "max-value-length-zero",
 }
 
 #[test]
