@@ -156,14 +156,19 @@ impl CheckArgs {
             .header()
             .iter()
             .any(|cell| schema.find(cell).is_some());
-        let plan = ColumnPlan::new(schema, source.header(), rules).map_err(|e| match e {
-            PlanError::MissingColumn { .. } if no_header => anyhow::anyhow!(
+        let plan = ColumnPlan::new(schema, source.header(), rules).map_err(|e| match &e {
+            PlanError::MissingColumns { .. } if no_header => anyhow::anyhow!(
                 "{}: {e}; none of these names an attribute of the schema: does the file lack \
                  its header row? (line {} is read as the header)",
                 info.input,
                 source.header_line()
             ),
-            e => anyhow::Error::new(e).context(info.input.clone()),
+            PlanError::MissingColumns { attributes, .. } => anyhow::anyhow!(
+                "{}: {e}; {}",
+                info.input,
+                how_to_fill(attributes.first().map_or("ATTR", String::as_str))
+            ),
+            _ => anyhow::Error::new(e).context(info.input.clone()),
         })?;
         Ok(Prepared {
             info,
@@ -174,6 +179,22 @@ impl CheckArgs {
             counts,
         })
     }
+}
+
+/// Where to go when attributes have no column: `nebulk map`, `--map` and `--set`, the latter
+/// shown for `attribute`.
+fn how_to_fill(attribute: &str) -> String {
+    let set = format!("{attribute}=VALUE");
+    let set = if set.contains(char::is_whitespace) {
+        format!("'{set}'")
+    } else {
+        set
+    };
+    format!(
+        "`nebulk map` (with the same input and --schema) shows the input's fields and how each \
+         attribute is filled; fill an attribute from a column of another name with --map FILE, \
+         or with one value for every row with --set {set}"
+    )
 }
 
 fn load_existing(ledger: &mut Ledger, path: &Path) -> Result<()> {

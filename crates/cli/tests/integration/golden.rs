@@ -56,6 +56,7 @@ golden! {
     max_accounts_zero_is_refused => "max-accounts-zero",
     max_findings_zero_is_refused => "max-findings-zero",
     max_value_length_zero_is_refused => "max-value-length-zero",
+    every_missing_column_is_named => "input-missing-several-columns",
 }
 
 #[test]
