@@ -49,13 +49,16 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
         let _ = writeln!(out, "  {:width$}  {}", code.as_str(), plural(*rows, "row"));
     }
     for warning in report.warnings.iter().take(SHOWN_WARNINGS) {
-        let _ = writeln!(
-            out,
-            "warning: {input}:{}:{}: {}",
-            warning.line,
-            column(warning.column),
-            printable(&warning.message)
-        );
+        let message = printable(&warning.message);
+        let _ = match warning.line {
+            // About the run as a whole (existing accounts at the limit), not a line.
+            0 => writeln!(out, "warning: {message}"),
+            line => writeln!(
+                out,
+                "warning: {input}:{line}:{}: {message}",
+                column(warning.column)
+            ),
+        };
     }
     let more = report
         .warnings_found()

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// use nebulk_validate::{Code, Severity};
 /// assert_eq!(Code::InvalidEmail.as_str(), "invalid-email");
 /// assert_eq!(Code::UnknownColumn.severity(), Severity::Warning);
-/// assert_eq!(Code::ALL.len(), 13);
+/// assert_eq!(Code::ALL.len(), 14);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -44,6 +44,9 @@ pub enum Code {
     /// A value starts like a spreadsheet formula (`=`, `+`, `-`, `@`): a warning, or an error
     /// that rejects the row under `--strict` (see [`crate::rules::looks_like_formula`]).
     FormulaInjection,
+    /// The accounts already in the source (`--existing`) reach its account limit, so no new
+    /// account fits (a warning about the run, not a row).
+    ExistingAtLimit,
 }
 
 /// Whether a finding rejects its row or only informs.
@@ -72,7 +75,7 @@ impl Severity {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::MissingValue,
         Code::InvalidEmail,
         Code::InvalidPhone,
@@ -86,6 +89,7 @@ impl Code {
         Code::TransformFailed,
         Code::UnknownColumn,
         Code::FormulaInjection,
+        Code::ExistingAtLimit,
     ];
 
     /// The code's stable name.
@@ -104,6 +108,7 @@ impl Code {
             Code::TransformFailed => "transform-failed",
             Code::UnknownColumn => "unknown-column",
             Code::FormulaInjection => "formula-injection",
+            Code::ExistingAtLimit => "existing-at-limit",
         }
     }
 
@@ -111,7 +116,9 @@ impl Code {
     /// under `--strict`).
     pub fn severity(self) -> Severity {
         match self {
-            Code::UnknownColumn | Code::FormulaInjection => Severity::Warning,
+            Code::UnknownColumn | Code::FormulaInjection | Code::ExistingAtLimit => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }

@@ -57,6 +57,7 @@ golden! {
     max_findings_zero_is_refused => "max-findings-zero",
     max_value_length_zero_is_refused => "max-value-length-zero",
     every_missing_column_is_named => "input-missing-several-columns",
+    existing_accounts_at_the_limit_warn => "existing-at-limit",
 }
 
 #[test]
