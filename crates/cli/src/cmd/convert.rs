@@ -54,7 +54,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     let (report, header) = prepared.run(&mut sink, args.check.max_findings)?;
     sink.finish_with_report(&ReportFile::new(&header, &report))?;
     if !args.check.quiet {
-        eprint!("{}", summary::render(&header.info, &report));
+        let details = summary::Details::InReport;
+        eprint!("{}", summary::render(&header.info, &report, details));
         eprintln!(
             "wrote {} ({}), {} ({}) and {}",
             args.out.join("upload.csv").display(),

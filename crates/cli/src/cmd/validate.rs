@@ -41,7 +41,11 @@ pub fn run(args: Args) -> Result<Outcome> {
             .with_context(|| format!("cannot write the report {}", path.display()))?;
     }
     if !args.check.quiet {
-        eprint!("{}", summary::render(&header.info, &report));
+        let details = match args.report {
+            Some(_) => summary::Details::InReport,
+            None => summary::Details::NotWritten,
+        };
+        eprint!("{}", summary::render(&header.info, &report, details));
     }
     Ok(if report.rows_rejected == 0 {
         Outcome::AllValid

@@ -58,6 +58,8 @@ golden! {
     max_value_length_zero_is_refused => "max-value-length-zero",
     every_missing_column_is_named => "input-missing-several-columns",
     existing_accounts_at_the_limit_warn => "existing-at-limit",
+    summary_without_a_report_points_to_report_option => "validate-without-report",
+    summary_with_a_report_points_to_it => "validate-with-report",
 }
 
 #[test]
