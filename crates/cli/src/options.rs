@@ -301,3 +301,15 @@ fn progress_bar(len: Option<u64>) -> ProgressBar {
         _ => ProgressBar::hidden(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::how_to_fill;
+
+    #[test]
+    fn the_set_example_is_quoted_when_the_attribute_has_a_space() {
+        // Issue 9: the hint for missing columns shows --set for the first of them.
+        assert!(how_to_fill("phone").ends_with("--set phone=VALUE"));
+        assert!(how_to_fill("Cost Center").ends_with("--set 'Cost Center=VALUE'"));
+    }
+}

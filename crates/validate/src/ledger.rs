@@ -276,7 +276,10 @@ impl Ledger {
     /// let mut ledger = Ledger::new(2);
     /// ledger.add_existing(["ann"]);
     /// assert_eq!(ledger.no_room_for_new_accounts(), None);
-    /// ledger.add_existing(["bob", "cy"]);
+    /// ledger.add_existing(["bob"]);
+    /// let full = ledger.no_room_for_new_accounts().unwrap();
+    /// assert!(full.contains("2 accounts (--existing), as many as its limit of 2"));
+    /// ledger.add_existing(["cy"]);
     /// assert_eq!(
     ///     ledger.no_room_for_new_accounts().unwrap(),
     ///     "the source already holds 3 accounts (--existing), more than its limit of 2 \
