@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
+use nebulk_map::{FieldSet, MapError, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{
     encoding_for_label, encoding_name, nerm, srv, user_from_file_name, xtracta, CsvFileSource,
@@ -353,8 +353,14 @@ impl SourceArgs {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the mapping {}", path.display()))?;
             let base = path.parent().unwrap_or(Path::new("."));
-            let user = Mapping::parse_with_encoding(&text, base, self.encoding)
-                .with_context(|| path.display().to_string())?;
+            let user =
+                Mapping::parse_with_encoding(&text, base, self.encoding).map_err(|e| match e {
+                    // file:line:column, the way findings are named.
+                    MapError::Toml(toml) => {
+                        anyhow::anyhow!(toml.in_file(&path.display().to_string()))
+                    }
+                    e => anyhow::Error::new(e).context(path.display().to_string()),
+                })?;
             mapping = mapping.overlaid_with(user);
         }
         Ok(mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?))

@@ -1,6 +1,7 @@
 //! Options shared by `validate` and `convert`, and the run both of them make.
 
 use std::io::{self, IsTerminal, Read};
+use std::num::{IntErrorKind, ParseIntError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,16 +44,19 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
 
-    /// The longest value accepted, in characters.
-    #[arg(long, value_name = "N", default_value_t = nebulk_validate::rules::DEFAULT_MAX_VALUE_LEN)]
+    /// The longest value accepted, in characters (at least 1).
+    #[arg(long, value_name = "N", default_value_t = nebulk_validate::rules::DEFAULT_MAX_VALUE_LEN,
+          value_parser = at_least_one::<usize>("0 would reject every value that is not empty"))]
     pub max_value_length: usize,
 
-    /// The most accounts the source may hold.
-    #[arg(long, value_name = "N", default_value_t = nebulk_validate::MAX_ACCOUNTS)]
+    /// The most accounts the source may hold (at least 1).
+    #[arg(long, value_name = "N", default_value_t = nebulk_validate::MAX_ACCOUNTS,
+          value_parser = at_least_one::<u64>("0 would reject every new account"))]
     pub max_accounts: u64,
 
-    /// The most findings, and the most file-level warnings, kept in the report.
-    #[arg(long, value_name = "N", default_value_t = nebulk_validate::DEFAULT_MAX_FINDINGS)]
+    /// The most findings, and the most file-level warnings, kept in the report (at least 1).
+    #[arg(long, value_name = "N", default_value_t = nebulk_validate::DEFAULT_MAX_FINDINGS,
+          value_parser = at_least_one::<usize>("0 would keep no finding to show"))]
     pub max_findings: usize,
 
     /// Reject rows with a value that looks like a spreadsheet formula (`formula-injection`
@@ -68,6 +72,26 @@ pub struct CheckArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// A parser for a count that must be at least 1; `zero` says what 0 would do. Such options
+/// are refused by clap (exit 2) before any file is opened.
+fn at_least_one<T: TryFrom<u64>>(
+    zero: &'static str,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |value: &str| {
+        let count: u64 = value
+            .trim()
+            .parse()
+            .map_err(|e: ParseIntError| match e.kind() {
+                IntErrorKind::PosOverflow => format!("`{value}` is too large"),
+                _ => format!("`{value}` is not a whole number"),
+            })?;
+        if count == 0 {
+            return Err(format!("must be at least 1 ({zero})"));
+        }
+        T::try_from(count).map_err(|_| format!("{count} is too large"))
+    }
 }
 
 /// Everything prepared for a run: the rows to check, the plan and the ledger.
@@ -132,14 +156,19 @@ impl CheckArgs {
             .header()
             .iter()
             .any(|cell| schema.find(cell).is_some());
-        let plan = ColumnPlan::new(schema, source.header(), rules).map_err(|e| match e {
-            PlanError::MissingColumn { .. } if no_header => anyhow::anyhow!(
+        let plan = ColumnPlan::new(schema, source.header(), rules).map_err(|e| match &e {
+            PlanError::MissingColumns { .. } if no_header => anyhow::anyhow!(
                 "{}: {e}; none of these names an attribute of the schema: does the file lack \
                  its header row? (line {} is read as the header)",
                 info.input,
                 source.header_line()
             ),
-            e => anyhow::Error::new(e).context(info.input.clone()),
+            PlanError::MissingColumns { attributes, .. } => anyhow::anyhow!(
+                "{}: {e}; {}",
+                info.input,
+                how_to_fill(attributes.first().map_or("ATTR", String::as_str))
+            ),
+            _ => anyhow::Error::new(e).context(info.input.clone()),
         })?;
         Ok(Prepared {
             info,
@@ -150,6 +179,22 @@ impl CheckArgs {
             counts,
         })
     }
+}
+
+/// Where to go when attributes have no column: `nebulk map`, `--map` and `--set`, the latter
+/// shown for `attribute`.
+fn how_to_fill(attribute: &str) -> String {
+    let set = format!("{attribute}=VALUE");
+    let set = if set.contains(char::is_whitespace) {
+        format!("'{set}'")
+    } else {
+        set
+    };
+    format!(
+        "`nebulk map` (with the same input and --schema) shows the input's fields and how each \
+         attribute is filled; fill an attribute from a column of another name with --map FILE, \
+         or with one value for every row with --set {set}"
+    )
 }
 
 fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Result<()> {
@@ -176,7 +221,8 @@ fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Resul
 }
 
 impl Prepared {
-    /// Runs every row into `sink`, with a progress bar for large inputs on a terminal.
+    /// Runs every row into `sink`, with a progress bar for large inputs on a terminal. A
+    /// `--status` filter that kept no record of an input with records is an error.
     pub fn run<S: Sink + Send>(
         mut self,
         sink: &mut S,
@@ -199,6 +245,12 @@ impl Prepared {
             other => anyhow::Error::new(other).context(self.info.input.clone()),
         })?;
         progress.finish_and_clear();
+        if let Some(counts) = &self.counts {
+            // Known only at the end of the stream; an error here keeps every output unwritten.
+            counts
+                .check_kept()
+                .with_context(|| self.info.input.clone())?;
+        }
         let mut info = self.info;
         info.records_filtered = self.counts.map(|c| c.filtered());
         Ok((report, ReportHeader { info, schema }))
@@ -247,5 +299,17 @@ fn progress_bar(len: Option<u64>) -> ProgressBar {
             bar
         }
         _ => ProgressBar::hidden(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::how_to_fill;
+
+    #[test]
+    fn the_set_example_is_quoted_when_the_attribute_has_a_space() {
+        // Issue 9: the hint for missing columns shows --set for the first of them.
+        assert!(how_to_fill("phone").ends_with("--set phone=VALUE"));
+        assert!(how_to_fill("Cost Center").ends_with("--set 'Cost Center=VALUE'"));
     }
 }

@@ -13,9 +13,18 @@ const SHOWN_FINDINGS: usize = 10;
 /// How many warnings the summary lists (an input may have any number of unknown columns).
 const SHOWN_WARNINGS: usize = 10;
 
+/// Whether the run wrote a report, which holds what the summary leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Details {
+    /// `report.json` holds them (`convert`, or `validate --report`).
+    InReport,
+    /// No report was written (`validate` without `--report`): the summary says how to get one.
+    NotWritten,
+}
+
 /// Renders the summary: counts, counts per code, warnings and the first findings, each as
-/// `input:line:column: code: message`.
-pub fn render(info: &InputInfo, report: &Report) -> String {
+/// `input:line:column: code: message`, and where to find the ones not shown (`details`).
+pub fn render(info: &InputInfo, report: &Report, details: Details) -> String {
     let input = printable(&info.input);
     let input = input.as_ref();
     let mut out = String::new();
@@ -32,12 +41,12 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
     let accounts = &report.accounts;
     let _ = writeln!(
         out,
-        "accounts: {} existing + {} new = {} of {} (and {} updates)",
+        "accounts: {} existing + {} new = {} of {} (and {})",
         accounts.existing,
         accounts.new,
         accounts.existing + accounts.new,
         accounts.limit,
-        accounts.updates
+        plural(accounts.updates, "update")
     );
     let width = report
         .by_code
@@ -52,25 +61,37 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
         let _ = writeln!(out, "{}", encoding_hint(input, not_utf8));
     }
     for warning in report.warnings.iter().take(SHOWN_WARNINGS) {
-        let _ = writeln!(
-            out,
-            "warning: {input}:{}:{}: {}",
-            warning.line,
-            column(warning.column),
-            printable(&warning.message)
-        );
+        let message = printable(&warning.message);
+        let _ = match warning.line {
+            // About the run as a whole (existing accounts at the limit), not a line.
+            0 => writeln!(out, "warning: {message}"),
+            line => writeln!(
+                out,
+                "warning: {input}:{line}:{}: {message}",
+                column(warning.column)
+            ),
+        };
     }
     let more = report
         .warnings_found()
         .saturating_sub(SHOWN_WARNINGS as u64);
-    if more > 0 && report.warnings_truncated {
-        let kept = report.warnings.len();
-        let _ = writeln!(
-            out,
-            "warning: … {more} more (the report keeps the first {kept})"
-        );
-    } else if more > 0 {
-        let _ = writeln!(out, "warning: … {more} more in the report");
+    let kept = report.warnings.len();
+    if more > 0 {
+        let _ = match (details, report.warnings_truncated) {
+            (Details::InReport, true) => writeln!(
+                out,
+                "warning: … {more} more (the report keeps the first {kept})"
+            ),
+            (Details::InReport, false) => writeln!(out, "warning: … {more} more in the report"),
+            (Details::NotWritten, true) => writeln!(
+                out,
+                "warning: … {more} more: run again with --report FILE to list the first {kept}"
+            ),
+            (Details::NotWritten, false) => writeln!(
+                out,
+                "warning: … {more} more: run again with --report FILE to list them"
+            ),
+        };
     }
     if !report.findings.is_empty() {
         let _ = writeln!(out, "first findings:");
@@ -94,7 +115,12 @@ pub fn render(info: &InputInfo, report: &Report) -> String {
         }
         let more = report.findings.len().saturating_sub(SHOWN_FINDINGS);
         if more > 0 || report.findings_truncated {
-            let _ = writeln!(out, "  … more in the report");
+            let _ = match details {
+                Details::InReport => writeln!(out, "  … more in the report"),
+                Details::NotWritten => {
+                    writeln!(out, "  … more: run again with --report FILE to list them")
+                }
+            };
         }
     }
     out

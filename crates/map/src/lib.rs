@@ -37,20 +37,24 @@
 mod defaults;
 mod mapping;
 mod source;
+mod status;
+mod toml_error;
 mod transform;
 
 pub use defaults::default_mapping;
 pub use mapping::{FieldSet, Mapping, MappingPlan, Origin, Rule};
 pub use source::{MappedSource, SourceCounts};
+pub use status::{NoStatusMatch, StatusTally};
+pub use toml_error::TomlError;
 pub use transform::{Lookup, Transform};
 
 /// A mapping that cannot be used. Fatal: found before any row is read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MapError {
-    /// The mapping file is not valid TOML.
-    #[error("the mapping is not valid TOML: {0}")]
-    Toml(String),
+    /// The mapping file is not valid TOML: where and why, on one line.
+    #[error("{0}")]
+    Toml(TomlError),
     /// A rule is malformed (both or neither of field/value, an unknown transform...).
     #[error("mapping for `{target}`: {message}")]
     Rule {

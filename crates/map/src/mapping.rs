@@ -8,6 +8,7 @@ use nebulk_read::{Encoding, ProblemKind, Record, RowProblem, Value};
 use nebulk_schema::{normalize_name, Schema};
 use serde::Deserialize;
 
+use crate::toml_error::TomlError;
 use crate::transform::{Lookup, Transform};
 use crate::MapError;
 
@@ -184,7 +185,8 @@ impl Mapping {
         encoding: Option<&'static Encoding>,
     ) -> Result<Mapping, MapError> {
         let files = Files { base, encoding };
-        let specs: toml::Table = toml::from_str(text).map_err(|e| MapError::Toml(e.to_string()))?;
+        let specs: toml::Table =
+            toml::from_str(text).map_err(|e| MapError::Toml(TomlError::new(text, &e)))?;
         let mut mapping = Mapping::default();
         for (target, spec) in specs {
             let spec: RuleSpec = spec

@@ -1,19 +1,24 @@
 //! Mapped records as a row source for the validation engine.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use nebulk_read::{ReadError, RecordStream, Row, RowSource, SourcedRecord, Value};
 use nebulk_schema::normalize_name;
 
+use crate::status::{NoStatusMatch, StatusTally};
 use crate::MappingPlan;
 
-/// How many records a [`MappedSource`] has read and filtered out; shared, so that it can be
-/// read after the engine has consumed the source.
+/// How many records a [`MappedSource`] has read and filtered out, and the statuses of those
+/// filtered out; shared, so that it can be read after the engine has consumed the source.
 #[derive(Debug, Default)]
 pub struct SourceCounts {
     records: AtomicU64,
     filtered: AtomicU64,
+    /// The statuses asked for, as given.
+    wanted: Vec<String>,
+    /// The statuses of the records filtered out.
+    filtered_statuses: Mutex<StatusTally>,
 }
 
 impl SourceCounts {
@@ -25,6 +30,47 @@ impl SourceCounts {
     /// Records left out by the status filter.
     pub fn filtered(&self) -> u64 {
         self.filtered.load(Ordering::Relaxed)
+    }
+
+    /// The statuses of the records left out by the status filter.
+    pub fn filtered_statuses(&self) -> StatusTally {
+        self.filtered_statuses
+            .lock()
+            .map(|tally| tally.clone())
+            .unwrap_or_default()
+    }
+
+    /// Once the source is read: an error when the status filter left out every record of an
+    /// input that has records (an input without records is not this error).
+    ///
+    /// ```
+    /// use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, Rule};
+    /// use nebulk_read::{CsvOptions, CsvSource, RowRecords, RowSource};
+    /// use nebulk_schema::Schema;
+    ///
+    /// let csv = "login,status\nann,Active\nbob,Disabled\ncy,Active\n";
+    /// let records = RowRecords::new(CsvSource::new(csv.as_bytes(), CsvOptions::default()).unwrap());
+    /// let mut mapping = Mapping::default();
+    /// mapping.insert("accountName", Rule::field("login"));
+    /// let plan = MappingPlan::new(&Schema::system(), &mapping, &FieldSet::known(&["login", "status"])).unwrap();
+    /// let mut source = MappedSource::new(records, plan, Some(vec!["Actve".into()]));
+    /// let counts = source.counts();
+    /// while !source.read_chunk(10, 1 << 20).unwrap().is_empty() {}
+    /// let error = counts.check_kept().unwrap_err();
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "no record has status 'Actve'; statuses seen: Active (2), Disabled (1)"
+    /// );
+    /// ```
+    pub fn check_kept(&self) -> Result<(), NoStatusMatch> {
+        let records = self.records();
+        if self.wanted.is_empty() || records == 0 || self.filtered() < records {
+            return Ok(());
+        }
+        Err(NoStatusMatch::new(
+            self.wanted.clone(),
+            self.filtered_statuses(),
+        ))
     }
 }
 
@@ -69,13 +115,17 @@ impl<S: RecordStream> MappedSource<S> {
         plan: MappingPlan,
         wanted_statuses: Option<Vec<String>>,
     ) -> MappedSource<S> {
+        let counts = SourceCounts {
+            wanted: wanted_statuses.clone().unwrap_or_default(),
+            ..SourceCounts::default()
+        };
         MappedSource {
             stream,
             plan,
             wanted_statuses: wanted_statuses.map(|s| s.iter().map(|w| normalize_name(w)).collect()),
             batch: Vec::new(),
             next: 0,
-            counts: Arc::new(SourceCounts::default()),
+            counts: Arc::new(counts),
             scratch: String::new(),
         }
     }
@@ -85,15 +135,23 @@ impl<S: RecordStream> MappedSource<S> {
         Arc::clone(&self.counts)
     }
 
+    /// Whether the status filter keeps `sourced`; the status of a record it leaves out is
+    /// counted.
     fn wanted(&self, sourced: &SourcedRecord) -> bool {
         let Some(wanted) = &self.wanted_statuses else {
             return true;
         };
         let status = match sourced.record.get("status") {
-            Some(Value::Text(status)) => normalize_name(status),
-            _ => String::new(),
+            Some(Value::Text(status)) => status.as_str(),
+            _ => "",
         };
-        wanted.contains(&status)
+        if wanted.contains(&normalize_name(status)) {
+            return true;
+        }
+        if let Ok(mut tally) = self.counts.filtered_statuses.lock() {
+            tally.add(status);
+        }
+        false
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// use nebulk_validate::{Code, Severity};
 /// assert_eq!(Code::InvalidEmail.as_str(), "invalid-email");
 /// assert_eq!(Code::UnknownColumn.severity(), Severity::Warning);
-/// assert_eq!(Code::ALL.len(), 14);
+/// assert_eq!(Code::ALL.len(), 15);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -47,6 +47,9 @@ pub enum Code {
     /// A value starts like a spreadsheet formula (`=`, `+`, `-`, `@`): a warning, or an error
     /// that rejects the row under `--strict` (see [`crate::rules::looks_like_formula`]).
     FormulaInjection,
+    /// The accounts already in the source (`--existing`) reach its account limit, so no new
+    /// account fits (a warning about the run, not a row).
+    ExistingAtLimit,
 }
 
 /// Whether a finding rejects its row or only informs.
@@ -75,7 +78,7 @@ impl Severity {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Code::MissingValue,
         Code::InvalidEmail,
         Code::InvalidPhone,
@@ -90,6 +93,7 @@ impl Code {
         Code::UnknownColumn,
         Code::UnnamedColumn,
         Code::FormulaInjection,
+        Code::ExistingAtLimit,
     ];
 
     /// The code's stable name.
@@ -109,6 +113,7 @@ impl Code {
             Code::UnknownColumn => "unknown-column",
             Code::UnnamedColumn => "unnamed-column",
             Code::FormulaInjection => "formula-injection",
+            Code::ExistingAtLimit => "existing-at-limit",
         }
     }
 
@@ -116,7 +121,10 @@ impl Code {
     /// under `--strict`).
     pub fn severity(self) -> Severity {
         match self {
-            Code::UnknownColumn | Code::UnnamedColumn | Code::FormulaInjection => Severity::Warning,
+            Code::UnknownColumn
+            | Code::UnnamedColumn
+            | Code::FormulaInjection
+            | Code::ExistingAtLimit => Severity::Warning,
             _ => Severity::Error,
         }
     }

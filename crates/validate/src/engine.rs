@@ -195,6 +195,7 @@ where
 {
     let format = sink.format();
     let mut report = Report::new(max_findings);
+    report.note_ledger(ledger);
     report.note_plan(plan, source.header_line());
     let account_column = plan.account_column();
     let header = plan.header();

@@ -268,6 +268,39 @@ impl Ledger {
         self.max_accounts
     }
 
+    /// When the accounts already in the source reach the limit, so that no new account fits:
+    /// a sentence saying how many there are and what the limit is.
+    ///
+    /// ```
+    /// use nebulk_validate::Ledger;
+    /// let mut ledger = Ledger::new(2);
+    /// ledger.add_existing(["ann"]);
+    /// assert_eq!(ledger.no_room_for_new_accounts(), None);
+    /// ledger.add_existing(["bob"]);
+    /// let full = ledger.no_room_for_new_accounts().unwrap();
+    /// assert!(full.contains("2 accounts (--existing), as many as its limit of 2"));
+    /// ledger.add_existing(["cy"]);
+    /// assert_eq!(
+    ///     ledger.no_room_for_new_accounts().unwrap(),
+    ///     "the source already holds 3 accounts (--existing), more than its limit of 2 \
+    ///      (--max-accounts): no new account fits; every row creating one is rejected with \
+    ///      account-limit"
+    /// );
+    /// ```
+    pub fn no_room_for_new_accounts(&self) -> Option<String> {
+        let existing = self.existing_count();
+        let limit = self.max_accounts;
+        let held = match existing.cmp(&limit) {
+            std::cmp::Ordering::Less => return None,
+            std::cmp::Ordering::Equal => format!("as many as its limit of {limit}"),
+            std::cmp::Ordering::Greater => format!("more than its limit of {limit}"),
+        };
+        Some(format!(
+            "the source already holds {existing} accounts (--existing), {held} (--max-accounts): \
+             no new account fits; every row creating one is rejected with account-limit"
+        ))
+    }
+
     /// Applies the order-dependent checks to the next row, adding `duplicate-account` or
     /// `account-limit` issues to its verdict. Rows must come in input order. With several input
     /// files, a duplicate's message names the file of the first use.

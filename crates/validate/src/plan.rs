@@ -59,13 +59,14 @@ pub enum FormulaPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlanError {
-    /// A required attribute has no column in the input.
+    /// Required attributes have no column in the input: all of them, in schema order.
     #[error(
-        "the input has no column for required attribute `{attribute}`; its header is: {header}"
+        "the input has no column for required {}; its header is: {header}",
+        list_attributes(attributes)
     )]
-    MissingColumn {
-        /// The attribute's header as the schema spells it.
-        attribute: String,
+    MissingColumns {
+        /// The attributes' headers as the schema spells them, in schema order.
+        attributes: Vec<String>,
         /// The input header, comma separated.
         header: String,
     },
@@ -83,6 +84,16 @@ pub enum PlanError {
         /// Its header cell.
         second_name: String,
     },
+}
+
+/// `attribute `phone`` or `attributes `phone`, `manager` and `startDate``.
+fn list_attributes(attributes: &[String]) -> String {
+    let quoted: Vec<String> = attributes.iter().map(|a| format!("`{a}`")).collect();
+    match quoted.as_slice() {
+        [one] => format!("attribute {one}"),
+        [rest @ .., last] => format!("attributes {} and {last}", rest.join(", ")),
+        [] => "attributes".to_string(),
+    }
 }
 
 /// One problem found in one row.
@@ -286,13 +297,18 @@ impl ColumnPlan {
                 None => unknown.push((column, name.clone())),
             }
         }
-        for (attr, source) in schema.attributes().iter().zip(&sources) {
-            if source.is_none() && attr.required {
-                return Err(PlanError::MissingColumn {
-                    attribute: attr.header.clone(),
-                    header: header.join(","),
-                });
-            }
+        let missing: Vec<String> = schema
+            .attributes()
+            .iter()
+            .zip(&sources)
+            .filter(|(attr, source)| source.is_none() && attr.required)
+            .map(|(attr, _)| attr.header.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(PlanError::MissingColumns {
+                attributes: missing,
+                header: header.join(","),
+            });
         }
         let index = |attr: SystemAttr| schema.index_of(attr).unwrap_or_default();
         Ok(ColumnPlan {

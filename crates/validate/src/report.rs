@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::code::{Code, Severity};
+use crate::ledger::Ledger;
 use nebulk_read::{escape_bytes, quote_value, windows_1252_reading, Row};
 
 use crate::plan::{ColumnPlan, Verdict};
@@ -18,7 +19,8 @@ pub struct Finding {
     /// The file of the row, when the input is several files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// 1-based physical line of the input where the row starts.
+    /// 1-based physical line of the input where the row starts (for a warning about the
+    /// header, the header's line; 0 for one about the run as a whole, `existing-at-limit`).
     pub line: u64,
     /// 1-based input column, when the finding is about one field.
     pub column: Option<usize>,
@@ -118,8 +120,8 @@ pub struct Report {
     /// Rows with a field that is not UTF-8, when there are any (see [`NotUtf8`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_utf8: Option<NotUtf8>,
-    /// The first warnings about the file as a whole, such as unknown columns (as many as
-    /// findings are kept).
+    /// The first warnings about the file or the run as a whole, such as unknown columns or
+    /// existing accounts at the limit (as many as findings are kept).
     pub warnings: Vec<Finding>,
     /// True when more file-level warnings were found than kept.
     pub warnings_truncated: bool,
@@ -200,14 +202,9 @@ impl Report {
             .collect();
     }
 
-    /// Notes a warning about the file, on the header's line, if there is room for it.
+    /// Notes a warning about a column of the file, on the header's line.
     fn warn(&mut self, code: Code, column: usize, field: String, message: String) {
-        self.warnings_found += 1;
-        if self.warnings.len() >= self.max_findings {
-            self.warnings_truncated = true;
-            return;
-        }
-        self.warnings.push(Finding {
+        self.note_warning(Finding {
             file: None,
             line: self.header_line,
             column: Some(column + 1),
@@ -290,6 +287,42 @@ impl Report {
                     windows_1252: unquoted(reading),
                 });
             }
+        }
+    }
+
+    /// Notes an `existing-at-limit` warning when the accounts already in the source leave no
+    /// room for a new one. It is about the source, not a line of the input: its line is 0.
+    ///
+    /// ```
+    /// use nebulk_validate::{Code, Ledger, Report};
+    /// let mut ledger = Ledger::new(1);
+    /// ledger.add_existing(["ann"]);
+    /// let mut report = Report::new(10);
+    /// report.note_ledger(&ledger);
+    /// assert_eq!(report.warnings[0].code, Code::ExistingAtLimit);
+    /// assert_eq!(report.warnings[0].line, 0);
+    /// ```
+    pub fn note_ledger(&mut self, ledger: &Ledger) {
+        if let Some(message) = ledger.no_room_for_new_accounts() {
+            self.note_warning(Finding {
+                file: None,
+                line: 0,
+                column: None,
+                field: None,
+                code: Code::ExistingAtLimit,
+                severity: Code::ExistingAtLimit.severity(),
+                message,
+            });
+        }
+    }
+
+    /// Counts a file-level warning, and keeps it while there is room.
+    fn note_warning(&mut self, warning: Finding) {
+        self.warnings_found += 1;
+        if self.warnings.len() >= self.max_findings {
+            self.warnings_truncated = true;
+        } else {
+            self.warnings.push(warning);
         }
     }
 

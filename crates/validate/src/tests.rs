@@ -324,8 +324,20 @@ fn plan_errors_name_the_problem() {
         .collect();
     let err = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap_err();
     assert!(
-        matches!(err, PlanError::MissingColumn { ref attribute, .. } if attribute == "phone"),
+        matches!(err, PlanError::MissingColumns { ref attributes, .. } if attributes == &["phone"]),
         "{err}"
+    );
+
+    // Issue 9: every missing column is named at once, in schema order.
+    let header: Vec<String> = "email,lastName,Notes"
+        .split(',')
+        .map(String::from)
+        .collect();
+    let err = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the input has no column for required attributes `accountName`, `firstName`, `phone`, \
+         `manager`, `startDate` and `endDate`; its header is: email,lastName,Notes"
     );
 
     let header: Vec<String> = format!("{HEADER},E-Mail")

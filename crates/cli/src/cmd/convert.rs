@@ -9,7 +9,12 @@ use nebulk_emit::FileSink;
 use crate::options::{CheckArgs, ReportFile};
 use crate::{summary, Outcome};
 
-/// Check an accounts CSV and write an upload-ready CSV, a rejects file and a report.
+/// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) and write upload, rejects
+/// and report files
+///
+/// Reads every kind nebulk knows: CSV files or a folder of them, spreadsheets (xlsx, xlsm,
+/// xlsb, xls, ods), Xtracta Get User and srv.asmx GetUsersWorkflowRoles XML, NERM users and
+/// workflow-session JSON pages (told from the content, or named with --from).
 ///
 /// Writes into OUT: `upload.csv` (the valid rows, the schema's columns in schema order, headed
 /// as the schema spells them, values trimmed, dates as RFC 3339 `2026-03-24T00:00:00+00:00`),
@@ -49,7 +54,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     let (report, header) = prepared.run(&mut sink, args.check.max_findings)?;
     sink.finish_with_report(&ReportFile::new(&header, &report))?;
     if !args.check.quiet {
-        eprint!("{}", summary::render(&header.info, &report));
+        let details = summary::Details::InReport;
+        eprint!("{}", summary::render(&header.info, &report, details));
         eprintln!(
             "wrote {} ({}), {} ({}) and {}",
             args.out.join("upload.csv").display(),

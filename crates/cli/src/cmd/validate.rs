@@ -11,11 +11,15 @@ use nebulk_validate::NullSink;
 use crate::options::{CheckArgs, ReportFile};
 use crate::{summary, Outcome};
 
-/// Check an accounts CSV against a source schema without writing an upload file.
+/// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) against a source schema
 ///
-/// Prints a summary to stderr: rows read, valid and rejected, rows per code and the first
-/// findings as `file:line:column: code: message`. Exits 0 when every row is valid, 1 when some
-/// are rejected, 2 on a fatal problem.
+/// Writes no upload file. Reads every kind nebulk knows: CSV files or a folder of them,
+/// spreadsheets (xlsx, xlsm, xlsb, xls, ods), Xtracta Get User and srv.asmx
+/// GetUsersWorkflowRoles XML, NERM users and workflow-session JSON pages (told from the
+/// content, or named with --from). Prints a summary to stderr: rows read, valid and rejected,
+/// rows per code and the first findings as `file:line:column: code: message`; --report also
+/// writes the JSON report. Exits 0 when every row is valid, 1 when some are rejected, 2 on a
+/// fatal problem.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:
   nebulk validate accounts.csv
@@ -40,7 +44,11 @@ pub fn run(args: Args) -> Result<Outcome> {
     let (report, header) = prepared.run(&mut NullSink, args.check.max_findings)?;
     report_file.write(&ReportFile::new(&header, &report))?;
     if !args.check.quiet {
-        eprint!("{}", summary::render(&header.info, &report));
+        let details = match args.report {
+            Some(_) => summary::Details::InReport,
+            None => summary::Details::NotWritten,
+        };
+        eprint!("{}", summary::render(&header.info, &report, details));
     }
     Ok(if report.rows_rejected == 0 {
         Outcome::AllValid

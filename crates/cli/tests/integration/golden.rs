@@ -49,6 +49,7 @@ golden! {
     formula_cells_are_warnings_by_default => "formula-injection",
     formula_cells_are_rejected_under_strict => "formula-injection-strict",
     formula_cells_neutralised_on_request => "formula-injection-neutralised",
+    // Issue 9: encodings and messy headers.
     windows_1252_without_encoding_gives_a_hint => "csv-windows-1252-hint",
     windows_1252_header_without_encoding_gives_a_hint => "csv-windows-1252-header",
     windows_1252_input_template_export_and_lookup => "csv-windows-1252-everywhere",
@@ -57,6 +58,17 @@ golden! {
     excel_trailing_empty_header_cells => "csv-excel-trailing-empties",
     excel_sep_line_sets_the_delimiter => "csv-excel-sep-line",
     header_row_skips_title_lines => "csv-header-row",
+    // Issue 9: options that silently emptied or spoiled a run, and message slips.
+    status_filter_keeping_no_record_is_fatal => "status-typo",
+    status_filter_on_an_input_without_records_is_fine => "status-filter-no-records",
+    invalid_toml_mapping_names_file_line_and_column => "map-invalid-toml",
+    max_accounts_zero_is_refused => "max-accounts-zero",
+    max_findings_zero_is_refused => "max-findings-zero",
+    max_value_length_zero_is_refused => "max-value-length-zero",
+    every_missing_column_is_named => "input-missing-several-columns",
+    existing_accounts_at_the_limit_warn => "existing-at-limit",
+    summary_without_a_report_points_to_report_option => "validate-without-report",
+    summary_with_a_report_points_to_it => "validate-with-report",
 }
 
 /// The same table saved as xlsx, ods and xls converts to the same upload, rejects and counts.
