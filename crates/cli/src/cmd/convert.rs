@@ -24,14 +24,18 @@ use crate::{summary, Outcome};
 /// beside it are complete and from the same run. An interrupted run (Ctrl-C, SIGTERM, SIGHUP)
 /// removes its temporary files, leaves files from an earlier run as they were and exits 128 +
 /// the signal's number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP); temporary files left
-/// by a killed run are removed by the next run into OUT. Every input row ends in exactly one of
+/// by a killed run are removed by the next run into OUT. An output that is a symbolic link has
+/// the file it leads to replaced (the link stays); one that is a device or FIFO is written
+/// through, not atomically. Every input row ends in exactly one of
 /// upload.csv and rejects.csv. Exits 0 when every row is valid, 1 when some are rejected, 2 on a
 /// fatal problem.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:
   nebulk convert accounts.csv --out out/
   nebulk convert accounts.csv --schema template.csv --existing export.csv --out out/
-  nebulk convert accounts.tsv --delimiter tab --date-format '%d.%m.%Y' --out out/")]
+  nebulk convert accounts.tsv --delimiter tab --date-format '%d.%m.%Y' --out out/
+  nebulk convert export.csv --encoding windows-1252 --header-row 3 --out out/
+  cat users.json | nebulk convert - --status Active --out out/")]
 pub struct Args {
     #[command(flatten)]
     check: CheckArgs,
