@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod csv_files;
+pub mod date;
 mod delimited;
 mod error;
 pub mod excel;
