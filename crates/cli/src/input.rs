@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use nebulk_map::{FieldSet, MappedSource, Mapping, MappingPlan, SourceCounts};
-use nebulk_read::excel::ExcelSource;
+use nebulk_read::excel::{DateTimes, ExcelSource};
 use nebulk_read::{
     nerm, srv, xtracta, CsvFileSource, CsvFiles, CsvOptions, Endian, RecordStream, RowRecords,
     RowSource, SourceFile, SourceKind, StructuredKind, ThreadedRecords,
@@ -58,6 +58,12 @@ pub struct SourceArgs {
     /// The CSV delimiter (one byte; `tab` for tab). Sniffed among , ; tab | when left out.
     #[arg(long, short = 'd', value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+
+    /// Whether spreadsheet date-times and `date` transforms leave values without an offset
+    /// as they are, for the date rule to read in `--timezone` (set by `CheckArgs`; not an
+    /// option of its own).
+    #[arg(skip)]
+    pub local_date_times: bool,
 }
 
 fn parse_kind(value: &str) -> Result<SourceKind, String> {
@@ -187,8 +193,14 @@ impl SourceArgs {
             }
             SourceKind::Excel => {
                 let known = |cell: &str| schema.find(cell).is_some();
-                let source = ExcelSource::open(first, self.sheet.as_deref(), &known)
-                    .with_context(|| first.display().to_string())?;
+                let date_times = if self.local_date_times {
+                    DateTimes::Local
+                } else {
+                    DateTimes::Utc
+                };
+                let source =
+                    ExcelSource::open_with(first, self.sheet.as_deref(), &known, date_times)
+                        .with_context(|| first.display().to_string())?;
                 info.sheet = Some(source.sheet_name().to_string());
                 Opened::Table(Box::new(source))
             }
@@ -274,7 +286,12 @@ impl SourceArgs {
             let user = Mapping::parse(&text, base).with_context(|| path.display().to_string())?;
             mapping = mapping.overlaid_with(user);
         }
-        Ok(mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?))
+        let mapping = mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?);
+        Ok(if self.local_date_times {
+            mapping.with_local_dates()
+        } else {
+            mapping
+        })
     }
 
     /// Opens the input and turns it into rows of `schema`: a table as it is, or mapped.

@@ -131,7 +131,12 @@ impl CheckArgs {
             info,
             len: input_len,
             counts,
-        } = self.source.rows(&schema)?;
+        } = SourceArgs {
+            // Zone-less date-times are read in --timezone, by the date rule.
+            local_date_times: self.timezone.is_some(),
+            ..self.source.clone()
+        }
+        .rows(&schema)?;
         if let Some(len) = input_len {
             ledger.expect_input_bytes(len);
         }

@@ -49,6 +49,16 @@ golden! {
     formula_cells_are_warnings_by_default => "formula-injection",
     formula_cells_are_rejected_under_strict => "formula-injection-strict",
     formula_cells_neutralised_on_request => "formula-injection-neutralised",
+    // Issue 9: time zones, checked date layouts, E.164 phones.
+    timezone_reads_dates_and_local_times_in_the_zone => "timezone-chicago",
+    timezone_not_given_refuses_local_times => "timezone-not-given",
+    timezone_unknown_is_fatal => "timezone-unknown",
+    date_format_with_an_unknown_specifier_is_fatal => "date-format-unknown-specifier",
+    date_format_without_a_date_is_fatal => "date-format-without-a-date",
+    excel_date_times_read_in_the_timezone => "excel-date-times-in-a-timezone",
+    mapped_dates_read_in_the_timezone => "mapped-dates-in-a-timezone",
+    phone_e164_with_a_region => "phone-e164-us",
+    phone_region_unknown_is_fatal => "phone-region-unknown",
 }
 
 #[test]
