@@ -18,7 +18,8 @@ use crate::{summary, Outcome};
 #[command(after_help = "Examples:
   nebulk validate accounts.csv
   nebulk validate accounts.csv --schema template.csv --existing export.csv
-  nebulk validate accounts.csv --date-format '%m/%d/%Y' --report report.json")]
+  nebulk validate accounts.csv --date-format '%m/%d/%Y' --report report.json
+  nebulk validate accounts.csv --timezone Europe/Berlin --phone-format e164 --phone-region DE")]
 pub struct Args {
     #[command(flatten)]
     check: CheckArgs,

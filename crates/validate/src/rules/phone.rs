@@ -179,7 +179,25 @@ impl PhoneRule {
     }
 }
 
+/// How many compiled regular expressions libphonenumber's metadata may keep. The `phonenumber`
+/// crate keeps them in one LRU cache of 100, shared by every plan: checking one number of the
+/// North American plan (+1) tries the patterns of its 25 regions, some 300, so every number
+/// recompiled most of them (46 µs a number in `benches/`). Enough for every plan's patterns
+/// that a number is checked against; each is compiled once, when first used.
+const REGEX_CACHE: usize = 8192;
+
+/// Widens libphonenumber's regular expression cache to [`REGEX_CACHE`], once per process.
+fn widen_regex_cache() {
+    static WIDENED: std::sync::Once = std::sync::Once::new();
+    WIDENED.call_once(|| {
+        if let Ok(mut cache) = DATABASE.cache().lock() {
+            cache.set_capacity(REGEX_CACHE);
+        }
+    });
+}
+
 fn e164(value: &str, region: Option<PhoneRegion>) -> Result<PhoneText, PhoneError> {
+    widen_regex_cache();
     let quoted = || quote_value(value);
     // Only plain numbers reach libphonenumber, which also reads letters (vanity numbers),
     // extensions and URIs: none of them is an E.164 number.
