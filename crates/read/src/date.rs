@@ -349,7 +349,8 @@ mod tests {
 
     #[test]
     fn an_unchecked_layout_reads_no_value_when_invalid() {
-        let layout = DateLayout::unchecked("%d/%m/%Q");
+        // As --date-format did before it was checked: every value rejected, none misread.
+        let layout = DateLayout::unchecked("%d/%m/%Y%Q");
         assert_eq!(layout.parse("24/03/2026"), None);
         let fine = DateLayout::unchecked("%d/%m/%Y");
         assert_eq!(fine, DateLayout::new("%d/%m/%Y").unwrap());
