@@ -1,5 +1,5 @@
-//! `rules`: the value rules (email, phone, ISO date) and account keys over the values of the
-//! generated file's columns, in values per second.
+//! `rules`: the value rules (email, phone, E.164 phone, ISO date, ISO date in a time zone) and
+//! account keys over the values of the generated file's columns, in values per second.
 // A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use nebulk_benches::{column_values, Data};
-use nebulk_validate::rules::{is_email, is_phone, DateRule};
+use nebulk_validate::rules::{is_email, is_phone, time_zone, DateRule, PhoneRegion, PhoneRule};
 use nebulk_validate::AccountKey;
 
 /// Benches a yes/no rule over `values`, asserting it says yes as often as it did up front.
@@ -42,11 +42,18 @@ fn rules(c: &mut Criterion) {
 
     let phones = column_values(&rows, column("phone"));
     bench_predicate(c, "is_phone", &phones, is_phone);
+    // libphonenumber's parse and plan check, on the worker threads under --phone-format e164.
+    let e164 = PhoneRule::E164 {
+        region: Some(PhoneRegion::new("US").expect("a region")),
+    };
+    bench_predicate(c, "phone_e164", &phones, |v| e164.check(v).is_ok());
 
     let mut dates = column_values(&rows, column("startDate"));
     dates.extend(column_values(&rows, column("endDate")));
     let iso = DateRule::iso();
     bench_predicate(c, "date_iso", &dates, |v| iso.parse(v).is_some());
+    let chicago = DateRule::iso().in_zone(time_zone("America/Chicago").expect("a zone"));
+    bench_predicate(c, "date_in_zone", &dates, |v| chicago.parse(v).is_some());
 
     // Keys are salted per process: compare with the keys of this process, computed up front.
     let names = column_values(&rows, column("accountName"));

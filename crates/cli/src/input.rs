@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use nebulk_map::{FieldSet, MapError, MappedSource, Mapping, MappingPlan, SourceCounts};
-use nebulk_read::excel::ExcelSource;
+use nebulk_read::excel::{DateTimes, ExcelSource};
 use nebulk_read::{
     encoding_for_label, encoding_name, nerm, srv, user_from_file_name, xtracta, CsvFileSource,
     CsvFiles, CsvOptions, Encoding, RecordStream, RowRecords, RowSource, SourceFile, SourceKind,
@@ -74,6 +74,12 @@ pub struct SourceArgs {
     /// skipped). Default: the first line that is not blank.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub header_row: Option<u64>,
+
+    /// Whether spreadsheet date-times and `date` transforms leave values without an offset
+    /// as they are, for the date rule to read in `--timezone` (set by `CheckArgs`; not an
+    /// option of its own).
+    #[arg(skip)]
+    pub local_date_times: bool,
 }
 
 fn parse_encoding(label: &str) -> Result<&'static Encoding, String> {
@@ -205,15 +211,21 @@ impl SourceArgs {
             }
             SourceKind::Excel => {
                 let known = |cell: &str| schema.find(cell).is_some();
+                let date_times = if self.local_date_times {
+                    DateTimes::Local
+                } else {
+                    DateTimes::Utc
+                };
                 let source = match one(files)? {
                     InputFile::Path(path) => {
-                        ExcelSource::open(&path, self.sheet.as_deref(), &known)
+                        ExcelSource::open_with(&path, self.sheet.as_deref(), &known, date_times)
                             .with_context(|| path.display().to_string())?
                     }
                     InputFile::Stream(stream) => open_spreadsheet_stream(
                         stream,
                         self.sheet.as_deref(),
                         &known,
+                        date_times,
                         MAX_SPREADSHEET_SPOOL,
                     )?,
                 };
@@ -363,7 +375,12 @@ impl SourceArgs {
                 })?;
             mapping = mapping.overlaid_with(user);
         }
-        Ok(mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?))
+        let mapping = mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?);
+        Ok(if self.local_date_times {
+            mapping.with_local_dates()
+        } else {
+            mapping
+        })
     }
 
     /// Opens the input and turns it into rows of `schema`: a table as it is, or mapped.
@@ -613,6 +630,7 @@ fn open_spreadsheet_stream(
     mut stream: Stream,
     sheet: Option<&str>,
     known: &dyn Fn(&str) -> bool,
+    date_times: DateTimes,
     limit: u64,
 ) -> Result<ExcelSource> {
     let spool = Spool::copy(&mut stream.reader, limit).map_err(|e| match e {
@@ -623,8 +641,8 @@ fn open_spreadsheet_stream(
         ),
         other => anyhow::Error::new(other).context(stream.name.clone()),
     })?;
-    let source =
-        ExcelSource::open(spool.path(), sheet, known).with_context(|| stream.name.clone())?;
+    let source = ExcelSource::open_with(spool.path(), sheet, known, date_times)
+        .with_context(|| stream.name.clone())?;
     drop(spool);
     Ok(source)
 }
@@ -717,9 +735,10 @@ mod tests {
     fn a_spreadsheet_stream_past_the_cap_is_refused_naming_it() {
         let workbook = include_bytes!("../../../testdata/readers/excel/contractors.xlsx");
         let limit = workbook.len() as u64 - 1;
-        let err = open_spreadsheet_stream(stdin_of(workbook), None, &|_| false, limit)
-            .err()
-            .unwrap();
+        let err =
+            open_spreadsheet_stream(stdin_of(workbook), None, &|_| false, DateTimes::Utc, limit)
+                .err()
+                .unwrap();
         assert_eq!(
             err.to_string(),
             format!(
@@ -728,8 +747,14 @@ mod tests {
                  unzip past 2 GiB): save the sheet as CSV, which is read as a stream"
             )
         );
-        let source =
-            open_spreadsheet_stream(stdin_of(workbook), None, &|_| false, limit + 1).unwrap();
+        let source = open_spreadsheet_stream(
+            stdin_of(workbook),
+            None,
+            &|_| false,
+            DateTimes::Utc,
+            limit + 1,
+        )
+        .unwrap();
         assert_eq!(source.sheet_name(), "Contractors");
     }
 }

@@ -9,12 +9,13 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
+use nebulk_read::date::DateLayout;
 use nebulk_read::excel::ExcelSource;
 use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, SourceKind, TextReader};
 use nebulk_schema::{Schema, SystemAttr};
+use nebulk_validate::rules::{DateRule, PhoneRegion, PhoneRule, Tz};
 use nebulk_validate::{
-    rules::DateRule, Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report,
-    RuleConfig, Sink,
+    Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,
 };
 use serde::Serialize;
 
@@ -40,9 +41,28 @@ pub struct CheckArgs {
     pub existing: Option<PathBuf>,
 
     /// Also accept dates in this chrono strftime layout, e.g. `%d/%m/%Y` (ISO 8601 is always
-    /// accepted; other layouts are never guessed).
-    #[arg(long, value_name = "FORMAT")]
-    pub date_format: Option<String>,
+    /// accepted; other layouts are never guessed). A layout chrono cannot read (`%Q`) or that
+    /// cannot describe a date (`%H:%M`) is refused before any row is read.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_date_format)]
+    pub date_format: Option<DateLayout>,
+
+    /// Read dates without a time (as their midnight), date-times without a UTC offset, and
+    /// spreadsheet date-times in this IANA time zone, e.g. `America/Chicago` (default: dates
+    /// are midnight UTC, and a date-time needs its offset). A time the zone skips or has
+    /// twice (daylight saving) is an `invalid-date`, never guessed.
+    #[arg(long, value_name = "ZONE", value_parser = parse_time_zone)]
+    pub timezone: Option<Tz>,
+
+    /// How phone numbers are checked: `plain` (the default: +, digits and separators, 7 to 15
+    /// digits; uploaded as given) or `e164` (a valid number of its country's numbering plan,
+    /// by libphonenumber's metadata; uploaded as E.164, `+15125550100`).
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub phone_format: Option<PhoneFormat>,
+
+    /// With `--phone-format e164`: the country (ISO 3166 alpha-2, e.g. `US`) whose plan reads
+    /// numbers without a leading `+`. Without it every number needs `+` and its country code.
+    #[arg(long, value_name = "CC", value_parser = parse_phone_region)]
+    pub phone_region: Option<PhoneRegion>,
 
     /// The longest value accepted, in characters (at least 1).
     #[arg(long, value_name = "N", default_value_t = nebulk_validate::rules::DEFAULT_MAX_VALUE_LEN,
@@ -123,6 +143,8 @@ pub fn load_schema(path: Option<&Path>, encoding: Option<&'static Encoding>) -> 
 impl CheckArgs {
     /// Reads the schema and the existing accounts, opens the input, and matches them up.
     pub fn prepare(&self) -> Result<Prepared> {
+        let dates = self.date_rule();
+        let phones = self.phone_rule()?;
         let schema = load_schema(self.schema.as_deref(), self.source.encoding)?;
         let mut ledger = Ledger::new(self.max_accounts);
         if let Some(path) = &self.existing {
@@ -133,15 +155,18 @@ impl CheckArgs {
             info,
             len: input_len,
             counts,
-        } = self.source.rows(&schema)?;
+        } = SourceArgs {
+            // Zone-less date-times are read in --timezone, by the date rule.
+            local_date_times: self.timezone.is_some(),
+            ..self.source.clone()
+        }
+        .rows(&schema)?;
         if let Some(len) = input_len {
             ledger.expect_input_bytes(len);
         }
         let rules = RuleConfig {
-            dates: self
-                .date_format
-                .as_deref()
-                .map_or_else(DateRule::iso, DateRule::with_format),
+            dates,
+            phones,
             max_value_len: self.max_value_length,
             formulas: if self.strict {
                 FormulaPolicy::Reject
@@ -195,6 +220,50 @@ fn how_to_fill(attribute: &str) -> String {
          attribute is filled; fill an attribute from a column of another name with --map FILE, \
          or with one value for every row with --set {set}"
     )
+}
+
+impl CheckArgs {
+    /// The date rule of `--date-format` and `--timezone`.
+    fn date_rule(&self) -> DateRule {
+        let rule = match &self.date_format {
+            Some(layout) => DateRule::with_layout(layout.clone()),
+            None => DateRule::iso(),
+        };
+        match self.timezone {
+            Some(zone) => rule.in_zone(zone),
+            None => rule,
+        }
+    }
+
+    /// The phone rule of `--phone-format` and `--phone-region`.
+    fn phone_rule(&self) -> Result<PhoneRule> {
+        match (self.phone_format, self.phone_region) {
+            (Some(PhoneFormat::E164), region) => Ok(PhoneRule::E164 { region }),
+            (_, Some(_)) => bail!("--phone-region applies with --phone-format e164"),
+            (Some(PhoneFormat::Plain) | None, None) => Ok(PhoneRule::Plain),
+        }
+    }
+}
+
+/// The values of `--phone-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PhoneFormat {
+    /// +, digits and separators, 7 to 15 digits; uploaded as given.
+    Plain,
+    /// A valid number of its country's plan; uploaded as E.164.
+    E164,
+}
+
+fn parse_date_format(value: &str) -> Result<DateLayout, String> {
+    DateLayout::new(value).map_err(|e| e.to_string())
+}
+
+fn parse_time_zone(value: &str) -> Result<Tz, String> {
+    nebulk_validate::rules::time_zone(value).map_err(|e| e.to_string())
+}
+
+fn parse_phone_region(value: &str) -> Result<PhoneRegion, String> {
+    PhoneRegion::new(value).map_err(|e| e.to_string())
 }
 
 fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Result<()> {

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::toml_error::TomlError;
 use crate::transform::{Lookup, Transform};
 use crate::MapError;
+use nebulk_read::date::DateLayout;
 
 /// Where a rule takes its value from.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +224,27 @@ impl Mapping {
         self
     }
 
+    /// This mapping with its `date` transforms writing a date, or a date-time without an
+    /// offset, as read (`2026-03-24`, `2026-03-24T08:30:00`) rather than in UTC, for the date
+    /// rule to read in `--timezone`.
+    ///
+    /// ```
+    /// use nebulk_map::{Mapping, Transform};
+    /// let text = "[startDate]\nfield = \"start\"\ntransforms = [{ date = \"%d/%m/%Y\" }]\n";
+    /// let mapping = Mapping::parse(text, std::path::Path::new(".")).unwrap().with_local_dates();
+    /// assert_ne!(mapping, Mapping::parse(text, std::path::Path::new(".")).unwrap());
+    /// ```
+    pub fn with_local_dates(mut self) -> Mapping {
+        for (_, rule) in &mut self.rules {
+            for transform in &mut rule.transforms {
+                if let Transform::Date { local, .. } = transform {
+                    *local = true;
+                }
+            }
+        }
+        self
+    }
+
     /// The targets, in the order given.
     pub fn targets(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|(t, _)| t.as_str())
@@ -295,7 +317,14 @@ fn build_transform(spec: TransformSpec, files: &Files<'_>) -> Result<Transform, 
         "first-name" => Ok(Transform::FirstName),
         "last-name" => Ok(Transform::LastName),
         "email-local" => Ok(Transform::EmailLocal),
-        "date" => text_argument(argument).map(Transform::Date),
+        "date" => text_argument(argument).and_then(|format| {
+            DateLayout::new(&format)
+                .map(|layout| Transform::Date {
+                    layout,
+                    local: false,
+                })
+                .map_err(|e| format!("`date`: {e}"))
+        }),
         "default" => text_argument(argument).map(Transform::Default),
         "join" => text_argument(argument).map(Transform::Join),
         "lookup" => {
@@ -629,6 +658,14 @@ mod tests {
                 "`date` takes a text argument",
             ),
             (
+                "[email]\nfield = \"a\"\ntransforms = [{ date = \"%Q\" }]\n",
+                "mapping for `email`: `date`: `%Q` is not a chrono strftime layout",
+            ),
+            (
+                "[email]\nfield = \"a\"\ntransforms = [{ date = \"%H:%M\" }]\n",
+                "`date`: `%H:%M` does not describe a date",
+            ),
+            (
                 "[email]\nfield = \"a\"\ntransforms = [{ lower = \"x\" }]\n",
                 "`lower` takes no argument",
             ),
@@ -712,7 +749,7 @@ mod tests {
 
     #[test]
     fn failed_transforms_empty_their_value_and_say_why() {
-        let mapping = parse("[lastName]\nfield = \"name\"\ntransforms = [\"last-name\"]\n[email]\nfield = \"mail\"\ntransforms = [{ date = \"%Y\" }]\n").unwrap();
+        let mapping = parse("[lastName]\nfield = \"name\"\ntransforms = [\"last-name\"]\n[email]\nfield = \"mail\"\ntransforms = [{ date = \"%Y-%m-%d\" }]\n").unwrap();
         let plan = MappingPlan::new(
             &Schema::system(),
             &mapping,
@@ -735,7 +772,8 @@ mod tests {
                 RowProblem {
                     kind: ProblemKind::Transform,
                     column: Some(3),
-                    message: "date: 'c@example.com' is not a real date in the format %Y".into()
+                    message: "date: 'c@example.com' is not a real date in the format %Y-%m-%d"
+                        .into()
                 },
             ]
         );

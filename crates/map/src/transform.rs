@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat};
+use nebulk_read::date::{DateLayout, DateValue};
 use nebulk_read::{quote_value, CsvFileSource, CsvOptions, Encoding, RowSource, Value};
 
 use crate::MapError;
@@ -17,7 +17,7 @@ use crate::MapError;
 /// | `lower`, `upper` | changes case |
 /// | `first-name`, `last-name` | splits a full name: `Doe, John` and `John Doe` give `John` / `Doe`; `Mary Ann Smith` gives `Mary Ann` / `Smith`; a one-word name has no last name (the row is rejected) |
 /// | `email-local` | the part of an email address before `@` |
-/// | `{ date = "%d/%m/%Y" }` | reads a date in that chrono layout and writes it as RFC 3339 (`2026-03-24T00:00:00+00:00`) |
+/// | `{ date = "%d/%m/%Y" }` | reads a date in that chrono layout (checked when the mapping is read) and writes it as RFC 3339 (`2026-03-24T00:00:00+00:00`); with local dates ([`crate::Mapping::with_local_dates`]) a value without an offset is written without one (`2026-03-24`, `2026-03-24T08:30:00`), for the date rule to read in its time zone |
 /// | `{ default = "x" }` | `x` when the value is empty |
 /// | `{ join = ";" }` | joins a list into one value (lists are joined with `,` when no join is given) |
 /// | `{ lookup = { file = "managers.csv", key = "id", value = "accountName" } }` | replaces the value by the `value` column of the row of a CSV whose `key` column equals it |
@@ -44,8 +44,15 @@ pub enum Transform {
     LastName,
     /// The local part of an email address.
     EmailLocal,
-    /// A date in this chrono layout, written as RFC 3339.
-    Date(String),
+    /// A date in a chrono layout, written as RFC 3339 (in UTC when the layout has no offset),
+    /// or, when `local`, written without an offset when it has none.
+    Date {
+        /// The layout.
+        layout: DateLayout,
+        /// Whether a date or a date-time without an offset is written as it is, for a time
+        /// zone to be applied later (`--timezone`), rather than in UTC.
+        local: bool,
+    },
     /// This value when empty.
     Default(String),
     /// Joins a list with this separator.
@@ -149,7 +156,7 @@ impl Transform {
             Transform::FirstName => "first-name",
             Transform::LastName => "last-name",
             Transform::EmailLocal => "email-local",
-            Transform::Date(_) => "date",
+            Transform::Date { .. } => "date",
             Transform::Default(_) => "default",
             Transform::Join(_) => "join",
             Transform::Lookup(_) => "lookup",
@@ -204,7 +211,9 @@ impl Transform {
                     quote_value(text.trim())
                 )),
             },
-            Transform::Date(format) => parse_date(text.trim(), format).map(Cow::Owned),
+            Transform::Date { layout, local } => {
+                parse_date(text.trim(), layout, *local).map(Cow::Owned)
+            }
             Transform::Lookup(lookup) => lookup.find(text).map(Cow::Borrowed),
             Transform::Default(_) | Transform::Join(_) => Ok(Cow::Borrowed(text)),
         }
@@ -288,26 +297,25 @@ fn split_name(full: &str) -> Result<(Cow<'_, str>, Option<&str>), String> {
     Ok((first, Some(last)))
 }
 
-fn parse_date(text: &str, format: &str) -> Result<String, String> {
-    let parsed = DateTime::parse_from_str(text, format)
-        .ok()
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(text, format)
-                .ok()
-                .map(|d| d.and_utc().fixed_offset())
-        })
-        .or_else(|| {
-            NaiveDate::parse_from_str(text, format)
-                .ok()
-                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset())
-        });
-    match parsed {
-        Some(date) => Ok(date.to_rfc3339_opts(SecondsFormat::Secs, false)),
-        None => Err(format!(
-            "{} is not a real date in the format {format}",
-            quote_value(text)
-        )),
-    }
+/// Reads `text` in `layout`: RFC 3339 text, UTC for a value without an offset unless `local`,
+/// when such a value is written as it was read (a date, or a date-time without an offset).
+fn parse_date(text: &str, layout: &DateLayout, local: bool) -> Result<String, String> {
+    let written = match layout.parse(text) {
+        Some(value @ (DateValue::Local(_) | DateValue::Day(_))) if local => {
+            Some(value.to_iso_text())
+        }
+        Some(value) => value
+            .in_utc()
+            .map(|instant| DateValue::Zoned(instant).to_iso_text()),
+        None => None,
+    };
+    written.ok_or_else(|| {
+        format!(
+            "{} is not a real date in the format {}",
+            quote_value(text),
+            layout.as_str()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -372,7 +380,7 @@ mod tests {
             message(Transform::EmailLocal),
             format!("{shortened} is not an email address")
         );
-        assert!(message(Transform::Date("%d/%m/%Y".into())).starts_with(&shortened));
+        assert!(message(date("%d/%m/%Y", false)).starts_with(&shortened));
         let with_comma = format!("{long},");
         assert!(Transform::LastName
             .apply(text(&with_comma))
@@ -391,22 +399,49 @@ mod tests {
         }
     }
 
+    fn date(format: &str, local: bool) -> Transform {
+        Transform::Date {
+            layout: DateLayout::new(format).unwrap(),
+            local,
+        }
+    }
+
     #[test]
     fn dates_in_an_explicit_layout() {
-        let date = Transform::Date("%d/%m/%Y".into());
+        let day = date("%d/%m/%Y", false);
         assert_eq!(
-            date.apply(text("24/03/2026")),
+            day.apply(text("24/03/2026")),
             Ok(text("2026-03-24T00:00:00+00:00"))
         );
         assert_eq!(
-            date.apply(text("31/02/2026")),
+            day.apply(text("31/02/2026")),
             Err("'31/02/2026' is not a real date in the format %d/%m/%Y".into())
         );
-        let with_time = Transform::Date("%Y-%m-%d %H:%M".into());
+        let with_time = date("%Y-%m-%d %H:%M", false);
         assert_eq!(
             with_time.apply(text("2026-03-24 08:30")),
             Ok(text("2026-03-24T08:30:00+00:00"))
         );
+    }
+
+    /// Issue 9: with `--timezone`, dates and times without an offset are passed on without
+    /// one, for the date rule to read in the zone; an offset read is kept either way.
+    #[test]
+    fn local_dates_keep_what_the_layout_gives() {
+        assert_eq!(
+            date("%d/%m/%Y", true).apply(text("24/03/2026")),
+            Ok(text("2026-03-24"))
+        );
+        assert_eq!(
+            date("%d/%m/%Y %H:%M", true).apply(text("24/03/2026 08:30")),
+            Ok(text("2026-03-24T08:30:00"))
+        );
+        for local in [false, true] {
+            assert_eq!(
+                date("%d/%m/%Y %H:%M %z", local).apply(text("24/03/2026 08:30 -0500")),
+                Ok(text("2026-03-24T08:30:00-05:00"))
+            );
+        }
     }
 
     #[test]

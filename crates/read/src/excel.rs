@@ -42,7 +42,7 @@
 //! | any other number | Rust's shortest round-trip decimal, never with an exponent: `0.25`, `1e20` as `100000000000000000000` |
 //! | boolean | `true` / `false` |
 //! | date (a number under a date format, or a date cell) | `YYYY-MM-DD` when it has no time of day |
-//! | date-time | `YYYY-MM-DDTHH:MM:SSZ` (`.mmm` before the `Z` when there are milliseconds) |
+//! | date-time | `YYYY-MM-DDTHH:MM:SSZ` (`.mmm` before the `Z` when there are milliseconds); without the `Z` under [`DateTimes::Local`] |
 //! | time of day alone (a serial number below 1) | `HH:MM:SS` |
 //! | duration (a `[h]:mm` format) | ISO 8601: `PT36H30M00S` |
 //! | date outside Excel's range (negative, or after 9999) | the serial number, as a number |
@@ -50,7 +50,9 @@
 //! | error | its text: `#N/A`, `#DIV/0!`, `#VALUE!`, ... |
 //! | formula | its cached value, by the rules above |
 //!
-//! Excel date-times carry no time zone; they are read as UTC, hence the `Z`. Both the 1900 and
+//! Excel date-times carry no time zone; they are read as UTC, hence the `Z`, unless the source is
+//! opened with [`DateTimes::Local`] ([`ExcelSource::open_with`]): then they are written without
+//! an offset, for a reader that knows the zone (nebulk's `--timezone`). Both the 1900 and
 //! the 1904 date systems are handled (calamine's conversion, which also reproduces Excel's
 //! 1900-02-29). A formula whose file holds no cached value (a workbook written by a program that
 //! did not calculate it) reads as its stored placeholder, often empty or `0`: open and save the
@@ -259,6 +261,44 @@ impl ExcelSource {
         sheet: Option<&str>,
         is_known_column: &dyn Fn(&str) -> bool,
     ) -> Result<ExcelSource, ReadError> {
+        ExcelSource::open_with(path, sheet, is_known_column, DateTimes::Utc)
+    }
+
+    /// [`ExcelSource::open`], writing date-time cells as `date_times` says.
+    ///
+    /// # Errors
+    ///
+    /// As [`ExcelSource::open`].
+    ///
+    /// ```
+    /// use nebulk_read::excel::{DateTimes, ExcelSource};
+    /// use nebulk_read::RowSource;
+    /// use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("times.xlsx");
+    /// let mut workbook = Workbook::new();
+    /// let sheet = workbook.add_worksheet();
+    /// sheet.write_row(0, 0, ["accountName", "startDate"])?;
+    /// sheet.write(1, 0, "ann.lee")?;
+    /// let start = ExcelDateTime::parse_from_str("2026-03-24 08:30:00")?;
+    /// sheet.write_datetime_with_format(1, 1, &start, &Format::new().set_num_format("yyyy-mm-dd hh:mm"))?;
+    /// workbook.save(&path)?;
+    ///
+    /// let mut utc = ExcelSource::open_with(&path, None, &|_| true, DateTimes::Utc)?;
+    /// assert_eq!(&utc.read_chunk(10, 1 << 20)?[0].record[1], b"2026-03-24T08:30:00Z");
+    /// let mut local = ExcelSource::open_with(&path, None, &|_| true, DateTimes::Local)?;
+    /// assert_eq!(&local.read_chunk(10, 1 << 20)?[0].record[1], b"2026-03-24T08:30:00");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open_with(
+        path: &Path,
+        sheet: Option<&str>,
+        is_known_column: &dyn Fn(&str) -> bool,
+        date_times: DateTimes,
+    ) -> Result<ExcelSource, ReadError> {
         let mut file = File::open(path).map_err(|error| ReadError::Io { line: 1, error })?;
         let file_size = file
             .metadata()
@@ -276,7 +316,7 @@ impl ExcelSource {
         };
         drop(file);
 
-        let (name, cells) = read_sheet(path, sheet, container)?;
+        let (name, cells) = read_sheet(path, sheet, container, date_times)?;
 
         let table = Table::build(cells, is_known_column)?;
         let total_rows = table.rows.len();
@@ -429,6 +469,7 @@ fn read_sheet(
     path: &Path,
     sheet: Option<&str>,
     container: Container,
+    date_times: DateTimes,
 ) -> Result<(String, Vec<Cell>), ReadError> {
     let workbook = guard_calamine(|| calamine::open_workbook_auto(path))?.map_err(|e| {
         let named_zip = path
@@ -448,7 +489,7 @@ fn read_sheet(
     })?;
     let names = guard_calamine(|| workbook.sheet_names())?;
     let name = choose_sheet(&names, sheet)?;
-    let cells = load_cells(workbook, &name, MAX_CELL_BYTES)?;
+    let cells = load_cells(workbook, &name, MAX_CELL_BYTES, date_times)?;
     Ok((name, cells))
 }
 
@@ -493,6 +534,7 @@ fn load_cells<RS: Read + Seek>(
     mut workbook: Sheets<RS>,
     name: &str,
     max_bytes: u64,
+    date_times: DateTimes,
 ) -> Result<Vec<Cell>, ReadError> {
     let cannot_read =
         |e: &dyn std::fmt::Display| format_error(format!("cannot read sheet \"{name}\": {e}"));
@@ -518,7 +560,7 @@ fn load_cells<RS: Read + Seek>(
                 push_cell(
                     &mut cells,
                     cell.get_position(),
-                    data_ref_text(cell.get_value()),
+                    data_ref_text(cell.get_value(), date_times),
                 );
             }
         }
@@ -534,7 +576,7 @@ fn load_cells<RS: Read + Seek>(
                 push_cell(
                     &mut cells,
                     cell.get_position(),
-                    data_ref_text(cell.get_value()),
+                    data_ref_text(cell.get_value(), date_times),
                 );
             }
         }
@@ -551,7 +593,7 @@ fn load_cells<RS: Read + Seek>(
                     row0.saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
                     col0.saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
                 );
-                let text = data_text(value);
+                let text = data_text(value, date_times);
                 budget
                     .take(text.len(), position)
                     .map_err(|e| cannot_read(&e))?;
@@ -739,22 +781,37 @@ impl Table {
     }
 }
 
+/// How date-time cells, which carry no time zone in a workbook, are written as text.
+///
+/// ```
+/// assert_eq!(nebulk_read::excel::DateTimes::default(), nebulk_read::excel::DateTimes::Utc);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DateTimes {
+    /// As UTC: `2024-03-01T18:00:00Z`.
+    #[default]
+    Utc,
+    /// Without an offset, `2024-03-01T18:00:00`, for a reader that knows the time zone they
+    /// were written in (nebulk's `--timezone`).
+    Local,
+}
+
 /// A cell of an xls or ods sheet as text.
-fn data_text(value: &Data) -> String {
+fn data_text(value: &Data, date_times: DateTimes) -> String {
     match value {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
         Data::Float(x) => float_text(*x),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => datetime_text(dt),
+        Data::DateTime(dt) => datetime_text(dt, date_times),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
     }
 }
 
 /// A cell of an xlsx or xlsb sheet as text.
-fn data_ref_text(value: &DataRef<'_>) -> String {
+fn data_ref_text(value: &DataRef<'_>, date_times: DateTimes) -> String {
     match value {
         DataRef::Empty => String::new(),
         DataRef::String(s) => s.clone(),
@@ -762,7 +819,7 @@ fn data_ref_text(value: &DataRef<'_>) -> String {
         DataRef::Int(i) => i.to_string(),
         DataRef::Float(x) => float_text(*x),
         DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(dt) => datetime_text(dt),
+        DataRef::DateTime(dt) => datetime_text(dt, date_times),
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
         DataRef::Error(e) => e.to_string(),
     }
@@ -781,8 +838,9 @@ fn float_text(x: f64) -> String {
     }
 }
 
-/// A date, date-time, time of day or duration as ISO 8601 text.
-fn datetime_text(dt: &ExcelDateTime) -> String {
+/// A date, date-time, time of day or duration as ISO 8601 text; a date-time ends in `Z` unless
+/// `date_times` is [`DateTimes::Local`].
+fn datetime_text(dt: &ExcelDateTime, date_times: DateTimes) -> String {
     let serial = dt.as_f64();
     if dt.is_duration() {
         return duration_text(serial);
@@ -801,7 +859,11 @@ fn datetime_text(dt: &ExcelDateTime) -> String {
     } else if (hour, minute, second, milli) == (0, 0, 0, 0) {
         format!("{year:04}-{month:02}-{day:02}")
     } else {
-        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}Z")
+        let zone = match date_times {
+            DateTimes::Utc => "Z",
+            DateTimes::Local => "",
+        };
+        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}")
     }
 }
 
@@ -2240,10 +2302,11 @@ mod tests {
             }
         });
         let workbook = calamine::open_workbook_auto(&path).unwrap();
-        let cells = load_cells(workbook, "Sheet1", 2 << 20).unwrap();
+        let cells = load_cells(workbook, "Sheet1", 2 << 20, DateTimes::Utc).unwrap();
         assert_eq!(cells.len(), 42, "30,000 × 40 bytes fit in 2 MiB");
         let workbook = calamine::open_workbook_auto(&path).unwrap();
-        let err = format_message(load_cells(workbook, "Sheet1", 1 << 20).unwrap_err());
+        let err =
+            format_message(load_cells(workbook, "Sheet1", 1 << 20, DateTimes::Utc).unwrap_err());
         assert!(
             err.starts_with(
                 "cannot read sheet \"Sheet1\": the sheet is too large to read into memory: its \
@@ -2283,7 +2346,10 @@ mod tests {
     fn date_texts() {
         use calamine::ExcelDateTimeType::{DateTime, TimeDelta};
         let text = |serial: f64, is_1904: bool| {
-            datetime_text(&ExcelDateTime::new(serial, DateTime, is_1904))
+            datetime_text(
+                &ExcelDateTime::new(serial, DateTime, is_1904),
+                DateTimes::Utc,
+            )
         };
         assert_eq!(text(45352.0, false), "2024-03-01");
         assert_eq!(text(45352.75, false), "2024-03-01T18:00:00Z");
@@ -2297,9 +2363,21 @@ mod tests {
         assert_eq!(text(-1.0, false), "-1");
         assert_eq!(text(3e6, false), "3000000");
         assert_eq!(
-            datetime_text(&ExcelDateTime::new(2.0, TimeDelta, false)),
+            datetime_text(&ExcelDateTime::new(2.0, TimeDelta, false), DateTimes::Utc),
             "PT48H00M00S"
         );
+        // Issue 9: under --timezone a date-time is written without the `Z`, for the date rule
+        // to read in the zone; dates, times of day and durations are the same either way.
+        let local = |serial: f64| {
+            datetime_text(
+                &ExcelDateTime::new(serial, DateTime, false),
+                DateTimes::Local,
+            )
+        };
+        assert_eq!(local(45352.75), "2024-03-01T18:00:00");
+        assert_eq!(local(45352.0 + 1.5 / 86_400.0), "2024-03-01T00:00:01.500");
+        assert_eq!(local(45352.0), "2024-03-01");
+        assert_eq!(local(0.75), "18:00:00");
     }
 
     proptest! {

@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 mod csv_files;
+pub mod date;
 mod decode;
 mod delimited;
 mod error;

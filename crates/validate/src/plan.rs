@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 
 use crate::code::Code;
 use crate::ledger::AccountKey;
-use crate::rules::{self, DateRule, DateText};
+use crate::rules::{self, DateRule, DateText, PhoneRule, PhoneText};
 
 /// Settings of the value rules.
 ///
@@ -19,8 +19,10 @@ use crate::rules::{self, DateRule, DateText};
 /// ```
 #[derive(Debug, Clone)]
 pub struct RuleConfig {
-    /// How dates are read.
+    /// How dates are read (`--date-format`, `--timezone`).
     pub dates: DateRule,
+    /// How phone numbers are checked and uploaded (`--phone-format`, `--phone-region`).
+    pub phones: PhoneRule,
     /// The longest value accepted, in characters.
     pub max_value_len: usize,
     /// What a value that looks like a spreadsheet formula leads to.
@@ -31,6 +33,7 @@ impl Default for RuleConfig {
     fn default() -> RuleConfig {
         RuleConfig {
             dates: DateRule::iso(),
+            phones: PhoneRule::Plain,
             max_value_len: rules::DEFAULT_MAX_VALUE_LEN,
             formulas: FormulaPolicy::Warn,
         }
@@ -107,8 +110,8 @@ pub struct Issue {
     pub message: String,
 }
 
-/// A value to upload: a trimmed field of the row, a normalised date, or a field neutralised
-/// as text.
+/// A value to upload: a trimmed field of the row, a normalised date or phone number, or a
+/// field neutralised as text.
 ///
 /// ```
 /// use nebulk_validate::UploadValue;
@@ -121,6 +124,8 @@ pub enum UploadValue<'a> {
     Text(&'a str),
     /// A date in the upload form.
     Date(DateText),
+    /// A phone number in E.164 (`--phone-format e164`).
+    Phone(PhoneText),
     /// A field as read, trimmed, that looks like a formula: uploaded behind a `'`.
     Neutralised(&'a str),
 }
@@ -131,6 +136,7 @@ impl UploadValue<'_> {
         match self {
             UploadValue::Text(text) | UploadValue::Neutralised(text) => text,
             UploadValue::Date(date) => date.as_str(),
+            UploadValue::Phone(phone) => phone.as_str(),
         }
     }
 
@@ -517,14 +523,15 @@ impl ColumnPlan {
                         format!("{} is not an email address", quote_value(value)),
                     ));
                 }
-                AttrType::Phone if !rules::is_phone(value) => {
-                    checked.issues.push(issue(
-                        Code::InvalidPhone,
-                        format!("{} is not a phone number (+, digits and - . ( ) / or spaces; 7 to 15 digits)", quote_value(value)),
-                    ));
-                }
-                AttrType::Date => match self.rules.dates.parse(value) {
-                    Some(date) => {
+                AttrType::Phone => match self.rules.phones.check(value) {
+                    Ok(Some(e164)) => normalized = UploadValue::Phone(e164),
+                    Ok(None) => {}
+                    Err(e) => checked
+                        .issues
+                        .push(issue(Code::InvalidPhone, e.to_string())),
+                },
+                AttrType::Date => match self.rules.dates.read(value) {
+                    Ok(date) => {
                         normalized = UploadValue::Date(DateText::new(&date));
                         if attr_index == self.start {
                             dates[0] = Some(date);
@@ -532,14 +539,12 @@ impl ColumnPlan {
                             dates[1] = Some(date);
                         }
                     }
-                    None => checked
-                        .issues
-                        .push(issue(Code::InvalidDate, self.date_message(value))),
+                    Err(e) => checked.issues.push(issue(Code::InvalidDate, e.to_string())),
                 },
                 _ => {}
             }
-            // A valid phone number never looks like a formula (a property test holds the rules
-            // to that), so phone values, often starting with `+`, skip the check.
+            // A valid phone number never looks like a formula, nor does E.164 (property tests
+            // hold the rules to that), so phone values, often starting with `+`, skip the check.
             if matches!(normalized, UploadValue::Text(_))
                 && attr.kind != AttrType::Phone
                 && rules::looks_like_formula(value)
@@ -586,18 +591,5 @@ impl ColumnPlan {
             }
         }
         checked
-    }
-
-    fn date_message(&self, value: &str) -> String {
-        match self.rules.dates.format() {
-            Some(format) => format!(
-                "{} is not a real date in ISO 8601 or in the format {format}",
-                quote_value(value)
-            ),
-            None => format!(
-                "{} is not a real ISO 8601 date (YYYY-MM-DD, or a date-time with offset); other layouts need --date-format",
-                quote_value(value)
-            ),
-        }
     }
 }

@@ -17,7 +17,8 @@ use crate::{summary, Outcome};
 /// workflow-session JSON pages (told from the content, or named with --from).
 ///
 /// Writes into OUT: `upload.csv` (the valid rows, the schema's columns in schema order, headed
-/// as the schema spells them, values trimmed, dates as RFC 3339 `2026-03-24T00:00:00+00:00`),
+/// as the schema spells them, values trimmed, dates as RFC 3339 `2026-03-24T00:00:00+00:00`,
+/// midnight in --timezone when given; phones in E.164 under --phone-format e164),
 /// `rejects.csv` (line, codes, messages and the original fields of every rejected row) and
 /// `report.json`. Each file is written to a temporary file, and the three are renamed into place
 /// together when the run completes, report.json last: when report.json is there, the files
@@ -35,7 +36,8 @@ use crate::{summary, Outcome};
   nebulk convert accounts.csv --schema template.csv --existing export.csv --out out/
   nebulk convert accounts.tsv --delimiter tab --date-format '%d.%m.%Y' --out out/
   nebulk convert export.csv --encoding windows-1252 --header-row 3 --out out/
-  cat users.json | nebulk convert - --status Active --out out/")]
+  cat users.json | nebulk convert - --status Active --out out/
+  nebulk convert accounts.csv --timezone America/Chicago --phone-format e164 --phone-region US --out out/")]
 pub struct Args {
     #[command(flatten)]
     check: CheckArgs,

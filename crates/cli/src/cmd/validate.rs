@@ -25,7 +25,9 @@ use crate::{summary, Outcome};
   nebulk validate accounts.csv
   nebulk validate accounts.csv --schema template.csv --existing export.csv
   nebulk validate accounts.csv --date-format '%m/%d/%Y' --report report.json
-  nebulk validate accounts.csv --report - -q | jq .by_code")]
+  nebulk validate accounts.csv --report - -q | jq .by_code
+
+  nebulk validate accounts.csv --timezone Europe/Berlin --phone-format e164 --phone-region DE")]
 pub struct Args {
     #[command(flatten)]
     check: CheckArgs,

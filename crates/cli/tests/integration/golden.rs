@@ -69,6 +69,16 @@ golden! {
     existing_accounts_at_the_limit_warn => "existing-at-limit",
     summary_without_a_report_points_to_report_option => "validate-without-report",
     summary_with_a_report_points_to_it => "validate-with-report",
+    // Issue 9: time zones, checked date layouts, E.164 phones.
+    timezone_reads_dates_and_local_times_in_the_zone => "timezone-chicago",
+    timezone_not_given_refuses_local_times => "timezone-not-given",
+    timezone_unknown_is_fatal => "timezone-unknown",
+    date_format_with_an_unknown_specifier_is_fatal => "date-format-unknown-specifier",
+    date_format_without_a_date_is_fatal => "date-format-without-a-date",
+    excel_date_times_read_in_the_timezone => "excel-date-times-in-a-timezone",
+    mapped_dates_read_in_the_timezone => "mapped-dates-in-a-timezone",
+    phone_e164_with_a_region => "phone-e164-us",
+    phone_region_unknown_is_fatal => "phone-region-unknown",
 }
 
 /// The same table saved as xlsx, ods and xls converts to the same upload, rejects and counts.
