@@ -222,7 +222,15 @@ fn e164(value: &str, region: Option<PhoneRegion>) -> Result<PhoneText, PhoneErro
     if !international && region.is_none() {
         return Err(PhoneError::NoRegion { value: quoted() });
     }
-    let number = phonenumber::parse(region.map(|r| r.0), value).map_err(|e| match e {
+    // An international number is parsed without the region: given one, the phonenumber crate
+    // (0.3.10) strips the region's national prefix from the digits after the country code
+    // (`+33 1 42 68 53 00` with US, whose prefix is 1, lost its 1 and was "too short").
+    let parse_region = if international {
+        None
+    } else {
+        region.map(|r| r.0)
+    };
+    let number = phonenumber::parse(parse_region, value).map_err(|e| match e {
         ParseError::InvalidCountryCode => PhoneError::UnknownCountryCode { value: quoted() },
         ParseError::TooShortNsn | ParseError::TooShortAfterIdd => PhoneError::TooShort {
             value: quoted(),
@@ -387,6 +395,16 @@ mod tests {
         }
         // A foreign number with its country code keeps its own plan.
         assert_eq!(e164_of(us(), "+49 30 901820"), Ok("+4930901820".into()));
+        // Issue 9: a foreign number whose national part starts with the region's national
+        // prefix (US: 1) lost that digit, and was "too short".
+        assert_eq!(
+            e164_of(us(), "+33 1 42 68 53 00"),
+            Ok("+33142685300".into())
+        );
+        let gb = PhoneRule::E164 {
+            region: Some(PhoneRegion::new("GB").unwrap()),
+        };
+        assert_eq!(e164_of(gb, "+33 01 42 68 53 00"), Ok("+33142685300".into()));
         let any = PhoneRule::E164 { region: None };
         assert_eq!(e164_of(any, "+44 20 7946 0958"), Ok("+442079460958".into()));
     }
