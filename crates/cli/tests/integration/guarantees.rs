@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::harness::{nebulk, testdata};
+use crate::harness::{nebulk, skipped, testdata};
 
 /// The peak resident memory of a running process, in KiB (`VmHWM`).
 fn peak_kib(pid: u32) -> u64 {
@@ -104,9 +104,10 @@ fn check_no_network_call(folder: &str, test: &str) {
         .stderr(Stdio::null())
         .status();
     if !probe.is_ok_and(|s| s.success()) {
-        eprintln!(
-            "SKIPPED guarantees::{test}: `strace` is missing or cannot trace here (Debian \
-             package strace; .ci/run installs it): the no-network guarantee was NOT checked"
+        skipped(
+            &format!("guarantees::{test}"),
+            "`strace` is missing or cannot trace here (Debian package strace; .ci/run installs \
+             it): the no-network guarantee was NOT checked",
         );
         return;
     }

@@ -26,6 +26,13 @@ pub const STRUCTURED_SETS: [&str; 8] = [
     "endDate=2026-12-31",
 ];
 
+/// Says that test `test` skipped its check, and why, on the process's real standard error:
+/// libtest captures `eprintln!` of a passing test, and a skip must show in CI's log.
+pub fn skipped(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
+}
+
 /// A command for the binary under test, with standard input closed.
 pub fn nebulk() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nebulk"));

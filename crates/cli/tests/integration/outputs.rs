@@ -14,7 +14,7 @@ use std::os::unix::fs::{symlink, FileTypeExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::harness::{nebulk, run_in, sorted_files, testdata};
+use crate::harness::{nebulk, run_in, skipped, sorted_files, testdata};
 
 fn sample_input(dir: &Path) {
     fs::copy(
@@ -340,9 +340,9 @@ fn a_char_device_as_an_output_stays_a_device() {
     } else if !is_root() {
         PathBuf::from("/dev/null")
     } else {
-        eprintln!(
-            "a_char_device_as_an_output_stays_a_device: SKIPPED: root, but mknod cannot make a \
-             device node here; the machine's /dev/null is not risked"
+        skipped(
+            "outputs::a_char_device_as_an_output_stays_a_device",
+            "root, but mknod cannot make a device node here; the machine's /dev/null is not risked",
         );
         return;
     };
@@ -435,10 +435,10 @@ fn private_namespace() -> Option<Vec<&'static str>> {
 #[test]
 fn report_to_dev_stdout_in_a_private_mount_namespace() {
     let Some(unshare) = private_namespace() else {
-        eprintln!(
-            "report_to_dev_stdout_in_a_private_mount_namespace: SKIPPED: `unshare --mount` \
-             cannot make a mount namespace with a private /dev here (no util-linux unshare, \
-             or no right to mount); --report /dev/stdout is not run outside one"
+        skipped(
+            "outputs::report_to_dev_stdout_in_a_private_mount_namespace",
+            "`unshare --mount` cannot make a mount namespace with a private /dev here (no \
+             util-linux unshare, or no right to mount); --report /dev/stdout is not run outside one",
         );
         return;
     };

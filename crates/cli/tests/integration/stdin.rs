@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{json, nebulk, sorted_files, testdata, Run, STRUCTURED_SETS};
+use crate::harness::{json, nebulk, skipped, sorted_files, testdata, Run, STRUCTURED_SETS};
 
 fn readers() -> PathBuf {
     testdata().join("readers")
@@ -373,7 +373,7 @@ fn a_fifo_path_is_sniffed() {
 #[test]
 fn a_process_substitution_is_sniffed() {
     if Command::new("bash").arg("-c").arg("true").status().is_err() {
-        eprintln!("a_process_substitution_is_sniffed: no bash; skipped");
+        skipped("stdin::a_process_substitution_is_sniffed", "no bash");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

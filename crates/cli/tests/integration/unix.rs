@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{nebulk, run_in, sorted_files, STRUCTURED_SETS};
+use crate::harness::{nebulk, run_in, skipped, sorted_files, STRUCTURED_SETS};
 
 const HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n";
 
@@ -400,9 +400,9 @@ fn an_output_folder_without_write_permission_is_fatal() {
         } else {
             "`setpriv` cannot run the binary as user nobody (is the build folder out of its reach?)"
         };
-        eprintln!(
-            "SKIPPED unix::an_output_folder_without_write_permission_is_fatal: running as root, \
-             and {why}: the permission check was NOT made"
+        skipped(
+            "unix::an_output_folder_without_write_permission_is_fatal",
+            &format!("running as root, and {why}: the permission check was NOT made"),
         );
         return;
     }
