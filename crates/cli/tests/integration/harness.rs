@@ -33,6 +33,12 @@ pub fn skipped(test: &str, why: &str) {
     let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
 }
 
+/// Makes a FIFO (named pipe) at `path`, with the system's `mkfifo`.
+pub fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
 /// A command for the binary under test, with standard input closed.
 pub fn nebulk() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nebulk"));

@@ -14,7 +14,7 @@ use std::os::unix::fs::{symlink, FileTypeExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::harness::{nebulk, run_in, skipped, sorted_files, testdata};
+use crate::harness::{mkfifo, nebulk, run_in, skipped, sorted_files, testdata};
 
 fn sample_input(dir: &Path) {
     fs::copy(
@@ -265,11 +265,7 @@ fn a_fifo_report_is_written_through_to_its_reader() {
     sample_input(d);
     let expected = plain_report(d);
     let fifo = d.join("report.fifo");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     let read = read_fifo_in_the_background(&fifo);
     let run = run_in(
         d,

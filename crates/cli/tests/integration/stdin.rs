@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{json, nebulk, skipped, sorted_files, testdata, Run, STRUCTURED_SETS};
+use crate::harness::{json, mkfifo, nebulk, skipped, sorted_files, testdata, Run, STRUCTURED_SETS};
 
 fn readers() -> PathBuf {
     testdata().join("readers")
@@ -336,11 +336,7 @@ fn a_fifo_path_is_sniffed() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let fifo = d.join("input");
-        assert!(Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success());
+        mkfifo(&fifo);
         let bytes = std::fs::read(readers().join(file)).unwrap();
         let writer = std::thread::spawn(move || {
             let mut pipe = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
@@ -481,11 +477,7 @@ fn a_fifo_among_several_csv_files_is_refused() {
     let d = dir.path();
     std::fs::write(d.join("a.csv"), "accountName\nann\n").unwrap();
     let fifo = d.join("b.csv");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     let writer = std::thread::spawn(move || {
         let mut pipe = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
         let _ = std::io::Write::write_all(&mut pipe, b"accountName\nbo\n");

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{nebulk, run_in, skipped, sorted_files, STRUCTURED_SETS};
+use crate::harness::{mkfifo, nebulk, run_in, skipped, sorted_files, STRUCTURED_SETS};
 
 const HEADER: &str = "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n";
 
@@ -336,11 +336,7 @@ fn a_fifo_is_read_as_csv() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let fifo = d.join("in.csv");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     let writer = std::thread::spawn(move || {
         let mut file = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
         file.write_all(format!("{HEADER}{}", rows(1, 5000)).as_bytes())
