@@ -74,12 +74,6 @@ pub struct SourceArgs {
     /// skipped). Default: the first line that is not blank.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub header_row: Option<u64>,
-
-    /// Whether spreadsheet date-times and `date` transforms leave values without an offset
-    /// as they are, for the date rule to read in `--timezone` (set by `CheckArgs`; not an
-    /// option of its own).
-    #[arg(skip)]
-    pub local_date_times: bool,
 }
 
 fn parse_encoding(label: &str) -> Result<&'static Encoding, String> {
@@ -154,8 +148,9 @@ pub struct Input {
 
 impl SourceArgs {
     /// Opens the input: expands folders, tells the kind, and starts its reader. `schema` helps a
-    /// spreadsheet find its header row.
-    pub fn open(&self, schema: &Schema) -> Result<Input> {
+    /// spreadsheet find its header row; `date_times` says how its date-times are written
+    /// ([`DateTimes::Local`] for the date rule to read them in `--timezone`).
+    pub fn open(&self, schema: &Schema, date_times: DateTimes) -> Result<Input> {
         let mut files = expand(&self.inputs)?
             .into_iter()
             .map(InputFile::open)
@@ -211,11 +206,6 @@ impl SourceArgs {
             }
             SourceKind::Excel => {
                 let known = |cell: &str| schema.find(cell).is_some();
-                let date_times = if self.local_date_times {
-                    DateTimes::Local
-                } else {
-                    DateTimes::Utc
-                };
                 let source = match one(files)? {
                     InputFile::Path(path) => {
                         ExcelSource::open_with(&path, self.sheet.as_deref(), &known, date_times)
@@ -353,8 +343,14 @@ impl SourceArgs {
     }
 
     /// The mapping for this input: the kind's default (its rules for attributes the schema
-    /// has), overlaid with `--map`, then `--set`.
-    pub fn mapping(&self, kind: SourceKind, schema: &Schema) -> Result<Mapping> {
+    /// has), overlaid with `--map`, then `--set`. Under [`DateTimes::Local`] its `date`
+    /// transforms leave a value without an offset as read, for the date rule's `--timezone`.
+    pub fn mapping(
+        &self,
+        kind: SourceKind,
+        schema: &Schema,
+        date_times: DateTimes,
+    ) -> Result<Mapping> {
         let mut mapping = match nebulk_map::default_mapping(kind.name()) {
             Some(text) => Mapping::parse(text, Path::new("."))
                 .context("the built-in mapping")?
@@ -376,7 +372,7 @@ impl SourceArgs {
             mapping = mapping.overlaid_with(user);
         }
         let mapping = mapping.overlaid_with(nebulk_map::parse_sets(&self.sets)?);
-        Ok(if self.local_date_times {
+        Ok(if date_times == DateTimes::Local {
             mapping.with_local_dates()
         } else {
             mapping
@@ -384,8 +380,8 @@ impl SourceArgs {
     }
 
     /// Opens the input and turns it into rows of `schema`: a table as it is, or mapped.
-    pub fn rows(&self, schema: &Schema) -> Result<SchemaRows> {
-        let input = self.open(schema)?;
+    pub fn rows(&self, schema: &Schema, date_times: DateTimes) -> Result<SchemaRows> {
+        let input = self.open(schema, date_times)?;
         if input.unnamed_answer && self.map.is_none() && !self.sets_account_name()? {
             bail!(
                 "{STDIN}: an srv answer does not name its user, and on standard input there is no \
@@ -409,7 +405,7 @@ impl SourceArgs {
             }
             Opened::Records { stream, fields } => (stream, fields),
         };
-        let mapping = self.mapping(input.kind, schema)?;
+        let mapping = self.mapping(input.kind, schema, date_times)?;
         let plan = MappingPlan::new(schema, &mapping, &fields)
             .with_context(|| input.info.input.clone())?;
         let statuses = (!self.statuses.is_empty()).then(|| self.statuses.clone());

@@ -10,7 +10,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::date::DateLayout;
-use nebulk_read::excel::ExcelSource;
+use nebulk_read::excel::{DateTimes, ExcelSource};
 use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, SourceKind, TextReader};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::rules::{DateRule, PhoneRegion, PhoneRule, Tz};
@@ -144,6 +144,12 @@ impl CheckArgs {
     /// Reads the schema and the existing accounts, opens the input, and matches them up.
     pub fn prepare(&self) -> Result<Prepared> {
         let dates = self.date_rule();
+        // Under --timezone, zone-less date-times are passed on as read, for the date rule.
+        let date_times = if self.timezone.is_some() {
+            DateTimes::Local
+        } else {
+            DateTimes::Utc
+        };
         let phones = self.phone_rule()?;
         let schema = load_schema(self.schema.as_deref(), self.source.encoding)?;
         let mut ledger = Ledger::new(self.max_accounts);
@@ -155,12 +161,7 @@ impl CheckArgs {
             info,
             len: input_len,
             counts,
-        } = SourceArgs {
-            // Zone-less date-times are read in --timezone, by the date rule.
-            local_date_times: self.timezone.is_some(),
-            ..self.source.clone()
-        }
-        .rows(&schema)?;
+        } = self.source.rows(&schema, date_times)?;
         if let Some(len) = input_len {
             ledger.expect_input_bytes(len);
         }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
 use nebulk_map::{FieldSet, MappingPlan};
+use nebulk_read::excel::DateTimes;
 use nebulk_read::{Record, RowRecords, Value};
 
 use crate::input::{Opened, SourceArgs};
@@ -41,7 +42,7 @@ pub struct Args {
 /// Runs `map`.
 pub fn run(args: Args) -> Result<Outcome> {
     let schema = load_schema(args.schema.as_deref(), args.source.encoding)?;
-    let input = args.source.open(&schema)?;
+    let input = args.source.open(&schema, DateTimes::Utc)?;
     let (records, fields) = match input.opened {
         Opened::Table(table) => {
             let mut records = RowRecords::new(table);
@@ -65,7 +66,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
     };
     let records: Vec<Record> = records.into_iter().take(SAMPLE).map(|s| s.record).collect();
-    let mapping = args.source.mapping(input.kind, &schema)?;
+    let mapping = args.source.mapping(input.kind, &schema, DateTimes::Utc)?;
     let plan =
         MappingPlan::new(&schema, &mapping, &fields).with_context(|| input.info.input.clone())?;
 
