@@ -75,5 +75,5 @@ pub use records::{
     user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,
     StructuredKind, ThreadedRecords,
 };
-pub use source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
+pub use source::{quote_value, shorten_value, ProblemKind, Row, RowProblem, RowSource};
 pub use spool::{remove_spools, Spool, SpoolError, MAX_SPREADSHEET_SPOOL};

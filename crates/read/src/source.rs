@@ -42,10 +42,21 @@ pub struct RowProblem {
 /// assert_eq!(quote_value(&"é".repeat(100)), format!("'{}…'", "é".repeat(60)));
 /// ```
 pub fn quote_value(value: &str) -> String {
+    format!("'{}'", shorten_value(value))
+}
+
+/// `value` cut after 60 characters with `…`, as [`quote_value`] quotes it, without the quotes.
+///
+/// ```
+/// use nebulk_read::shorten_value;
+/// assert_eq!(shorten_value("ann@"), "ann@");
+/// assert_eq!(shorten_value(&"é".repeat(100)), format!("{}…", "é".repeat(60)));
+/// ```
+pub fn shorten_value(value: &str) -> std::borrow::Cow<'_, str> {
     const MAX_CHARS: usize = 60;
     match value.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => format!("'{}…'", value.get(..cut).unwrap_or_default()),
-        None => format!("'{value}'"),
+        Some((cut, _)) => format!("{}…", value.get(..cut).unwrap_or_default()).into(),
+        None => value.into(),
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::code::{Code, Severity};
 use crate::ledger::Ledger;
-use nebulk_read::{escape_bytes, quote_value, windows_1252_reading, Row};
+use nebulk_read::{escape_bytes, shorten_value, windows_1252_reading, Row};
 
 use crate::plan::{ColumnPlan, Verdict};
 
@@ -275,16 +275,12 @@ impl Report {
                 break;
             }
             if let Some(reading) = windows_1252_reading(field) {
-                let unquoted = |text: String| {
-                    let quoted = quote_value(&text);
-                    quoted[1..quoted.len() - 1].to_string()
-                };
                 totals.example = Some(EncodingExample {
                     file: row.file.as_deref().map(String::from),
                     line: row.line,
                     field: header.get(column).cloned().unwrap_or_default(),
-                    value: unquoted(escape_bytes(field)),
-                    windows_1252: unquoted(reading),
+                    value: shorten_value(&escape_bytes(field)).into_owned(),
+                    windows_1252: shorten_value(&reading).into_owned(),
                 });
             }
         }
