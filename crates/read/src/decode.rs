@@ -301,18 +301,10 @@ impl<R: Read> TextReader<R> {
     ///
     /// When reading the first bytes fails.
     pub fn sniff(mut inner: R, declared: Option<&'static Encoding>) -> io::Result<TextReader<R>> {
-        let mut start = [0u8; 3];
-        let mut filled = 0;
-        while filled < start.len() {
-            match inner.read(&mut start[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let start = &start[..filled];
-        let (encoding, bom) = match bom_encoding(start) {
+        // Up to three bytes: the longest byte order mark (UTF-8's).
+        let mut start = Vec::with_capacity(3);
+        inner.by_ref().take(3).read_to_end(&mut start)?;
+        let (encoding, bom) = match bom_encoding(&start) {
             Some((encoding, len)) if encoding == UTF_16LE || encoding == UTF_16BE => {
                 (encoding, len)
             }
@@ -320,7 +312,8 @@ impl<R: Read> TextReader<R> {
             Some(_) => (UTF_8, 0),
             None => (declared.unwrap_or(UTF_8), 0),
         };
-        let rest = io::Cursor::new(start[bom..].to_vec()).chain(inner);
+        start.drain(..bom);
+        let rest = io::Cursor::new(start).chain(inner);
         let inner = if encoding == UTF_8 {
             Text::Utf8(rest)
         } else {
