@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nebulk_read::SourceKind;
+use nebulk_formats::SourceKind;
 
 fuzz_target!(|data: &[u8]| {
     let _ = SourceKind::sniff_bytes(data);

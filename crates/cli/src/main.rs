@@ -104,7 +104,7 @@ fn handle_signals() -> io::Result<()> {
 /// pipe), says what was kept, and exits with `code`. It exits holding the lock that renames
 /// take, so no output can be completed in between.
 fn on_interrupt(code: i32) {
-    nebulk_read::remove_spools();
+    nebulk_formats::remove_spools();
     nebulk_emit::abandon_pending(|abandoned| {
         eprintln!("{}", interrupted_message(abandoned));
         std::process::exit(code)

@@ -10,16 +10,16 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::date::DateLayout;
-use nebulk_read::excel::{DateTimes, ExcelSource};
-use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, SourceKind, TextReader};
-use nebulk_schema::{Schema, SystemAttr};
+use nebulk_read::excel::DateTimes;
+use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, TextReader};
+use nebulk_schema::Schema;
 use nebulk_validate::rules::{DateRule, PhoneRegion, PhoneRule, Tz};
 use nebulk_validate::{
     Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,
 };
 use serde::Serialize;
 
-use crate::input::{open_csv, InputInfo, SchemaRows, SourceArgs};
+use crate::input::{InputInfo, SchemaRows, SourceArgs};
 
 /// Inputs at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
@@ -268,25 +268,10 @@ fn parse_phone_region(value: &str) -> Result<PhoneRegion, String> {
 }
 
 fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Result<()> {
-    let name = path.display().to_string();
-    let kind = crate::input::sniff_kind(path)?;
-    match kind {
-        SourceKind::Excel => {
-            let is_account =
-                |cell: &str| SystemAttr::recognise(cell) == Some(SystemAttr::AccountName);
-            let source =
-                ExcelSource::open(path, None, &is_account).with_context(|| name.clone())?;
-            ledger.load_existing(source).with_context(|| name.clone())?;
-        }
-        SourceKind::Csv => {
-            ledger
-                .load_existing(open_csv(path, options)?)
-                .with_context(|| name.clone())?;
-        }
-        other => {
-            bail!("{name}: the existing-accounts export must be CSV or a spreadsheet, not {other}")
-        }
-    }
+    let export = nebulk_formats::open_export(path, options)?;
+    ledger
+        .load_existing(export)
+        .with_context(|| path.display().to_string())?;
     Ok(())
 }
 

@@ -4,8 +4,9 @@
 //! session, a row of a spreadsheet) into rows of a Non-Employee schema.
 //!
 //! - A [`Mapping`] says, for each target attribute, which source field or constant gives its
-//!   value and which [`Transform`]s apply. Mappings are written in TOML; every source kind has a
-//!   built-in default ([`default_mapping`]) that a user's file overlays and `--set` overrides.
+//!   value and which [`Transform`]s apply. Mappings are written in TOML; each source kind has a
+//!   built-in default (kept with the kind, in `nebulk-formats`) that a user's file overlays and
+//!   `--set` overrides ([`Mapping::overlaid_with`]).
 //! - A [`MappingPlan`] resolves a mapping against a schema and the fields a source offers:
 //!   unknown targets, fields and transforms are fatal errors, found before any row is read.
 //! - [`MappedSource`] applies the plan to a stream of records and offers the result to the
@@ -15,14 +16,25 @@
 //! # Example
 //!
 //! ```
-//! use nebulk_map::{default_mapping, FieldSet, Mapping, MappingPlan};
+//! use nebulk_map::{FieldSet, Mapping, MappingPlan};
 //! use nebulk_read::{Record, Value};
 //! use nebulk_schema::Schema;
 //!
 //! let schema = Schema::system();
-//! let mapping = Mapping::parse(default_mapping("xtracta-users").unwrap(), std::path::Path::new("."))
-//!     .unwrap()
-//!     .retaining(|target| schema.find(target).is_some());
+//! let toml = r#"
+//! [accountName]
+//! field = "email_address"
+//! transforms = ["email-local", "lower"]
+//! [firstName]
+//! field = "name"
+//! transforms = ["first-name"]
+//! [lastName]
+//! field = "name"
+//! transforms = ["last-name"]
+//! [email]
+//! field = "email_address"
+//! "#;
+//! let mapping = Mapping::parse(toml, std::path::Path::new(".")).unwrap();
 //! let fields = FieldSet::known(&nebulk_read::xtracta::FIELDS);
 //! let plan = MappingPlan::new(&schema, &mapping, &fields).unwrap();
 //! let mut user = Record::new(4);
@@ -34,14 +46,12 @@
 //! ```
 #![deny(missing_docs)]
 
-mod defaults;
 mod mapping;
 mod source;
 mod status;
 mod toml_error;
 mod transform;
 
-pub use defaults::default_mapping;
 pub use mapping::{FieldSet, Mapping, MappingPlan, Origin, Rule};
 pub use source::{MappedSource, SourceCounts};
 pub use status::{NoStatusMatch, StatusTally};

@@ -8,9 +8,9 @@
 //!   with a reason instead of stopping the run. Spreadsheets ([`excel`]) are row sources too.
 //! - [`Record`]s: the named fields of one user or session from an XML or JSON answer
 //!   ([`xtracta`], [`srv`], [`nerm`]), read as a stream, to be mapped onto a schema.
-//! - [`SourceKind`]: telling the kinds apart by content, of a file or of a stream read once
-//!   (standard input, a pipe: [`SourceKind::sniff_stream`]); a spreadsheet from a stream is
-//!   copied to a temporary file first ([`Spool`]).
+//!
+//! Which reader an input needs, and how it is opened from a file or standard input, is
+//! `nebulk-formats`' business: this crate only reads.
 //!
 //! What the CSV reader handles: the delimiter (given, from an Excel `sep=X` first line, or
 //! sniffed among `,` `;` tab `|` from the header line), title lines above the header
@@ -46,14 +46,12 @@ mod decode;
 mod delimited;
 mod error;
 pub mod excel;
-mod kind;
 mod lines;
 pub mod nerm;
 mod preamble;
 mod record;
 mod records;
 mod source;
-mod spool;
 pub mod srv;
 mod xml;
 pub mod xtracta;
@@ -68,7 +66,6 @@ pub use decode::{
 };
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
-pub use kind::{Peeked, SourceKind};
 pub use lines::LineCounter;
 pub use record::{FormatError, Record, Value};
 pub use records::{
@@ -76,4 +73,3 @@ pub use records::{
     StructuredKind, ThreadedRecords,
 };
 pub use source::{quote_value, shorten_value, ProblemKind, Row, RowProblem, RowSource};
-pub use spool::{remove_spools, Spool, SpoolError, MAX_SPREADSHEET_SPOOL};

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
+use nebulk_formats::Content;
 use nebulk_map::{FieldSet, MappingPlan};
 use nebulk_read::excel::DateTimes;
 use nebulk_read::{Record, RowRecords, Value};
 
-use crate::input::{Opened, SourceArgs};
+use crate::input::SourceArgs;
 use crate::options::load_schema;
 use crate::summary::printable;
 use crate::Outcome;
@@ -43,20 +44,20 @@ pub struct Args {
 pub fn run(args: Args) -> Result<Outcome> {
     let schema = load_schema(args.schema.as_deref(), args.source.encoding)?;
     let input = args.source.open(&schema, DateTimes::Utc)?;
-    let (records, fields) = match input.opened {
-        Opened::Table(table) => {
+    let name = input.description.name.clone();
+    let kind = input.description.kind;
+    let (records, fields) = match input.content {
+        Content::Table(table) => {
             let mut records = RowRecords::new(table);
             let fields = FieldSet::known(records.fields());
             let batch = nebulk_read::RecordStream::next_batch(&mut records)
-                .with_context(|| input.info.input.clone())?;
+                .with_context(|| name.clone())?;
             (batch, fields)
         }
-        Opened::Records { mut stream, fields } => {
+        Content::Records { mut stream, fields } => {
             let mut batch = Vec::new();
             while batch.len() < SAMPLE {
-                let more = stream
-                    .next_batch()
-                    .with_context(|| input.info.input.clone())?;
+                let more = stream.next_batch().with_context(|| name.clone())?;
                 if more.is_empty() {
                     break;
                 }
@@ -66,16 +67,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
     };
     let records: Vec<Record> = records.into_iter().take(SAMPLE).map(|s| s.record).collect();
-    let mapping = args.source.mapping(input.kind, &schema, DateTimes::Utc)?;
-    let plan =
-        MappingPlan::new(&schema, &mapping, &fields).with_context(|| input.info.input.clone())?;
+    let mapping = args.source.mapping(kind, &schema, DateTimes::Utc)?;
+    let plan = MappingPlan::new(&schema, &mapping, &fields).with_context(|| name.clone())?;
 
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# nebulk map: {} ({})\n#",
-        input.kind, input.info.input
-    );
+    let _ = writeln!(out, "# nebulk map: {} ({})\n#", kind, name);
     let _ = writeln!(
         out,
         "# Fields the source offers, with an example from the first {SAMPLE} records:"
@@ -91,12 +87,12 @@ pub fn run(args: Args) -> Result<Outcome> {
         let _ = writeln!(out, "#   {target:<16} <- {how}");
     }
     let _ = writeln!(out, "#");
-    match nebulk_map::default_mapping(input.kind.name()) {
+    match kind.default_mapping() {
         Some(default) => {
             let _ = writeln!(
                 out,
                 "# The default mapping of {}, a starting point for --map:\n",
-                input.kind
+                kind
             );
             out.push_str(default);
         }
@@ -104,7 +100,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             let _ = writeln!(
                 out,
                 "# {} columns are matched to attributes by name; add rules for the others, e.g.:\n#\n# [accountName]\n# field = \"Login\"\n# transforms = [\"trim\", \"lower\"]",
-                input.kind
+                kind
             );
         }
     }

@@ -63,7 +63,7 @@ pub enum SpoolError {
 /// cleaning.
 ///
 /// ```
-/// use nebulk_read::Spool;
+/// use nebulk_formats::Spool;
 /// let mut input = &b"PK\x03\x04 a workbook, say"[..];
 /// let spool = Spool::copy(&mut input, 1 << 20).unwrap();
 /// assert_eq!(std::fs::read(spool.path()).unwrap(), b"PK\x03\x04 a workbook, say");
@@ -146,11 +146,11 @@ impl Drop for Spool {
 ///
 /// ```
 /// // (A doc test runs as a process of its own: this stops spooling only there.)
-/// let spool = nebulk_read::Spool::copy(&mut &b"data"[..], 100).unwrap();
+/// let spool = nebulk_formats::Spool::copy(&mut &b"data"[..], 100).unwrap();
 /// let path = spool.path().to_path_buf();
-/// nebulk_read::remove_spools();
+/// nebulk_formats::remove_spools();
 /// assert!(!path.exists());
-/// assert!(nebulk_read::Spool::copy(&mut &b"more"[..], 100).is_err());
+/// assert!(nebulk_formats::Spool::copy(&mut &b"more"[..], 100).is_err());
 /// ```
 pub fn remove_spools() {
     let mut spools = spools();

@@ -1,0 +1,39 @@
+//! What the record kinds (XML, JSON) share: their files become [`SourceFile`]s read on a
+//! thread of their own ([`ThreadedRecords`]).
+
+use std::path::PathBuf;
+
+use nebulk_map::FieldSet;
+use nebulk_read::{SourceFile, StructuredKind, ThreadedRecords};
+
+use crate::format::{Content, Opened};
+use crate::input_file::InputFile;
+
+/// An input file as a structured reader takes it, and its path when it has one.
+pub(crate) fn source_file(file: InputFile) -> (SourceFile, Option<PathBuf>) {
+    match file {
+        InputFile::Path(path) => (SourceFile::path(path.clone()), Some(path)),
+        InputFile::Stream(stream) => (SourceFile::stream(stream.name, stream.reader), stream.path),
+    }
+}
+
+/// Starts reading `files` as `kind` on a thread of its own; records carry their file's name
+/// when there are several files.
+pub(crate) fn open_records(
+    kind: StructuredKind,
+    files: Vec<SourceFile>,
+    fields: FieldSet,
+) -> Opened {
+    let name_files = files.len() > 1;
+    let stream = ThreadedRecords::spawn(kind, files, name_files);
+    Opened::plain(Content::Records {
+        stream: Box::new(stream),
+        fields,
+    })
+}
+
+/// Opens plain files of a record kind whose fields are `fields`.
+pub(crate) fn open_files(kind: StructuredKind, files: Vec<InputFile>, fields: FieldSet) -> Opened {
+    let files = files.into_iter().map(|f| source_file(f).0).collect();
+    open_records(kind, files, fields)
+}
