@@ -33,3 +33,7 @@ bench:
 # Compare nebulk with cat, polars, frictionless and qsv (env: SIZES, RUNS, LINEAR, XML_ROWS, OUT); writes BENCHMARKS.md.
 bench-peers:
     bash benches/peers/run.sh
+
+# Two nebulk binaries side by side on 1M rows (a change that must not be slower)
+bench-compare old new:
+    bash benches/peers/compare.sh {{old}} {{new}}
