@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use nebulk_read::{CsvFileSource, CsvFiles, CsvOptions};
 
-use crate::format::{Content, Details, Format, OpenContext, Opened, Signature};
+use crate::format::{Content, Details, Format, OpenContext, Reading, Signature};
 use crate::input_file::{is_stdin, InputFile, STDIN};
 
 /// Delimited text (`--from csv`): the kind of any text that is not XML or JSON.
@@ -21,7 +21,7 @@ impl Format for Csv {
         Signature::Text
     }
 
-    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Opened> {
+    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Reading> {
         let options = context.options.csv_options();
         let (source, delimiter, encoding): (Box<dyn nebulk_read::RowSource>, _, _) =
             if files.len() > 1 {
@@ -42,13 +42,13 @@ impl Format for Csv {
                 let (delimiter, encoding) = (source.delimiter(), source.encoding());
                 (Box::new(source), delimiter, encoding)
             };
-        Ok(Opened {
+        Ok(Reading {
             details: Details {
                 delimiter: Some(delimiter),
                 encoding,
                 sheet: None,
             },
-            ..Opened::plain(Content::Table(source))
+            ..Reading::plain(Content::Table(source))
         })
     }
 }

@@ -32,7 +32,7 @@ pub(crate) trait Format: Sync {
     }
 
     /// Starts reading `files` (at least one, all of this kind).
-    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Opened>;
+    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Reading>;
 }
 
 /// What the first bytes of a file of a kind look like.
@@ -63,8 +63,9 @@ pub(crate) struct OpenContext<'a> {
     pub date_times: DateTimes,
 }
 
-/// An input opened by its format.
-pub(crate) struct Opened {
+/// An input being read, as its format opened it: the rows or records, what opening found out,
+/// and whether the input names accounts by itself.
+pub(crate) struct Reading {
     /// The rows or records.
     pub content: Content,
     /// What was found out while opening it (the delimiter, encoding, sheet).
@@ -74,10 +75,10 @@ pub(crate) struct Opened {
     pub no_account_name: Option<String>,
 }
 
-impl Opened {
+impl Reading {
     /// Content with nothing more to tell.
-    pub fn plain(content: Content) -> Opened {
-        Opened {
+    pub fn plain(content: Content) -> Reading {
+        Reading {
             content,
             details: Details::default(),
             no_account_name: None,

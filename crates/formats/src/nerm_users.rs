@@ -4,7 +4,7 @@ use anyhow::Result;
 use nebulk_map::FieldSet;
 use nebulk_read::{nerm, StructuredKind};
 
-use crate::format::{Format, OpenContext, Opened, Signature};
+use crate::format::{Format, OpenContext, Reading, Signature};
 use crate::input_file::InputFile;
 use crate::structured::open_files;
 
@@ -24,7 +24,7 @@ impl Format for NermUsers {
         Some(DEFAULT_MAPPING)
     }
 
-    fn open(&self, files: Vec<InputFile>, _context: &OpenContext<'_>) -> Result<Opened> {
+    fn open(&self, files: Vec<InputFile>, _context: &OpenContext<'_>) -> Result<Reading> {
         Ok(open_files(
             StructuredKind::NermUsers,
             files,

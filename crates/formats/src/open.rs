@@ -21,7 +21,7 @@ pub struct Input {
     pub description: InputDescription,
     /// The rows or records.
     pub content: Content,
-    /// See [`crate::format::Opened::no_account_name`].
+    /// See [`crate::format::Reading::no_account_name`].
     no_account_name: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use nebulk_read::excel::{DateTimes, ExcelSource};
 
-use crate::format::{Content, Details, Format, OpenContext, Opened, Signature};
+use crate::format::{Content, Details, Format, OpenContext, Reading, Signature};
 use crate::input_file::{InputFile, Stream};
 use crate::spool::{Spool, SpoolError, MAX_SPREADSHEET_SPOOL};
 use crate::ReadOptions;
@@ -34,7 +34,7 @@ impl Format for Spreadsheet {
         Ok(())
     }
 
-    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Opened> {
+    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Reading> {
         let schema = context.schema;
         let known = |cell: &str| schema.find(cell).is_some();
         let sheet = context.options.sheet.as_deref();
@@ -51,12 +51,12 @@ impl Format for Spreadsheet {
                 MAX_SPREADSHEET_SPOOL,
             )?,
         };
-        Ok(Opened {
+        Ok(Reading {
             details: Details {
                 sheet: Some(source.sheet_name().to_string()),
                 ..Details::default()
             },
-            ..Opened::plain(Content::Table(Box::new(source)))
+            ..Reading::plain(Content::Table(Box::new(source)))
         })
     }
 }

@@ -9,7 +9,7 @@ use nebulk_map::FieldSet;
 use nebulk_read::{srv, user_from_file_name, CsvOptions, RowSource, StructuredKind};
 use nebulk_schema::normalize_name;
 
-use crate::format::{Format, OpenContext, Opened, Signature};
+use crate::format::{Format, OpenContext, Reading, Signature};
 use crate::input_file::{is_stdin, InputFile, STDIN};
 use crate::structured::{open_records, source_file};
 use crate::{open_csv, ReadOptions};
@@ -42,7 +42,7 @@ impl Format for SrvWorkflowRoles {
 
     /// A file's user is its manifest line's, else its name's; an answer on standard input has
     /// a user only from a manifest line whose file is `-`.
-    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Opened> {
+    fn open(&self, files: Vec<InputFile>, context: &OpenContext<'_>) -> Result<Reading> {
         let manifest = match &context.options.manifest {
             Some(path) => Some(Manifest::load(path, context.options.text_options())?),
             None => None,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use nebulk_map::FieldSet;
 use nebulk_read::{SourceFile, StructuredKind, ThreadedRecords};
 
-use crate::format::{Content, Opened};
+use crate::format::{Content, Reading};
 use crate::input_file::InputFile;
 
 /// An input file as a structured reader takes it, and its path when it has one.
@@ -23,17 +23,17 @@ pub(crate) fn open_records(
     kind: StructuredKind,
     files: Vec<SourceFile>,
     fields: FieldSet,
-) -> Opened {
+) -> Reading {
     let name_files = files.len() > 1;
     let stream = ThreadedRecords::spawn(kind, files, name_files);
-    Opened::plain(Content::Records {
+    Reading::plain(Content::Records {
         stream: Box::new(stream),
         fields,
     })
 }
 
 /// Opens plain files of a record kind whose fields are `fields`.
-pub(crate) fn open_files(kind: StructuredKind, files: Vec<InputFile>, fields: FieldSet) -> Opened {
+pub(crate) fn open_files(kind: StructuredKind, files: Vec<InputFile>, fields: FieldSet) -> Reading {
     let files = files.into_iter().map(|f| source_file(f).0).collect();
     open_records(kind, files, fields)
 }

@@ -143,9 +143,11 @@ fn a_stream_takes_its_name_into_account() {
 fn unclaimed_documents_name_what_was_looked_for() {
     assert_eq!(
         SourceKind::sniff_bytes(b"<html><body>"),
-        Err("an XML document with root <html>, which is neither an Xtracta user_response nor \
+        Err(
+            "an XML document with root <html>, which is neither an Xtracta user_response nor \
              an srv.asmx response; give --from"
-            .into())
+                .into()
+        )
     );
     assert_eq!(
         SourceKind::sniff_bytes(b"<!-- only a comment -->"),
@@ -165,7 +167,10 @@ fn unclaimed_documents_name_what_was_looked_for() {
 #[test]
 fn the_first_array_key_names_a_json_document() {
     let users_first = b"{\"users\": [{\"login\": \"ann\", \"workflow_sessions\": []}]}";
-    assert_eq!(SourceKind::sniff_bytes(users_first), Ok(SourceKind::NermUsers));
+    assert_eq!(
+        SourceKind::sniff_bytes(users_first),
+        Ok(SourceKind::NermUsers)
+    );
     let sessions_first = b"{\"workflow_sessions\": [{\"users\": []}]}";
     assert_eq!(
         SourceKind::sniff_bytes(sessions_first),
