@@ -8,13 +8,13 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use nebulk_map::{FieldSet, MapError, MappedSource, Mapping, MappingPlan, SourceCounts};
-use nebulk_read::excel::{DateTimes, ExcelSource};
 use nebulk_read::{
     encoding_for_label, encoding_name, nerm, srv, user_from_file_name, xtracta, CsvFileSource,
     CsvFiles, CsvOptions, Encoding, RecordStream, RowRecords, RowSource, SourceFile, SourceKind,
     Spool, SpoolError, StructuredKind, ThreadedRecords, MAX_SPREADSHEET_SPOOL,
 };
 use nebulk_schema::{normalize_name, Schema};
+use nebulk_sheet::{DateTimes, SpreadsheetSource};
 use serde::Serialize;
 
 /// Where the accounts come from and how they become rows of the schema.
@@ -207,10 +207,13 @@ impl SourceArgs {
             SourceKind::Excel => {
                 let known = |cell: &str| schema.find(cell).is_some();
                 let source = match one(files)? {
-                    InputFile::Path(path) => {
-                        ExcelSource::open_with(&path, self.sheet.as_deref(), &known, date_times)
-                            .with_context(|| path.display().to_string())?
-                    }
+                    InputFile::Path(path) => SpreadsheetSource::open_with(
+                        &path,
+                        self.sheet.as_deref(),
+                        &known,
+                        date_times,
+                    )
+                    .with_context(|| path.display().to_string())?,
                     InputFile::Stream(stream) => open_spreadsheet_stream(
                         stream,
                         self.sheet.as_deref(),
@@ -628,7 +631,7 @@ fn open_spreadsheet_stream(
     known: &dyn Fn(&str) -> bool,
     date_times: DateTimes,
     limit: u64,
-) -> Result<ExcelSource> {
+) -> Result<SpreadsheetSource> {
     let spool = Spool::copy(&mut stream.reader, limit).map_err(|e| match e {
         SpoolError::TooLarge { .. } => anyhow::anyhow!(
             "{}: a spreadsheet from a pipe is {e}; no workbook nebulk reads is that large (its \
@@ -637,7 +640,7 @@ fn open_spreadsheet_stream(
         ),
         other => anyhow::Error::new(other).context(stream.name.clone()),
     })?;
-    let source = ExcelSource::open_with(spool.path(), sheet, known, date_times)
+    let source = SpreadsheetSource::open_with(spool.path(), sheet, known, date_times)
         .with_context(|| stream.name.clone())?;
     drop(spool);
     Ok(source)

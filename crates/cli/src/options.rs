@@ -10,9 +10,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::date::DateLayout;
-use nebulk_read::excel::{DateTimes, ExcelSource};
 use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, SourceKind, TextReader};
 use nebulk_schema::{Schema, SystemAttr};
+use nebulk_sheet::{DateTimes, SpreadsheetSource};
 use nebulk_validate::rules::{DateRule, PhoneRegion, PhoneRule, Tz};
 use nebulk_validate::{
     Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,
@@ -275,7 +275,7 @@ fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Resul
             let is_account =
                 |cell: &str| SystemAttr::recognise(cell) == Some(SystemAttr::AccountName);
             let source =
-                ExcelSource::open(path, None, &is_account).with_context(|| name.clone())?;
+                SpreadsheetSource::open(path, None, &is_account).with_context(|| name.clone())?;
             ledger.load_existing(source).with_context(|| name.clone())?;
         }
         SourceKind::Csv => {

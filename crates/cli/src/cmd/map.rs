@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
 use nebulk_map::{FieldSet, MappingPlan};
-use nebulk_read::excel::DateTimes;
 use nebulk_read::{Record, RowRecords, Value};
+use nebulk_sheet::DateTimes;
 
 use crate::input::{Opened, SourceArgs};
 use crate::options::load_schema;
