@@ -20,7 +20,7 @@ use calamine::{Reader, Sheets, XlsxError};
 use nebulk_read::ReadError;
 
 use crate::cell_text::{data_ref_len, data_ref_text, data_text, DateTimes};
-use crate::format_error;
+use crate::error::format_error;
 use crate::guard::{guard_calamine, Container};
 use crate::limits::MAX_CELL_BYTES;
 

@@ -65,6 +65,7 @@
 
 mod cell_text;
 mod cells;
+mod error;
 mod guard;
 mod limits;
 mod source;
@@ -75,10 +76,3 @@ mod tests;
 pub use cell_text::DateTimes;
 pub use guard::panic_is_caught;
 pub use source::SpreadsheetSource;
-
-use nebulk_read::{FormatError, ReadError};
-
-/// A [`ReadError::Format`] about the file as a whole (a workbook has no lines or offsets).
-fn format_error(message: String) -> ReadError {
-    ReadError::Format(FormatError::whole(message))
-}

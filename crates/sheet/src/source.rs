@@ -26,7 +26,7 @@ use nebulk_read::{ReadError, Row, RowSource};
 
 use crate::cell_text::DateTimes;
 use crate::cells::read_sheet;
-use crate::format_error;
+use crate::error::format_error;
 use crate::guard::{check_container, Container};
 use crate::table::{SheetRow, Table};
 

@@ -30,7 +30,7 @@
 use nebulk_read::ReadError;
 
 use crate::cells::Cell;
-use crate::format_error;
+use crate::error::format_error;
 use crate::limits::MAX_COLUMNS;
 
 #[cfg(test)]
@@ -46,9 +46,13 @@ pub(crate) type SheetRow = (u64, Vec<(usize, String)>);
 /// The header and data rows of a sheet.
 #[derive(Debug)]
 pub(crate) struct Table {
+    /// The header cells, trimmed, from the table's first column to its last non-empty one.
     pub(crate) header: Vec<String>,
+    /// The header's 1-based row number.
     pub(crate) header_line: u64,
+    /// The 1-based column of field 1.
     pub(crate) first_column: u32,
+    /// The data rows below the header that do not look empty, in row order.
     pub(crate) rows: Vec<SheetRow>,
 }
 

@@ -3,13 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use nebulk_read::RowSource;
 use rust_xlsxwriter::Workbook;
 
 use super::*;
 use crate::guard::panic_is_caught;
 use crate::tests::{fixture_dir, format_message, known, open_err, read_all, strings, xlsx};
 use crate::SpreadsheetSource;
-use nebulk_read::RowSource;
 
 #[test]
 fn sheet_choice() {

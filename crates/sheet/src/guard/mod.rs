@@ -29,7 +29,7 @@ use std::cell::Cell;
 
 use nebulk_read::ReadError;
 
-use crate::format_error;
+use crate::error::format_error;
 
 mod bytes;
 mod container;

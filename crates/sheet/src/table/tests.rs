@@ -2,12 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use nebulk_read::{ReadError, RowSource};
 use rust_xlsxwriter::Format;
 
 use crate::tests::books::raw_xlsx;
 use crate::tests::{format_message, known, open_err, read_all, strings, write, xlsx};
 use crate::SpreadsheetSource;
-use nebulk_read::{ReadError, RowSource};
 
 #[test]
 fn header_fallbacks() {

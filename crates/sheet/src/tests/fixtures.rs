@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
+use nebulk_read::RowSource;
 use rust_xlsxwriter::{ExcelDateTime as XlDate, Format, Formula, Workbook};
 
 use super::{fixture_dir, known, read_all};
 use crate::SpreadsheetSource;
-use nebulk_read::RowSource;
 
 /// Writes `testdata/readers/excel/contractors.xlsx`; the `.ods` and `.xls` versions are
 /// converted from it (see the README there). Run with `--ignored` to regenerate.

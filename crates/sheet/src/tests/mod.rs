@@ -17,6 +17,7 @@ use crate::SpreadsheetSource;
 pub(crate) mod books;
 mod fixtures;
 
+/// The system attributes: the columns a test's header search knows.
 pub(crate) const SCHEMA: [&str; 8] = [
     "accountName",
     "firstName",
@@ -28,6 +29,7 @@ pub(crate) const SCHEMA: [&str; 8] = [
     "endDate",
 ];
 
+/// Whether `name` is one of [`SCHEMA`]'s columns.
 pub(crate) fn known(name: &str) -> bool {
     SCHEMA.contains(&name)
 }
@@ -61,10 +63,12 @@ pub(crate) fn read_all(source: &mut SpreadsheetSource) -> Vec<(u64, Vec<String>)
     }
 }
 
+/// `fields` as owned strings, to compare with [`read_all`]'s rows.
 pub(crate) fn strings(fields: &[&str]) -> Vec<String> {
     fields.iter().map(|s| s.to_string()).collect()
 }
 
+/// The error opening `path` gives; a test failure when it opens.
 pub(crate) fn open_err(path: &Path, sheet: Option<&str>) -> ReadError {
     match SpreadsheetSource::open(path, sheet, &known) {
         Ok(source) => panic!("expected an error, got header {:?}", source.header()),
@@ -72,14 +76,17 @@ pub(crate) fn open_err(path: &Path, sheet: Option<&str>) -> ReadError {
     }
 }
 
+/// Writes `bytes` to a file `name` in `dir`.
 pub(crate) fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     path
 }
 
+/// An xlsx sheet's rows: a header, then serial day 43890 under a date format and without one.
 pub(crate) const DATE_ROWS: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>startDate</t></is></c><c r="B1" t="inlineStr"><is><t>n</t></is></c></row><row r="2"><c r="A2" s="1"><v>43890</v></c><c r="B2"><v>43890</v></c></row>"#;
 
+/// The message of a format error about the file as a whole; a test failure for any other error.
 pub(crate) fn format_message(err: ReadError) -> String {
     match err {
         ReadError::Format(e) => {
@@ -90,6 +97,7 @@ pub(crate) fn format_message(err: ReadError) -> String {
     }
 }
 
+/// `testdata/readers/excel`, the committed workbooks.
 pub(crate) fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/readers/excel")
 }

@@ -4,9 +4,10 @@
 
 use std::io::{self, Write};
 
+use nebulk_read::ReadError;
+
 use crate::tests::books::{raw_xlsx, zip};
 use crate::tests::{format_message, open_err, write, DATE_ROWS};
-use nebulk_read::ReadError;
 
 /// An OLE compound file holding one stream `name` with `data`.
 fn ole_with(name: &str, data: &[u8]) -> Vec<u8> {

@@ -6,13 +6,13 @@
 use std::io;
 
 use calamine::Reader;
+use nebulk_read::RowSource;
 use proptest::prelude::*;
 
 use super::*;
 use crate::tests::books::raw_ods;
 use crate::tests::{fixture_dir, format_message, known, open_err, read_all, strings, write};
 use crate::SpreadsheetSource;
-use nebulk_read::RowSource;
 
 /// LibreOffice writes empty cells and rows up to the sheet's edges, repeated (1,024 or
 /// 16,384 columns, a million rows): they are empty, and the ods check lets them through.
