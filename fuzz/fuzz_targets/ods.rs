@@ -4,10 +4,10 @@
 //! `content.xml`), written to `input.ods`, and read to the end or to its error.
 //!
 //! Random bytes almost never make such a zip, so the `excel` target never reaches the ods
-//! pre-walk (`content_cost` in `nebulk-read`'s `excel/ods.rs`) that runs before calamine opens
-//! the file. Here every input does: the walk must not panic, hang or allocate without bound,
-//! and must refuse every content.xml on which calamine would then (libFuzzer's -rss_limit_mb
-//! and -timeout catch a file let through that calamine blows up on or hangs on).
+//! pre-walk (`content_cost` in `nebulk-sheet`'s `guard/ods/cost.rs`) that runs before calamine
+//! opens the file. Here every input does: the walk must not panic, hang or allocate without
+//! bound, and must refuse every content.xml on which calamine would then (libFuzzer's
+//! -rss_limit_mb and -timeout catch a file let through that calamine blows up on or hangs on).
 //!
 //! Panics are handled as in the `excel` target (see `shared/spreadsheet.rs`).
 #![no_main]

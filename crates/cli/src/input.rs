@@ -8,9 +8,9 @@ use anyhow::Result;
 use clap::Args;
 use nebulk_formats::{Input, InputDescription, ReadOptions, SourceKind};
 use nebulk_map::{Mapping, SourceCounts};
-use nebulk_read::excel::DateTimes;
 use nebulk_read::{encoding_for_label, encoding_name, CsvOptions, Encoding, RowSource};
 use nebulk_schema::Schema;
+use nebulk_sheet::DateTimes;
 use serde::Serialize;
 
 /// Where the accounts come from and how they become rows of the schema.

@@ -141,7 +141,7 @@ fn interrupted_message(abandoned: &nebulk_emit::Abandoned) -> String {
 fn quiet_caught_panics() {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !nebulk_read::excel::panic_is_caught() {
+        if !nebulk_sheet::panic_is_caught() {
             default_hook(info)
         }
     }));

@@ -10,9 +10,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_map::SourceCounts;
 use nebulk_read::date::DateLayout;
-use nebulk_read::excel::DateTimes;
 use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, TextReader};
 use nebulk_schema::Schema;
+use nebulk_sheet::DateTimes;
 use nebulk_validate::rules::{DateRule, PhoneRegion, PhoneRule, Tz};
 use nebulk_validate::{
     Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,

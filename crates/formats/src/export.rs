@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use nebulk_read::excel::ExcelSource;
 use nebulk_read::{CsvOptions, RowSource};
 use nebulk_schema::SystemAttr;
+use nebulk_sheet::SpreadsheetSource;
 
 use crate::{open_csv, SourceKind};
 
@@ -37,7 +37,7 @@ pub fn open_export(path: &Path, options: CsvOptions) -> Result<Box<dyn RowSource
             let is_account =
                 |cell: &str| SystemAttr::recognise(cell) == Some(SystemAttr::AccountName);
             let source =
-                ExcelSource::open(path, None, &is_account).with_context(|| name.clone())?;
+                SpreadsheetSource::open(path, None, &is_account).with_context(|| name.clone())?;
             Ok(Box::new(source))
         }
         SourceKind::Csv => Ok(Box::new(open_csv(path, options)?)),

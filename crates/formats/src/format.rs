@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use nebulk_map::FieldSet;
-use nebulk_read::excel::DateTimes;
 use nebulk_read::{Encoding, RecordStream, RowSource};
 use nebulk_schema::Schema;
+use nebulk_sheet::DateTimes;
 
 use crate::input_file::InputFile;
 use crate::ReadOptions;

@@ -19,7 +19,7 @@
 //!
 //! ```
 //! use nebulk_formats::{open, ReadOptions, SourceKind};
-//! use nebulk_read::excel::DateTimes;
+//! use nebulk_sheet::DateTimes;
 //! let dir = tempfile::tempdir().unwrap();
 //! let path = dir.path().join("users.xml");
 //! std::fs::write(&path, "<user_response><user><name>Ann Lee</name>\

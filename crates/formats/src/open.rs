@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use nebulk_map::{FieldSet, MapError, MappedSource, Mapping, MappingPlan, SourceCounts};
-use nebulk_read::excel::DateTimes;
 use nebulk_read::{RecordStream, RowRecords, RowSource};
 use nebulk_schema::{normalize_name, Schema};
+use nebulk_sheet::DateTimes;
 
 use crate::format::{Content, Details, OpenContext};
 use crate::input_file::{display_names, expand, sniff_all, InputFile};
@@ -47,7 +47,7 @@ pub struct InputDescription {
 ///
 /// ```
 /// use nebulk_formats::{open, Content, ReadOptions, SourceKind};
-/// use nebulk_read::excel::DateTimes;
+/// use nebulk_sheet::DateTimes;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("users.json");
 /// std::fs::write(&path, r#"{"users": [{"login": "ann", "name": "Ann Lee"}]}"#).unwrap();
@@ -169,7 +169,7 @@ fn sets_account_name(options: &ReadOptions) -> Result<bool> {
 ///
 /// ```
 /// use nebulk_formats::{mapping, ReadOptions, SourceKind};
-/// use nebulk_read::excel::DateTimes;
+/// use nebulk_sheet::DateTimes;
 /// let options = ReadOptions { sets: vec!["manager=jane.doe".into()], ..ReadOptions::default() };
 /// let schema = nebulk_schema::Schema::system();
 /// let mapping = mapping(SourceKind::NermUsers, &options, &schema, DateTimes::Utc).unwrap();

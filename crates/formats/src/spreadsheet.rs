@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use nebulk_read::excel::{DateTimes, ExcelSource};
+use nebulk_sheet::{DateTimes, SpreadsheetSource};
 
 use crate::format::{Content, Details, Format, OpenContext, Reading, Signature};
 use crate::input_file::{InputFile, Stream};
@@ -40,7 +40,7 @@ impl Format for Spreadsheet {
         let sheet = context.options.sheet.as_deref();
         let source = match crate::input_file::one(files)? {
             InputFile::Path(path) => {
-                ExcelSource::open_with(&path, sheet, &known, context.date_times)
+                SpreadsheetSource::open_with(&path, sheet, &known, context.date_times)
                     .with_context(|| path.display().to_string())?
             }
             InputFile::Stream(stream) => open_stream(
@@ -70,7 +70,7 @@ fn open_stream(
     known: &dyn Fn(&str) -> bool,
     date_times: DateTimes,
     limit: u64,
-) -> Result<ExcelSource> {
+) -> Result<SpreadsheetSource> {
     let spool = Spool::copy(&mut stream.reader, limit).map_err(|e| match e {
         SpoolError::TooLarge { .. } => anyhow::anyhow!(
             "{}: a spreadsheet from a pipe is {e}; no workbook nebulk reads is that large (its \
@@ -79,7 +79,7 @@ fn open_stream(
         ),
         other => anyhow::Error::new(other).context(stream.name.clone()),
     })?;
-    let source = ExcelSource::open_with(spool.path(), sheet, known, date_times)
+    let source = SpreadsheetSource::open_with(spool.path(), sheet, known, date_times)
         .with_context(|| stream.name.clone())?;
     drop(spool);
     Ok(source)

@@ -5,7 +5,8 @@
 //! - [`CsvSource`]: a delimited text file as a header and a stream of raw rows, each with the
 //!   physical line it starts on. It does no validation: fields stay bytes, so a row with
 //!   invalid UTF-8 or the wrong number of fields reaches the validator intact, which rejects it
-//!   with a reason instead of stopping the run. Spreadsheets ([`excel`]) are row sources too.
+//!   with a reason instead of stopping the run. Spreadsheets are row sources too, in a crate of
+//!   their own (`nebulk-sheet`), so that reading CSV does not build calamine, zip and cfb.
 //! - [`Record`]s: the named fields of one user or session from an XML or JSON answer
 //!   ([`xtracta`], [`srv`], [`nerm`]), read as a stream, to be mapped onto a schema.
 //!
@@ -45,7 +46,6 @@ pub mod date;
 mod decode;
 mod delimited;
 mod error;
-pub mod excel;
 mod lines;
 pub mod nerm;
 mod preamble;

@@ -1,16 +1,16 @@
 //! What the `excel` and `ods` targets share: a file to write each input to, a panic hook that
 //! lets the reader's guard catch calamine's panics, and the read-everything check.
 //!
-//! calamine panics on some malformed files; `ExcelSource::open` catches those panics and returns
-//! a format error. libfuzzer-sys's panic hook aborts on every panic, caught or not, so the
-//! targets' hook lets through the panics `nebulk_read::excel::panic_is_caught` says will be
+//! calamine panics on some malformed files; `SpreadsheetSource::open` catches those panics and
+//! returns a format error. libfuzzer-sys's panic hook aborts on every panic, caught or not, so
+//! the targets' hook lets through the panics `nebulk_sheet::panic_is_caught` says will be
 //! caught; any other panic (in nebulk's own code, or one the guard misses) is a crash.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use nebulk_read::excel::{panic_is_caught, ExcelSource};
 use nebulk_read::RowSource;
+use nebulk_sheet::{panic_is_caught, SpreadsheetSource};
 use nebulk_schema::Schema;
 
 /// A path named `name` in a folder made once per process and removed at its end.
@@ -24,7 +24,7 @@ pub fn input_path(name: &str) -> &'static PathBuf {
     path
 }
 
-/// Lets the panics nebulk-read's guard will catch unwind to it; others abort as before.
+/// Lets the panics nebulk-sheet's guard will catch unwind to it; others abort as before.
 pub fn pass_caught_panics() {
     let abort = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -42,7 +42,7 @@ pub fn check(path: &PathBuf, bytes: &[u8]) {
     }
     let schema = Schema::system();
     let known = |cell: &str| schema.find(cell).is_some();
-    let Ok(mut source) = ExcelSource::open(path, None, &known) else {
+    let Ok(mut source) = SpreadsheetSource::open(path, None, &known) else {
         return;
     };
     let width = source.header().len();

@@ -5,7 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 
-(cd "$root" && cargo test -p nebulk-read --lib excel::tests::write_contractors_fixture -- --ignored)
+(cd "$root" && cargo test -p nebulk-sheet --lib tests::fixtures::write_contractors_fixture -- --ignored)
 
 # A throwaway LibreOffice profile that recalculates formulas on load: without it the .xls
 # export drops the cached text results of formulas and the .ods keeps booleans as formulas

@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
 use nebulk_formats::Content;
 use nebulk_map::{FieldSet, MappingPlan};
-use nebulk_read::excel::DateTimes;
 use nebulk_read::{Record, RowRecords, Value};
+use nebulk_sheet::DateTimes;
 
 use crate::input::SourceArgs;
 use crate::options::load_schema;
