@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use nebulk_emit::InputSummary;
 use nebulk_map::{FieldSet, MapError, MappedSource, Mapping, MappingPlan, SourceCounts};
 use nebulk_read::excel::{DateTimes, ExcelSource};
 use nebulk_read::{
@@ -15,7 +16,6 @@ use nebulk_read::{
     Spool, SpoolError, StructuredKind, ThreadedRecords, MAX_SPREADSHEET_SPOOL,
 };
 use nebulk_schema::{normalize_name, Schema};
-use serde::Serialize;
 
 /// Where the accounts come from and how they become rows of the schema.
 #[derive(Debug, Clone, Args)]
@@ -95,29 +95,6 @@ fn parse_delimiter(value: &str) -> Result<u8, String> {
     }
 }
 
-/// What report.json says about the input.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputInfo {
-    /// The input as named on the command line.
-    pub input: String,
-    /// The kind read.
-    pub from: &'static str,
-    /// How many files were read.
-    pub files: usize,
-    /// The CSV delimiter, for CSV input.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// The encoding of a CSV input that is not UTF-8 (`utf-16le`, `windows-1252`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<String>,
-    /// The sheet, for spreadsheets.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-    /// Records left out by `--status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub records_filtered: Option<u64>,
-}
-
 /// An opened input, before mapping.
 pub enum Opened {
     /// A table whose columns are matched to the schema by name.
@@ -138,7 +115,7 @@ pub struct Input {
     /// The reader.
     pub opened: Opened,
     /// For the report.
-    pub info: InputInfo,
+    pub info: InputSummary,
     /// The total size of the input files, when known (for the progress bar).
     pub len: Option<u64>,
     /// An srv answer read from standard input without a manifest line naming its user: its
@@ -174,7 +151,7 @@ impl SourceArgs {
         self.check_flags(kind, files.len())
             .with_context(|| input.clone())?;
         let len = files.iter().map(InputFile::len).sum();
-        let mut info = InputInfo {
+        let mut info = InputSummary {
             input,
             from: kind.name(),
             files: files.len(),
@@ -425,7 +402,7 @@ pub struct SchemaRows {
     /// The rows.
     pub source: Box<dyn RowSource>,
     /// For the report.
-    pub info: InputInfo,
+    pub info: InputSummary,
     /// The input's size, when known.
     pub len: Option<u64>,
     /// Records read and filtered, for mapped input with `--status`.

@@ -48,6 +48,7 @@ mod error;
 pub mod excel;
 mod kind;
 mod lines;
+mod messages;
 pub mod nerm;
 mod preamble;
 mod record;
@@ -70,6 +71,7 @@ pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
 pub use kind::{Peeked, SourceKind};
 pub use lines::LineCounter;
+pub use messages::{not_utf8_message, wrong_field_count_message};
 pub use record::{FormatError, Record, Value};
 pub use records::{
     user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,
