@@ -14,9 +14,11 @@
 //!   [`Report`]. Findings about the data are data: only unreadable input or a failed write is an
 //!   error.
 //!
-//! The modules depend on each other one way: `verdict` (the words both stages share: [`Issue`],
-//! [`Verdict`], [`AccountKey`]) under `check` and `plan` (the stateless stage) and `ledger` (the
-//! ordered one), and `engine` over all of them.
+//! The modules depend on each other one way, from the bottom up: `code` and [`rules`]; then
+//! `verdict` (the words both stages share: [`Issue`], [`Verdict`], [`AccountKey`]); then
+//! `checked` ([`CheckedRow`]) and `rule_config` ([`RuleConfig`]); then `check` (one function
+//! per check) under `plan` ([`ColumnPlan`]), beside `ledger` ([`Ledger`]) and `sink`
+//! ([`Sink`]); then `report` ([`Report`]); and `engine` ([`Engine`]) at the top.
 //!
 //! # Example
 //!
@@ -44,6 +46,7 @@ mod engine;
 mod ledger;
 mod plan;
 mod report;
+mod rule_config;
 pub mod rules;
 mod sink;
 mod verdict;
@@ -52,8 +55,9 @@ pub use checked::{CheckedRow, UploadValue, UploadValues};
 pub use code::{Code, Severity};
 pub use engine::{Chunking, Engine, EngineError};
 pub use ledger::{ExistingError, Ledger, MAX_ACCOUNTS};
-pub use plan::{ColumnPlan, FormulaPolicy, PlanError, RuleConfig};
+pub use plan::{ColumnPlan, PlanError};
 pub use report::{AccountCounts, EncodingExample, Finding, NotUtf8, Report, DEFAULT_MAX_FINDINGS};
+pub use rule_config::{FormulaPolicy, RuleConfig};
 pub use sink::{NullSink, RowFormat, Sink};
 pub use verdict::{AccountKey, Issue, Verdict};
 

@@ -6,58 +6,11 @@ use nebulk_schema::{AttrType, Attribute, Schema, SystemAttr};
 
 use crate::check::dates::{DateFields, StartAndEnd};
 use crate::check::fields::{self, RowFields};
-use crate::check::{self, types, value, Field};
+use crate::check::{types, value, Field};
 use crate::checked::{CheckedRow, UploadValue, UploadValues};
-use crate::rules::{self, DateRule, DateText, PhoneRule};
+use crate::rule_config::RuleConfig;
+use crate::rules::DateText;
 use crate::verdict::{AccountKey, Verdict};
-
-/// Settings of the value rules.
-///
-/// ```
-/// let rules = nebulk_validate::RuleConfig::default();
-/// assert_eq!(rules.max_value_len, 255);
-/// assert_eq!(rules.formulas, nebulk_validate::FormulaPolicy::Warn);
-/// ```
-#[derive(Debug, Clone)]
-pub struct RuleConfig {
-    /// How dates are read (`--date-format`, `--timezone`).
-    pub dates: DateRule,
-    /// How phone numbers are checked and uploaded (`--phone-format`, `--phone-region`).
-    pub phones: PhoneRule,
-    /// The longest value accepted, in characters.
-    pub max_value_len: usize,
-    /// What a value that looks like a spreadsheet formula leads to.
-    pub formulas: FormulaPolicy,
-}
-
-impl Default for RuleConfig {
-    fn default() -> RuleConfig {
-        RuleConfig {
-            dates: DateRule::iso(),
-            phones: PhoneRule::Plain,
-            max_value_len: rules::DEFAULT_MAX_VALUE_LEN,
-            formulas: FormulaPolicy::Warn,
-        }
-    }
-}
-
-/// What a value that looks like a spreadsheet formula ([`rules::looks_like_formula`]) leads
-/// to: a `formula-injection` finding in every case, and then one of these.
-///
-/// ```
-/// assert_eq!(nebulk_validate::FormulaPolicy::default(), nebulk_validate::FormulaPolicy::Warn);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum FormulaPolicy {
-    /// A warning; the value is uploaded as it is.
-    #[default]
-    Warn,
-    /// A warning; the value is uploaded behind a `'`, which spreadsheets read as "text
-    /// follows" (`--neutralise-formulas`).
-    Neutralise,
-    /// An error: the row is rejected (`--strict`).
-    Reject,
-}
 
 /// Why an input cannot be matched to the schema. Fatal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -241,8 +194,9 @@ impl ColumnPlan {
         self.schema
     }
 
-    /// Runs every check that needs only the row itself: its shape, then each attribute's
-    /// value in schema order, then the pair of dates (see [`crate::check`]'s steps).
+    /// Runs every check that needs only the row itself: the row's shape, then each attribute's
+    /// value in schema order (the checks of every value, then its type's), then the pair of
+    /// dates. Each check is a function of its own, in `src/check/`.
     ///
     /// ```
     /// use nebulk_read::Row;
@@ -292,13 +246,15 @@ impl ColumnPlan {
             };
             checked.values.push(value);
         }
-        let attributes = self.schema.attributes();
-        let names = DateFields {
-            start: &attributes[self.start].header,
-            end: &attributes[self.end].header,
-            end_column: self.sources[self.end],
-        };
-        if let Some(issue) = check::dates::end_after_start(dates, names) {
+        let issue = dates.end_before_start(|| {
+            let attributes = self.schema.attributes();
+            DateFields {
+                start: &attributes[self.start].header,
+                end: &attributes[self.end].header,
+                end_column: self.sources[self.end],
+            }
+        });
+        if let Some(issue) = issue {
             verdict.issues.push(issue);
         }
         checked
@@ -329,39 +285,47 @@ impl ColumnPlan {
             }
         };
         if value.is_empty() {
-            verdict.issues.extend(value::required(attr.required, field));
+            if let Some(issue) = value::required(attr.required, field) {
+                verdict.issues.push(issue);
+            }
             return EMPTY;
         }
-        verdict
-            .issues
-            .extend(value::length(value, self.rules.max_value_len, field));
-        let typed = match attr.kind {
-            AttrType::Email => types::email(value, field),
-            AttrType::Phone => types::phone(value, &self.rules.phones, field),
-            AttrType::Date => types::date(value, &self.rules.dates, field).map(|date| {
-                if index == self.start {
-                    dates.start = Some(date);
-                } else if index == self.end {
-                    dates.end = Some(date);
-                }
-                UploadValue::Date(DateText::new(&date))
-            }),
-            AttrType::Text | AttrType::Identity => Ok(UploadValue::Text(value)),
-        };
-        let upload = match typed {
-            Ok(upload) => upload,
-            Err(issue) => {
-                verdict.issues.push(issue);
-                UploadValue::Text(value)
-            }
-        };
-        // A valid phone number never looks like a formula, nor does E.164 (property tests hold
-        // the rules to that), so phone values, often starting with `+`, skip the check.
-        let upload = match upload {
-            UploadValue::Text(value) if attr.kind != AttrType::Phone => {
+        if let Some(issue) = value::length(value, self.rules.max_value_len, field) {
+            verdict.issues.push(issue);
+        }
+        let upload = match attr.kind {
+            AttrType::Text | AttrType::Identity => {
                 value::formula(value, self.rules.formulas, field, verdict)
             }
-            other => other,
+            AttrType::Email => {
+                if let Some(issue) = types::email(value, field) {
+                    verdict.issues.push(issue);
+                }
+                value::formula(value, self.rules.formulas, field, verdict)
+            }
+            // A valid phone number never looks like a formula, nor does E.164 (property tests
+            // hold the rules to that), so phone values, often starting with `+`, skip the check.
+            AttrType::Phone => match types::phone(value, &self.rules.phones, field) {
+                Ok(upload) => upload,
+                Err(issue) => {
+                    verdict.issues.push(issue);
+                    UploadValue::Text(value)
+                }
+            },
+            AttrType::Date => match types::date(value, &self.rules.dates, field) {
+                Ok(date) => {
+                    if index == self.start {
+                        dates.start = Some(date);
+                    } else if index == self.end {
+                        dates.end = Some(date);
+                    }
+                    UploadValue::Date(DateText::new(&date))
+                }
+                Err(issue) => {
+                    verdict.issues.push(issue);
+                    value::formula(value, self.rules.formulas, field, verdict)
+                }
+            },
         };
         if index == self.account {
             verdict.account_key = Some(AccountKey::of(value));

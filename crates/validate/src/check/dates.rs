@@ -27,22 +27,32 @@ pub(crate) struct DateFields<'p> {
     pub(crate) end_column: Option<usize>,
 }
 
-/// The `end-before-start` issue of a row whose end date is before its start date. Two
-/// instants are compared, whatever their offsets.
-#[inline]
-pub(crate) fn end_after_start(dates: StartAndEnd, fields: DateFields<'_>) -> Option<Issue> {
-    let (Some(start), Some(end)) = (dates.start, dates.end) else {
-        return None;
-    };
-    (end < start).then(|| Issue {
-        code: Code::EndBeforeStart,
-        column: fields.end_column,
-        message: format!(
-            "{} {} is before {} {}",
-            fields.end,
-            rules::format_date(&end),
-            fields.start,
-            rules::format_date(&start)
-        ),
-    })
+impl StartAndEnd {
+    /// The `end-before-start` issue of a row whose end date is before its start date (two
+    /// instants are compared, whatever their offsets). `fields` names them, asked for only
+    /// then.
+    #[inline]
+    pub(crate) fn end_before_start<'p>(
+        self,
+        fields: impl FnOnce() -> DateFields<'p>,
+    ) -> Option<Issue> {
+        let (Some(start), Some(end)) = (self.start, self.end) else {
+            return None;
+        };
+        if end >= start {
+            return None;
+        }
+        let fields = fields();
+        Some(Issue {
+            code: Code::EndBeforeStart,
+            column: fields.end_column,
+            message: format!(
+                "{} {} is before {} {}",
+                fields.end,
+                rules::format_date(&end),
+                fields.start,
+                rules::format_date(&start)
+            ),
+        })
+    }
 }

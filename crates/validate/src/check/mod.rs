@@ -32,7 +32,9 @@ pub(crate) struct Field<'p> {
 }
 
 impl Field<'_> {
-    /// An issue about this field: `header: message`.
+    /// An issue about this field: `header: message`. Off the hot path: a valid value never
+    /// makes one.
+    #[cold]
     pub(crate) fn issue(self, code: Code, message: impl fmt::Display) -> Issue {
         Issue {
             code,

@@ -11,17 +11,15 @@ use crate::code::Code;
 use crate::rules::{self, DateRule, PhoneRule};
 use crate::verdict::Issue;
 
-/// An email value, uploaded as it is, or its `invalid-email` issue.
+/// The `invalid-email` issue of a value that is not an email address.
 #[inline]
-pub(crate) fn email<'a>(value: &'a str, field: Field<'_>) -> Result<UploadValue<'a>, Issue> {
-    if rules::is_email(value) {
-        Ok(UploadValue::Text(value))
-    } else {
-        Err(field.issue(
+pub(crate) fn email(value: &str, field: Field<'_>) -> Option<Issue> {
+    (!rules::is_email(value)).then(|| {
+        field.issue(
             Code::InvalidEmail,
             format_args!("{} is not an email address", quote_value(value)),
-        ))
-    }
+        )
+    })
 }
 
 /// A phone value as `rule` uploads it (as it is, or in E.164), or its `invalid-phone` issue.

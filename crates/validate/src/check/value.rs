@@ -4,7 +4,7 @@
 use super::Field;
 use crate::checked::UploadValue;
 use crate::code::Code;
-use crate::plan::FormulaPolicy;
+use crate::rule_config::FormulaPolicy;
 use crate::rules;
 use crate::verdict::{Issue, Verdict};
 
@@ -19,8 +19,15 @@ pub(crate) fn required(required: bool, field: Field<'_>) -> Option<Issue> {
 pub(crate) fn length(value: &str, max: usize, field: Field<'_>) -> Option<Issue> {
     // A value no longer in bytes than the limit is not longer in characters.
     if value.len() <= max {
-        return None;
+        None
+    } else {
+        longer_in_bytes(value, max, field)
     }
+}
+
+/// [`length`] of a value longer in bytes than the limit: counts its characters.
+#[cold]
+fn longer_in_bytes(value: &str, max: usize, field: Field<'_>) -> Option<Issue> {
     let length = rules::char_len(value);
     (length > max).then(|| {
         field.issue(
