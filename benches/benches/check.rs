@@ -17,7 +17,7 @@ fn check(c: &mut Criterion) {
 
     // Up front: how many rows pass the stateless checks, and, once the ledger has taken out
     // the duplicate account names, that this is the generator's truth.
-    let verdicts: Vec<_> = rows.iter().map(|r| plan.check(r).into_verdict()).collect();
+    let verdicts: Vec<_> = rows.iter().map(|r| plan.check(r).verdict).collect();
     let passing = verdicts.iter().filter(|v| v.is_valid()).count();
     let mut ledger = Ledger::new(MAX_ACCOUNTS);
     let account_column = Data::column("accountName").ok();

@@ -20,12 +20,10 @@ fn emit(c: &mut Criterion) {
     let account_column = Data::column("accountName").ok();
     let mut valid: Vec<UploadValues<'_>> = Vec::new();
     for row in &rows {
-        let checked = plan.check(row);
-        let values = checked.values.clone();
-        let mut verdict = checked.into_verdict();
-        ledger.admit(&mut verdict, row, account_column);
-        if verdict.is_valid() {
-            valid.push(values);
+        let mut checked = plan.check(row);
+        ledger.admit(&mut checked.verdict, row, account_column);
+        if checked.is_valid() {
+            valid.push(checked.values);
         }
     }
     assert_eq!(valid.len() as u64, data.truth.rows_valid, "valid rows");

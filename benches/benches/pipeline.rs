@@ -1,4 +1,4 @@
-//! `pipeline`: `nebulk_validate::run` on the whole generated file (read, check in parallel,
+//! `pipeline`: `nebulk_validate::Engine::run` on the whole generated file (read, check in parallel,
 //! ledger, sink), into a `NullSink` and into the upload and rejects files of a `FileSink`, in
 //! input bytes per second.
 // A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
@@ -7,7 +7,7 @@
 use criterion::{Criterion, Throughput};
 use nebulk_benches::{Data, MAX_ACCOUNTS};
 use nebulk_emit::FileSink;
-use nebulk_validate::{run, Chunking, Ledger, NullSink, Report};
+use nebulk_validate::{Engine, Ledger, NullSink, Report};
 
 /// Asserts a run's counts are the generator's truth.
 fn assert_truth(report: &Report, data: &Data) {
@@ -31,16 +31,10 @@ fn pipeline(c: &mut Criterion) {
         b.iter(|| {
             let source = data.source().expect("open the CSV");
             let mut ledger = Ledger::new(MAX_ACCOUNTS);
-            let report = run(
-                source,
-                &plan,
-                &mut ledger,
-                &mut NullSink,
-                Chunking::default(),
-                100,
-                |_| {},
-            )
-            .expect("run");
+            let report = Engine::new(&plan)
+                .max_findings(100)
+                .run(source, &mut ledger, &mut NullSink)
+                .expect("run");
             assert_truth(&report, &data);
         });
     });
@@ -51,16 +45,10 @@ fn pipeline(c: &mut Criterion) {
             let mut ledger = Ledger::new(MAX_ACCOUNTS);
             let mut sink = FileSink::create(dir.path(), plan.schema(), plan.header(), false)
                 .expect("create the outputs");
-            let report = run(
-                source,
-                &plan,
-                &mut ledger,
-                &mut sink,
-                Chunking::default(),
-                100,
-                |_| {},
-            )
-            .expect("run");
+            let report = Engine::new(&plan)
+                .max_findings(100)
+                .run(source, &mut ledger, &mut sink)
+                .expect("run");
             sink.finish().expect("finish the outputs");
             assert_truth(&report, &data);
         });

@@ -1,5 +1,5 @@
 //! The CSV reader and the validation engine end to end, against the system schema, with small
-//! chunks so that a few rows already cross chunk and part boundaries.
+//! chunks so that a few rows already cross chunk and batch boundaries.
 //!
 //! Conservation: every row the reader yields reaches the sink exactly once, accepted or
 //! rejected, in input order, and the report counts agree, whether or not the read ends on an
@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use libfuzzer_sys::fuzz_target;
 use nebulk_read::{CsvOptions, CsvSource, ReadError, Row, RowSource};
 use nebulk_schema::Schema;
-use nebulk_validate::{run, Chunking, ColumnPlan, Ledger, RuleConfig, Sink, Verdict};
+use nebulk_validate::{Chunking, ColumnPlan, Engine, Ledger, RuleConfig, Sink, Verdict};
 
 /// A row source that notes the line of every row it hands out.
 struct Noting<S> {
@@ -89,7 +89,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut sink = Counting::default();
     let mut ledger = Ledger::new(5);
-    let result = run(source, &plan, &mut ledger, &mut sink, chunking, 10, |_| {});
+    let result = Engine::new(&plan)
+        .chunking(chunking)
+        .max_findings(10)
+        .run(source, &mut ledger, &mut sink);
     let read = read.lock().map(|l| l.clone()).unwrap_or_default();
     // Rows are numbered by the physical line they start on: strictly increasing.
     assert!(read.windows(2).all(|w| w[0] < w[1]), "lines {read:?}");

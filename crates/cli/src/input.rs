@@ -1,17 +1,17 @@
 //! The input flags of `validate`, `convert` and `map` ([`SourceArgs`]), handed to
-//! `nebulk-formats`, which knows the kinds of input; and what `report.json` says about the input.
+//! `nebulk-formats`, which knows the kinds of input.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Result;
 use clap::Args;
+use nebulk_emit::InputSummary;
 use nebulk_formats::{Input, InputDescription, ReadOptions, SourceKind};
 use nebulk_map::{Mapping, SourceCounts};
 use nebulk_read::{encoding_for_label, encoding_name, CsvOptions, Encoding, RowSource};
 use nebulk_schema::Schema;
 use nebulk_sheet::DateTimes;
-use serde::Serialize;
 
 /// Where the accounts come from and how they become rows of the schema.
 #[derive(Debug, Clone, Args)]
@@ -91,29 +91,6 @@ fn parse_delimiter(value: &str) -> Result<u8, String> {
     }
 }
 
-/// What report.json says about the input.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputInfo {
-    /// The input as named on the command line.
-    pub input: String,
-    /// The kind read.
-    pub from: &'static str,
-    /// How many files were read.
-    pub files: usize,
-    /// The CSV delimiter, for CSV input.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// The encoding of a CSV input that is not UTF-8 (`utf-16le`, `windows-1252`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<String>,
-    /// The sheet, for spreadsheets.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-    /// Records left out by `--status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub records_filtered: Option<u64>,
-}
-
 impl SourceArgs {
     /// The flags as `nebulk-formats` takes them.
     pub fn read_options(&self) -> ReadOptions {
@@ -160,24 +137,23 @@ impl SourceArgs {
             .into_rows(&options, schema, date_times)?;
         Ok(SchemaRows {
             source: rows.source,
-            info: InputInfo::from(&rows.description),
+            info: summary(&rows.description),
             len: rows.description.len,
             counts: rows.counts,
         })
     }
 }
 
-impl From<&InputDescription> for InputInfo {
-    fn from(input: &InputDescription) -> InputInfo {
-        InputInfo {
-            input: input.name.clone(),
-            from: input.kind.name(),
-            files: input.files,
-            delimiter: input.details.delimiter.map(|d| (d as char).to_string()),
-            encoding: input.details.encoding.map(encoding_name),
-            sheet: input.details.sheet.clone(),
-            records_filtered: None,
-        }
+/// What `report.json` says about an input.
+fn summary(input: &InputDescription) -> InputSummary {
+    InputSummary {
+        input: input.name.clone(),
+        from: input.kind.name(),
+        files: input.files,
+        delimiter: input.details.delimiter.map(|d| (d as char).to_string()),
+        encoding: input.details.encoding.map(encoding_name),
+        sheet: input.details.sheet.clone(),
+        records_filtered: None,
     }
 }
 
@@ -186,7 +162,7 @@ pub struct SchemaRows {
     /// The rows.
     pub source: Box<dyn RowSource>,
     /// For the report.
-    pub info: InputInfo,
+    pub info: InputSummary,
     /// The input's size, when known.
     pub len: Option<u64>,
     /// Records read and filtered, for mapped input with `--status`.

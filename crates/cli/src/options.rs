@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use nebulk_emit::{InputSummary, ReportJson};
 use nebulk_map::SourceCounts;
 use nebulk_read::date::DateLayout;
 use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, TextReader};
@@ -15,11 +16,10 @@ use nebulk_schema::Schema;
 use nebulk_sheet::DateTimes;
 use nebulk_validate::rules::{DateRule, PhoneRegion, PhoneRule, Tz};
 use nebulk_validate::{
-    Chunking, ColumnPlan, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,
+    ColumnPlan, Engine, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,
 };
-use serde::Serialize;
 
-use crate::input::{InputInfo, SchemaRows, SourceArgs};
+use crate::input::{SchemaRows, SourceArgs};
 
 /// Inputs at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
@@ -114,9 +114,9 @@ fn at_least_one<T: TryFrom<u64>>(
     }
 }
 
-/// Everything prepared for a run: the rows to check, the plan and the ledger.
-pub struct Prepared {
-    pub info: InputInfo,
+/// A run of the checks, ready to go: the rows to check, the plan and the ledger.
+pub struct CheckRun {
+    pub info: InputSummary,
     pub input_len: Option<u64>,
     pub source: Box<dyn RowSource>,
     pub plan: ColumnPlan,
@@ -142,7 +142,7 @@ pub fn load_schema(path: Option<&Path>, encoding: Option<&'static Encoding>) -> 
 
 impl CheckArgs {
     /// Reads the schema and the existing accounts, opens the input, and matches them up.
-    pub fn prepare(&self) -> Result<Prepared> {
+    pub fn prepare(&self) -> Result<CheckRun> {
         let dates = self.date_rule();
         // Under --timezone, zone-less date-times are passed on as read, for the date rule.
         let date_times = if self.timezone.is_some() {
@@ -196,7 +196,7 @@ impl CheckArgs {
             ),
             _ => anyhow::Error::new(e).context(info.input.clone()),
         })?;
-        Ok(Prepared {
+        Ok(CheckRun {
             info,
             input_len,
             source,
@@ -275,30 +275,25 @@ fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Resul
     Ok(())
 }
 
-impl Prepared {
-    /// Runs every row into `sink`, with a progress bar for large inputs on a terminal. A
-    /// `--status` filter that kept no record of an input with records is an error.
+impl CheckRun {
+    /// Runs every row into `sink`, keeping `max_findings` findings, with a progress bar for
+    /// large inputs on a terminal. A `--status` filter that kept no record of an input with
+    /// records is an error.
     pub fn run<S: Sink + Send>(
         mut self,
         sink: &mut S,
         max_findings: usize,
-    ) -> Result<(Report, ReportHeader)> {
+    ) -> Result<CompletedRun> {
         let progress = progress_bar(self.input_len);
-        let schema = self.plan.schema().headers().map(String::from).collect();
-        let report = nebulk_validate::run(
-            self.source,
-            &self.plan,
-            &mut self.ledger,
-            sink,
-            Chunking::default(),
-            max_findings,
-            |bytes| progress.set_position(bytes),
-        )
-        .map_err(|e| match e {
-            // An error in one of several files names that file already.
-            EngineError::Read(ReadError::InFile { .. }) => anyhow::Error::new(e),
-            other => anyhow::Error::new(other).context(self.info.input.clone()),
-        })?;
+        let report = Engine::new(&self.plan)
+            .max_findings(max_findings)
+            .on_progress(|bytes| progress.set_position(bytes))
+            .run(self.source, &mut self.ledger, sink)
+            .map_err(|e| match e {
+                // An error in one of several files names that file already.
+                EngineError::Read(ReadError::InFile { .. }) => anyhow::Error::new(e),
+                other => anyhow::Error::new(other).context(self.info.input.clone()),
+            })?;
         progress.finish_and_clear();
         if let Some(counts) = &self.counts {
             // Known only at the end of the stream; an error here keeps every output unwritten.
@@ -306,39 +301,30 @@ impl Prepared {
                 .check_kept()
                 .with_context(|| self.info.input.clone())?;
         }
-        let mut info = self.info;
-        info.records_filtered = self.counts.map(|c| c.filtered());
-        Ok((report, ReportHeader { info, schema }))
+        let mut input = self.info;
+        input.records_filtered = self.counts.map(|c| c.filtered());
+        Ok(CompletedRun {
+            input,
+            schema: self.plan.into_schema(),
+            report,
+        })
     }
 }
 
-/// What `report.json` says about the run besides the [`Report`].
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportHeader {
+/// A run that went to the end: what it read and what it found, the parts of `report.json`.
+pub struct CompletedRun {
     /// The input.
-    #[serde(flatten)]
-    pub info: InputInfo,
-    /// The upload file's columns.
-    pub schema: Vec<String>,
-}
-/// The whole `report.json`.
-#[derive(Debug, Serialize)]
-pub struct ReportFile<'a> {
-    /// nebulk's version.
-    pub nebulk: &'static str,
-    #[serde(flatten)]
-    pub header: &'a ReportHeader,
-    #[serde(flatten)]
-    pub report: &'a Report,
+    pub input: InputSummary,
+    /// The schema the rows were checked against: the upload file's columns.
+    pub schema: Schema,
+    /// What the run found.
+    pub report: Report,
 }
 
-impl<'a> ReportFile<'a> {
-    pub fn new(header: &'a ReportHeader, report: &'a Report) -> ReportFile<'a> {
-        ReportFile {
-            nebulk: env!("CARGO_PKG_VERSION"),
-            header,
-            report,
-        }
+impl CompletedRun {
+    /// The whole `report.json` of the run.
+    pub fn report_json(&self) -> ReportJson<'_> {
+        ReportJson::new(&self.input, &self.schema, &self.report)
     }
 }
 

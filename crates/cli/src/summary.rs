@@ -3,9 +3,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use nebulk_emit::InputSummary;
 use nebulk_validate::{NotUtf8, Report, Severity};
-
-use crate::input::InputInfo;
 
 /// How many findings the summary lists.
 const SHOWN_FINDINGS: usize = 10;
@@ -24,7 +23,7 @@ pub enum Details {
 
 /// Renders the summary: counts, counts per code, warnings and the first findings, each as
 /// `input:line:column: code: message`, and where to find the ones not shown (`details`).
-pub fn render(info: &InputInfo, report: &Report, details: Details) -> String {
+pub fn render(info: &InputSummary, report: &Report, details: Details) -> String {
     let input = printable(&info.input);
     let input = input.as_ref();
     let mut out = String::new();

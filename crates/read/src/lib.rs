@@ -47,6 +47,7 @@ mod decode;
 mod delimited;
 mod error;
 mod lines;
+mod messages;
 pub mod nerm;
 mod preamble;
 mod record;
@@ -67,6 +68,7 @@ pub use decode::{
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use error::ReadError;
 pub use lines::LineCounter;
+pub use messages::{not_utf8_message, wrong_field_count_message};
 pub use record::{FormatError, Record, Value};
 pub use records::{
     user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,

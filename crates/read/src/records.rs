@@ -359,20 +359,25 @@ impl<S: RowSource> RecordStream for RowRecords<S> {
                 let mut problems: Vec<RowProblem> = row
                     .problems
                     .into_iter()
-                    .map(|problem| match problem.column.and_then(|c| self.header.get(c)) {
-                        Some(name) => RowProblem {
-                            column: None,
-                            message: format!("{name}: {}", problem.message),
-                            ..problem
+                    .map(
+                        |problem| match problem.column.and_then(|c| self.header.get(c)) {
+                            Some(name) => RowProblem {
+                                column: None,
+                                message: format!("{name}: {}", problem.message),
+                                ..problem
+                            },
+                            None => problem,
                         },
-                        None => problem,
-                    })
+                    )
                     .collect();
                 if row.record.len() != self.header.len() {
                     problems.push(RowProblem {
                         kind: ProblemKind::Malformed,
                         column: None,
-                        message: format!("expected {} fields, found {}", self.header.len(), row.record.len()),
+                        message: crate::wrong_field_count_message(
+                            self.header.len(),
+                            row.record.len(),
+                        ),
                     });
                 }
                 let mut record = Record::new(row.line);
@@ -383,10 +388,7 @@ impl<S: RowSource> RecordStream for RowRecords<S> {
                             problems.push(RowProblem {
                                 kind: ProblemKind::Encoding,
                                 column: None,
-                                message: format!(
-                                    "{name}: not valid UTF-8 (bad byte at position {} of the field)",
-                                    e.valid_up_to() + 1
-                                ),
+                                message: crate::not_utf8_message(name, &e),
                             });
                             String::from_utf8_lossy(field).into_owned()
                         }

@@ -1,101 +1,21 @@
 //! The account ledger: the order-dependent checks, duplicate account names and the account
 //! limit of a source.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use nebulk_read::{ReadError, Row, RowSource};
 use nebulk_schema::SystemAttr;
 
 use crate::code::Code;
-use crate::plan::{Issue, Verdict};
+use crate::verdict::{AccountKey, Issue, Verdict};
 
 /// The most accounts a Non-Employee source holds.
 pub const MAX_ACCOUNTS: u64 = 20_000;
 
-/// An account name as the ledger compares it: trimmed, in lower case (Unicode, final sigma as
-/// sigma), hashed to 128 bits with a seed chosen per run. Two different names have the same
-/// key with a probability of about 2^-128 per pair (for 20 million names, about 1 in 10^24),
-/// and the seed keeps anyone from crafting such a pair in advance. A key takes 16 bytes however
-/// long the name.
-///
-/// ```
-/// use nebulk_validate::AccountKey;
-/// assert_eq!(AccountKey::of(" Ann.Lee "), AccountKey::of("ann.lee"));
-/// assert_eq!(AccountKey::of("ÉLODIE"), AccountKey::of("élodie"));
-/// assert_eq!(AccountKey::of("ΟΔΥΣΣΕΥΣ"), AccountKey::of("οδυσσευς"));
-/// assert_ne!(AccountKey::of("ann.lee"), AccountKey::of("ann.le"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccountKey([u32; 4]);
-
-impl AccountKey {
-    /// The key of an account name.
-    pub fn of(name: &str) -> AccountKey {
-        let name = crate::rules::trim(name);
-        let seed = *SEED.get_or_init(|| {
-            std::collections::hash_map::RandomState::new().hash_one(0x6e65_62756c6b_u64)
-        });
-        FOLDED.with(|buffer| {
-            let mut buffer = buffer.borrow_mut();
-            buffer.clear();
-            if name.is_ascii() {
-                buffer.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
-            } else {
-                fold_case(name, &mut buffer);
-            }
-            AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
-        })
-    }
-}
-
-/// Appends `name` in lower case to `out`, character by character, with final sigma folded to
-/// sigma so that `ΟΔΥΣΣΕΥΣ` and `οδυσσευς` meet (what Unicode case folding does, without its
-/// tables).
-fn fold_case(name: &str, out: &mut Vec<u8>) {
-    let mut utf8 = [0u8; 4];
-    for c in name.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase() as u8);
-            continue;
-        }
-        for lower in c.to_lowercase() {
-            let lower = if lower == 'ς' { 'σ' } else { lower };
-            out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
-        }
-    }
-}
-
-impl AccountKey {
-    /// Four 32-bit words keep a ledger entry at 20 bytes (a `u128` would align it to 32).
-    fn from_hash(hash: u128) -> AccountKey {
-        AccountKey([
-            hash as u32,
-            (hash >> 32) as u32,
-            (hash >> 64) as u32,
-            (hash >> 96) as u32,
-        ])
-    }
-}
-
-/// The seed of [`AccountKey`] hashes, chosen once per run.
-static SEED: OnceLock<u64> = OnceLock::new();
-
-thread_local! {
-    /// A buffer for folding ASCII names without allocating.
-    static FOLDED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-impl Hash for AccountKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // The key is already a good hash: its low bits serve as the table hash.
-        state.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
-    }
-}
-
-/// A hasher for [`AccountKey`]s: passes their (already random) bits through.
+/// A hasher for [`AccountKey`]s: passes their (already random) bits through, as
+/// [`AccountKey`]'s `Hash` hands them over in one `write_u64`.
 #[derive(Default)]
 struct KeyHasher(u64);
 

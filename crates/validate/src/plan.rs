@@ -1,62 +1,16 @@
 //! The column plan: which input column feeds which schema attribute, and the stateless checks
 //! of one row against it.
 
-use chrono::{DateTime, FixedOffset};
-use nebulk_read::{quote_value, ProblemKind, Row};
-use nebulk_schema::{AttrType, Schema, SystemAttr};
-use smallvec::SmallVec;
+use nebulk_read::Row;
+use nebulk_schema::{AttrType, Attribute, Schema, SystemAttr};
 
-use crate::code::Code;
-use crate::ledger::AccountKey;
-use crate::rules::{self, DateRule, DateText, PhoneRule, PhoneText};
-
-/// Settings of the value rules.
-///
-/// ```
-/// let rules = nebulk_validate::RuleConfig::default();
-/// assert_eq!(rules.max_value_len, 255);
-/// assert_eq!(rules.formulas, nebulk_validate::FormulaPolicy::Warn);
-/// ```
-#[derive(Debug, Clone)]
-pub struct RuleConfig {
-    /// How dates are read (`--date-format`, `--timezone`).
-    pub dates: DateRule,
-    /// How phone numbers are checked and uploaded (`--phone-format`, `--phone-region`).
-    pub phones: PhoneRule,
-    /// The longest value accepted, in characters.
-    pub max_value_len: usize,
-    /// What a value that looks like a spreadsheet formula leads to.
-    pub formulas: FormulaPolicy,
-}
-
-impl Default for RuleConfig {
-    fn default() -> RuleConfig {
-        RuleConfig {
-            dates: DateRule::iso(),
-            phones: PhoneRule::Plain,
-            max_value_len: rules::DEFAULT_MAX_VALUE_LEN,
-            formulas: FormulaPolicy::Warn,
-        }
-    }
-}
-
-/// What a value that looks like a spreadsheet formula ([`rules::looks_like_formula`]) leads
-/// to: a `formula-injection` finding in every case, and then one of these.
-///
-/// ```
-/// assert_eq!(nebulk_validate::FormulaPolicy::default(), nebulk_validate::FormulaPolicy::Warn);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum FormulaPolicy {
-    /// A warning; the value is uploaded as it is.
-    #[default]
-    Warn,
-    /// A warning; the value is uploaded behind a `'`, which spreadsheets read as "text
-    /// follows" (`--neutralise-formulas`).
-    Neutralise,
-    /// An error: the row is rejected (`--strict`).
-    Reject,
-}
+use crate::check::dates::{DateFields, StartAndEnd};
+use crate::check::fields::{self, RowFields};
+use crate::check::{types, value, Field};
+use crate::checked::{CheckedRow, UploadValue, UploadValues};
+use crate::rule_config::RuleConfig;
+use crate::rules::DateText;
+use crate::verdict::{AccountKey, Verdict};
 
 /// Why an input cannot be matched to the schema. Fatal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,149 +50,6 @@ fn list_attributes(attributes: &[String]) -> String {
         [one] => format!("attribute {one}"),
         [rest @ .., last] => format!("attributes {} and {last}", rest.join(", ")),
         [] => "attributes".to_string(),
-    }
-}
-
-/// One problem found in one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issue {
-    /// What kind of problem.
-    pub code: Code,
-    /// The 0-based input column it is about, if it is about one.
-    pub column: Option<usize>,
-    /// A sentence for people.
-    pub message: String,
-}
-
-/// A value to upload: a trimmed field of the row, a normalised date or phone number, or a
-/// field neutralised as text.
-///
-/// ```
-/// use nebulk_validate::UploadValue;
-/// assert_eq!(UploadValue::Text("ann").as_str(), "ann");
-/// assert_eq!(UploadValue::Neutralised("=1+2").text(), "'=1+2");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadValue<'a> {
-    /// A field as read, trimmed.
-    Text(&'a str),
-    /// A date in the upload form.
-    Date(DateText),
-    /// A phone number in E.164 (`--phone-format e164`).
-    Phone(PhoneText),
-    /// A field as read, trimmed, that looks like a formula: uploaded behind a `'`.
-    Neutralised(&'a str),
-}
-
-impl UploadValue<'_> {
-    /// The value's text, without the `'` of a neutralised value ([`UploadValue::text`] has it).
-    pub fn as_str(&self) -> &str {
-        match self {
-            UploadValue::Text(text) | UploadValue::Neutralised(text) => text,
-            UploadValue::Date(date) => date.as_str(),
-            UploadValue::Phone(phone) => phone.as_str(),
-        }
-    }
-
-    /// The text uploaded.
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        match self {
-            UploadValue::Neutralised(text) => format!("'{text}").into(),
-            other => other.as_str().into(),
-        }
-    }
-}
-
-/// The values of one row, kept inline for up to 18 attributes (8 system + 10 custom).
-pub type UploadValues<'a> = SmallVec<[UploadValue<'a>; 18]>;
-
-/// One row after the stateless checks: the values to upload (in schema order, trimmed and
-/// normalised) and the issues found. The engine adds duplicate and limit issues afterwards.
-#[derive(Debug, Clone)]
-pub struct CheckedRow<'a> {
-    /// The row as read.
-    pub row: &'a Row,
-    /// Values in schema order; empty for a malformed row.
-    pub values: UploadValues<'a>,
-    /// Problems; the row is valid when there are none.
-    pub issues: Vec<Issue>,
-    /// Findings that do not reject the row.
-    pub warnings: Vec<Issue>,
-    /// The account name's key for the ledger, when the row has a usable one.
-    pub account_key: Option<AccountKey>,
-}
-
-/// What the checks found about a row, without borrowing it: its issues and its account key.
-/// The engine's order-dependent stage works on these.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Verdict {
-    /// Problems; the row is valid when there are none.
-    pub issues: Vec<Issue>,
-    /// Findings that do not reject the row.
-    pub warnings: Vec<Issue>,
-    /// The account name's key for the ledger, when the row has a usable one.
-    pub account_key: Option<AccountKey>,
-}
-
-impl Verdict {
-    /// Whether the row goes to the upload file.
-    pub fn is_valid(&self) -> bool {
-        self.issues.is_empty()
-    }
-
-    /// The distinct codes of the issues, in order of first appearance.
-    pub fn codes(&self) -> Vec<Code> {
-        distinct_codes(&self.issues)
-    }
-
-    /// The distinct codes of the warnings, in order of first appearance.
-    pub fn warning_codes(&self) -> Vec<Code> {
-        distinct_codes(&self.warnings)
-    }
-}
-
-fn distinct_codes(issues: &[Issue]) -> Vec<Code> {
-    let mut codes: Vec<Code> = Vec::with_capacity(issues.len());
-    for issue in issues {
-        if !codes.contains(&issue.code) {
-            codes.push(issue.code);
-        }
-    }
-    codes
-}
-
-impl CheckedRow<'_> {
-    /// Whether the row passes the stateless checks.
-    pub fn is_valid(&self) -> bool {
-        self.issues.is_empty()
-    }
-
-    /// The row's verdict, leaving its values behind.
-    pub fn into_verdict(self) -> Verdict {
-        Verdict {
-            issues: self.issues,
-            warnings: self.warnings,
-            account_key: self.account_key,
-        }
-    }
-
-    /// The distinct codes of the row's issues, in order of first appearance.
-    ///
-    /// ```
-    /// # use nebulk_validate::{Code, Issue};
-    /// # let row = nebulk_read::Row::from_fields(2, Vec::<&str>::new());
-    /// let issue = |code| Issue { code, column: None, message: String::new() };
-    /// let checked = nebulk_validate::CheckedRow {
-    ///     row: &row,
-    ///     values: Default::default(),
-    ///     issues: vec![issue(Code::MissingValue), issue(Code::InvalidDate), issue(Code::MissingValue)],
-    ///     warnings: vec![],
-    ///     account_key: None,
-    /// };
-    /// assert_eq!(checked.codes(), [Code::MissingValue, Code::InvalidDate]);
-    /// ```
-    pub fn codes(&self) -> Vec<Code> {
-        distinct_codes(&self.issues)
     }
 }
 
@@ -370,226 +181,155 @@ impl ColumnPlan {
         &self.unnamed
     }
 
-    /// Runs every check that needs only the row itself.
+    /// The schema rows are checked against, leaving the plan behind.
+    ///
+    /// ```
+    /// use nebulk_schema::Schema;
+    /// use nebulk_validate::{ColumnPlan, RuleConfig};
+    /// let header: Vec<String> = Schema::system().headers().map(String::from).collect();
+    /// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+    /// assert_eq!(plan.into_schema().len(), 8);
+    /// ```
+    pub fn into_schema(self) -> Schema {
+        self.schema
+    }
+
+    /// Runs every check that needs only the row itself: the row's shape, then each attribute's
+    /// value in schema order (the checks of every value, then its type's), then the pair of
+    /// dates. Each check is a function of its own, in `src/check/`.
+    ///
+    /// ```
+    /// use nebulk_read::Row;
+    /// use nebulk_schema::Schema;
+    /// use nebulk_validate::{Code, ColumnPlan, RuleConfig};
+    /// let header: Vec<String> = Schema::system().headers().map(String::from).collect();
+    /// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+    /// let row = Row::from_fields(2, ["ann", "Ann", "Lee", "ann.example.com", "+1 512 555 0100", "", "2026-01-01", ""]);
+    /// let checked = plan.check(&row);
+    /// assert_eq!(checked.verdict.codes(), [Code::InvalidEmail, Code::MissingValue]);
+    /// assert_eq!(checked.values[0].as_str(), "ann");
+    /// ```
     pub fn check<'a>(&self, row: &'a Row) -> CheckedRow<'a> {
         let mut checked = CheckedRow {
             row,
             values: UploadValues::new(),
-            issues: Vec::new(),
-            warnings: Vec::new(),
-            account_key: None,
+            verdict: Verdict::default(),
         };
-        let fields = row.record.len();
-        if fields != self.header.len() && !(self.named_width..self.header.len()).contains(&fields) {
-            let mut message = format!(
-                "expected {} fields, found {}",
-                self.header.len(),
-                row.record.len()
-            );
-            // A quote left open swallows the lines after it into one field.
-            let spanning = row
-                .record
-                .iter()
-                .position(|f| f.iter().any(|&b| b == b'\n' || b == b'\r'));
-            if let Some(i) = spanning {
-                message.push_str(&format!(
-                    " (field {} runs over several lines: is a quote left open?)",
-                    i + 1
-                ));
-            }
-            checked.issues.push(Issue {
-                code: Code::MalformedRow,
-                column: None,
-                message,
-            });
+        let verdict = &mut checked.verdict;
+        if let Some(issue) = fields::field_count(row, self.header.len(), self.named_width) {
+            verdict.issues.push(issue);
             return checked;
         }
-        for problem in &row.problems {
-            let code = match problem.kind {
-                ProblemKind::Transform => Code::TransformFailed,
-                ProblemKind::Malformed => Code::MalformedRow,
-                ProblemKind::Encoding => Code::InvalidEncoding,
-            };
-            let message = match problem.column.and_then(|c| self.header.get(c)) {
-                Some(name) => format!("{name}: {}", problem.message),
-                None => problem.message.clone(),
-            };
-            checked.issues.push(Issue {
-                code,
-                column: problem.column,
-                message,
-            });
-        }
-        // As for a row with the wrong number of fields here: its fields cannot be trusted.
-        if row
-            .problems
-            .iter()
-            .any(|p| p.kind == ProblemKind::Malformed)
-        {
+        fields::reader_problems(row, &self.header, &mut verdict.issues);
+        if fields::is_malformed(row) {
             return checked;
         }
-        // One UTF-8 check for the whole row; a field is then a slice of it, unless the row has
-        // bad bytes (or a character split across fields), when each field is checked alone.
-        let whole = simdutf8::basic::from_utf8(row.record.as_slice()).ok();
-        let field = |column: usize| -> Result<&'a str, std::str::Utf8Error> {
-            match (whole, row.record.range(column)) {
-                (Some(text), Some(range)) => match text.get(range) {
-                    Some(field) => Ok(field),
-                    None => std::str::from_utf8(&row.record[column]),
-                },
-                _ => std::str::from_utf8(&row.record[column]),
-            }
-        };
-        // A NUL byte is valid UTF-8 but not text: one scan of the row, fields only when found.
-        let has_nul = memchr::memchr(0, row.record.as_slice()).is_some();
-        let mut dates: [Option<DateTime<FixedOffset>>; 2] = [None, None];
-        for (attr_index, (attr, source)) in self
+        let fields = RowFields::new(row);
+        let mut dates = StartAndEnd::default();
+        for (index, (attr, source)) in self
             .schema
             .attributes()
             .iter()
             .zip(&self.sources)
             .enumerate()
         {
-            let Some(column) = *source else {
-                checked.values.push(UploadValue::Text(""));
-                continue;
-            };
-            // A field whose transform failed has its reason already; it is not checked again.
-            if row.problems.iter().any(|p| p.column == Some(column)) {
-                checked.values.push(UploadValue::Text(""));
-                continue;
-            }
-            let value = match field(column) {
-                Ok(raw) => rules::trim(raw),
-                Err(e) => {
-                    checked.issues.push(Issue {
-                        code: Code::InvalidEncoding,
-                        column: Some(column),
-                        message: format!(
-                            "{}: not valid UTF-8 (bad byte at position {} of the field)",
-                            attr.header,
-                            e.valid_up_to() + 1
-                        ),
-                    });
-                    checked.values.push(UploadValue::Text(""));
-                    continue;
+            let value = match *source {
+                Some(column) => {
+                    let field = Field {
+                        column,
+                        header: &attr.header,
+                    };
+                    self.check_value(index, attr, field, &fields, verdict, &mut dates)
                 }
+                // An optional attribute without a column is uploaded empty.
+                None => UploadValue::Text(""),
             };
-            let issue = |code: Code, message: String| Issue {
-                code,
-                column: Some(column),
-                message: format!("{}: {message}", attr.header),
-            };
-            let nul = if has_nul {
-                row.record[column].iter().position(|&b| b == 0)
-            } else {
-                None
-            };
-            if let Some(at) = nul {
-                checked.issues.push(issue(
-                    Code::InvalidEncoding,
-                    format!("holds a NUL byte (at position {} of the field)", at + 1),
-                ));
-                checked.values.push(UploadValue::Text(""));
-                continue;
+            checked.values.push(value);
+        }
+        let issue = dates.end_before_start(|| {
+            let attributes = self.schema.attributes();
+            DateFields {
+                start: &attributes[self.start].header,
+                end: &attributes[self.end].header,
+                end_column: self.sources[self.end],
             }
-            if value.is_empty() {
-                if attr.required {
-                    checked
-                        .issues
-                        .push(issue(Code::MissingValue, "a value is required".into()));
-                }
-                checked.values.push(UploadValue::Text(""));
-                continue;
+        });
+        if let Some(issue) = issue {
+            verdict.issues.push(issue);
+        }
+        checked
+    }
+
+    /// Checks the value of attribute `index` (`attr`), in `field` of the row: the checks of
+    /// every value, then its type's. Gives the value to upload; notes a valid start or end date
+    /// in `dates` and the account name's key in the verdict.
+    #[inline]
+    fn check_value<'a>(
+        &self,
+        index: usize,
+        attr: &Attribute,
+        field: Field<'_>,
+        fields: &RowFields<'a>,
+        verdict: &mut Verdict,
+        dates: &mut StartAndEnd,
+    ) -> UploadValue<'a> {
+        const EMPTY: UploadValue<'static> = UploadValue::Text("");
+        if fields.reported(field.column) {
+            return EMPTY;
+        }
+        let value = match fields.value(field) {
+            Ok(value) => value,
+            Err(issue) => {
+                verdict.issues.push(issue);
+                return EMPTY;
             }
-            // A value no longer in bytes than the limit is not longer in characters.
-            if value.len() > self.rules.max_value_len {
-                let length = rules::char_len(value);
-                if length > self.rules.max_value_len {
-                    checked.issues.push(issue(
-                        Code::ValueTooLong,
-                        format!(
-                            "{length} characters; at most {} are allowed",
-                            self.rules.max_value_len
-                        ),
-                    ));
-                }
+        };
+        if value.is_empty() {
+            if let Some(issue) = value::required(attr.required, field) {
+                verdict.issues.push(issue);
             }
-            let mut normalized = UploadValue::Text(value);
-            match attr.kind {
-                AttrType::Email if !rules::is_email(value) => {
-                    checked.issues.push(issue(
-                        Code::InvalidEmail,
-                        format!("{} is not an email address", quote_value(value)),
-                    ));
+            return EMPTY;
+        }
+        if let Some(issue) = value::length(value, self.rules.max_value_len, field) {
+            verdict.issues.push(issue);
+        }
+        let upload = match attr.kind {
+            AttrType::Text | AttrType::Identity => {
+                value::formula(value, self.rules.formulas, field, verdict)
+            }
+            AttrType::Email => {
+                if let Some(issue) = types::email(value, field) {
+                    verdict.issues.push(issue);
                 }
-                AttrType::Phone => match self.rules.phones.check(value) {
-                    Ok(Some(e164)) => normalized = UploadValue::Phone(e164),
-                    Ok(None) => {}
-                    Err(e) => checked
-                        .issues
-                        .push(issue(Code::InvalidPhone, e.to_string())),
-                },
-                AttrType::Date => match self.rules.dates.read(value) {
-                    Ok(date) => {
-                        normalized = UploadValue::Date(DateText::new(&date));
-                        if attr_index == self.start {
-                            dates[0] = Some(date);
-                        } else if attr_index == self.end {
-                            dates[1] = Some(date);
-                        }
-                    }
-                    Err(e) => checked.issues.push(issue(Code::InvalidDate, e.to_string())),
-                },
-                _ => {}
+                value::formula(value, self.rules.formulas, field, verdict)
             }
             // A valid phone number never looks like a formula, nor does E.164 (property tests
             // hold the rules to that), so phone values, often starting with `+`, skip the check.
-            if matches!(normalized, UploadValue::Text(_))
-                && attr.kind != AttrType::Phone
-                && rules::looks_like_formula(value)
-            {
-                let message = format!(
-                    "{} starts like a spreadsheet formula (= + - @)",
-                    quote_value(value)
-                );
-                match self.rules.formulas {
-                    FormulaPolicy::Warn => checked
-                        .warnings
-                        .push(issue(Code::FormulaInjection, message)),
-                    FormulaPolicy::Neutralise => {
-                        checked.warnings.push(issue(
-                            Code::FormulaInjection,
-                            format!("{message}; uploaded with a ' in front, as text"),
-                        ));
-                        normalized = UploadValue::Neutralised(value);
-                    }
-                    FormulaPolicy::Reject => {
-                        checked.issues.push(issue(Code::FormulaInjection, message))
-                    }
+            AttrType::Phone => match types::phone(value, &self.rules.phones, field) {
+                Ok(upload) => upload,
+                Err(issue) => {
+                    verdict.issues.push(issue);
+                    UploadValue::Text(value)
                 }
-            }
-            if attr_index == self.account {
-                checked.account_key = Some(AccountKey::of(value));
-            }
-            checked.values.push(normalized);
+            },
+            AttrType::Date => match types::date(value, &self.rules.dates, field) {
+                Ok(date) => {
+                    if index == self.start {
+                        dates.start = Some(date);
+                    } else if index == self.end {
+                        dates.end = Some(date);
+                    }
+                    UploadValue::Date(DateText::new(&date))
+                }
+                Err(issue) => {
+                    verdict.issues.push(issue);
+                    value::formula(value, self.rules.formulas, field, verdict)
+                }
+            },
+        };
+        if index == self.account {
+            verdict.account_key = Some(AccountKey::of(value));
         }
-        if let [Some(start), Some(end)] = dates {
-            if end < start {
-                let end_column = self.sources[self.end];
-                checked.issues.push(Issue {
-                    code: Code::EndBeforeStart,
-                    column: end_column,
-                    message: format!(
-                        "{} {} is before {} {}",
-                        self.schema.attributes()[self.end].header,
-                        rules::format_date(&end),
-                        self.schema.attributes()[self.start].header,
-                        rules::format_date(&start)
-                    ),
-                });
-            }
-        }
-        checked
+        upload
     }
 }

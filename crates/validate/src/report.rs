@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use nebulk_read::{escape_bytes, shorten_value, windows_1252_reading, Row};
 use serde::Serialize;
 
 use crate::code::{Code, Severity};
 use crate::ledger::Ledger;
-use nebulk_read::{escape_bytes, shorten_value, windows_1252_reading, Row};
-
-use crate::plan::{ColumnPlan, Verdict};
+use crate::plan::ColumnPlan;
+use crate::verdict::Verdict;
 
 /// How many findings a report keeps by default.
 pub const DEFAULT_MAX_FINDINGS: usize = 1000;

@@ -39,16 +39,11 @@ fn run_bytes(
         max_bytes: 1 << 20,
         read_ahead: 1,
     };
-    run(
-        source,
-        &plan,
-        ledger,
-        &mut NullSink,
-        chunking,
-        max_findings,
-        |_| {},
-    )
-    .unwrap()
+    Engine::new(&plan)
+        .chunking(chunking)
+        .max_findings(max_findings)
+        .run(source, ledger, &mut NullSink)
+        .unwrap()
 }
 
 /// Checks one row (after the header) with `rules`, against the system schema and an empty
@@ -391,7 +386,7 @@ fn explicit_date_format_is_used_and_normalised() {
     let plan = ColumnPlan::new(Schema::system(), source.header(), rules).unwrap();
     let rows = source.read_chunk(10, 1 << 20).unwrap();
     let checked = plan.check(&rows[0]);
-    assert!(checked.is_valid(), "{:?}", checked.issues);
+    assert!(checked.is_valid(), "{:?}", checked.verdict.issues);
     let dates: Vec<String> = checked.values[6..]
         .iter()
         .map(|v| v.text().into())
@@ -445,16 +440,10 @@ fn row_problems_become_codes_and_their_fields_are_not_checked_again() {
     ));
     let source = Rows(header.clone(), vec![transform, encoding]);
     let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
-    let report = run(
-        source,
-        &plan,
-        &mut Ledger::new(10),
-        &mut NullSink,
-        Chunking::default(),
-        10,
-        |_| {},
-    )
-    .unwrap();
+    let report = Engine::new(&plan)
+        .max_findings(10)
+        .run(source, &mut Ledger::new(10), &mut NullSink)
+        .unwrap();
     assert_eq!(report.rows_rejected, 2);
     let codes: Vec<Code> = report.by_code.keys().copied().collect();
     assert_eq!(
@@ -522,5 +511,5 @@ fn neutralised_values_keep_the_row_and_carry_a_quote() {
     assert!(checked.is_valid());
     assert_eq!(checked.values[5], UploadValue::Neutralised("@SUM(A1)"));
     assert_eq!(checked.values[5].text(), "'@SUM(A1)");
-    assert_eq!(checked.warnings[0].code, Code::FormulaInjection);
+    assert_eq!(checked.verdict.warnings[0].code, Code::FormulaInjection);
 }

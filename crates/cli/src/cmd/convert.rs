@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args as ClapArgs;
 use nebulk_emit::FileSink;
 
-use crate::options::{CheckArgs, ReportFile};
+use crate::options::CheckArgs;
 use crate::{summary, Outcome};
 
 /// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) and write upload, rejects
@@ -49,19 +49,20 @@ pub struct Args {
 
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<Outcome> {
-    let prepared = args.check.prepare()?;
-    let with_file = prepared.info.files > 1;
+    let check_run = args.check.prepare()?;
+    let with_file = check_run.info.files > 1;
     let mut sink = FileSink::create(
         &args.out,
-        prepared.plan.schema(),
-        prepared.plan.header(),
+        check_run.plan.schema(),
+        check_run.plan.header(),
         with_file,
     )?;
-    let (report, header) = prepared.run(&mut sink, args.check.max_findings)?;
-    sink.finish_with_report(&ReportFile::new(&header, &report))?;
+    let done = check_run.run(&mut sink, args.check.max_findings)?;
+    sink.finish_with_report(&done.report_json())?;
+    let report = &done.report;
     if !args.check.quiet {
         let details = summary::Details::InReport;
-        eprint!("{}", summary::render(&header.info, &report, details));
+        eprint!("{}", summary::render(&done.input, report, details));
         eprintln!(
             "wrote {} ({}), {} ({}) and {}",
             args.out.join("upload.csv").display(),

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
-use nebulk_emit::AtomicFile;
+use nebulk_emit::{AtomicFile, ReportJson};
 use nebulk_validate::NullSink;
 
-use crate::options::{CheckArgs, ReportFile};
+use crate::options::CheckArgs;
 use crate::{summary, Outcome};
 
 /// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) against a source schema
@@ -41,18 +41,18 @@ pub struct Args {
 
 /// Runs `validate`.
 pub fn run(args: Args) -> Result<Outcome> {
-    let prepared = args.check.prepare()?;
+    let check_run = args.check.prepare()?;
     let report_file = ReportTo::start(args.report.as_deref())?;
-    let (report, header) = prepared.run(&mut NullSink, args.check.max_findings)?;
-    report_file.write(&ReportFile::new(&header, &report))?;
+    let done = check_run.run(&mut NullSink, args.check.max_findings)?;
+    report_file.write(&done.report_json())?;
     if !args.check.quiet {
         let details = match args.report {
             Some(_) => summary::Details::InReport,
             None => summary::Details::NotWritten,
         };
-        eprint!("{}", summary::render(&header.info, &report, details));
+        eprint!("{}", summary::render(&done.input, &done.report, details));
     }
-    Ok(if report.rows_rejected == 0 {
+    Ok(if done.report.rows_rejected == 0 {
         Outcome::AllValid
     } else {
         Outcome::SomeRejected
@@ -78,7 +78,7 @@ impl ReportTo {
         })
     }
 
-    fn write(self, report: &ReportFile<'_>) -> Result<()> {
+    fn write(self, report: &ReportJson<'_>) -> Result<()> {
         match self {
             ReportTo::Nowhere => Ok(()),
             ReportTo::StandardOutput => nebulk_emit::write_json_to(io::stdout().lock(), report)

@@ -23,7 +23,7 @@ use std::path::Path;
 use nebulk_emit::FileSink;
 use nebulk_read::{CsvOptions, CsvSource, RowSource};
 use nebulk_schema::{Schema, SystemAttr};
-use nebulk_validate::{Chunking, ColumnPlan, Ledger, RuleConfig};
+use nebulk_validate::{Chunking, ColumnPlan, Engine, Ledger, RuleConfig};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -617,16 +617,11 @@ fn run_library(
         .map_err(|e| TestCaseError::fail(format!("valid header not matched: {e}")))?;
     let mut sink = FileSink::create(dir, plan.schema(), plan.header(), false)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let report = nebulk_validate::run(
-        source,
-        &plan,
-        &mut Ledger::new(20_000),
-        &mut sink,
-        chunking,
-        usize::MAX,
-        |_| {},
-    )
-    .map_err(|e| TestCaseError::fail(format!("engine failed: {e}")))?;
+    let report = Engine::new(&plan)
+        .chunking(chunking)
+        .max_findings(usize::MAX)
+        .run(source, &mut Ledger::new(20_000), &mut sink)
+        .map_err(|e| TestCaseError::fail(format!("engine failed: {e}")))?;
     sink.finish()
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(report.rows_read, input.records.len() as u64);

@@ -7,7 +7,7 @@ use std::path::Path;
 use nebulk_emit::FileSink;
 use nebulk_read::{encoding_for_label, CsvOptions, CsvSource, Encoding, RowSource};
 use nebulk_schema::Schema;
-use nebulk_validate::{Chunking, ColumnPlan, Ledger, Report, RuleConfig};
+use nebulk_validate::{ColumnPlan, Engine, Ledger, Report, RuleConfig};
 use proptest::prelude::*;
 
 use crate::harness::run_in;
@@ -61,16 +61,10 @@ fn convert(bytes: &[u8], options: CsvOptions, dir: &Path) -> Report {
     .unwrap();
     let plan = ColumnPlan::new(schema, source.header(), RuleConfig::default()).unwrap();
     let mut sink = FileSink::create(dir, plan.schema(), plan.header(), false).unwrap();
-    let report = nebulk_validate::run(
-        source,
-        &plan,
-        &mut Ledger::new(20_000),
-        &mut sink,
-        Chunking::default(),
-        usize::MAX,
-        |_| {},
-    )
-    .unwrap();
+    let report = Engine::new(&plan)
+        .max_findings(usize::MAX)
+        .run(source, &mut Ledger::new(20_000), &mut sink)
+        .unwrap();
     sink.finish().unwrap();
     report
 }

@@ -340,56 +340,52 @@ pub struct DateText {
 impl DateText {
     /// Formats `value` as [`format_date`] does.
     pub fn new(value: &DateTime<FixedOffset>) -> DateText {
-        let mut text = DateText {
-            bytes: [0; 30],
-            len: 0,
-        };
         // The local date and time once: each accessor of the zoned value would work it out.
         let local = value.naive_local();
         let year = local.year();
-        if (0..=9999).contains(&year) {
-            let offset = value.offset().local_minus_utc();
-            let (sign, offset) = if offset < 0 {
-                (b'-', -offset)
-            } else {
-                (b'+', offset)
-            };
-            text.push2(year as u32 / 100);
-            text.push2(year as u32 % 100);
-            let fields = [
-                (b'-', local.month()),
-                (b'-', local.day()),
-                (b'T', local.hour()),
-                (b':', local.minute()),
-                (b':', local.second()),
-                (sign, offset as u32 / 3600),
-                (b':', offset as u32 / 60 % 60),
-            ];
-            for (separator, number) in fields {
-                text.push(separator);
-                text.push2(number);
-            }
-        } else {
+        if !(0..=9999).contains(&year) {
             // Years chrono allows beyond four digits: rare, so its own formatting will do.
             let long = format_date(value);
+            let mut text = DateText {
+                bytes: [0; 30],
+                len: 0,
+            };
             let n = long.len().min(text.bytes.len());
             text.bytes[..n].copy_from_slice(&long.as_bytes()[..n]);
             text.len = n as u8;
+            return text;
         }
-        text
-    }
-
-    fn push(&mut self, byte: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len as usize) {
-            *slot = byte;
-            self.len += 1;
+        let offset = value.offset().local_minus_utc();
+        let (sign, offset) = if offset < 0 {
+            (b'-', -offset as u32)
+        } else {
+            (b'+', offset as u32)
+        };
+        // Every number has its fixed place in `YYYY-MM-DDTHH:MM:SS+HH:MM`, two digits each:
+        // written at constant positions, with no length to keep track of.
+        const LAYOUT: &[u8; 25] = b"0000-00-00T00:00:00+00:00";
+        let mut bytes = [0; 30];
+        bytes[..LAYOUT.len()].copy_from_slice(LAYOUT);
+        bytes[19] = sign;
+        let numbers = [
+            (0, year as u32 / 100),
+            (2, year as u32 % 100),
+            (5, local.month()),
+            (8, local.day()),
+            (11, local.hour()),
+            (14, local.minute()),
+            (17, local.second()),
+            (20, offset / 3600),
+            (23, offset / 60 % 60),
+        ];
+        for (at, number) in numbers {
+            bytes[at] = b'0' + (number / 10 % 10) as u8;
+            bytes[at + 1] = b'0' + (number % 10) as u8;
         }
-    }
-
-    /// Two decimal digits.
-    fn push2(&mut self, number: u32) {
-        self.push(b'0' + (number / 10 % 10) as u8);
-        self.push(b'0' + (number % 10) as u8);
+        DateText {
+            bytes,
+            len: LAYOUT.len() as u8,
+        }
     }
 
     /// The text.

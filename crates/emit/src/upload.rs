@@ -1,0 +1,129 @@
+//! `upload.csv`: the valid rows, the schema's columns in schema order ([`UploadWriter`]), each
+//! line made on the engine's worker threads ([`UploadFormat`]).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use nebulk_schema::Schema;
+use nebulk_validate::{CheckedRow, RowFormat, UploadValue};
+
+use crate::atomic::AtomicFile;
+use crate::csv_line::{self, write_record};
+use crate::{with_path, BUFFER};
+
+/// Writes `upload.csv`: the schema header, then one line per valid row. Lines are made by
+/// [`UploadFormat`] (on the engine's worker threads) and written as they come.
+///
+/// ```
+/// use nebulk_emit::UploadWriter;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("upload.csv");
+/// let writer = UploadWriter::create(&path, &nebulk_schema::Schema::system()).unwrap();
+/// writer.finish().unwrap();
+/// let text = std::fs::read_to_string(&path).unwrap();
+/// assert_eq!(text, "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n");
+/// ```
+pub struct UploadWriter {
+    file: io::BufWriter<AtomicFile>,
+    target: PathBuf,
+}
+
+impl UploadWriter {
+    /// Starts the file and writes the header.
+    pub fn create(target: &Path, schema: &Schema) -> io::Result<UploadWriter> {
+        let mut file = io::BufWriter::with_capacity(BUFFER, AtomicFile::create(target)?);
+        let mut header = Vec::new();
+        write_record(&mut header, schema.headers().map(str::as_bytes));
+        file.write_all(&header)
+            .map_err(|e| with_path(e, "cannot write", target))?;
+        Ok(UploadWriter {
+            file,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Writes a valid row's line, as [`UploadFormat`] made it.
+    pub fn write(&mut self, line: &[u8]) -> io::Result<()> {
+        self.file
+            .write_all(line)
+            .map_err(|e| with_path(e, "cannot write", &self.target))
+    }
+
+    /// Completes the file.
+    pub fn finish(self) -> io::Result<()> {
+        self.into_file()?.commit()
+    }
+
+    /// Flushes the file and gives it back, uncommitted.
+    pub(crate) fn into_file(self) -> io::Result<AtomicFile> {
+        let target = self.target;
+        self.file
+            .into_inner()
+            .map_err(|e| with_path(e.into_error(), "cannot write", &target))
+    }
+}
+
+/// Formats a valid row as its `upload.csv` line: its values in schema order. The values must
+/// be trimmed fields of the row as read (or normalised dates), as [`nebulk_validate`] makes
+/// them: when the row as read holds nothing that needs quoting, neither do they.
+///
+/// ```
+/// use nebulk_validate::{CheckedRow, RowFormat, UploadValue};
+/// let row = nebulk_read::Row::from_fields(2, [" ann ", "Lee, Ann"]);
+/// let checked = CheckedRow {
+///     row: &row,
+///     values: [UploadValue::Text("ann"), UploadValue::Text("Lee, Ann")].into_iter().collect(),
+///     verdict: Default::default(),
+/// };
+/// let mut line = Vec::new();
+/// nebulk_emit::UploadFormat.format_row(&checked, &mut line);
+/// assert_eq!(line, b"ann,\"Lee, Ann\"\n");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UploadFormat;
+
+impl RowFormat for UploadFormat {
+    fn format_row(&self, row: &CheckedRow<'_>, out: &mut Vec<u8>) {
+        // Neutralised values are rare, and the only ones not found in the row as read.
+        if row
+            .values
+            .iter()
+            .any(|v| matches!(v, UploadValue::Neutralised(_)))
+        {
+            let texts: Vec<_> = row.values.iter().map(UploadValue::text).collect();
+            write_record(out, texts.iter().map(|t| t.as_bytes()));
+            return;
+        }
+        // The values are trimmed fields of the row (or dates, which need no quotes): one scan
+        // of the row as read tells which of them need quotes.
+        let values = row.values.iter().map(|v| v.as_str().as_bytes());
+        csv_line::write_slices_of(out, row.row.record.as_slice(), values);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_shortcut_writes_what_quoting_writes(
+            fields in proptest::collection::vec("[ a-z,\"\r\n]{0,8}", 1..12),
+            other in "[a-z,\"]{0,3}",
+        ) {
+            // Values are trimmed fields of the row, and one text from elsewhere (as a date is).
+            let row = nebulk_read::Row::from_fields(2, &fields);
+            let values = fields.iter().map(|f| f.trim()).chain([other.as_str()]);
+            let checked = CheckedRow {
+                row: &row,
+                values: values.clone().map(UploadValue::Text).collect(),
+                verdict: Default::default(),
+            };
+            let mut shortcut = Vec::new();
+            UploadFormat.format_row(&checked, &mut shortcut);
+            let mut quoted = Vec::new();
+            write_record(&mut quoted, values.map(str::as_bytes));
+            proptest::prop_assert_eq!(shortcut, quoted);
+        }
+    }
+}

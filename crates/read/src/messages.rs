@@ -1,0 +1,32 @@
+//! Sentences about a row that more than one crate writes: a row source seen as records
+//! ([`crate::RowRecords`]) and the validator's row checks say the same thing about the same
+//! problem, in the same words, so that a finding reads alike whichever way the row came.
+
+use std::str::Utf8Error;
+
+/// The message of a row with the wrong number of fields.
+///
+/// ```
+/// assert_eq!(nebulk_read::wrong_field_count_message(8, 9), "expected 8 fields, found 9");
+/// ```
+pub fn wrong_field_count_message(expected: usize, found: usize) -> String {
+    format!("expected {expected} fields, found {found}")
+}
+
+/// The message of a field that is not UTF-8: the field's name and the 1-based position of its
+/// first bad byte.
+///
+/// ```
+/// let bytes = b"M\xfcller".to_vec();
+/// let error = String::from_utf8(bytes).unwrap_err().utf8_error();
+/// assert_eq!(
+///     nebulk_read::not_utf8_message("lastName", &error),
+///     "lastName: not valid UTF-8 (bad byte at position 2 of the field)"
+/// );
+/// ```
+pub fn not_utf8_message(field: &str, error: &Utf8Error) -> String {
+    format!(
+        "{field}: not valid UTF-8 (bad byte at position {} of the field)",
+        error.valid_up_to() + 1
+    )
+}

@@ -1,0 +1,166 @@
+//! What the checks decide about a row, without borrowing it: its [`Issue`]s and warnings, and
+//! the [`AccountKey`] the ledger compares account names by.
+//!
+//! Both stages of a run speak these words: the stateless checks ([`crate::ColumnPlan::check`])
+//! write a [`Verdict`], and the order-dependent ones ([`crate::Ledger::admit`]) add to it. They
+//! live here, apart from both, so that neither stage depends on the other.
+
+use std::cell::RefCell;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::OnceLock;
+
+use crate::code::Code;
+
+/// One problem found in one row.
+///
+/// ```
+/// use nebulk_validate::{Code, Issue};
+/// let issue = Issue { code: Code::MissingValue, column: Some(2), message: "lastName: a value is required".into() };
+/// assert_eq!(issue.code.as_str(), "missing-value");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// What kind of problem.
+    pub code: Code,
+    /// The 0-based input column it is about, if it is about one.
+    pub column: Option<usize>,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// What the checks found about a row, without borrowing it: its issues and its account key.
+/// The engine's order-dependent stage works on these.
+///
+/// ```
+/// use nebulk_validate::{Code, Issue, Verdict};
+/// let verdict = Verdict::default();
+/// assert!(verdict.is_valid());
+/// let missing = Issue { code: Code::MissingValue, column: Some(0), message: String::new() };
+/// let verdict = Verdict { issues: vec![missing], ..Verdict::default() };
+/// assert!(!verdict.is_valid());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Problems; the row is valid when there are none.
+    pub issues: Vec<Issue>,
+    /// Findings that do not reject the row.
+    pub warnings: Vec<Issue>,
+    /// The account name's key for the ledger, when the row has a usable one.
+    pub account_key: Option<AccountKey>,
+}
+
+impl Verdict {
+    /// Whether the row goes to the upload file.
+    pub fn is_valid(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    /// The distinct codes of the issues, in order of first appearance.
+    ///
+    /// ```
+    /// use nebulk_validate::{Code, Issue, Verdict};
+    /// let issue = |code| Issue { code, column: None, message: String::new() };
+    /// let verdict = Verdict {
+    ///     issues: vec![issue(Code::MissingValue), issue(Code::InvalidDate), issue(Code::MissingValue)],
+    ///     ..Verdict::default()
+    /// };
+    /// assert_eq!(verdict.codes(), [Code::MissingValue, Code::InvalidDate]);
+    /// ```
+    pub fn codes(&self) -> Vec<Code> {
+        distinct_codes(&self.issues)
+    }
+
+    /// The distinct codes of the warnings, in order of first appearance.
+    pub fn warning_codes(&self) -> Vec<Code> {
+        distinct_codes(&self.warnings)
+    }
+}
+
+fn distinct_codes(issues: &[Issue]) -> Vec<Code> {
+    let mut codes: Vec<Code> = Vec::with_capacity(issues.len());
+    for issue in issues {
+        if !codes.contains(&issue.code) {
+            codes.push(issue.code);
+        }
+    }
+    codes
+}
+
+/// An account name as the ledger compares it: trimmed, in lower case (Unicode, final sigma as
+/// sigma), hashed to 128 bits with a seed chosen per run. Two different names have the same
+/// key with a probability of about 2^-128 per pair (for 20 million names, about 1 in 10^24),
+/// and the seed keeps anyone from crafting such a pair in advance. A key takes 16 bytes however
+/// long the name.
+///
+/// ```
+/// use nebulk_validate::AccountKey;
+/// assert_eq!(AccountKey::of(" Ann.Lee "), AccountKey::of("ann.lee"));
+/// assert_eq!(AccountKey::of("ÉLODIE"), AccountKey::of("élodie"));
+/// assert_eq!(AccountKey::of("ΟΔΥΣΣΕΥΣ"), AccountKey::of("οδυσσευς"));
+/// assert_ne!(AccountKey::of("ann.lee"), AccountKey::of("ann.le"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountKey([u32; 4]);
+
+impl AccountKey {
+    /// The key of an account name.
+    pub fn of(name: &str) -> AccountKey {
+        let name = crate::rules::trim(name);
+        let seed = *SEED.get_or_init(|| {
+            std::collections::hash_map::RandomState::new().hash_one(0x6e65_62756c6b_u64)
+        });
+        FOLDED.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            buffer.clear();
+            if name.is_ascii() {
+                buffer.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+            } else {
+                fold_case(name, &mut buffer);
+            }
+            AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
+        })
+    }
+
+    /// Four 32-bit words keep a ledger entry at 20 bytes (a `u128` would align it to 32).
+    fn from_hash(hash: u128) -> AccountKey {
+        AccountKey([
+            hash as u32,
+            (hash >> 32) as u32,
+            (hash >> 64) as u32,
+            (hash >> 96) as u32,
+        ])
+    }
+}
+
+/// Appends `name` in lower case to `out`, character by character, with final sigma folded to
+/// sigma so that `ΟΔΥΣΣΕΥΣ` and `οδυσσευς` meet (what Unicode case folding does, without its
+/// tables).
+fn fold_case(name: &str, out: &mut Vec<u8>) {
+    let mut utf8 = [0u8; 4];
+    for c in name.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase() as u8);
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            let lower = if lower == 'ς' { 'σ' } else { lower };
+            out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+        }
+    }
+}
+
+/// The seed of [`AccountKey`] hashes, chosen once per run.
+static SEED: OnceLock<u64> = OnceLock::new();
+
+thread_local! {
+    /// A buffer for folding ASCII names without allocating.
+    static FOLDED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Hash for AccountKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The key is already a good hash: its low bits serve as the table hash (the ledger's
+        // hasher passes them through).
+        state.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
+    }
+}
