@@ -2,7 +2,7 @@
 default:
     @just --list
 
-# What CI runs: fmt check, clippy -D warnings, tests, docs, the README sample command.
+# What CI runs: fmt check, clippy -D warnings, no module cycles, tests, docs, the README sample command.
 ci:
     bash .ci/run
 

@@ -95,7 +95,6 @@ impl SourceArgs {
     /// The flags as `nebulk-formats` takes them.
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
-            from: self.from,
             map: self.map.clone(),
             sets: self.sets.clone(),
             statuses: self.statuses.clone(),
@@ -111,7 +110,13 @@ impl SourceArgs {
     /// header row; `date_times` says how its date-times are written ([`DateTimes::Local`] for
     /// the date rule to read them in `--timezone`).
     pub fn open(&self, schema: &Schema, date_times: DateTimes) -> Result<Input> {
-        nebulk_formats::open(&self.inputs, &self.read_options(), schema, date_times)
+        nebulk_formats::open(
+            &self.inputs,
+            self.from,
+            &self.read_options(),
+            schema,
+            date_times,
+        )
     }
 
     /// How the other text files (the existing export) are read: in the input's encoding, their
@@ -133,7 +138,7 @@ impl SourceArgs {
     /// Opens the input and turns it into rows of `schema`: a table as it is, or mapped.
     pub fn rows(&self, schema: &Schema, date_times: DateTimes) -> Result<SchemaRows> {
         let options = self.read_options();
-        let rows = nebulk_formats::open(&self.inputs, &options, schema, date_times)?
+        let rows = nebulk_formats::open(&self.inputs, self.from, &options, schema, date_times)?
             .into_rows(&options, schema, date_times)?;
         Ok(SchemaRows {
             source: rows.source,

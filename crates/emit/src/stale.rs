@@ -15,7 +15,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::atomic::{plain, Files, TEMP_RANDOM_CHARS, TEMP_SUFFIX};
+use crate::pending::{plain, Files, TEMP_RANDOM_CHARS, TEMP_SUFFIX};
 use crate::with_path;
 
 /// How often a run makes a new temporary file when another run's cleanup removed the one it

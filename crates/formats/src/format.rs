@@ -25,7 +25,7 @@ pub(crate) trait Format: Sync {
     }
 
     /// Refuses what cannot work for this kind before anything is read (beyond the options of
-    /// other kinds, which [`ReadOptions::refuse_foreign`] refuses): `files` are the input
+    /// other kinds, which the registry refuses): `files` are the input
     /// files, folders expanded.
     fn check(&self, _files: &[PathBuf], _options: &ReadOptions) -> Result<()> {
         Ok(())

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::SourceKind;
-
 /// How standard input is named in messages and in `report.json`.
 pub const STDIN: &str = "<stdin>";
 
@@ -68,42 +66,6 @@ impl InputFile {
             InputFile::Stream(_) => None,
         }
     }
-
-    /// Tells the kind from the content: a file by its path; a stream by its first 64 KiB,
-    /// which it then gives again before the rest.
-    pub fn sniff(&mut self) -> Result<SourceKind> {
-        let name = self.name();
-        let kind = match self {
-            InputFile::Path(path) => SourceKind::sniff(path),
-            InputFile::Stream(stream) => {
-                let reader = std::mem::replace(&mut stream.reader, Box::new(io::empty()));
-                SourceKind::sniff_stream(reader, stream.path.as_deref()).map(|(kind, whole)| {
-                    stream.reader = Box::new(whole);
-                    kind
-                })
-            }
-        };
-        kind.map_err(|e| anyhow::anyhow!("{name}: {e}"))
-    }
-}
-
-/// Tells the kind of every input; inputs of different kinds are a fatal error naming two of
-/// them.
-pub(crate) fn sniff_all(files: &mut [InputFile]) -> Result<SourceKind> {
-    let mut first: Option<(String, SourceKind)> = None;
-    for file in files.iter_mut() {
-        let kind = file.sniff()?;
-        match &first {
-            None => first = Some((file.name(), kind)),
-            Some((first_name, first_kind)) if *first_kind != kind => bail!(
-                "inputs of different kinds: {first_name} is {first_kind}, and {} is {kind}; \
-                 several inputs are read together only when all are of one kind",
-                file.name()
-            ),
-            Some(_) => {}
-        }
-    }
-    first.map(|(_, kind)| kind).context("no input file")
 }
 
 /// The one input of a kind read from a single file.

@@ -26,7 +26,7 @@
 //!     <email_address>Ann.Lee@example.com</email_address></user></user_response>").unwrap();
 //! let schema = nebulk_schema::Schema::system();
 //! let options = ReadOptions::default();
-//! let input = open(&[path], &options, &schema, DateTimes::Utc).unwrap();
+//! let input = open(&[path], None, &options, &schema, DateTimes::Utc).unwrap();
 //! assert_eq!(input.description.kind, SourceKind::XtractaUsers);
 //! let mut rows = input.into_rows(&options, &schema, DateTimes::Utc).unwrap();
 //! let chunk = rows.source.read_chunk(10, 1 << 20).unwrap();

@@ -12,7 +12,8 @@ use nebulk_schema::{normalize_name, Schema};
 use nebulk_sheet::DateTimes;
 
 use crate::format::{Content, Details, OpenContext};
-use crate::input_file::{display_names, expand, sniff_all, InputFile};
+use crate::input_file::{display_names, expand, InputFile};
+use crate::sniff::sniff_all;
 use crate::{ReadOptions, SourceKind};
 
 /// An opened input, before mapping.
@@ -40,8 +41,8 @@ pub struct InputDescription {
     pub details: Details,
 }
 
-/// Opens `inputs` (files, folders of files, `-` for standard input, pipes): tells their kind
-/// (unless `options.from` gives it), refuses options that do not apply to it, and starts its
+/// Opens `inputs` (files, folders of files, `-` for standard input, pipes) as `kind` (`--from`),
+/// or as the kind their content tells when `None`, refuses options that do not apply to it, and starts its
 /// reader. `schema` helps a spreadsheet find its header row; `date_times` says how its
 /// date-times are written.
 ///
@@ -52,12 +53,13 @@ pub struct InputDescription {
 /// let path = dir.path().join("users.json");
 /// std::fs::write(&path, r#"{"users": [{"login": "ann", "name": "Ann Lee"}]}"#).unwrap();
 /// let schema = nebulk_schema::Schema::system();
-/// let input = open(&[path], &ReadOptions::default(), &schema, DateTimes::Utc).unwrap();
+/// let input = open(&[path], None, &ReadOptions::default(), &schema, DateTimes::Utc).unwrap();
 /// assert_eq!(input.description.kind, SourceKind::NermUsers);
 /// assert!(matches!(input.content, Content::Records { .. }));
 /// ```
 pub fn open(
     inputs: &[PathBuf],
+    kind: Option<SourceKind>,
     options: &ReadOptions,
     schema: &Schema,
     date_times: DateTimes,
@@ -68,7 +70,7 @@ pub fn open(
         .cloned()
         .map(InputFile::open)
         .collect::<Result<Vec<_>>>()?;
-    let kind = match options.from {
+    let kind = match kind {
         Some(kind) => kind,
         None => sniff_all(&mut files)?,
     };
@@ -76,7 +78,7 @@ pub fn open(
     let format = kind.format();
     format
         .check(&paths, options)
-        .and_then(|()| options.refuse_foreign(kind))
+        .and_then(|()| refuse_foreign(options, kind))
         .with_context(|| name.clone())?;
     let len = files.iter().map(InputFile::len).sum();
     let count = files.len();
@@ -97,6 +99,39 @@ pub fn open(
         content: opened.content,
         no_account_name: opened.no_account_name,
     })
+}
+
+/// Refuses the options of one kind given for an input of another.
+fn refuse_foreign(options: &ReadOptions, kind: SourceKind) -> Result<()> {
+    let owned: [(bool, SourceKind, &str); 4] = [
+        (
+            options.sheet.is_some(),
+            SourceKind::Spreadsheet,
+            "--sheet applies to spreadsheets",
+        ),
+        (
+            options.delimiter.is_some(),
+            SourceKind::Csv,
+            "--delimiter applies to CSV",
+        ),
+        (
+            options.header_row.is_some(),
+            SourceKind::Csv,
+            "--header-row applies to CSV (a spreadsheet's header row is found below its \
+             title rows)",
+        ),
+        (
+            options.manifest.is_some(),
+            SourceKind::SrvWorkflowRoles,
+            "--manifest applies to srv-workflow-roles",
+        ),
+    ];
+    for (given, owner, applies) in owned {
+        if given && owner != kind {
+            bail!("{applies}, and the input is {kind}");
+        }
+    }
+    Ok(())
 }
 
 /// The input as rows of the schema, ready for the engine.

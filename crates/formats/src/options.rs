@@ -2,24 +2,18 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
 use nebulk_read::{CsvOptions, Encoding};
-
-use crate::SourceKind;
 
 /// How the inputs are read and mapped: the reading flags of `validate`, `convert` and `map`.
 ///
 /// ```
-/// use nebulk_formats::{ReadOptions, SourceKind};
+/// use nebulk_formats::ReadOptions;
 /// let options = ReadOptions { delimiter: Some(b';'), ..ReadOptions::default() };
 /// assert_eq!(options.csv_options().delimiter, Some(b';'));
-/// let refused = options.refuse_foreign(SourceKind::NermUsers).unwrap_err();
-/// assert_eq!(refused.to_string(), "--delimiter applies to CSV, and the input is nerm-users");
+/// assert!(!options.maps());
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
-    /// The kind, when given (`--from`); told from the content otherwise.
-    pub from: Option<SourceKind>,
     /// A TOML mapping file overlaying the kind's default mapping (`--map`).
     pub map: Option<PathBuf>,
     /// `ATTR=VALUE` constants for every row (`--set`), winning over the mapping.
@@ -60,38 +54,5 @@ impl ReadOptions {
     /// Whether the input goes through a mapping (always for records; for a table when asked).
     pub fn maps(&self) -> bool {
         self.map.is_some() || !self.sets.is_empty() || !self.statuses.is_empty()
-    }
-
-    /// Refuses the options of one kind given for an input of another.
-    pub fn refuse_foreign(&self, kind: SourceKind) -> Result<()> {
-        let owned: [(bool, SourceKind, &str); 4] = [
-            (
-                self.sheet.is_some(),
-                SourceKind::Spreadsheet,
-                "--sheet applies to spreadsheets",
-            ),
-            (
-                self.delimiter.is_some(),
-                SourceKind::Csv,
-                "--delimiter applies to CSV",
-            ),
-            (
-                self.header_row.is_some(),
-                SourceKind::Csv,
-                "--header-row applies to CSV (a spreadsheet's header row is found below its \
-                 title rows)",
-            ),
-            (
-                self.manifest.is_some(),
-                SourceKind::SrvWorkflowRoles,
-                "--manifest applies to srv-workflow-roles",
-            ),
-        ];
-        for (given, owner, applies) in owned {
-            if given && owner != kind {
-                bail!("{applies}, and the input is {kind}");
-            }
-        }
-        Ok(())
     }
 }

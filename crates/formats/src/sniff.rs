@@ -8,6 +8,7 @@ use std::path::Path;
 use nebulk_read::{bom_encoding, encoding_name, DecodeReader, Encoding};
 
 use crate::format::Signature;
+use crate::input_file::InputFile;
 use crate::SourceKind;
 
 /// How much of a file is looked at to tell its kind.
@@ -210,6 +211,44 @@ fn xml_root(text: &[u8]) -> Option<String> {
         }
     }
     None
+}
+
+/// Tells the kind of an input from its content: a file by its path; a stream by its first
+/// 64 KiB, which it then gives again before the rest.
+fn sniff_input(file: &mut InputFile) -> anyhow::Result<SourceKind> {
+    let name = file.name();
+    let kind = match file {
+        InputFile::Path(path) => SourceKind::sniff(path),
+        InputFile::Stream(stream) => {
+            let reader = std::mem::replace(&mut stream.reader, Box::new(io::empty()));
+            SourceKind::sniff_stream(reader, stream.path.as_deref()).map(|(kind, whole)| {
+                stream.reader = Box::new(whole);
+                kind
+            })
+        }
+    };
+    kind.map_err(|e| anyhow::anyhow!("{name}: {e}"))
+}
+
+/// Tells the kind of every input; inputs of different kinds are a fatal error naming two of
+/// them.
+pub(crate) fn sniff_all(files: &mut [InputFile]) -> anyhow::Result<SourceKind> {
+    let mut first: Option<(String, SourceKind)> = None;
+    for file in files.iter_mut() {
+        let kind = sniff_input(file)?;
+        match &first {
+            None => first = Some((file.name(), kind)),
+            Some((first_name, first_kind)) if *first_kind != kind => anyhow::bail!(
+                "inputs of different kinds: {first_name} is {first_kind}, and {} is {kind}; \
+                 several inputs are read together only when all are of one kind",
+                file.name()
+            ),
+            Some(_) => {}
+        }
+    }
+    first
+        .map(|(_, kind)| kind)
+        .ok_or_else(|| anyhow::anyhow!("no input file"))
 }
 
 #[cfg(test)]
