@@ -12,7 +12,7 @@ use nebulk_read::excel::{DateTimes, ExcelSource};
 use nebulk_read::{
     encoding_for_label, encoding_name, nerm, srv, user_from_file_name, xtracta, CsvFileSource,
     CsvFiles, CsvOptions, Encoding, RecordStream, RowRecords, RowSource, SourceFile, SourceKind,
-    Spool, SpoolError, StructuredKind, ThreadedRecords, MAX_SPREADSHEET_SPOOL,
+    Spool, SpoolError, ThreadedRecords, MAX_SPREADSHEET_SPOOL,
 };
 use nebulk_schema::{normalize_name, Schema};
 use serde::Serialize;
@@ -227,14 +227,14 @@ impl SourceArgs {
                 let (source_files, extra_fields) = self.source_files(files)?;
                 unnamed_answer = structured == SourceKind::SrvWorkflowRoles
                     && source_files.iter().any(|f| f.user_name.is_none());
-                let (kind, fields) = structured_kind(structured);
+                let fields = structured_fields(structured);
                 let mut fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
                 fields.extend(extra_fields);
                 let fields = match structured {
                     SourceKind::NermWorkflowSessions => FieldSet::open(&fields, "attributes."),
                     _ => FieldSet::known(&fields),
                 };
-                let stream = ThreadedRecords::spawn(kind, source_files, name_files);
+                let stream = spawn_reader(structured, source_files, name_files);
                 Opened::Records {
                     stream: Box::new(stream),
                     fields,
@@ -432,12 +432,23 @@ pub struct SchemaRows {
     pub counts: Option<Arc<SourceCounts>>,
 }
 
-fn structured_kind(kind: SourceKind) -> (StructuredKind, &'static [&'static str]) {
+/// The fixed fields of a structured kind's records.
+fn structured_fields(kind: SourceKind) -> &'static [&'static str] {
     match kind {
-        SourceKind::XtractaUsers => (StructuredKind::XtractaUsers, &xtracta::FIELDS),
-        SourceKind::SrvWorkflowRoles => (StructuredKind::SrvWorkflowRoles, &srv::FIELDS),
-        SourceKind::NermUsers => (StructuredKind::NermUsers, &nerm::USER_FIELDS),
-        _ => (StructuredKind::NermWorkflowSessions, &nerm::SESSION_FIELDS),
+        SourceKind::XtractaUsers => &xtracta::FIELDS,
+        SourceKind::SrvWorkflowRoles => &srv::FIELDS,
+        SourceKind::NermUsers => &nerm::USER_FIELDS,
+        _ => &nerm::SESSION_FIELDS,
+    }
+}
+
+/// Starts reading `files` with the reader of a structured kind.
+fn spawn_reader(kind: SourceKind, files: Vec<SourceFile>, name_files: bool) -> ThreadedRecords {
+    match kind {
+        SourceKind::XtractaUsers => ThreadedRecords::spawn(xtracta::UserReader, files, name_files),
+        SourceKind::SrvWorkflowRoles => ThreadedRecords::spawn(srv::RoleReader, files, name_files),
+        SourceKind::NermUsers => ThreadedRecords::spawn(nerm::UserReader, files, name_files),
+        _ => ThreadedRecords::spawn(nerm::SessionReader, files, name_files),
     }
 }
 

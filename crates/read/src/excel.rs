@@ -398,6 +398,20 @@ impl RowSource for ExcelSource {
         &self.header
     }
 
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        let Some((line, cells)) = self.rows.next() else {
+            return Ok(false);
+        };
+        let width = cells
+            .last()
+            .map_or(0, |(c, _)| c + 1)
+            .max(self.header.len());
+        let text: usize = cells.iter().map(|(_, t)| t.len()).sum();
+        *row = padded_row(line, width, text, &cells);
+        self.handed_out += 1;
+        Ok(true)
+    }
+
     fn fill_chunk(
         &mut self,
         rows: &mut Vec<Row>,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::decode::{bom_encoding, encoding_name, DecodeReader, Encoding};
+use crate::encoding::{bom_encoding, encoding_name, DecodeReader, Encoding};
 use crate::SNIFF_BYTES;
 
 /// The kinds of input nebulk reads (`--from`).

@@ -42,17 +42,20 @@
 
 mod csv_files;
 pub mod date;
-mod decode;
 mod delimited;
+mod encoding;
 mod error;
 pub mod excel;
+mod format_error;
 mod kind;
-mod lines;
 pub mod nerm;
+mod position;
 mod preamble;
 mod record;
-mod records;
-mod source;
+mod record_pool;
+mod record_reader;
+mod record_stream;
+mod row_source;
 mod spool;
 pub mod srv;
 mod xml;
@@ -62,18 +65,21 @@ pub mod xtracta;
 const SNIFF_BYTES: usize = 64 * 1024;
 
 pub use csv_files::{CsvFileSource, CsvFiles};
-pub use decode::{
-    bom_encoding, encoding_for_label, encoding_name, escape_bytes, windows_1252_reading,
-    DecodeReader, Encoding, Malformed, TextReader,
-};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
-pub use error::ReadError;
-pub use kind::{Peeked, SourceKind};
-pub use lines::LineCounter;
-pub use record::{FormatError, Record, Value};
-pub use records::{
-    user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,
-    StructuredKind, ThreadedRecords,
+pub use encoding::{
+    bom_encoding, encoding_for_label, encoding_name, escape_bytes, windows_1252_reading,
+    DecodeReader, Encoding, Malformed, TextReader, TextStart,
 };
-pub use source::{quote_value, shorten_value, ProblemKind, Row, RowProblem, RowSource};
+pub use error::ReadError;
+pub use format_error::FormatError;
+pub use kind::{Peeked, SourceKind};
+pub use position::LineCounter;
+pub use record::{Record, Value};
+pub use record_pool::RecordPool;
+pub use record_reader::{EachRecord, FileContext, RecordReader, RecordSink};
+pub use record_stream::{
+    user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,
+    ThreadedRecords,
+};
+pub use row_source::{quote_value, shorten_value, ProblemKind, Row, RowProblem, RowSource};
 pub use spool::{remove_spools, Spool, SpoolError, MAX_SPREADSHEET_SPOOL};
