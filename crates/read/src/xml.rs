@@ -1,5 +1,10 @@
 //! The streaming XML layer shared by the Xtracta and srv.asmx readers: quick-xml events with
 //! positions, hardened (no DOCTYPE, bounded depth, one root, only predefined entities).
+//!
+//! Every event carries its line and byte column ([`Pos`]), told by a
+//! [`crate::position::PositionReader`] under the parser, so that an error in a gigabyte answer
+//! names its place; names and text borrow the stream's buffers, so that reading costs no
+//! allocation per event. Only UTF-8 is read: a UTF-8 byte order mark is skipped, UTF-16 refused.
 
 use std::fmt::Display;
 use std::io::BufRead;
@@ -12,7 +17,8 @@ use quick_xml::{Reader, XmlVersion};
 use crate::position::PositionReader;
 use crate::{FormatError, TextStart};
 
-/// The deepest nesting accepted.
+/// The deepest nesting accepted: deeper elements are refused, so that depth costs neither
+/// stack nor memory (real answers nest four or five levels).
 pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The local part of a qualified name (`soap:Body` -> `Body`).

@@ -122,9 +122,10 @@ impl TextStart {
 /// assert_eq!(bom_encoding(b"abc"), None);
 /// ```
 pub fn bom_encoding(bytes: &[u8]) -> Option<(&'static Encoding, usize)> {
-    match TextStart::of(bytes) {
-        TextStart::Utf8Bom => Some((UTF_8, 3)),
-        TextStart::Utf16Bom(encoding) => Some((encoding, 2)),
+    let start = TextStart::of(bytes);
+    match start {
+        TextStart::Utf8Bom => Some((UTF_8, start.bom_len())),
+        TextStart::Utf16Bom(encoding) => Some((encoding, start.bom_len())),
         TextStart::Utf16Unmarked(_) | TextStart::Unmarked => None,
     }
 }

@@ -48,6 +48,7 @@ fn is_number_byte(b: u8) -> bool {
 }
 
 impl Track {
+    #[inline]
     fn note(&mut self, bytes: &[u8]) {
         self.lines.pass(bytes);
         for &b in bytes {
