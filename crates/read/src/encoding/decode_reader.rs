@@ -71,7 +71,7 @@ impl Malformed {
 /// Shift_JIS lead byte without its trail byte, half a code unit at the end) is written as U+FFFD
 /// and its offset noted in [`DecodeReader::malformed`], so that the row holding it can be
 /// rejected and still be written as UTF-8. The input is read as it is: a byte order mark is not
-/// looked for (see [`TextReader`] for that).
+/// looked for (see [`TextReader`](super::TextReader) for that).
 ///
 /// ```
 /// use std::io::Read;

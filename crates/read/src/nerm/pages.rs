@@ -17,7 +17,9 @@ use crate::{FormatError, Record, RecordPool, RecordSink, Value};
 /// Which page is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Page {
+    /// `GET /users`: a `users` array.
     Users,
+    /// `GET /workflow_sessions`: a `workflow_sessions` array.
     Sessions,
 }
 
