@@ -12,7 +12,7 @@ use serde::de::{
 use super::json::{flatten, read_entries, to_value, Json, JsonSeed};
 use super::track::{open, Tracker};
 use super::{SESSION_FIELDS, USER_FIELDS};
-use crate::{FormatError, Record, RecordPool, RecordSink, Value};
+use crate::{FormatError, Record, RecordSink, Value};
 
 /// Which page is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,13 +67,8 @@ const KEY_CHARS: usize = 64;
 
 /// The record of an element: the page's fixed fields first, then (for a session) its
 /// `attributes`, then its other keys.
-fn build_record(
-    page: Page,
-    line: u64,
-    entries: Vec<(String, Json)>,
-    pool: &mut RecordPool,
-) -> Record {
-    let mut record = pool.record(line, page.fields().len());
+fn build_record(page: Page, line: u64, entries: Vec<(String, Json)>) -> Record {
+    let mut record = Record::new(line);
     let mut rest: Vec<Option<(String, Json)>> = entries.into_iter().map(Some).collect();
     let mut take = |name: &str| {
         rest.iter_mut()
@@ -269,7 +264,7 @@ impl<'de> Visitor<'de> for ElementSeed<'_, '_> {
         // The `{` is the last byte serde_json has read.
         let line = ctx.track.try_borrow().map_or(0, |t| t.line());
         let entries = read_entries(map, &ctx.track)?;
-        let record = build_record(ctx.page, line, entries, ctx.sink.pool());
+        let record = build_record(ctx.page, line, entries);
         ctx.emitted += 1;
         if !ctx.sink.emit(record) {
             ctx.stopped = true;

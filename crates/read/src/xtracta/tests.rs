@@ -550,7 +550,7 @@ impl RecordSink for Keeping {
 #[test]
 fn records_are_built_in_the_pool_s_allocations() {
     let mut pool = RecordPool::default();
-    let mut used = Record::with_capacity(1, 64);
+    let mut used = pool.record(1, 64);
     for _ in 0..3 {
         used.push("x", Value::Text(String::with_capacity(1000)));
     }
