@@ -16,7 +16,8 @@ use std::io::{self, Read};
 use super::{Break, LineBreaks, LineEnds};
 
 /// A reader that notes where line breaks are as bytes pass through, so that the line a record
-/// starts on can be told from its byte offset (for parsers that report byte offsets only). `\n`, `\r\n` and a lone `\r` each end a line.
+/// starts on can be told from its byte offset (for parsers that report byte offsets only).
+/// `\n`, `\r\n` and a lone `\r` each end a line.
 ///
 /// Breaks are dropped once a record past them is numbered, and adjacent breaks (blank lines)
 /// are kept as one run. A parser that announces each record before reading it
