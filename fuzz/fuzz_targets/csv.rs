@@ -25,17 +25,18 @@ impl<S: RowSource> RowSource for Noting<S> {
         self.inner.header()
     }
 
-    fn fill_chunk(
-        &mut self,
-        rows: &mut Vec<Row>,
-        max_rows: usize,
-        max_bytes: usize,
-    ) -> Result<(), ReadError> {
-        self.inner.fill_chunk(rows, max_rows, max_bytes)?;
-        if let Ok(mut lines) = self.lines.lock() {
-            lines.extend(rows.iter().map(|r| r.line));
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        let read = self.inner.next_row(row)?;
+        if read {
+            if let Ok(mut lines) = self.lines.lock() {
+                lines.push(row.line);
+            }
         }
-        Ok(())
+        Ok(read)
+    }
+
+    fn blank_row(&self) -> Row {
+        self.inner.blank_row()
     }
 
     fn bytes_read(&self) -> u64 {

@@ -4,11 +4,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use nebulk_formats::SourceKind;
+use nebulk_read::{FileContext, RecordReader};
 
 fuzz_target!(|data: &[u8]| {
     let _ = SourceKind::sniff_bytes(data);
     let mut emitted = 0u64;
-    let result = nebulk_read::nerm::read_users(data, &mut |_| {
+    let result = nebulk_read::nerm::UserReader.read_each(data, &FileContext::default(), |_| {
         emitted += 1;
         true
     });

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use nebulk_map::FieldSet;
-use nebulk_read::{nerm, StructuredKind};
+use nebulk_read::nerm;
 
 use crate::format::{Format, OpenContext, Reading, Signature};
 use crate::input_file::InputFile;
@@ -27,7 +27,7 @@ impl Format for NermWorkflowSessions {
 
     fn open(&self, files: Vec<InputFile>, _context: &OpenContext<'_>) -> Result<Reading> {
         Ok(open_files(
-            StructuredKind::NermWorkflowSessions,
+            nerm::SessionReader,
             files,
             FieldSet::open(&nerm::SESSION_FIELDS, "attributes."),
         ))

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use nebulk_map::FieldSet;
-use nebulk_read::{nerm, StructuredKind};
+use nebulk_read::nerm;
 
 use crate::format::{Format, OpenContext, Reading, Signature};
 use crate::input_file::InputFile;
@@ -26,7 +26,7 @@ impl Format for NermUsers {
 
     fn open(&self, files: Vec<InputFile>, _context: &OpenContext<'_>) -> Result<Reading> {
         Ok(open_files(
-            StructuredKind::NermUsers,
+            nerm::UserReader,
             files,
             FieldSet::known(&nerm::USER_FIELDS),
         ))

@@ -5,7 +5,7 @@
 use std::io::{self, Read};
 use std::path::Path;
 
-use nebulk_read::{bom_encoding, encoding_name, DecodeReader, Encoding};
+use nebulk_read::{encoding_name, DecodeReader, Encoding, TextStart};
 
 use crate::format::Signature;
 use crate::input_file::InputFile;
@@ -100,17 +100,18 @@ impl SourceKind {
                 .next()
                 .unwrap_or(SourceKind::Csv)
         };
-        if let Some((encoding, bom)) = utf16_bom(prefix) {
+        let start = TextStart::of(prefix);
+        if let TextStart::Utf16Bom(encoding) = start {
             // UTF-16 text is decoded as it is read; XML and JSON are read as UTF-8 only.
             let mut text = Vec::new();
-            let _ = DecodeReader::new(&prefix[bom..], encoding).read_to_end(&mut text);
+            let _ = DecodeReader::new(&prefix[start.bom_len()..], encoding).read_to_end(&mut text);
             return match text.iter().find(|b| !b.is_ascii_whitespace()) {
                 Some(b'<') => Err(utf16_document("an XML", encoding)),
                 Some(b'{') => Err(utf16_document("a JSON", encoding)),
                 _ => Ok(text_kind()),
             };
         }
-        let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+        let text = &prefix[start.bom_len()..];
         let start = text
             .iter()
             .position(|b| !b.is_ascii_whitespace())
@@ -173,17 +174,13 @@ fn sniff_named(prefix: &[u8], name: Option<&Path>) -> Result<SourceKind, String>
         .and_then(Path::extension)
         .and_then(|e| e.to_str())
         .is_some_and(|e| SPREADSHEET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-    let binary = utf16_bom(prefix).is_none() && prefix.contains(&0);
+    let utf16 = matches!(TextStart::of(prefix), TextStart::Utf16Bom(_));
+    let binary = !utf16 && prefix.contains(&0);
     Ok(if kind == SourceKind::Csv && spreadsheet_name && binary {
         SourceKind::Spreadsheet
     } else {
         kind
     })
-}
-
-/// The UTF-16 encoding a byte order mark at the start of `bytes` announces, and its length.
-fn utf16_bom(bytes: &[u8]) -> Option<(&'static Encoding, usize)> {
-    bom_encoding(bytes).filter(|(encoding, _)| *encoding != encoding_rs::UTF_8)
 }
 
 fn utf16_document(what: &str, encoding: &'static Encoding) -> String {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use nebulk_map::FieldSet;
-use nebulk_read::{srv, user_from_file_name, CsvOptions, RowSource, StructuredKind};
+use nebulk_read::{srv, user_from_file_name, CsvOptions, RowSource};
 use nebulk_schema::normalize_name;
 
 use crate::format::{Format, OpenContext, Reading, Signature};
@@ -70,11 +70,7 @@ impl Format for SrvWorkflowRoles {
         let unnamed = source_files.iter().any(|f| f.user_name.is_none());
         let mut fields: Vec<String> = srv::FIELDS.iter().map(|f| f.to_string()).collect();
         fields.extend(manifest.map(|m| m.extra_columns).unwrap_or_default());
-        let mut opened = open_records(
-            StructuredKind::SrvWorkflowRoles,
-            source_files,
-            FieldSet::known(&fields),
-        );
+        let mut opened = open_records(srv::RoleReader, source_files, FieldSet::known(&fields));
         if unnamed {
             opened.no_account_name = Some(format!(
                 "{STDIN}: an srv answer does not name its user, and on standard input there is \

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use nebulk_map::FieldSet;
-use nebulk_read::{SourceFile, StructuredKind, ThreadedRecords};
+use nebulk_read::{RecordReader, SourceFile, ThreadedRecords};
 
 use crate::format::{Content, Reading};
 use crate::input_file::InputFile;
@@ -17,23 +17,27 @@ pub(crate) fn source_file(file: InputFile) -> (SourceFile, Option<PathBuf>) {
     }
 }
 
-/// Starts reading `files` as `kind` on a thread of its own; records carry their file's name
+/// Starts `reader` on `files` on a thread of its own; records carry their file's name
 /// when there are several files.
 pub(crate) fn open_records(
-    kind: StructuredKind,
+    reader: impl RecordReader,
     files: Vec<SourceFile>,
     fields: FieldSet,
 ) -> Reading {
     let name_files = files.len() > 1;
-    let stream = ThreadedRecords::spawn(kind, files, name_files);
+    let stream = ThreadedRecords::spawn(reader, files, name_files);
     Reading::plain(Content::Records {
         stream: Box::new(stream),
         fields,
     })
 }
 
-/// Opens plain files of a record kind whose fields are `fields`.
-pub(crate) fn open_files(kind: StructuredKind, files: Vec<InputFile>, fields: FieldSet) -> Reading {
+/// Starts `reader` on plain files whose records have `fields`.
+pub(crate) fn open_files(
+    reader: impl RecordReader,
+    files: Vec<InputFile>,
+    fields: FieldSet,
+) -> Reading {
     let files = files.into_iter().map(|f| source_file(f).0).collect();
-    open_records(kind, files, fields)
+    open_records(reader, files, fields)
 }

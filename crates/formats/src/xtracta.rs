@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use nebulk_map::FieldSet;
-use nebulk_read::{xtracta, StructuredKind};
+use nebulk_read::xtracta;
 
 use crate::format::{Format, OpenContext, Reading, Signature};
 use crate::input_file::InputFile;
@@ -29,7 +29,7 @@ impl Format for XtractaUsers {
 
     fn open(&self, files: Vec<InputFile>, _context: &OpenContext<'_>) -> Result<Reading> {
         Ok(open_files(
-            StructuredKind::XtractaUsers,
+            xtracta::UserReader,
             files,
             FieldSet::known(&xtracta::FIELDS),
         ))

@@ -160,17 +160,10 @@ impl<S: RecordStream> RowSource for MappedSource<S> {
         self.plan.header()
     }
 
-    /// Maps records into `rows`, reusing the rows there (their fields and problems): the
-    /// engine hands chunks back, so mapping costs no allocation per row.
-    fn fill_chunk(
-        &mut self,
-        rows: &mut Vec<Row>,
-        max_rows: usize,
-        max_bytes: usize,
-    ) -> Result<(), ReadError> {
-        let mut filled = 0;
-        let mut bytes = 0;
-        while filled < max_rows && bytes < max_bytes {
+    /// Maps the next record that passes the status filter into `row`, reusing its fields and
+    /// problems: the engine hands chunks back, so mapping costs no allocation per row.
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        loop {
             let Some(sourced) = self.batch.get(self.next) else {
                 // The batch is used up: back to the stream, which frees it where it was made.
                 let used = std::mem::take(&mut self.batch);
@@ -178,7 +171,7 @@ impl<S: RecordStream> RowSource for MappedSource<S> {
                 self.next = 0;
                 self.batch = self.stream.next_batch()?;
                 if self.batch.is_empty() {
-                    break;
+                    return Ok(false);
                 }
                 continue;
             };
@@ -188,13 +181,6 @@ impl<S: RecordStream> RowSource for MappedSource<S> {
                 self.counts.filtered.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
-            if filled == rows.len() {
-                rows.push(Row::default());
-            }
-            let Some(row) = rows.get_mut(filled) else {
-                break;
-            };
-            filled += 1;
             row.line = sourced.record.line;
             row.byte = 0;
             row.file.clone_from(&sourced.file);
@@ -206,10 +192,8 @@ impl<S: RecordStream> RowSource for MappedSource<S> {
                 &mut self.scratch,
             );
             row.problems.extend_from_slice(&sourced.problems);
-            bytes += row.record.as_slice().len();
+            return Ok(true);
         }
-        rows.truncate(filled);
-        Ok(())
     }
 
     fn bytes_read(&self) -> u64 {

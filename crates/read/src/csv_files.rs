@@ -5,9 +5,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::decode::Encoding;
 use crate::delimited::{CsvOptions, CsvSource};
-use crate::source::{Row, RowSource};
+use crate::encoding::Encoding;
+use crate::row_source::{Row, RowSource};
 use crate::ReadError;
 
 /// A CSV file opened for reading, decoded to UTF-8 as it is read when it is in another
@@ -196,6 +196,34 @@ impl RowSource for CsvFiles {
         &self.header
     }
 
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        loop {
+            let Some((name, source)) = &mut self.current else {
+                return Ok(false);
+            };
+            if source
+                .next_row(row)
+                .map_err(|problem| in_file(name, problem))?
+            {
+                row.file = Some(Arc::clone(name));
+                return Ok(true);
+            }
+            if !self.next_file()? {
+                return Ok(false);
+            }
+        }
+    }
+
+    fn blank_row(&self) -> Row {
+        match &self.current {
+            Some((_, source)) => source.blank_row(),
+            None => Row::default(),
+        }
+    }
+
+    /// The current file's chunk ([`CsvSource`]'s budget), so that a chunk holds rows of one
+    /// file: a later file that fails to open or to read ends the run after every row before it
+    /// has been handed out.
     fn fill_chunk(
         &mut self,
         rows: &mut Vec<Row>,
@@ -209,10 +237,7 @@ impl RowSource for CsvFiles {
             };
             source
                 .fill_chunk(rows, max_rows, max_bytes)
-                .map_err(|problem| ReadError::InFile {
-                    file: name.to_string(),
-                    problem: Box::new(problem),
-                })?;
+                .map_err(|problem| in_file(name, problem))?;
             if !rows.is_empty() {
                 for row in rows.iter_mut() {
                     row.file = Some(Arc::clone(name));
@@ -228,6 +253,14 @@ impl RowSource for CsvFiles {
 
     fn bytes_read(&self) -> u64 {
         self.bytes_done + self.current.as_ref().map_or(0, |(_, s)| s.bytes_read())
+    }
+}
+
+/// `problem`, met reading file `name`.
+fn in_file(name: &str, problem: ReadError) -> ReadError {
+    ReadError::InFile {
+        file: name.to_string(),
+        problem: Box::new(problem),
     }
 }
 
@@ -350,5 +383,31 @@ mod tests {
                 dir.path().join("1.csv").display()
             )
         );
+    }
+
+    #[test]
+    fn rows_one_at_a_time_cross_from_file_to_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = vec![
+            write(&dir, "1.csv", b"a,b\n1,2\n"),
+            write(&dir, "2.csv", b"a,b\n"),
+            write(&dir, "3.csv", b"a;b\n\n3;4\n"),
+        ];
+        let mut source = CsvFiles::open(files, CsvOptions::default()).unwrap();
+        let mut row = source.blank_row();
+        let mut seen = Vec::new();
+        while source.next_row(&mut row).unwrap() {
+            let file = row.file.as_deref().unwrap();
+            let name = Path::new(file).file_name().unwrap().to_string_lossy();
+            seen.push((name.into_owned(), row.line, row.record.as_slice().to_vec()));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("1.csv".to_string(), 2, b"12".to_vec()),
+                ("3.csv".to_string(), 3, b"34".to_vec())
+            ]
+        );
+        assert!(!source.next_row(&mut row).unwrap(), "still the end");
     }
 }

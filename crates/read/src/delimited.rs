@@ -3,10 +3,12 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use crate::decode::{escape_bytes, windows_1252_reading, Encoding, Malformed, TextReader};
-use crate::lines::LineCounter;
+use crate::encoding::{
+    escape_bytes, windows_1252_reading, Encoding, Malformed, TextReader, TextStart,
+};
+use crate::position::LineCounter;
 use crate::preamble::{separator_line, skip_lines, Skipped};
-use crate::source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
+use crate::row_source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
 use crate::ReadError;
 
 use crate::SNIFF_BYTES;
@@ -103,9 +105,10 @@ impl<R: Read> CsvSource<R> {
             .read_to_end(&mut prefix)
             .map_err(io_error)?;
         let mut skipped = Skipped::default();
-        if prefix.starts_with(b"\xEF\xBB\xBF") {
-            prefix.drain(..3);
-            skipped.bytes = 3;
+        // A UTF-8 mark (UTF-16's is gone, decoded away) is skipped and counted in offsets.
+        if let start @ TextStart::Utf8Bom = TextStart::of(&prefix) {
+            prefix.drain(..start.bom_len());
+            skipped.bytes = start.bom_len() as u64;
         }
         let separator = separator_line(&prefix);
         let title_lines = match (options.header_row, separator) {
@@ -242,48 +245,38 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
         self.header_line
     }
 
-    fn fill_chunk(
-        &mut self,
-        rows: &mut Vec<Row>,
-        max_rows: usize,
-        max_bytes: usize,
-    ) -> Result<(), ReadError> {
-        let mut filled = 0;
-        let mut bytes = 0usize;
-        while filled < max_rows && bytes < max_bytes {
-            if filled == rows.len() {
-                // Room for a typical row up front, rather than growing the record field by field.
-                let fields = self.header.len() + 1;
-                rows.push(Row {
-                    record: csv::ByteRecord::with_capacity(fields * 32, fields),
-                    ..Row::default()
-                });
-            }
-            let row = &mut rows[filled];
-            let line = self.reader.position().line();
-            // Announced before it is read, so that a record spanning many lines costs the line
-            // counter no memory for them (the reader holds at most BUFFER bytes unparsed).
-            let next = self.reader.position().byte();
-            self.reader.get_mut().start_record(next);
-            if !self
-                .reader
-                .read_byte_record(&mut row.record)
-                .map_err(|e| io_error_at(e, line))?
-            {
-                break;
-            }
-            bytes += row.record.as_slice().len();
-            let start = row.record.position().map_or(0, csv::Position::byte);
-            row.line = self.reader.get_mut().line_at(start);
-            row.byte = start + self.skipped;
-            row.file = None;
-            row.problems.clear();
-            let end = self.reader.position().byte();
-            self.note_malformed(&mut rows[filled], start, end);
-            filled += 1;
+    /// Room for a typical row up front, rather than growing the record field by field.
+    fn blank_row(&self) -> Row {
+        let fields = self.header.len() + 1;
+        Row {
+            record: csv::ByteRecord::with_capacity(fields * 32, fields),
+            ..Row::default()
         }
-        rows.truncate(filled);
-        Ok(())
+    }
+
+    // The hot path of CSV input: inlined into the chunk loop.
+    #[inline]
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        let line = self.reader.position().line();
+        // Announced before it is read, so that a record spanning many lines costs the line
+        // counter no memory for them (the reader holds at most BUFFER bytes unparsed).
+        let next = self.reader.position().byte();
+        self.reader.get_mut().start_record(next);
+        if !self
+            .reader
+            .read_byte_record(&mut row.record)
+            .map_err(|e| io_error_at(e, line))?
+        {
+            return Ok(false);
+        }
+        let start = row.record.position().map_or(0, csv::Position::byte);
+        row.line = self.reader.get_mut().line_at(start);
+        row.byte = start + self.skipped;
+        row.file = None;
+        row.problems.clear();
+        let end = self.reader.position().byte();
+        self.note_malformed(row, start, end);
+        Ok(true)
     }
 }
 
@@ -349,7 +342,7 @@ pub fn sniff_delimiter(header_line: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::RowSource;
+    use crate::row_source::RowSource;
 
     fn rows(data: &[u8]) -> (CsvSource<&[u8]>, Vec<Row>) {
         let mut source = CsvSource::new(data, CsvOptions::default()).unwrap();

@@ -2,7 +2,7 @@
 
 use std::io;
 
-use crate::record::FormatError;
+use crate::FormatError;
 
 /// A fatal problem with the input file as a whole.
 #[derive(Debug, thiserror::Error)]

@@ -1,18 +1,24 @@
 //! The streaming XML layer shared by the Xtracta and srv.asmx readers: quick-xml events with
 //! positions, hardened (no DOCTYPE, bounded depth, one root, only predefined entities).
+//!
+//! Every event carries its line and byte column ([`Pos`]), told by a
+//! [`crate::position::PositionReader`] under the parser, so that an error in a gigabyte answer
+//! names its place; names and text borrow the stream's buffers, so that reading costs no
+//! allocation per event. Only UTF-8 is read: a UTF-8 byte order mark is skipped, UTF-16 refused.
 
-use std::collections::VecDeque;
 use std::fmt::Display;
-use std::io::{self, BufRead, Read};
+use std::io::BufRead;
 
 use quick_xml::escape::{resolve_predefined_entity, EscapeError};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use crate::FormatError;
+use crate::position::PositionReader;
+use crate::{FormatError, TextStart};
 
-/// The deepest nesting accepted.
+/// The deepest nesting accepted: deeper elements are refused, so that depth costs neither
+/// stack nor memory (real answers nest four or five levels).
 pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The local part of a qualified name (`soap:Body` -> `Body`).
@@ -88,114 +94,9 @@ enum Kind {
     Eof,
 }
 
-/// A [`BufRead`] wrapper that notes where lines start, for line and column numbers.
-pub(crate) struct Tracked<R> {
-    inner: R,
-    /// Bytes consumed from `inner`.
-    consumed: u64,
-    /// Bytes scanned for line breaks (at least `consumed`, at most one buffer more).
-    scanned: u64,
-    /// Whether the last scanned byte was `\r`.
-    after_cr: bool,
-    /// Offsets of the starts of lines not yet passed by `locate`.
-    starts: VecDeque<u64>,
-    /// The line number of `line_start`.
-    line: u64,
-    /// Offset of the start of the current line.
-    line_start: u64,
-}
-
-impl<R> Tracked<R> {
-    fn new(inner: R) -> Tracked<R> {
-        Tracked {
-            inner,
-            consumed: 0,
-            scanned: 0,
-            after_cr: false,
-            starts: VecDeque::new(),
-            line: 1,
-            line_start: 0,
-        }
-    }
-
-    /// Line and 1-based byte column of `offset`. Offsets must not decrease between calls
-    /// (a smaller one gets the current line, column 1); lines before it are forgotten.
-    fn locate(&mut self, offset: u64) -> (u64, u64) {
-        while let Some(&start) = self.starts.front() {
-            if start > offset {
-                break;
-            }
-            self.starts.pop_front();
-            self.line += 1;
-            self.line_start = start;
-        }
-        (self.line, offset.saturating_sub(self.line_start) + 1)
-    }
-}
-
-impl<R: BufRead> Read for Tracked<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let available = self.fill_buf()?;
-            let n = available.len().min(out.len());
-            if let (Some(to), Some(from)) = (out.get_mut(..n), available.get(..n)) {
-                to.copy_from_slice(from);
-            }
-            n
-        };
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Tracked<R> {
-    // Called several times per event by the parser: inlined.
-    #[inline]
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let buf = self.inner.fill_buf()?;
-        if self.scanned < self.consumed {
-            self.scanned = self.consumed;
-            self.after_cr = false;
-        }
-        let end = self.consumed + buf.len() as u64;
-        if end > self.scanned {
-            let from = usize::try_from(self.scanned - self.consumed).unwrap_or(usize::MAX);
-            let fresh = buf.get(from..).unwrap_or_default();
-            for i in memchr::memchr2_iter(b'\r', b'\n', fresh) {
-                let at = self.scanned + i as u64;
-                let follows_cr = match i.checked_sub(1) {
-                    Some(before) => fresh.get(before) == Some(&b'\r'),
-                    None => self.after_cr,
-                };
-                if fresh.get(i) == Some(&b'\n') && follows_cr {
-                    // The `\n` of a `\r\n`: the line starts after it, not after the `\r`.
-                    match self.starts.back_mut() {
-                        Some(last) if *last == at => *last = at + 1,
-                        _ if self.line_start == at => self.line_start = at + 1,
-                        _ => {}
-                    }
-                } else {
-                    self.starts.push_back(at + 1);
-                }
-            }
-            if let Some(&last) = fresh.last() {
-                self.after_cr = last == b'\r';
-            }
-            self.scanned = end;
-        }
-        Ok(buf)
-    }
-
-    #[inline]
-    fn consume(&mut self, amt: usize) {
-        self.inner.consume(amt);
-        self.consumed += amt as u64;
-    }
-}
-
 /// A hardened stream of XML events with positions.
 pub(crate) struct XmlStream<R> {
-    reader: Reader<Tracked<R>>,
+    reader: Reader<PositionReader<R>>,
     buf: Vec<u8>,
     /// Bytes skipped before the parser started (a byte order mark).
     origin: u64,
@@ -228,27 +129,26 @@ impl<R: BufRead> XmlStream<R> {
     }
 
     fn build(input: R, embedded: Option<u64>) -> Result<XmlStream<R>, FormatError> {
-        let mut tracked = Tracked::new(input);
-        let (utf16, bom) = {
+        let mut tracked = PositionReader::new(input);
+        let start = {
             let head = tracked
                 .fill_buf()
                 .map_err(|e| FormatError::whole(format!("read error: {e}")))?;
-            (
-                head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]),
-                head.starts_with(&[0xEF, 0xBB, 0xBF]),
-            )
+            TextStart::of(head)
         };
-        if utf16 {
+        if let TextStart::Utf16Bom(_) = start {
             return Err(FormatError::at_byte(
                 0,
                 "the document is UTF-16; only UTF-8 XML is accepted",
             ));
         }
         let mut origin = 0;
-        if bom {
-            tracked.consume(3);
-            tracked.line_start = 3;
-            origin = 3;
+        if let TextStart::Utf8Bom = start {
+            // Skipped; columns on line 1 count after it.
+            let bom = start.bom_len();
+            tracked.consume(bom);
+            tracked.first_line_starts_at(bom as u64);
+            origin = bom as u64;
         }
         Ok(XmlStream {
             reader: Reader::from_reader(tracked),

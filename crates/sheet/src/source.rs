@@ -252,30 +252,18 @@ impl RowSource for SpreadsheetSource {
         &self.header
     }
 
-    fn fill_chunk(
-        &mut self,
-        rows: &mut Vec<Row>,
-        max_rows: usize,
-        max_bytes: usize,
-    ) -> Result<(), ReadError> {
-        let max_rows = max_rows.max(1);
-        rows.clear();
-        let mut bytes = 0usize;
-        while rows.len() < max_rows && (rows.is_empty() || bytes < max_bytes) {
-            let Some((line, cells)) = self.rows.next() else {
-                break;
-            };
-            let width = cells
-                .last()
-                .map_or(0, |(c, _)| c + 1)
-                .max(self.header.len());
-            let text: usize = cells.iter().map(|(_, t)| t.len()).sum();
-            // A field costs memory however empty: one byte each, like a delimiter.
-            bytes = bytes.saturating_add(text).saturating_add(width);
-            rows.push(padded_row(line, width, text, &cells));
-        }
-        self.handed_out += rows.len();
-        Ok(())
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        let Some((line, cells)) = self.rows.next() else {
+            return Ok(false);
+        };
+        let width = cells
+            .last()
+            .map_or(0, |(c, _)| c + 1)
+            .max(self.header.len());
+        let text: usize = cells.iter().map(|(_, t)| t.len()).sum();
+        *row = padded_row(line, width, text, &cells);
+        self.handed_out += 1;
+        Ok(true)
     }
 
     fn bytes_read(&self) -> u64 {

@@ -404,14 +404,12 @@ impl RowSource for Rows {
     fn header(&self) -> &[String] {
         &self.0
     }
-    fn fill_chunk(
-        &mut self,
-        rows: &mut Vec<Row>,
-        _: usize,
-        _: usize,
-    ) -> Result<(), nebulk_read::ReadError> {
-        *rows = std::mem::take(&mut self.1);
-        Ok(())
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, nebulk_read::ReadError> {
+        if self.1.is_empty() {
+            return Ok(false);
+        }
+        *row = self.1.remove(0);
+        Ok(true)
     }
     fn bytes_read(&self) -> u64 {
         0

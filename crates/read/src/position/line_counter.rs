@@ -1,4 +1,4 @@
-//! Line numbers from byte offsets.
+//! The line a CSV record starts on, from its byte offset: [`LineCounter`].
 //!
 //! ```
 //! use std::io::Read;
@@ -13,8 +13,11 @@
 use std::collections::VecDeque;
 use std::io::{self, Read};
 
+use super::{Break, LineBreaks, LineEnds};
+
 /// A reader that notes where line breaks are as bytes pass through, so that the line a record
-/// starts on can be told from its byte offset (for parsers that report byte offsets only). `\n`, `\r\n` and a lone `\r` each end a line.
+/// starts on can be told from its byte offset (for parsers that report byte offsets only).
+/// `\n`, `\r\n` and a lone `\r` each end a line.
 ///
 /// Breaks are dropped once a record past them is numbered, and adjacent breaks (blank lines)
 /// are kept as one run. A parser that announces each record before reading it
@@ -23,15 +26,13 @@ use std::io::{self, Read};
 /// a record spans: breaks further back than the window are counted and dropped as they go.
 pub struct LineCounter<R> {
     inner: R,
-    /// Offset of the next byte to be read from `inner`.
-    offset: u64,
+    /// Finds the breaks as bytes pass; its offset is that of the next byte to be read.
+    scanner: LineBreaks,
     /// Line breaks not yet passed by [`LineCounter::line_at`], as runs of adjacent breaks (blank
     /// lines): ten million empty lines are one run, not ten million entries.
     breaks: VecDeque<Run>,
     /// Line breaks already passed.
     passed: u64,
-    /// Whether the last byte read was `\r`, so that a following `\n` is the same break.
-    after_cr: bool,
     /// How far behind `offset` the parser may be, when known.
     window: Option<u64>,
     /// The record announced by [`LineCounter::start_record`].
@@ -52,7 +53,7 @@ struct Announced {
 impl<R> LineCounter<R> {
     /// Bytes read through so far.
     pub fn offset(&self) -> u64 {
-        self.offset
+        self.scanner.offset()
     }
 
     /// The wrapped reader.
@@ -64,10 +65,9 @@ impl<R> LineCounter<R> {
     pub fn new(inner: R) -> LineCounter<R> {
         LineCounter {
             inner,
-            offset: 0,
+            scanner: LineBreaks::new(LineEnds::Any),
             breaks: VecDeque::new(),
             passed: 0,
-            after_cr: false,
             window: None,
             record: None,
         }
@@ -164,7 +164,7 @@ impl<R> LineCounter<R> {
     fn resolve(&mut self) {
         if let Some(mut record) = self.record.filter(|r| r.line.is_none()) {
             self.pass(&mut record.cursor);
-            if record.cursor < self.offset {
+            if record.cursor < self.offset() {
                 // A byte at the cursor was read, and it is no break.
                 record.line = Some(self.passed + 1);
             }
@@ -174,7 +174,7 @@ impl<R> LineCounter<R> {
         else {
             return;
         };
-        let behind = self.offset.saturating_sub(window);
+        let behind = self.offset().saturating_sub(window);
         while let Some(&run) = self.breaks.front() {
             if run.end() >= behind {
                 break;
@@ -206,39 +206,28 @@ impl Run {
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let bytes = &buf[..n];
-        for i in memchr::memchr2_iter(b'\r', b'\n', bytes) {
-            let follows_cr = if i == 0 {
-                self.after_cr
-            } else {
-                bytes[i - 1] == b'\r'
-            };
-            let at = self.offset + i as u64;
-            let last = self.breaks.back_mut().filter(|run| run.end() == at);
-            if bytes[i] == b'\n' && follows_cr {
-                // The `\n` of a `\r\n` belongs to the break noted at the `\r` (passed
-                // already when that run is gone).
-                if let Some(run) = last {
-                    run.len += 1;
+        let runs = &mut self.breaks;
+        self.scanner
+            .scan(buf.get(..n).unwrap_or_default(), |found| match found {
+                Break::CrLf(at) => {
+                    // The `\n` of a `\r\n` belongs to the break noted at the `\r` (passed
+                    // already when that run is gone).
+                    if let Some(run) = runs.back_mut().filter(|run| run.end() == at) {
+                        run.len += 1;
+                    }
                 }
-                continue;
-            }
-            match last {
-                Some(run) if run.count < Run::MAX_COUNT => {
-                    run.len += 1;
-                    run.count += 1;
-                }
-                _ => self.breaks.push_back(Run {
-                    start: at,
-                    len: 1,
-                    count: 1,
-                }),
-            }
-        }
-        if let Some(last) = bytes.last() {
-            self.after_cr = *last == b'\r';
-        }
-        self.offset += n as u64;
+                Break::End(at) => match runs.back_mut().filter(|run| run.end() == at) {
+                    Some(run) if run.count < Run::MAX_COUNT => {
+                        run.len += 1;
+                        run.count += 1;
+                    }
+                    _ => runs.push_back(Run {
+                        start: at,
+                        len: 1,
+                        count: 1,
+                    }),
+                },
+            });
         self.resolve();
         Ok(n)
     }

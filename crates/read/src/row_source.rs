@@ -1,4 +1,10 @@
 //! Rows and row sources: what the validation engine consumes.
+//!
+//! A [`Row`] is one data row as read, its fields still bytes; a [`RowSource`] hands them out
+//! under one header: a CSV file ([`crate::CsvSource`], [`crate::CsvFiles`]), a spreadsheet
+//! ([`crate::excel::ExcelSource`]), or records mapped onto a schema (`nebulk-map`). Problems
+//! found while producing a row travel with it ([`RowProblem`]) for the validator to reject it
+//! with.
 
 use std::sync::Arc;
 
@@ -94,32 +100,28 @@ impl Row {
 
 /// A stream of rows under one header: a CSV file, a spreadsheet, or mapped records.
 ///
+/// A source reads one row at a time ([`RowSource::next_row`], into a row whose allocations it
+/// reuses); the engine takes rows in chunks ([`RowSource::fill_chunk`]), whose budget is
+/// written once, here: at most `max_rows` rows, and no more once their fields hold
+/// `max_bytes`, but always at least one row however large.
+///
 /// ```
-/// use nebulk_read::{CsvOptions, CsvSource, RowSource};
-/// let mut source = CsvSource::new(&b"a,b\n1,2\n"[..], CsvOptions::default()).unwrap();
+/// use nebulk_read::{CsvOptions, CsvSource, Row, RowSource};
+/// let mut source = CsvSource::new(&b"a,b\n1,2\n3,4\n"[..], CsvOptions::default()).unwrap();
 /// assert_eq!(source.header(), ["a", "b"]);
-/// assert_eq!(source.read_chunk(10, 1 << 20).unwrap().len(), 1);
+/// let mut row = Row::default();
+/// assert!(source.next_row(&mut row).unwrap());
+/// assert_eq!((row.line, &row.record[1]), (2, &b"2"[..]));
+/// assert_eq!(source.read_chunk(10, 1 << 20).unwrap().len(), 1, "the rest");
+/// assert!(!source.next_row(&mut row).unwrap(), "the end");
 /// ```
 pub trait RowSource: Send {
     /// The header cells, trimmed.
     fn header(&self) -> &[String];
 
-    /// Reads up to `max_rows` rows, stopping early once their fields hold `max_bytes`; an
-    /// empty vector means the end of the input. A chunk holds at least one row, however large.
-    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
-        let mut rows = Vec::new();
-        self.fill_chunk(&mut rows, max_rows, max_bytes)?;
-        Ok(rows)
-    }
-
-    /// Like [`RowSource::read_chunk`], but into `rows`, whose rows (and their allocations) may
-    /// be reused: on return it holds exactly the new chunk, empty at the end of the input.
-    fn fill_chunk(
-        &mut self,
-        rows: &mut Vec<Row>,
-        max_rows: usize,
-        max_bytes: usize,
-    ) -> Result<(), ReadError>;
+    /// Reads the next row into `row`, replacing all it held but reusing its allocations;
+    /// `false` at the end of the input (`row` then holds nothing of use).
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError>;
 
     /// Bytes of input consumed so far, for progress reporting.
     fn bytes_read(&self) -> u64;
@@ -128,6 +130,66 @@ pub trait RowSource: Send {
     fn header_line(&self) -> u64 {
         1
     }
+
+    /// A new row to read into, with room for a typical row of this source, so that the first
+    /// chunks do not grow their rows field by field. The default is empty.
+    fn blank_row(&self) -> Row {
+        Row::default()
+    }
+
+    /// Reads up to `max_rows` rows, stopping early once they hold `max_bytes`; an empty vector
+    /// means the end of the input. A chunk holds at least one row, however large. A row holds
+    /// the bytes of its fields and one more per field, however empty (each field costs memory:
+    /// a line of a million commas is a million fields).
+    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
+        let mut rows = Vec::new();
+        self.fill_chunk(&mut rows, max_rows, max_bytes)?;
+        Ok(rows)
+    }
+
+    /// Like [`RowSource::read_chunk`], but into `rows`, whose rows (and their allocations) are
+    /// reused: on return it holds exactly the new chunk, empty at the end of the input.
+    ///
+    /// ```
+    /// use nebulk_read::{CsvOptions, CsvSource, RowSource};
+    /// let mut source = CsvSource::new(&b"h\nlong one\nb\nc\n"[..], CsvOptions::default()).unwrap();
+    /// let mut rows = Vec::new();
+    /// source.fill_chunk(&mut rows, 10, 4).unwrap();
+    /// assert_eq!(rows.len(), 1, "a row larger than the budget comes alone");
+    /// source.fill_chunk(&mut rows, 1, 1 << 20).unwrap();
+    /// assert_eq!(&rows[0].record[0], b"b");
+    /// source.fill_chunk(&mut rows, 10, 1 << 20).unwrap();
+    /// source.fill_chunk(&mut rows, 10, 1 << 20).unwrap();
+    /// assert!(rows.is_empty(), "the end");
+    /// ```
+    #[inline]
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<(), ReadError> {
+        let max_rows = max_rows.max(1);
+        let mut filled = 0;
+        let mut bytes = 0usize;
+        while filled < max_rows && (filled == 0 || bytes < max_bytes) {
+            if filled == rows.len() {
+                rows.push(self.blank_row());
+            }
+            let Some(row) = rows.get_mut(filled) else {
+                break;
+            };
+            if !self.next_row(row)? {
+                break;
+            }
+            bytes = bytes
+                .saturating_add(row.record.as_slice().len())
+                .saturating_add(row.record.len());
+            filled += 1;
+        }
+        rows.truncate(filled);
+        Ok(())
+    }
 }
 
 impl<T: RowSource + ?Sized> RowSource for Box<T> {
@@ -135,17 +197,8 @@ impl<T: RowSource + ?Sized> RowSource for Box<T> {
         (**self).header()
     }
 
-    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
-        (**self).read_chunk(max_rows, max_bytes)
-    }
-
-    fn fill_chunk(
-        &mut self,
-        rows: &mut Vec<Row>,
-        max_rows: usize,
-        max_bytes: usize,
-    ) -> Result<(), ReadError> {
-        (**self).fill_chunk(rows, max_rows, max_bytes)
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        (**self).next_row(row)
     }
 
     fn bytes_read(&self) -> u64 {
@@ -154,5 +207,24 @@ impl<T: RowSource + ?Sized> RowSource for Box<T> {
 
     fn header_line(&self) -> u64 {
         (**self).header_line()
+    }
+
+    fn blank_row(&self) -> Row {
+        (**self).blank_row()
+    }
+
+    fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
+        (**self).read_chunk(max_rows, max_bytes)
+    }
+
+    // Forwarded whole, so that the rows of a boxed source are read through one call per chunk
+    // (the source's own loop), not one dynamic call per row.
+    fn fill_chunk(
+        &mut self,
+        rows: &mut Vec<Row>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<(), ReadError> {
+        (**self).fill_chunk(rows, max_rows, max_bytes)
     }
 }

@@ -1,57 +1,18 @@
-//! Streams of records: structured readers run over one or many files on their own thread, and
-//! row sources seen as records (so a CSV or spreadsheet can be mapped too).
+//! A record reader run over files on a thread of its own: [`ThreadedRecords`].
 
-use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 
-use crate::record::Spare;
-use crate::{nerm, srv, xtracta, ProblemKind, ReadError, Record, RowProblem, RowSource, Value};
+use super::{RecordStream, SourcedRecord, BATCH};
+use crate::{FileContext, ReadError, Record, RecordPool, RecordReader, RecordSink, Value};
 
-/// Records handed out per batch.
-const BATCH: usize = 1024;
-
-/// A record and where it comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourcedRecord {
-    /// The file, when the input is several files.
-    pub file: Option<Arc<str>>,
-    /// The record.
-    pub record: Record,
-    /// Problems of the source row the record was made from (wrong field count, bad encoding).
-    pub problems: Vec<RowProblem>,
-}
-
-/// A stream of records in batches.
-pub trait RecordStream: Send {
-    /// The next batch; empty at the end.
-    fn next_batch(&mut self) -> Result<Vec<SourcedRecord>, ReadError>;
-    /// Bytes of input consumed so far.
-    fn bytes_read(&self) -> u64;
-
-    /// Hands back a batch whose records were used: a stream may drop them where they were
-    /// made, or reuse the batch. The default drops it.
-    fn recycle(&mut self, batch: Vec<SourcedRecord>) {
-        drop(batch);
-    }
-}
-
-/// The structured formats, each read by its module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StructuredKind {
-    /// [`xtracta::read_users`].
-    XtractaUsers,
-    /// [`srv::read_roles`], one answer per file.
-    SrvWorkflowRoles,
-    /// [`nerm::read_users`].
-    NermUsers,
-    /// [`nerm::read_workflow_sessions`].
-    NermWorkflowSessions,
-}
+/// The buffer each file is read through: the readers parse from it, a byte or an event at a
+/// time, and it is refilled from the file in blocks this size.
+const INPUT_BUFFER: usize = 256 * 1024;
 
 /// One input file of a structured source: a file to open, or a stream already open.
 ///
@@ -116,8 +77,19 @@ impl SourceFile {
     }
 }
 
-/// Runs a structured reader over files on a thread of its own, handing out batches through a
+/// Runs a [`RecordReader`] over files on a thread of its own, handing out batches through a
 /// bounded channel: memory stays bounded however large the files are.
+///
+/// ```
+/// use nebulk_read::{nerm, RecordStream, SourceFile, ThreadedRecords};
+/// let page = r#"{"users": [{"login": "ann"}, {"login": "bo"}]}"#;
+/// let input = SourceFile::stream("<stdin>", Box::new(std::io::Cursor::new(page)));
+/// let mut stream = ThreadedRecords::spawn(nerm::UserReader, vec![input], false);
+/// let batch = stream.next_batch().unwrap();
+/// assert_eq!(batch.len(), 2);
+/// stream.recycle(batch);
+/// assert!(stream.next_batch().unwrap().is_empty(), "the end");
+/// ```
 pub struct ThreadedRecords {
     receiver: Receiver<Result<Vec<SourcedRecord>, ReadError>>,
     bytes: Arc<AtomicU64>,
@@ -126,9 +98,10 @@ pub struct ThreadedRecords {
 }
 
 impl ThreadedRecords {
-    /// Starts reading `files` as `kind`. Records carry their file's name when `name_files`.
-    pub fn spawn(
-        kind: StructuredKind,
+    /// Starts reading `files` with `reader`. Records carry their file's name when
+    /// `name_files`.
+    pub fn spawn<R: RecordReader>(
+        reader: R,
         files: Vec<SourceFile>,
         name_files: bool,
     ) -> ThreadedRecords {
@@ -140,22 +113,14 @@ impl ThreadedRecords {
         let bytes = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&bytes);
         std::thread::spawn(move || {
-            // The allocations of the records that came back, for the reader's new ones (only
-            // the Xtracta reader takes them; for the others they are freed).
-            let spare = RefCell::new(Spare::default());
-            let new_batch = || match recycled.try_recv() {
-                Ok(mut batch) if kind == StructuredKind::XtractaUsers => {
-                    let mut spare = spare.borrow_mut();
-                    for sourced in batch.drain(..) {
-                        spare.recycle(sourced.record);
-                    }
-                    batch
-                }
-                Ok(mut batch) => {
-                    batch.clear();
-                    batch
-                }
-                Err(_) => Vec::with_capacity(BATCH),
+            let mut sink = Batches {
+                sender,
+                recycled,
+                pool: RecordPool::default(),
+                batch: Vec::new(),
+                file: None,
+                extra: Vec::new(),
+                closed: false,
             };
             for file in files {
                 let SourceFile {
@@ -169,42 +134,27 @@ impl ThreadedRecords {
                     SourceInput::Path(path) => user_from_file_name(path),
                     SourceInput::Stream(_) => String::new(),
                 });
-                let mut batch = new_batch();
-                let mut closed = false;
-                let mut emit = |mut record: Record| {
-                    for (field, value) in &extra {
-                        record.push(field.clone(), Value::Text(value.clone()));
-                    }
-                    batch.push(SourcedRecord {
-                        file: label.clone(),
-                        record,
-                        problems: Vec::new(),
-                    });
-                    if batch.len() >= BATCH {
-                        let full = std::mem::replace(&mut batch, new_batch());
-                        closed = sender.send(Ok(full)).is_err();
-                    }
-                    !closed
-                };
+                sink.start_file(label.clone(), extra);
                 // With several files, errors name theirs; with one, the caller names it.
                 let result =
-                    read_file(kind, input, &user, &counter, &spare, &mut emit).map_err(|e| {
-                        match &label {
+                    read_file(&reader, input, &user, &counter, &mut sink).map_err(
+                        |e| match &label {
                             Some(name) => ReadError::InFile {
                                 file: name.to_string(),
                                 problem: Box::new(e),
                             },
                             None => e,
-                        }
-                    });
-                if closed {
+                        },
+                    );
+                if sink.closed {
                     return;
                 }
+                let batch = std::mem::take(&mut sink.batch);
                 let sent = match result {
-                    Ok(()) => sender.send(Ok(batch)),
+                    Ok(()) => sink.sender.send(Ok(batch)),
                     Err(e) => {
-                        let _ = sender.send(Ok(batch));
-                        let _ = sender.send(Err(e));
+                        let _ = sink.sender.send(Ok(batch));
+                        let _ = sink.sender.send(Err(e));
                         return;
                     }
                 };
@@ -221,40 +171,89 @@ impl ThreadedRecords {
     }
 }
 
-/// Reads one file (or stream) as `kind`, handing its records to `emit`; `user` is the user an
-/// srv answer is about.
-fn read_file(
-    kind: StructuredKind,
+/// Reads one file (or stream) with `reader` into `sink`; `user` is the user the file is about
+/// (an srv answer's).
+fn read_file<R: RecordReader>(
+    reader: &R,
     input: SourceInput,
     user: &str,
     counter: &Arc<AtomicU64>,
-    spare: &RefCell<Spare>,
-    emit: &mut dyn FnMut(Record) -> bool,
+    sink: &mut Batches,
 ) -> Result<(), ReadError> {
     let opened: Box<dyn Read + Send> = match input {
         SourceInput::Path(path) => Box::new(File::open(path).map_err(ReadError::Open)?),
         SourceInput::Stream(reader) => reader,
     };
     let input = BufReader::with_capacity(
-        256 * 1024,
+        INPUT_BUFFER,
         Counting {
             inner: opened,
             counter: Arc::clone(counter),
         },
     );
-    match kind {
-        StructuredKind::XtractaUsers => {
-            xtracta::read_users_reusing(input, emit, spare).map(drop)?
-        }
-        StructuredKind::NermUsers => nerm::read_users(input, emit).map(drop)?,
-        StructuredKind::NermWorkflowSessions => {
-            nerm::read_workflow_sessions(input, emit).map(drop)?
-        }
-        StructuredKind::SrvWorkflowRoles => {
-            emit(srv::read_roles(input, user)?);
+    reader.read(input, &FileContext::for_user(user), sink)?;
+    Ok(())
+}
+
+/// The reading thread's [`RecordSink`]: records into batches, full batches into the channel,
+/// and the records of the batches that come back into the pool.
+struct Batches {
+    sender: SyncSender<Result<Vec<SourcedRecord>, ReadError>>,
+    recycled: Receiver<Vec<SourcedRecord>>,
+    pool: RecordPool,
+    /// The batch being filled.
+    batch: Vec<SourcedRecord>,
+    /// The name records of the file being read carry, and the fields added to each.
+    file: Option<Arc<str>>,
+    extra: Vec<(String, String)>,
+    /// The receiving end has gone: reading stops.
+    closed: bool,
+}
+
+impl Batches {
+    /// Starts a batch for the next file.
+    fn start_file(&mut self, file: Option<Arc<str>>, extra: Vec<(String, String)>) {
+        self.file = file;
+        self.extra = extra;
+        self.batch = self.new_batch();
+    }
+
+    /// An empty batch: one that came back, its records' allocations kept in the pool, else a
+    /// new one.
+    fn new_batch(&mut self) -> Vec<SourcedRecord> {
+        match self.recycled.try_recv() {
+            Ok(mut batch) => {
+                for sourced in batch.drain(..) {
+                    self.pool.recycle(sourced.record);
+                }
+                batch
+            }
+            Err(_) => Vec::with_capacity(BATCH),
         }
     }
-    Ok(())
+}
+
+impl RecordSink for Batches {
+    fn emit(&mut self, mut record: Record) -> bool {
+        for (field, value) in &self.extra {
+            record.push(field.clone(), Value::Text(value.clone()));
+        }
+        self.batch.push(SourcedRecord {
+            file: self.file.clone(),
+            record,
+            problems: Vec::new(),
+        });
+        if self.batch.len() >= BATCH {
+            let fresh = self.new_batch();
+            let full = std::mem::replace(&mut self.batch, fresh);
+            self.closed = self.sender.send(Ok(full)).is_err();
+        }
+        !self.closed
+    }
+
+    fn pool(&mut self) -> &mut RecordPool {
+        &mut self.pool
+    }
 }
 
 /// The user name an srv answer file stands for: its name without the extension.
@@ -305,127 +304,10 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// A row source seen as records, the header cells naming the fields: a CSV or spreadsheet to
-/// be mapped. A column whose header cell is empty is the field `column N` (1-based). A row with
-/// the wrong number of fields or a field that is not text carries the problem along, naming
-/// the field.
-///
-/// ```
-/// use nebulk_read::{CsvOptions, CsvSource, RecordStream, RowRecords, Value};
-/// let csv = CsvSource::new(&b"name,mail,\nJohn Doe,j@example.com,x\n"[..], CsvOptions::default()).unwrap();
-/// let mut records = RowRecords::new(csv);
-/// assert_eq!(records.fields(), ["name", "mail", "column 3"]);
-/// let batch = records.next_batch().unwrap();
-/// assert_eq!(batch[0].record.get("name"), Some(&Value::Text("John Doe".into())));
-/// assert_eq!(batch[0].record.line, 2);
-/// ```
-pub struct RowRecords<S> {
-    source: S,
-    header: Vec<String>,
-}
-
-impl<S: RowSource> RowRecords<S> {
-    /// Wraps a row source.
-    pub fn new(source: S) -> RowRecords<S> {
-        let header = source
-            .header()
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                if name.is_empty() {
-                    format!("column {}", i + 1)
-                } else {
-                    name.clone()
-                }
-            })
-            .collect();
-        RowRecords { source, header }
-    }
-
-    /// The header cells: the fields each record has.
-    pub fn fields(&self) -> &[String] {
-        &self.header
-    }
-}
-
-impl<S: RowSource> RecordStream for RowRecords<S> {
-    fn next_batch(&mut self) -> Result<Vec<SourcedRecord>, ReadError> {
-        let rows = self.source.read_chunk(BATCH, 4 << 20)?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                // The record's fields are not the mapped row's: a problem names its field in
-                // words instead of by number.
-                let mut problems: Vec<RowProblem> = row
-                    .problems
-                    .into_iter()
-                    .map(
-                        |problem| match problem.column.and_then(|c| self.header.get(c)) {
-                            Some(name) => RowProblem {
-                                column: None,
-                                message: format!("{name}: {}", problem.message),
-                                ..problem
-                            },
-                            None => problem,
-                        },
-                    )
-                    .collect();
-                if row.record.len() != self.header.len() {
-                    problems.push(RowProblem {
-                        kind: ProblemKind::Malformed,
-                        column: None,
-                        message: crate::wrong_field_count_message(
-                            self.header.len(),
-                            row.record.len(),
-                        ),
-                    });
-                }
-                let mut record = Record::new(row.line);
-                for (name, field) in self.header.iter().zip(row.record.iter()) {
-                    let text = match std::str::from_utf8(field) {
-                        Ok(text) => text.to_string(),
-                        Err(e) => {
-                            problems.push(RowProblem {
-                                kind: ProblemKind::Encoding,
-                                column: None,
-                                message: crate::not_utf8_message(name, &e),
-                            });
-                            String::from_utf8_lossy(field).into_owned()
-                        }
-                    };
-                    record.push(name.clone(), Value::Text(text));
-                }
-                SourcedRecord {
-                    file: row.file,
-                    record,
-                    problems,
-                }
-            })
-            .collect())
-    }
-
-    fn bytes_read(&self) -> u64 {
-        self.source.bytes_read()
-    }
-}
-
-impl<T: RecordStream + ?Sized> RecordStream for Box<T> {
-    fn next_batch(&mut self) -> Result<Vec<SourcedRecord>, ReadError> {
-        (**self).next_batch()
-    }
-
-    fn bytes_read(&self) -> u64 {
-        (**self).bytes_read()
-    }
-
-    fn recycle(&mut self, batch: Vec<SourcedRecord>) {
-        (**self).recycle(batch)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{nerm, srv};
 
     fn all_records(mut stream: ThreadedRecords) -> Result<Vec<SourcedRecord>, ReadError> {
         let mut all = Vec::new();
@@ -448,14 +330,14 @@ mod tests {
         let path = dir.path().join("users.json");
         std::fs::write(&path, USERS).unwrap();
         let by_path = all_records(ThreadedRecords::spawn(
-            StructuredKind::NermUsers,
+            nerm::UserReader,
             vec![SourceFile::path(path)],
             false,
         ))
         .unwrap();
         let stream = SourceFile::stream("<stdin>", Box::new(std::io::Cursor::new(USERS)));
         let by_stream = all_records(ThreadedRecords::spawn(
-            StructuredKind::NermUsers,
+            nerm::UserReader,
             vec![stream],
             false,
         ))
@@ -469,7 +351,7 @@ mod tests {
         let streams = ["one", "two"]
             .map(|name| SourceFile::stream(name, Box::new(std::io::Cursor::new(USERS))));
         let records = all_records(ThreadedRecords::spawn(
-            StructuredKind::NermUsers,
+            nerm::UserReader,
             streams.into(),
             true,
         ))
@@ -485,12 +367,8 @@ mod tests {
         let user = |user_name: Option<&str>| {
             let mut file = SourceFile::stream("<stdin>", Box::new(std::io::Cursor::new(answer)));
             file.user_name = user_name.map(String::from);
-            let records = all_records(ThreadedRecords::spawn(
-                StructuredKind::SrvWorkflowRoles,
-                vec![file],
-                false,
-            ))
-            .unwrap();
+            let records =
+                all_records(ThreadedRecords::spawn(srv::RoleReader, vec![file], false)).unwrap();
             records[0].record.get("userName").cloned()
         };
         assert_eq!(user(None), Some(Value::Text(String::new())));
@@ -501,7 +379,7 @@ mod tests {
     fn a_missing_file_cannot_be_opened() {
         let dir = tempfile::tempdir().unwrap();
         let err = all_records(ThreadedRecords::spawn(
-            StructuredKind::NermUsers,
+            nerm::UserReader,
             vec![SourceFile::path(dir.path().join("gone.json"))],
             false,
         ))

@@ -1,0 +1,227 @@
+//! A JSON value that keeps key order and numbers as written ([`Json`], read by [`JsonSeed`]),
+//! and how one becomes field values ([`to_value`], [`flatten`]).
+
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+
+use super::track::Tracker;
+use crate::{Record, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Json {
+    Null,
+    Bool(bool),
+    /// A number as written (or serde_json's rendering of it).
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    /// Keys in document order; a repeated key keeps the first position and the last value.
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn is_scalar(&self) -> bool {
+        !matches!(self, Json::Array(_) | Json::Object(_))
+    }
+
+    pub(super) fn compact(&self) -> String {
+        let mut out = String::new();
+        self.write_compact(&mut out);
+        out
+    }
+
+    fn write_compact(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => write_json_string(s, out),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_compact(out);
+                }
+                out.push(']');
+            }
+            Json::Object(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(key, out);
+                    out.push(':');
+                    value.write_compact(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Deserializes one [`Json`] value, numbers as written.
+pub(super) struct JsonSeed<'t> {
+    pub(super) track: &'t Tracker,
+}
+
+impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
+    type Value = Json;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonSeed<'_> {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::Number(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::Number(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
+        let written = self.track.try_borrow().ok().and_then(|t| t.number_text(v));
+        let text = written.unwrap_or_else(|| match serde_json::Number::from_f64(v) {
+            Some(n) => n.to_string(),
+            None => v.to_string(),
+        });
+        Ok(Json::Number(text))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(JsonSeed { track: self.track })? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Json, A::Error> {
+        Ok(Json::Object(read_entries(map, self.track)?))
+    }
+}
+
+/// The entries of an object, in document order; a repeated key keeps its first position and
+/// takes the last value.
+pub(super) fn read_entries<'de, A: MapAccess<'de>>(
+    mut map: A,
+    track: &Tracker,
+) -> Result<Vec<(String, Json)>, A::Error> {
+    const INDEX_FROM: usize = 16;
+    let mut entries: Vec<(String, Json)> = Vec::new();
+    let mut index: Option<HashMap<String, usize>> = None;
+    while let Some(key) = map.next_key::<String>()? {
+        let value = map.next_value_seed(JsonSeed { track })?;
+        let found = match &index {
+            Some(index) => index.get(&key).copied(),
+            None => entries.iter().position(|(k, _)| *k == key),
+        };
+        if let Some(at) = found {
+            entries[at].1 = value;
+            continue;
+        }
+        if let Some(index) = &mut index {
+            index.insert(key.clone(), entries.len());
+        }
+        entries.push((key, value));
+        if index.is_none() && entries.len() >= INDEX_FROM {
+            index = Some(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.clone(), i))
+                    .collect(),
+            );
+        }
+    }
+    Ok(entries)
+}
+
+/// The field value of a JSON value that is not flattened.
+pub(super) fn to_value(json: Json) -> Value {
+    match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Text(b.to_string()),
+        Json::Number(text) | Json::String(text) => Value::Text(text),
+        Json::Array(items) if items.iter().all(Json::is_scalar) => Value::List(
+            items
+                .into_iter()
+                .filter_map(|item| match to_value(item) {
+                    Value::Text(text) => Some(text),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Json::Object(entries) if entries.is_empty() => Value::Null,
+        other => Value::Text(other.compact()),
+    }
+}
+
+/// Pushes `json` under `name`, objects flattened to `name.key`.
+pub(super) fn flatten(name: String, json: Json, record: &mut Record) {
+    match json {
+        Json::Object(entries) if !entries.is_empty() => {
+            for (key, value) in entries {
+                flatten(format!("{name}.{key}"), value, record);
+            }
+        }
+        other => record.push(name, to_value(other)),
+    }
+}

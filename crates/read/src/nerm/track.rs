@@ -1,0 +1,189 @@
+//! Position and number-text tracking of the bytes serde_json reads.
+//!
+//! serde_json's `IoRead` pulls its input one byte at a time (through `io::Bytes`) and peeks at
+//! most one byte ahead. A reader between the buffer and serde_json therefore sees exactly what
+//! serde_json has consumed: when an element visitor's `visit_map` starts, the last byte read is
+//! the element's `{`, so the newlines read so far give its line. And when serde_json hands a
+//! number to a visitor, the bytes just read are the number followed by at most the one byte it
+//! peeked at, which gives the number as written (serde_json without `arbitrary_precision` only
+//! hands out an `f64` for decimals and big integers).
+
+use std::cell::RefCell;
+use std::io::{self, BufRead, Read};
+use std::rc::Rc;
+
+use crate::position::{LineEnds, LineStarts};
+use crate::{FormatError, TextStart};
+
+/// Longest number text kept by [`Track`]; longer numbers fall back to serde_json's rendering.
+const NUMBER_CHARS: usize = 1024;
+
+/// What the tracking reader has seen.
+#[derive(Debug)]
+pub(super) struct Track {
+    /// The lines of the bytes handed to serde_json (after a byte order mark), which has read
+    /// them all: lines end at `\n` only, as serde_json counts them.
+    lines: LineStarts,
+    /// The latest run of bytes that can make up a JSON number (`0-9 + - . e E`).
+    run: Vec<u8>,
+    /// The run was longer than [`NUMBER_CHARS`] (and is cut).
+    run_cut: bool,
+    /// Bytes read since the run ended.
+    since_run: u64,
+}
+
+impl Default for Track {
+    fn default() -> Track {
+        Track {
+            lines: LineStarts::new(LineEnds::Newline),
+            run: Vec::new(),
+            run_cut: false,
+            since_run: 0,
+        }
+    }
+}
+
+fn is_number_byte(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E')
+}
+
+impl Track {
+    #[inline]
+    fn note(&mut self, bytes: &[u8]) {
+        self.lines.pass(bytes);
+        for &b in bytes {
+            if is_number_byte(b) {
+                if self.since_run > 0 {
+                    self.run.clear();
+                    self.run_cut = false;
+                    self.since_run = 0;
+                }
+                if self.run.len() < NUMBER_CHARS {
+                    self.run.push(b);
+                } else {
+                    self.run_cut = true;
+                }
+            } else {
+                self.since_run = self.since_run.saturating_add(1);
+            }
+        }
+    }
+
+    /// The line of the last byte read.
+    pub(super) fn line(&self) -> u64 {
+        self.lines.line()
+    }
+
+    /// Bytes handed to serde_json (after a byte order mark).
+    pub(super) fn offset(&self) -> u64 {
+        self.lines.scanned()
+    }
+
+    /// The text of the number serde_json just parsed as `value`, as written, when it can be
+    /// told for sure.
+    pub(super) fn number_text(&self, value: f64) -> Option<String> {
+        if self.run_cut || self.since_run > 1 || !is_json_number(&self.run) {
+            return None;
+        }
+        let text = std::str::from_utf8(&self.run).ok()?;
+        let parsed: f64 = text.parse().ok()?;
+        // serde_json's default float parsing may be one unit in the last place off.
+        let close = parsed == value || (parsed - value).abs() <= parsed.abs() * 1e-12;
+        (close && parsed.is_sign_negative() == value.is_sign_negative()).then(|| text.to_string())
+    }
+}
+
+/// Whether `bytes` is a JSON number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+pub(super) fn is_json_number(bytes: &[u8]) -> bool {
+    let mut rest = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let int = digits(rest);
+    if int == 0 || (int > 1 && rest[0] == b'0') {
+        return false;
+    }
+    rest = &rest[int..];
+    if let Some(after) = rest.strip_prefix(b".") {
+        let frac = digits(after);
+        if frac == 0 {
+            return false;
+        }
+        rest = &after[frac..];
+    }
+    if let Some(after) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
+        let after = after
+            .strip_prefix(b"+")
+            .or_else(|| after.strip_prefix(b"-"))
+            .unwrap_or(after);
+        let exp = digits(after);
+        if exp == 0 {
+            return false;
+        }
+        rest = &after[exp..];
+    }
+    rest.is_empty()
+}
+
+/// The [`Track`] shared by the reader and the visitors.
+pub(super) type Tracker = Rc<RefCell<Track>>;
+
+/// The reader handed to serde_json: the first bytes (after a byte order mark), the input's
+/// buffer, and the [`Track`] of what passed.
+pub(super) struct TrackedInput<B> {
+    head: [u8; 4],
+    /// Where the bytes handed out of `head` got to (past a byte order mark at first).
+    pub(super) head_at: usize,
+    head_len: usize,
+    inner: B,
+    pub(super) track: Tracker,
+}
+
+impl<B: BufRead> Read for TrackedInput<B> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = if self.head_at < self.head_len {
+            let n = (self.head_len - self.head_at).min(buf.len());
+            buf[..n].copy_from_slice(&self.head[self.head_at..self.head_at + n]);
+            self.head_at += n;
+            n
+        } else {
+            self.inner.read(buf)?
+        };
+        match self.track.try_borrow_mut() {
+            Ok(mut track) => track.note(&buf[..n]),
+            Err(_) => return Err(io::Error::other("position tracking is busy")),
+        }
+        Ok(n)
+    }
+}
+
+/// Wraps `input`, skipping a UTF-8 byte order mark and refusing UTF-16 (with a byte order
+/// mark or, JSON starting with ASCII, without one).
+pub(super) fn open<B: BufRead>(mut inner: B) -> Result<TrackedInput<B>, FormatError> {
+    let mut head = [0u8; 4];
+    let mut len = 0;
+    while len < head.len() {
+        match inner.read(&mut head[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(FormatError::at_byte(
+                    len as u64,
+                    format!("could not read the input: {e}"),
+                ))
+            }
+        }
+    }
+    let told = TextStart::of(head.get(..len).unwrap_or_default());
+    if let TextStart::Utf16Bom(_) | TextStart::Utf16Unmarked(_) = told {
+        return Err(FormatError::whole(
+            "the input is UTF-16 text; a NERM answer is UTF-8 JSON (save the file as UTF-8)",
+        ));
+    }
+    Ok(TrackedInput {
+        head,
+        head_at: told.bom_len(),
+        head_len: len,
+        inner,
+        track: Rc::new(RefCell::new(Track::default())),
+    })
+}
