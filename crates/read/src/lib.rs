@@ -98,7 +98,7 @@ pub use encoding::{
     Malformed, TextReader, TextStart,
 };
 pub use error::ReadError;
-pub use format_error::FormatError;
+pub use format_error::{FormatError, Position};
 pub use messages::{not_utf8_message, wrong_field_count_message};
 pub use position::LineCounter;
 pub use record::{Record, Value};

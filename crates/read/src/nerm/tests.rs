@@ -281,9 +281,9 @@ fn wrong_reader_for_the_page_names_the_keys() {
     let page = format!("{{{many} \"k0\": 1, \"last\": null}}");
     let e = err(users(page.as_bytes()).1);
     assert!(
-        e.message.ends_with("`k18`, `k19` and 6 more"),
+        e.message().ends_with("`k18`, `k19` and 6 more"),
         "{}",
-        e.message
+        e.message()
     );
 }
 
@@ -404,12 +404,15 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     };
     for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
         let e = err(users(deep(open, close).as_bytes()).1);
-        assert_eq!(e.message, "recursion limit exceeded");
-        assert_eq!(e.line, Some(1));
+        assert_eq!(e.message(), "recursion limit exceeded");
+        assert!(matches!(
+            e.position(),
+            crate::Position::Line { line: 1, .. }
+        ));
     }
     // At the top level.
     let e = err(users("[".repeat(10_000).as_bytes()).1);
-    assert!(e.message.starts_with("invalid type: sequence"), "{e}");
+    assert!(e.message().starts_with("invalid type: sequence"), "{e}");
     // In a skipped key serde_json needs no recursion: accepted.
     let page = format!(
         "{{\"_metadata\": {}{}, \"users\": []}}",
@@ -560,7 +563,7 @@ fn utf16_is_refused() {
     let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
     for data in [le, le_bom, be] {
         assert_eq!(
-            err(users(&data).1).message,
+            err(users(&data).1).message().to_string(),
             "the input is UTF-16 text; a NERM answer is UTF-8 JSON (save the file as UTF-8)"
         );
     }

@@ -42,9 +42,8 @@ fn sheet_choice() {
         panic!("{err:?}")
     };
     assert_eq!(
-        e.message,
+        e.message(),
         "there is no sheet named \"Staff\"; the sheets are: \"Summary\", \"People\", \"Empty\""
-            .to_string()
     );
 
     assert!(matches!(

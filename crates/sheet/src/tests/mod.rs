@@ -90,8 +90,8 @@ pub(crate) const DATE_ROWS: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>
 pub(crate) fn format_message(err: ReadError) -> String {
     match err {
         ReadError::Format(e) => {
-            assert_eq!((e.line, e.column, e.byte), (None, None, None));
-            e.message
+            assert_eq!(e.position(), nebulk_read::Position::Whole);
+            e.message().to_string()
         }
         other => panic!("expected a format error, got {other:?}"),
     }
