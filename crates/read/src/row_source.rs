@@ -228,3 +228,27 @@ impl<T: RowSource + ?Sized> RowSource for Box<T> {
         (**self).fill_chunk(rows, max_rows, max_bytes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{CsvOptions, CsvSource, RowSource};
+
+    /// Issue 10: the one chunk budget counts a byte per field, as the spreadsheet reader's did:
+    /// rows of empty fields hold memory (a bound per field) though they hold no text, so a
+    /// file of lines of commas is cut into chunks like any other.
+    #[test]
+    fn empty_fields_count_against_the_chunk_budget() {
+        let row = ",".repeat(99);
+        let data = format!("{}\n{row}\n{row}\n{row}\n", "h,".repeat(99) + "h");
+        let mut source = CsvSource::new(data.as_bytes(), CsvOptions::default()).unwrap();
+        let chunk = source.read_chunk(10, 150).unwrap();
+        assert_eq!(
+            chunk.len(),
+            2,
+            "100 fields each: the second row reaches 150 bytes"
+        );
+        assert_eq!(chunk[0].record.len(), 100);
+        assert_eq!(source.read_chunk(10, 150).unwrap().len(), 1);
+        assert!(source.read_chunk(10, 150).unwrap().is_empty());
+    }
+}
