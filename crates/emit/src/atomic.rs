@@ -26,7 +26,7 @@ enum Body {
 
 /// A file that appears under its name only once [`AtomicFile::commit`] is called: it is written
 /// to a hidden temporary file in the same folder, synced, then renamed. Dropped uncommitted, the
-/// temporary file is removed; so is it by [`abandon_pending`].
+/// temporary file is removed; so is it by [`crate::abandon_pending`].
 ///
 /// The name's symbolic links are followed first ([`Destination`]): the file at their end is
 /// the one replaced, and the links stay. A device, a FIFO or an open file of the process
@@ -186,7 +186,7 @@ fn gone(target: &Path) -> io::Error {
     )
 }
 
-/// Syncs `files`, then renames them into place in order as one step for [`abandon_pending`]: an
+/// Syncs `files`, then renames them into place in order as one step for [`crate::abandon_pending`]: an
 /// interrupt comes before every rename or after all of them. Files written through are complete
 /// as they are.
 ///

@@ -7,8 +7,8 @@ use crate::format::Format;
 use crate::{csv, nerm_sessions, nerm_users, spreadsheet, srv, xtracta};
 
 /// The kinds of input nebulk reads (`--from`). Everything about a kind lives in its module and
-/// is reached through [`SourceKind::format`], the one table: adding a kind is one module, one
-/// variant and one line there.
+/// is reached through `SourceKind::format`, the one table: adding a kind is one module (a
+/// `Format`), one variant, and its line in [`SourceKind::ALL`] and in that table.
 ///
 /// ```
 /// use nebulk_formats::SourceKind;

@@ -2,7 +2,7 @@
 //!
 //! A [`Row`] is one data row as read, its fields still bytes; a [`RowSource`] hands them out
 //! under one header: a CSV file ([`crate::CsvSource`], [`crate::CsvFiles`]), a spreadsheet
-//! ([`crate::excel::ExcelSource`]), or records mapped onto a schema (`nebulk-map`). Problems
+//! (`nebulk-sheet`), or records mapped onto a schema (`nebulk-map`). Problems
 //! found while producing a row travel with it ([`RowProblem`]) for the validator to reject it
 //! with.
 

@@ -42,7 +42,7 @@ pub enum SourceInput {
     /// A file, opened when the reader reaches it.
     Path(PathBuf),
     /// A stream read once, as it is: standard input, a pipe or FIFO already opened (and its
-    /// kind perhaps sniffed, see [`crate::SourceKind::sniff_stream`]).
+    /// kind perhaps sniffed by `nebulk-formats` first).
     Stream(Box<dyn Read + Send>),
 }
 
