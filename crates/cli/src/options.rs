@@ -14,7 +14,7 @@ use nebulk_read::date::DateLayout;
 use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, TextReader};
 use nebulk_schema::Schema;
 use nebulk_sheet::DateTimes;
-use nebulk_validate::rules::{DateRule, PhoneRegion, PhoneRule, Tz};
+use nebulk_validate::rules::{DateRule, Identities, PhoneRegion, PhoneRule, Tz};
 use nebulk_validate::{
     ColumnPlan, Engine, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,
 };
@@ -39,6 +39,19 @@ pub struct CheckArgs {
     /// column); new accounts count toward the limit together with these.
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
+
+    /// The identities the platform knows: an identities export (CSV or spreadsheet, the
+    /// account name in its accountName, name or uid column, the first found; a displayName
+    /// column helps the messages) or NERM users JSON pages (login, name). A manager must be
+    /// one of their account names, compared ignoring case, or the row is rejected
+    /// `unknown-manager`, with the account name of a display name or the closest account names.
+    #[arg(long, value_name = "FILE")]
+    pub identities: Option<PathBuf>,
+
+    /// The column of --identities that holds the account names (instead of the first of
+    /// accountName, name, uid).
+    #[arg(long, value_name = "NAME", requires = "identities")]
+    pub identities_column: Option<String>,
 
     /// Also accept dates in this chrono strftime layout, e.g. `%d/%m/%Y` (ISO 8601 is always
     /// accepted; other layouts are never guessed). A layout chrono cannot read (`%Q`) or that
@@ -156,6 +169,10 @@ impl CheckArgs {
         if let Some(path) = &self.existing {
             load_existing(&mut ledger, path, self.source.text_options())?;
         }
+        let identities = match &self.identities {
+            Some(path) => Some(Arc::new(self.load_identities(path)?)),
+            None => None,
+        };
         let SchemaRows {
             source,
             info,
@@ -176,6 +193,7 @@ impl CheckArgs {
             } else {
                 FormulaPolicy::Warn
             },
+            identities,
         };
         // A header none of whose cells names an attribute is most likely a first data row.
         let no_header = !source
@@ -224,6 +242,24 @@ fn how_to_fill(attribute: &str) -> String {
 }
 
 impl CheckArgs {
+    /// Reads `--identities`; a file without any is an error (every manager would be unknown).
+    fn load_identities(&self, path: &Path) -> Result<Identities> {
+        let mut identities = Identities::default();
+        nebulk_formats::read_identities(
+            path,
+            self.identities_column.as_deref(),
+            self.source.text_options(),
+            |account, display| identities.add(account, display),
+        )?;
+        if identities.is_empty() {
+            bail!(
+                "{}: no identity: every manager would be unknown (is it the identities export?)",
+                path.display()
+            );
+        }
+        Ok(identities)
+    }
+
     /// The date rule of `--date-format` and `--timezone`.
     fn date_rule(&self) -> DateRule {
         let rule = match &self.date_format {

@@ -10,7 +10,8 @@
 //!   of records, with what was found out about it ([`InputDescription`]).
 //! - [`Input::into_rows`]: the input as rows of the schema, through the kind's default mapping
 //!   overlaid with a mapping file and `--set` ([`mapping`]).
-//! - [`open_export`]: a source's current accounts (CSV or spreadsheet), for the ledger.
+//! - [`open_export`]: a source's current accounts (CSV or spreadsheet), for the ledger;
+//!   [`read_identities`]: the identities a manager must be one of.
 //!
 //! The parsers themselves live in `nebulk-read` (text, XML, JSON) and the spreadsheet reader
 //! beside it; this crate chooses among them and wires them to `nebulk-map`.
@@ -37,6 +38,7 @@
 mod csv;
 mod export;
 mod format;
+mod identities;
 mod input_file;
 mod kind;
 mod nerm_sessions;
@@ -53,6 +55,7 @@ mod xtracta;
 pub use csv::open_csv;
 pub use export::open_export;
 pub use format::{Content, Details};
+pub use identities::read_identities;
 pub use input_file::STDIN;
 pub use kind::SourceKind;
 pub use open::{mapping, open, Input, InputDescription, SchemaRows};

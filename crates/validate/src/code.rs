@@ -11,7 +11,7 @@ use serde::Serialize;
 /// use nebulk_validate::{Code, Severity};
 /// assert_eq!(Code::InvalidEmail.as_str(), "invalid-email");
 /// assert_eq!(Code::UnknownColumn.severity(), Severity::Warning);
-/// assert_eq!(Code::ALL.len(), 15);
+/// assert_eq!(Code::ALL.len(), 16);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -50,6 +50,8 @@ pub enum Code {
     /// The accounts already in the source (`--existing`) reach its account limit, so no new
     /// account fits (a warning about the run, not a row).
     ExistingAtLimit,
+    /// The manager is not the account name of an identity the platform knows (`--identities`).
+    UnknownManager,
 }
 
 /// Whether a finding rejects its row or only informs.
@@ -78,7 +80,7 @@ impl Severity {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::MissingValue,
         Code::InvalidEmail,
         Code::InvalidPhone,
@@ -94,6 +96,7 @@ impl Code {
         Code::UnnamedColumn,
         Code::FormulaInjection,
         Code::ExistingAtLimit,
+        Code::UnknownManager,
     ];
 
     /// The code's stable name.
@@ -114,6 +117,7 @@ impl Code {
             Code::UnnamedColumn => "unnamed-column",
             Code::FormulaInjection => "formula-injection",
             Code::ExistingAtLimit => "existing-at-limit",
+            Code::UnknownManager => "unknown-manager",
         }
     }
 

@@ -294,6 +294,14 @@ impl ColumnPlan {
             verdict.issues.push(issue);
         }
         let upload = match attr.kind {
+            AttrType::Identity if attr.system == Some(SystemAttr::Manager) => {
+                if let Some(identities) = &self.rules.identities {
+                    if let Some(issue) = types::manager(value, identities, field) {
+                        verdict.issues.push(issue);
+                    }
+                }
+                value::formula(value, self.rules.formulas, field, verdict)
+            }
             AttrType::Text | AttrType::Identity => {
                 value::formula(value, self.rules.formulas, field, verdict)
             }

@@ -1,7 +1,10 @@
 //! The settings of the value rules for a run ([`RuleConfig`]): how dates and phone numbers are
-//! read, the longest value, and what a value that looks like a formula leads to.
+//! read, the longest value, what a value that looks like a formula leads to, and the identities
+//! a manager must be one of.
 
-use crate::rules::{self, DateRule, PhoneRule};
+use std::sync::Arc;
+
+use crate::rules::{self, DateRule, Identities, PhoneRule};
 
 /// Settings of the value rules.
 ///
@@ -20,6 +23,8 @@ pub struct RuleConfig {
     pub max_value_len: usize,
     /// What a value that looks like a spreadsheet formula leads to.
     pub formulas: FormulaPolicy,
+    /// The identities a manager must be one of (`--identities`); any manager when `None`.
+    pub identities: Option<Arc<Identities>>,
 }
 
 impl Default for RuleConfig {
@@ -29,6 +34,7 @@ impl Default for RuleConfig {
             phones: PhoneRule::Plain,
             max_value_len: rules::DEFAULT_MAX_VALUE_LEN,
             formulas: FormulaPolicy::Warn,
+            identities: None,
         }
     }
 }

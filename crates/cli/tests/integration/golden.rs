@@ -79,6 +79,12 @@ golden! {
     mapped_dates_read_in_the_timezone => "mapped-dates-in-a-timezone",
     phone_e164_with_a_region => "phone-e164-us",
     phone_region_unknown_is_fatal => "phone-region-unknown",
+    // Issue 11: managers checked against the identities the platform knows.
+    managers_unknown_display_names_and_near_misses => "managers-unknown",
+    managers_from_nerm_users => "managers-nerm-users",
+    identities_without_an_account_column_are_fatal => "managers-identities-without-account-column",
+    identities_column_names_the_account_column => "managers-identities-column",
+    identities_without_any_identity_are_fatal => "managers-identities-empty",
 }
 
 /// The same table saved as xlsx, ods and xls converts to the same upload, rejects and counts.

@@ -1,6 +1,6 @@
 //! One check per attribute type, each a rule of [`crate::rules`] whose failure becomes an
-//! issue about the field: email, phone and date. Text and identity values have no rule of
-//! their own.
+//! issue about the field: email, phone, date, and the manager (an identity the platform
+//! knows, with `--identities`). Text values have no rule of their own.
 
 use chrono::{DateTime, FixedOffset};
 use nebulk_read::quote_value;
@@ -8,7 +8,7 @@ use nebulk_read::quote_value;
 use super::Field;
 use crate::checked::UploadValue;
 use crate::code::Code;
-use crate::rules::{self, DateRule, PhoneRule};
+use crate::rules::{self, DateRule, Identities, PhoneRule};
 use crate::verdict::Issue;
 
 /// The `invalid-email` issue of a value that is not an email address.
@@ -45,4 +45,10 @@ pub(crate) fn date(
 ) -> Result<DateTime<FixedOffset>, Issue> {
     rule.read(value)
         .map_err(|e| field.issue(Code::InvalidDate, e))
+}
+
+/// The `unknown-manager` issue of a manager that is not the account name of a known identity.
+#[inline]
+pub(crate) fn manager(value: &str, identities: &Identities, field: Field<'_>) -> Option<Issue> {
+    (!identities.knows(value)).then(|| field.issue(Code::UnknownManager, identities.explain(value)))
 }

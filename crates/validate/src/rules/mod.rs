@@ -3,14 +3,17 @@
 //!
 //! - [`is_email`], [`trim`], [`looks_like_formula`] and [`char_len`] are here;
 //! - the date rule ([`DateRule`], with `--date-format` and `--timezone`) is in `date.rs`;
-//! - the phone rules ([`is_phone`], and [`PhoneRule`] for `--phone-format e164`) in `phone.rs`.
+//! - the phone rules ([`is_phone`], and [`PhoneRule`] for `--phone-format e164`) in `phone.rs`;
+//! - the identities a manager must be one of ([`Identities`], `--identities`) in `identities.rs`.
 
 mod date;
+mod identities;
 mod phone;
 
 /// An IANA time zone (`chrono-tz`), as [`time_zone`] gives it.
 pub use chrono_tz::Tz;
 pub use date::{format_date, time_zone, DateError, DateRule, DateText, UnknownZone};
+pub use identities::{Identities, Unknown};
 pub use phone::{is_phone, PhoneError, PhoneRegion, PhoneRegionError, PhoneRule, PhoneText};
 
 use validator::ValidateEmail;
