@@ -7,7 +7,7 @@ use std::path::Path;
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
-use nebulk_validate::{Sink, Verdict};
+use nebulk_validate::{earlier_rejects_columns, Sink, Verdict};
 
 use crate::atomic::{commit_all, AtomicFile};
 use crate::json;
@@ -37,7 +37,12 @@ impl FileSink {
         create_folder(&target::folder(dir))?;
         Ok(FileSink {
             upload: UploadWriter::create(&dir.join("upload.csv"), schema)?,
-            rejects: RejectsWriter::create(&dir.join("rejects.csv"), input_header, with_file)?,
+            rejects: RejectsWriter::create(
+                &dir.join("rejects.csv"),
+                input_header,
+                with_file,
+                earlier_rejects_columns(input_header, schema),
+            )?,
             report: AtomicFile::create(&dir.join("report.json"))?,
         })
     }

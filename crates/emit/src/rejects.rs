@@ -42,20 +42,25 @@ fn csv_error(e: csv::Error, target: &Path) -> io::Error {
 /// Writes `rejects.csv`: `line`, `codes` (separated by `;`), `messages` (separated by ` | `),
 /// then the row's original fields under the input header. A malformed row keeps its own number
 /// of fields, so nothing of it is lost. When the input is several files, a first column `file`
-/// names the file of each row.
+/// names the file of each row. The first `skip` input columns are left out: those an earlier
+/// run's `rejects.csv` put in front of its rows, when it is fed back
+/// ([`nebulk_validate::earlier_rejects_columns`]).
 ///
 /// ```
 /// use nebulk_emit::RejectsWriter;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("rejects.csv");
 /// let header = vec!["accountName".to_string(), "email".to_string()];
-/// RejectsWriter::create(&path, &header, false).unwrap().finish().unwrap();
+/// RejectsWriter::create(&path, &header, false, 0).unwrap().finish().unwrap();
 /// assert_eq!(std::fs::read_to_string(&path).unwrap(), "line,codes,messages,accountName,email\n");
 /// ```
 pub struct RejectsWriter {
     csv: csv::Writer<AtomicFile>,
     target: PathBuf,
     with_file: bool,
+    /// Columns at the start of the input that an earlier run's `rejects.csv` put there, not
+    /// written again.
+    skip: usize,
 }
 
 impl RejectsWriter {
@@ -64,16 +69,19 @@ impl RejectsWriter {
         target: &Path,
         input_header: &[String],
         with_file: bool,
+        skip: usize,
     ) -> io::Result<RejectsWriter> {
         let mut csv = csv_writer(AtomicFile::create(target)?);
         let file = with_file.then_some("file");
         let fixed = file.into_iter().chain(["line", "codes", "messages"]);
-        csv.write_record(fixed.chain(input_header.iter().map(String::as_str)))
+        let original = input_header.iter().skip(skip).map(String::as_str);
+        csv.write_record(fixed.chain(original))
             .map_err(|e| csv_error(e, target))?;
         Ok(RejectsWriter {
             csv,
             target: target.to_path_buf(),
             with_file,
+            skip,
         })
     }
 
@@ -91,7 +99,7 @@ impl RejectsWriter {
             file.into_iter()
                 .chain([line.as_bytes(), codes.as_bytes(), messages.as_bytes()]);
         self.csv
-            .write_record(fixed.chain(row.record.iter()))
+            .write_record(fixed.chain(row.record.iter().skip(self.skip)))
             .map_err(|e| csv_error(e, &self.target))
     }
 

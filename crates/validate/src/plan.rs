@@ -8,6 +8,7 @@ use crate::check::dates::{DateFields, StartAndEnd};
 use crate::check::fields::{self, RowFields};
 use crate::check::{types, value, Field};
 use crate::checked::{CheckedRow, UploadValue, UploadValues};
+use crate::refeed::earlier_rejects_columns;
 use crate::rule_config::RuleConfig;
 use crate::rules::DateText;
 use crate::verdict::{AccountKey, Verdict};
@@ -84,7 +85,8 @@ pub struct ColumnPlan {
 impl ColumnPlan {
     /// Matches `header` to `schema`. Every system attribute and every required custom attribute
     /// needs a column; an optional custom attribute without one is uploaded empty; input
-    /// columns the schema does not know are listed by [`ColumnPlan::unknown_columns`].
+    /// columns the schema does not know are listed by [`ColumnPlan::unknown_columns`], except
+    /// the columns of an earlier run's `rejects.csv` fed back ([`earlier_rejects_columns`]).
     pub fn new(
         schema: Schema,
         header: &[String],
@@ -93,7 +95,8 @@ impl ColumnPlan {
         let mut sources: Vec<Option<usize>> = vec![None; schema.len()];
         let mut unknown = Vec::new();
         let mut unnamed = Vec::new();
-        for (column, name) in header.iter().enumerate() {
+        let earlier_rejects = earlier_rejects_columns(header, &schema);
+        for (column, name) in header.iter().enumerate().skip(earlier_rejects) {
             if name.is_empty() {
                 unnamed.push(column);
                 continue;

@@ -85,6 +85,8 @@ golden! {
     identities_without_an_account_column_are_fatal => "managers-identities-without-account-column",
     identities_column_names_the_account_column => "managers-identities-column",
     identities_without_any_identity_are_fatal => "managers-identities-empty",
+    // Issue 11: a fixed rejects.csv fed back as it is.
+    refeed_a_fixed_rejects_file => "refeed-rejects",
 }
 
 /// The same table saved as xlsx, ods and xls converts to the same upload, rejects and counts.
