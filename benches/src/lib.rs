@@ -37,6 +37,7 @@ pub fn config(rows: u64) -> GenConfig {
         seed: 7,
         error_rate: 0.01,
         max_accounts: MAX_ACCOUNTS,
+        identities: false,
     }
 }
 

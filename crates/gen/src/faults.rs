@@ -6,7 +6,8 @@ use std::io;
 use fastrand::Rng;
 
 use crate::people::{
-    write_date, Row, ACCOUNT_NAME, EMAIL, END_DATE, FIELDS, PHONE, START_DATE, SYSTEM_FIELDS,
+    write_date, write_unknown_manager, Row, ACCOUNT_NAME, EMAIL, END_DATE, FIELDS, MANAGER, PHONE,
+    START_DATE, SYSTEM_FIELDS,
 };
 
 /// Code of a clean row rejected because `max_accounts` was reached.
@@ -24,10 +25,12 @@ pub(crate) enum Fault {
     MalformedRow,
     InvalidEncoding,
     ValueTooLong,
+    /// Generated only with identities ([`Fault::WITH_MANAGERS`]).
+    UnknownManager,
 }
 
 impl Fault {
-    /// Every class, in the order of their indices into a count array.
+    /// The classes of a file without identities (the unknown manager needs them).
     pub(crate) const ALL: [Fault; 9] = [
         Fault::MissingValue,
         Fault::InvalidEmail,
@@ -38,6 +41,20 @@ impl Fault {
         Fault::MalformedRow,
         Fault::InvalidEncoding,
         Fault::ValueTooLong,
+    ];
+
+    /// The classes of a file with identities, in the order of their indices into a count array.
+    pub(crate) const WITH_MANAGERS: [Fault; 10] = [
+        Fault::MissingValue,
+        Fault::InvalidEmail,
+        Fault::InvalidPhone,
+        Fault::InvalidDate,
+        Fault::EndBeforeStart,
+        Fault::DuplicateAccount,
+        Fault::MalformedRow,
+        Fault::InvalidEncoding,
+        Fault::ValueTooLong,
+        Fault::UnknownManager,
     ];
 
     /// The code nebulk's validator reports for this fault.
@@ -52,6 +69,7 @@ impl Fault {
             Fault::MalformedRow => "malformed-row",
             Fault::InvalidEncoding => "invalid-encoding",
             Fault::ValueTooLong => "value-too-long",
+            Fault::UnknownManager => "unknown-manager",
         }
     }
 
@@ -136,6 +154,7 @@ impl Fault {
                 field.extend(TEXT.iter().cycle().take(len));
                 field[len - 1] = b'.'; // no trailing space
             }
+            Fault::UnknownManager => write_unknown_manager(&mut f[MANAGER], rng)?,
         }
         Ok(true)
     }

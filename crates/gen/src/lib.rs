@@ -84,6 +84,11 @@ pub struct GenConfig {
     /// How many clean rows are accepted before later clean rows are
     /// rejected with `account-limit`.
     pub max_accounts: u64,
+    /// Whether the file goes with the identities of [`write_identities`]: every clean manager
+    /// is one of them, and a faulty row may carry an `unknown-manager` (a display name, or an
+    /// id with a typo). Without identities that fault is never drawn, so the same seed gives
+    /// the same file as before it existed.
+    pub identities: bool,
 }
 
 impl Default for GenConfig {
@@ -93,6 +98,7 @@ impl Default for GenConfig {
             seed: 42,
             error_rate: 0.01,
             max_accounts: 20_000,
+            identities: false,
         }
     }
 }
@@ -119,6 +125,9 @@ pub struct Truth {
     pub error_rate: f64,
     /// Account limit, as configured.
     pub max_accounts: u64,
+    /// Identities, as configured (left out of the JSON when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub identities: bool,
     /// Clean rows accepted within the account limit.
     pub rows_valid: u64,
     /// All other rows: `rows - rows_valid`.
@@ -170,12 +179,17 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
     let mut rng = fastrand::Rng::with_seed(cfg.seed);
     let mut row = Row::new();
     let mut ring = Ring::new();
-    let mut fault_counts = [0u64; Fault::ALL.len()];
+    let classes: &[Fault] = if cfg.identities {
+        &Fault::WITH_MANAGERS
+    } else {
+        &Fault::ALL
+    };
+    let mut fault_counts = [0u64; Fault::WITH_MANAGERS.len()];
     let (mut valid, mut over_limit) = (0u64, 0u64);
 
     for n in 1..=cfg.rows {
         let fault = if rng.f64() < cfg.error_rate {
-            Some(Fault::ALL[rng.usize(..Fault::ALL.len())])
+            Some(classes[rng.usize(..classes.len())])
         } else {
             None
         };
@@ -196,7 +210,7 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
     }
     w.flush()?;
 
-    let mut by_code: BTreeMap<String, u64> = Fault::ALL
+    let mut by_code: BTreeMap<String, u64> = Fault::WITH_MANAGERS
         .iter()
         .zip(fault_counts)
         .filter(|&(_, count)| count > 0)
@@ -210,10 +224,42 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
         seed: cfg.seed,
         error_rate: cfg.error_rate,
         max_accounts: cfg.max_accounts,
+        identities: cfg.identities,
         rows_valid: valid,
         rows_rejected: cfg.rows - valid,
         by_code,
     })
+}
+
+/// Writes the identities the managers of a file generated with [`GenConfig::identities`] name:
+/// a CSV `uid,displayName` (every `first.last` a manager can be, with its `First Last`), the
+/// shape of an identities export for `--identities`. Returns how many.
+///
+/// ```
+/// let mut csv = Vec::new();
+/// let count = nebulk_gen::write_identities(&mut csv)?;
+/// let text = String::from_utf8(csv).unwrap();
+/// assert!(text.starts_with("uid,displayName\n"));
+/// assert_eq!(text.lines().count() as u64, count + 1);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// The error from writing to `out`.
+pub fn write_identities<W: Write>(out: W) -> io::Result<u64> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(BufWriter::new(out));
+    w.write_record(["uid", "displayName"])
+        .map_err(write_error)?;
+    let mut count = 0;
+    for (id, display) in people::people() {
+        w.write_record([id, display]).map_err(write_error)?;
+        count += 1;
+    }
+    w.flush()?;
+    Ok(count)
 }
 
 /// The error a CSV write gives, as an I/O error of the kind `out` gave: the

@@ -13,6 +13,7 @@ pub(crate) const EMAIL: usize = 3;
 pub(crate) const PHONE: usize = 4;
 pub(crate) const START_DATE: usize = 6;
 pub(crate) const END_DATE: usize = 7;
+pub(crate) const MANAGER: usize = 5;
 /// Number of system attributes (columns `0..SYSTEM_FIELDS`).
 pub(crate) const SYSTEM_FIELDS: usize = 8;
 /// Number of columns in a well-formed row.
@@ -252,6 +253,32 @@ fn push_lower(buf: &mut Vec<u8>, s: &str) {
 fn fill_template(buf: &mut Vec<u8>, template: &str, rng: &mut Rng) {
     for &b in template.as_bytes() {
         buf.push(if b == b'#' { rng.u8(b'0'..=b'9') } else { b });
+    }
+}
+
+/// Every person a manager or sponsor id names: (`first.last`, `First Last`), in a fixed
+/// order: the identities of [`crate::write_identities`].
+pub(crate) fn people() -> impl Iterator<Item = (String, String)> {
+    FIRST.iter().flat_map(|(first, first_ascii)| {
+        LAST.iter().map(move |(last, last_ascii)| {
+            (
+                format!("{first_ascii}.{last_ascii}"),
+                format!("{first} {last}"),
+            )
+        })
+    })
+}
+
+/// A manager that is no person's id: a person's display name (`Jane Doe`), or a person's id
+/// with a typo (a digit appended: `jane.doe7`).
+pub(crate) fn write_unknown_manager(buf: &mut Vec<u8>, rng: &mut Rng) -> io::Result<()> {
+    buf.clear();
+    let (first, first_ascii) = pick(rng, FIRST);
+    let (last, last_ascii) = pick(rng, LAST);
+    if rng.bool() {
+        write!(buf, "{first} {last}")
+    } else {
+        write!(buf, "{first_ascii}.{last_ascii}{}", rng.u8(0..10))
     }
 }
 

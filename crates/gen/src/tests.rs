@@ -18,6 +18,7 @@ fn cfg(rows: u64, seed: u64, error_rate: f64, max_accounts: u64) -> GenConfig {
         seed,
         error_rate,
         max_accounts,
+        identities: false,
     }
 }
 
@@ -118,7 +119,11 @@ fn parse_date(s: &str) -> Option<i64> {
 }
 
 /// Every code the rules find in one record (clean: empty).
-fn classify(rec: &csv::ByteRecord, seen: &mut HashSet<String>) -> Vec<&'static str> {
+fn classify(
+    rec: &csv::ByteRecord,
+    seen: &mut HashSet<String>,
+    managers: Option<&HashSet<String>>,
+) -> Vec<&'static str> {
     if rec.len() != 18 {
         return vec!["malformed-row"];
     }
@@ -165,6 +170,10 @@ fn classify(rec: &csv::ByteRecord, seen: &mut HashSet<String>) -> Vec<&'static s
     if !name.is_empty() && !seen.insert(name) {
         codes.push("duplicate-account");
     }
+    let manager = f[5].trim().to_lowercase();
+    if managers.is_some_and(|known| !manager.is_empty() && !known.contains(&manager)) {
+        codes.push("unknown-manager");
+    }
     codes
 }
 
@@ -180,10 +189,19 @@ fn truth_from_file(csv_bytes: &[u8], c: &GenConfig) -> Truth {
     let (mut rows, mut valid) = (0, 0);
     let mut by_code = BTreeMap::new();
     let mut seen = HashSet::new();
+    // The identities as their file lists them, read back from it.
+    let managers: Option<HashSet<String>> = c.identities.then(|| {
+        let mut csv = Vec::new();
+        crate::write_identities(&mut csv).unwrap();
+        let mut ids = csv::Reader::from_reader(&csv[..]);
+        ids.records()
+            .map(|r| r.unwrap()[0].to_lowercase())
+            .collect()
+    });
     for rec in rdr.byte_records() {
         let rec = rec.unwrap();
         rows += 1;
-        let codes = classify(&rec, &mut seen);
+        let codes = classify(&rec, &mut seen, managers.as_ref());
         assert!(codes.len() <= 1, "row {rows}: {codes:?} in {rec:?}");
         let code = match codes.first() {
             Some(&code) => code,
@@ -200,6 +218,7 @@ fn truth_from_file(csv_bytes: &[u8], c: &GenConfig) -> Truth {
         seed: c.seed,
         error_rate: c.error_rate,
         max_accounts: c.max_accounts,
+        identities: c.identities,
         rows_valid: valid,
         rows_rejected: rows - valid,
         by_code,
@@ -272,6 +291,40 @@ fn parsed_file_matches_truth() {
     assert!(malformed > 0 && non_utf8 > 0 && dups > 0);
 
     assert_eq!(truth_from_file(&bytes, &c), truth);
+}
+
+/// Issue 11: with identities, unknown managers are injected (display names and ids with a
+/// typo), counted, and told apart from the file alone; without, none is.
+#[test]
+fn unknown_managers_recomputed_from_file() {
+    let c = GenConfig {
+        identities: true,
+        ..cfg(3000, 11, 0.5, 20_000)
+    };
+    let (bytes, truth) = run(&c);
+    assert!(truth.by_code["unknown-manager"] > 50, "{truth:?}");
+    assert_eq!(truth_from_file(&bytes, &c), truth);
+    let managers: Vec<String> = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(&bytes[..])
+        .byte_records()
+        .filter_map(|r| {
+            r.ok()?
+                .get(5)
+                .map(|m| String::from_utf8_lossy(m).into_owned())
+        })
+        .collect();
+    assert!(managers.iter().any(|m| m.contains(' ')), "a display name");
+    assert!(
+        managers
+            .iter()
+            .any(|m| m.ends_with(|c: char| c.is_ascii_digit())),
+        "a typo"
+    );
+    let plain = cfg(3000, 11, 0.5, 20_000);
+    let (bytes, truth) = run(&plain);
+    assert!(!truth.by_code.contains_key("unknown-manager"));
+    assert_eq!(truth_from_file(&bytes, &plain), truth);
 }
 
 #[test]

@@ -16,8 +16,8 @@ use crate::Outcome;
 /// included) and fields with commas, quotes and newlines. Each row is faulty with probability
 /// ERROR_RATE, with exactly one fault of one class (missing-value, invalid-email, invalid-phone,
 /// invalid-date, end-before-start, duplicate-account, malformed-row, invalid-encoding,
-/// value-too-long); clean rows past --max-accounts count as account-limit. The same seed gives
-/// the same bytes.
+/// value-too-long, and with --identities unknown-manager); clean rows past --max-accounts count
+/// as account-limit. The same seed gives the same bytes.
 ///
 /// Every output is started before the first row is written, so a path that cannot be written
 /// is refused first. Files are written atomically (a symbolic link's target is replaced, the
@@ -26,6 +26,7 @@ use crate::Outcome;
 #[command(after_help = "Examples:
   nebulk gen --rows 1000 --out accounts.csv --truth truth.json --template template.csv
   nebulk gen --rows 1000000 --seed 7 --error-rate 0.01 --out big.csv
+  nebulk gen --rows 1000 --out accounts.csv --identities identities.csv --truth truth.json
   nebulk gen --rows 1000 | head -5")]
 pub struct Args {
     /// How many data rows.
@@ -55,6 +56,12 @@ pub struct Args {
     /// Write the matching schema template (the header row) here.
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
+
+    /// Write the identities the managers name here (`uid,displayName`, for `convert
+    /// --identities`), and let faulty rows carry an unknown manager (a display name, or an id
+    /// with a typo). Without it no row has that fault.
+    #[arg(long, value_name = "FILE")]
+    identities: Option<PathBuf>,
 }
 
 /// Runs `gen`.
@@ -71,6 +78,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         seed: args.seed,
         error_rate: args.error_rate,
         max_accounts: args.max_accounts,
+        identities: args.identities.is_some(),
     };
     let out = args.out.as_deref().filter(|path| *path != Path::new("-"));
     let out = out.map(AtomicFile::create).transpose()?;
@@ -81,6 +89,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         .transpose()?;
     let template = args
         .template
+        .as_deref()
+        .map(AtomicFile::create)
+        .transpose()?;
+    let identities = args
+        .identities
         .as_deref()
         .map(AtomicFile::create)
         .transpose()?;
@@ -108,6 +121,16 @@ pub fn run(args: Args) -> Result<Outcome> {
         writeln!(file, "{}", HEADER.join(","))
             .with_context(|| format!("cannot write {}", target.display()))?;
         file.commit()?;
+    }
+    if let Some(file) = identities {
+        let target = file.target().to_path_buf();
+        let written = || format!("cannot write {}", target.display());
+        let mut file = io::BufWriter::new(file);
+        nebulk_gen::write_identities(&mut file).with_context(written)?;
+        file.into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(written)?
+            .commit()?;
     }
     Ok(Outcome::AllValid)
 }

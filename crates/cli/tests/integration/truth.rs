@@ -9,6 +9,18 @@ use crate::harness::{csv_records, json, run_in};
 
 /// Generates `rows` rows, converts them, and checks the report against the truth.
 fn check_against_truth(rows: u64, seed: u64, error_rate: f64, max_accounts: u64) {
+    check_against_truth_with(rows, seed, error_rate, max_accounts, false);
+}
+
+/// [`check_against_truth`], with the generator's identities given to both commands when
+/// `identities` (issue 11: unknown managers counted against the truth).
+fn check_against_truth_with(
+    rows: u64,
+    seed: u64,
+    error_rate: f64,
+    max_accounts: u64,
+    identities: bool,
+) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (rows, seed, rate, max) = (
@@ -17,41 +29,54 @@ fn check_against_truth(rows: u64, seed: u64, error_rate: f64, max_accounts: u64)
         error_rate.to_string(),
         max_accounts.to_string(),
     );
+    let with_identities: &[&str] = if identities {
+        &["--identities", "identities.csv"]
+    } else {
+        &[]
+    };
     let gen = run_in(
         d,
         &[
-            "gen",
-            "--rows",
-            &rows,
-            "--seed",
-            &seed,
-            "--error-rate",
-            &rate,
-            "--max-accounts",
-            &max,
-            "--out",
-            "accounts.csv",
-            "--truth",
-            "truth.json",
-            "--template",
-            "template.csv",
-        ],
+            &[
+                "gen",
+                "--rows",
+                &rows,
+                "--seed",
+                &seed,
+                "--error-rate",
+                &rate,
+                "--max-accounts",
+                &max,
+                "--out",
+                "accounts.csv",
+                "--truth",
+                "truth.json",
+                "--template",
+                "template.csv",
+            ][..],
+            with_identities,
+        ]
+        .concat(),
     );
     assert_eq!(gen.code, 0, "gen failed: {}", gen.stderr);
 
     let run = run_in(
         d,
         &[
-            "convert",
-            "accounts.csv",
-            "--schema",
-            "template.csv",
-            "--max-accounts",
-            &max,
-            "--out",
-            "out",
-            "-q",
-        ],
+            &[
+                "convert",
+                "accounts.csv",
+                "--schema",
+                "template.csv",
+                "--max-accounts",
+                &max,
+                "--out",
+                "out",
+                "-q",
+            ][..],
+            with_identities,
+        ]
+        .concat(),
     );
     let truth = json(&d.join("truth.json"));
     let report = json(&d.join("out/report.json"));
@@ -127,6 +152,15 @@ fn counts_match_truth_with_no_faults() {
 fn counts_match_truth_past_the_account_limit() {
     // Several engine chunks (8192 rows) and a limit crossed in the middle of the file.
     check_against_truth(20_000, 6, 0.05, 7_500);
+}
+
+/// Issue 11: with the generator's identities, every clean manager is known and every injected
+/// unknown manager (a display name, an id with a typo) is rejected, and nothing else changes.
+#[test]
+fn counts_match_truth_with_identities() {
+    for (seed, rate) in [(7, 0.3), (8, 1.0)] {
+        check_against_truth_with(4000, seed, rate, 20_000, true);
+    }
 }
 
 #[test]
