@@ -8,6 +8,7 @@ use nebulk_read::{CsvOptions, RowSource};
 use nebulk_schema::SystemAttr;
 use nebulk_sheet::SpreadsheetSource;
 
+use crate::sniff::sniff_side_input;
 use crate::{open_csv, SourceKind};
 
 /// Opens an export of existing accounts: CSV (read with `options`) or a spreadsheet, whose
@@ -26,12 +27,7 @@ use crate::{open_csv, SourceKind};
 /// ```
 pub fn open_export(path: &Path, options: CsvOptions) -> Result<Box<dyn RowSource>> {
     let name = path.display().to_string();
-    let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
-    let kind = if regular {
-        SourceKind::sniff(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?
-    } else {
-        SourceKind::Csv
-    };
+    let kind = sniff_side_input(path)?;
     match kind {
         SourceKind::Spreadsheet => {
             let is_account =

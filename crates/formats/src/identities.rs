@@ -10,6 +10,7 @@ use nebulk_read::{nerm, CsvOptions, FileContext, RecordReader, RowSource, Value}
 use nebulk_schema::normalize_name;
 use nebulk_sheet::SpreadsheetSource;
 
+use crate::sniff::sniff_side_input;
 use crate::{open_csv, SourceKind};
 
 /// The columns that hold an identity's account name, the first found is taken (compared as
@@ -48,12 +49,7 @@ pub fn read_identities(
     mut add: impl FnMut(&str, Option<&str>),
 ) -> Result<u64> {
     let name = path.display().to_string();
-    let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
-    let kind = if regular {
-        SourceKind::sniff(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?
-    } else {
-        SourceKind::Csv
-    };
+    let kind = sniff_side_input(path)?;
     match kind {
         SourceKind::Csv => read_table(open_csv(path, options)?, &name, column, add),
         SourceKind::Spreadsheet => {

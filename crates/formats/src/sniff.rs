@@ -166,6 +166,17 @@ impl SourceKind {
     }
 }
 
+/// The kind of a file named on the command line for a side input (an export, the identities):
+/// a regular file by its content, anything else (a pipe, a FIFO) as CSV without being looked
+/// at, so that it can still be read. Errors name the file.
+pub(crate) fn sniff_side_input(path: &Path) -> anyhow::Result<SourceKind> {
+    let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
+    if !regular {
+        return Ok(SourceKind::Csv);
+    }
+    SourceKind::sniff(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
 /// The kind the first bytes of a file tell, and its name where it has one (see
 /// [`SourceKind::sniff`]).
 fn sniff_named(prefix: &[u8], name: Option<&Path>) -> Result<SourceKind, String> {

@@ -25,26 +25,14 @@ pub(crate) enum Fault {
     MalformedRow,
     InvalidEncoding,
     ValueTooLong,
-    /// Generated only with identities ([`Fault::WITH_MANAGERS`]).
+    /// Generated only with identities (see [`Fault::ALL`]).
     UnknownManager,
 }
 
 impl Fault {
-    /// The classes of a file without identities (the unknown manager needs them).
-    pub(crate) const ALL: [Fault; 9] = [
-        Fault::MissingValue,
-        Fault::InvalidEmail,
-        Fault::InvalidPhone,
-        Fault::InvalidDate,
-        Fault::EndBeforeStart,
-        Fault::DuplicateAccount,
-        Fault::MalformedRow,
-        Fault::InvalidEncoding,
-        Fault::ValueTooLong,
-    ];
-
-    /// The classes of a file with identities, in the order of their indices into a count array.
-    pub(crate) const WITH_MANAGERS: [Fault; 10] = [
+    /// Every class, in the order of their indices into a count array; the last, the unknown
+    /// manager, only for a file with identities ([`Fault::WITHOUT_IDENTITIES`] otherwise).
+    pub(crate) const ALL: [Fault; 10] = [
         Fault::MissingValue,
         Fault::InvalidEmail,
         Fault::InvalidPhone,
@@ -56,6 +44,9 @@ impl Fault {
         Fault::ValueTooLong,
         Fault::UnknownManager,
     ];
+
+    /// The classes of a file without identities: all but the unknown manager, which needs them.
+    pub(crate) const WITHOUT_IDENTITIES: &'static [Fault] = Fault::ALL.split_at(9).0;
 
     /// The code nebulk's validator reports for this fault.
     pub(crate) fn code(self) -> &'static str {

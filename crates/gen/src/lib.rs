@@ -180,11 +180,11 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
     let mut row = Row::new();
     let mut ring = Ring::new();
     let classes: &[Fault] = if cfg.identities {
-        &Fault::WITH_MANAGERS
-    } else {
         &Fault::ALL
+    } else {
+        Fault::WITHOUT_IDENTITIES
     };
-    let mut fault_counts = [0u64; Fault::WITH_MANAGERS.len()];
+    let mut fault_counts = [0u64; Fault::ALL.len()];
     let (mut valid, mut over_limit) = (0u64, 0u64);
 
     for n in 1..=cfg.rows {
@@ -210,7 +210,7 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
     }
     w.flush()?;
 
-    let mut by_code: BTreeMap<String, u64> = Fault::WITH_MANAGERS
+    let mut by_code: BTreeMap<String, u64> = Fault::ALL
         .iter()
         .zip(fault_counts)
         .filter(|&(_, count)| count > 0)

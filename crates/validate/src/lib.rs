@@ -6,8 +6,8 @@
 //! - [`ColumnPlan`] lines an input header up with a [`nebulk_schema::Schema`] and runs the
 //!   stateless checks of one row ([`ColumnPlan::check`], one function per concern in `check/`,
 //!   built on the value [`rules`]: required values, email, phone, dates, end after start,
-//!   length, encoding, field count), giving a [`CheckedRow`]: the values to upload and a
-//!   [`Verdict`].
+//!   length, encoding, field count, and with [`rules::Identities`] the manager), giving a
+//!   [`CheckedRow`]: the values to upload and a [`Verdict`].
 //! - [`Ledger`] runs the order-dependent ones on the verdict: duplicate account names and the
 //!   account limit of the source, counting the accounts already there.
 //! - [`Engine`] streams an input through both, in parallel chunks, into a [`Sink`], and returns a
@@ -18,7 +18,8 @@
 //! `verdict` (the words both stages share: [`Issue`], [`Verdict`], [`AccountKey`]); then
 //! `checked` ([`CheckedRow`]) and `rule_config` ([`RuleConfig`]); then `check` (one function
 //! per check) under `plan` ([`ColumnPlan`]), beside `ledger` ([`Ledger`]) and `sink`
-//! ([`Sink`]); then `report` ([`Report`]); and `engine` ([`Engine`]) at the top.
+//! ([`Sink`]); then `report` ([`Report`]); and `engine` ([`Engine`]) at the top. `refeed`
+//! ([`earlier_rejects_columns`]) recognises the columns of a `rejects.csv` fed back.
 //!
 //! # Example
 //!
