@@ -7,9 +7,9 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use nebulk_read::{nerm, CsvOptions, FileContext, RecordReader, RowSource, Value};
-use nebulk_schema::normalize_name;
 use nebulk_sheet::SpreadsheetSource;
 
+use crate::side_table::{column, for_each_row, is_named};
 use crate::sniff::sniff_side_input;
 use crate::{open_csv, SourceKind};
 
@@ -23,8 +23,8 @@ const DISPLAY_COLUMN: &str = "displayName";
 /// Reads the identities of `path` and hands each to `add` (account name, display name when
 /// known); returns how many were read.
 ///
-/// - A table (CSV read with `options`, or a spreadsheet): the account name is in `column` when
-///   given, else in the first of `accountName`, `name`, `uid` that the header has; the display
+/// - A table (CSV read with `options`, or a spreadsheet): the account name is in
+///   `account_name_column` when given, else in the first of `accountName`, `name`, `uid` that the header has; the display
 ///   name in `displayName`, when there is such a column.
 /// - NERM users JSON pages: `login` is the account name, `name` the display name.
 ///
@@ -44,22 +44,25 @@ const DISPLAY_COLUMN: &str = "displayName";
 /// ```
 pub fn read_identities(
     path: &Path,
-    column: Option<&str>,
+    account_name_column: Option<&str>,
     options: CsvOptions,
     mut add: impl FnMut(&str, Option<&str>),
 ) -> Result<u64> {
     let name = path.display().to_string();
     let kind = sniff_side_input(path)?;
     match kind {
-        SourceKind::Csv => read_table(open_csv(path, options)?, &name, column, add),
+        SourceKind::Csv => read_table(open_csv(path, options)?, &name, account_name_column, add),
         SourceKind::Spreadsheet => {
-            let wanted = |cell: &str| account_column(&[cell.to_string()], column).is_some();
+            let wanted = |cell: &str| match account_name_column {
+                Some(name) => is_named(cell, name),
+                None => ACCOUNT_COLUMNS.iter().any(|name| is_named(cell, name)),
+            };
             let sheet =
                 SpreadsheetSource::open(path, None, &wanted).with_context(|| name.clone())?;
-            read_table(sheet, &name, column, add)
+            read_table(sheet, &name, account_name_column, add)
         }
         SourceKind::NermUsers => {
-            if column.is_some() {
+            if account_name_column.is_some() {
                 bail!("{name}: --identities-column applies to a table; NERM users have their account name in `login`");
             }
             let file = File::open(path).with_context(|| format!("cannot open {name}"))?;
@@ -87,27 +90,24 @@ pub fn read_identities(
 
 /// The 0-based column of the account name: `wanted`'s, or the first of [`ACCOUNT_COLUMNS`].
 fn account_column(header: &[String], wanted: Option<&str>) -> Option<usize> {
-    let find = |name: &str| {
-        header
-            .iter()
-            .position(|cell| normalize_name(cell) == normalize_name(name))
-    };
     match wanted {
-        Some(name) => find(name),
-        None => ACCOUNT_COLUMNS.into_iter().find_map(find),
+        Some(name) => column(header, name),
+        None => ACCOUNT_COLUMNS
+            .into_iter()
+            .find_map(|name| column(header, name)),
     }
 }
 
 /// Reads a table of identities.
 fn read_table(
-    mut table: impl RowSource,
+    table: impl RowSource,
     name: &str,
-    column: Option<&str>,
+    account_name_column: Option<&str>,
     mut add: impl FnMut(&str, Option<&str>),
 ) -> Result<u64> {
     let header = table.header().to_vec();
-    let Some(account) = account_column(&header, column) else {
-        let wanted = match column {
+    let Some(account) = account_column(&header, account_name_column) else {
+        let wanted = match account_name_column {
             Some(column) => format!("the column {column} (--identities-column)"),
             None => format!("one of the columns {}", ACCOUNT_COLUMNS.join(", ")),
         };
@@ -116,21 +116,14 @@ fn read_table(
             header.join(",")
         );
     };
-    let display = account_column(&header, Some(DISPLAY_COLUMN)).filter(|d| *d != account);
+    let display = column(&header, DISPLAY_COLUMN).filter(|d| *d != account);
     let mut count = 0;
-    loop {
-        let rows = table
-            .read_chunk(8192, 8 << 20)
-            .with_context(|| name.to_string())?;
-        if rows.is_empty() {
-            return Ok(count);
-        }
-        for row in rows {
-            let cell = |i: usize| String::from_utf8_lossy(row.record.get(i).unwrap_or_default());
-            add(&cell(account), display.map(cell).as_deref());
-            count += 1;
-        }
-    }
+    for_each_row(table, name, |row| {
+        let cell = |i: usize| String::from_utf8_lossy(row.record.get(i).unwrap_or_default());
+        add(&cell(account), display.map(cell).as_deref());
+        count += 1;
+    })?;
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ impl InputFile {
     /// `-` as standard input, a regular file as a path, anything else (a FIFO, bash's
     /// `<(...)`, a device) opened as a stream.
     pub fn open(path: PathBuf) -> Result<InputFile> {
-        if path.as_os_str() == "-" {
+        if is_stdin(&path) {
             return Ok(InputFile::Stream(Stream {
                 name: STDIN.to_string(),
                 path: None,
@@ -77,7 +77,7 @@ pub(crate) fn one(files: Vec<InputFile>) -> Result<InputFile> {
 pub(crate) fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for input in inputs {
-        if input.as_os_str() == "-" {
+        if is_stdin(input) {
             files.push(input.clone());
         } else if input.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(input)
@@ -101,7 +101,7 @@ pub(crate) fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(input.clone());
         }
     }
-    if files.len() > 1 && files.iter().any(|f| f.as_os_str() == "-") {
+    if files.len() > 1 && files.iter().any(|f| is_stdin(f)) {
         bail!("`-` (standard input) cannot be combined with other inputs");
     }
     Ok(files)
@@ -113,7 +113,7 @@ pub(crate) fn display_names(inputs: &[PathBuf]) -> String {
     inputs
         .iter()
         .map(|p| {
-            if p.as_os_str() == "-" {
+            if is_stdin(p) {
                 STDIN.to_string()
             } else {
                 p.display().to_string()

@@ -45,6 +45,7 @@ mod nerm_sessions;
 mod nerm_users;
 mod open;
 mod options;
+mod side_table;
 mod sniff;
 mod spool;
 mod spreadsheet;

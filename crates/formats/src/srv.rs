@@ -4,13 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use nebulk_map::FieldSet;
 use nebulk_read::{srv, user_from_file_name, CsvOptions, RowSource};
-use nebulk_schema::normalize_name;
 
 use crate::format::{Format, OpenContext, Reading, Signature};
 use crate::input_file::{is_stdin, InputFile, STDIN};
+use crate::side_table::{column, for_each_row};
 use crate::structured::{open_records, source_file};
 use crate::{open_csv, ReadOptions};
 
@@ -98,10 +98,10 @@ type ManifestEntry = (String, Vec<(String, String)>);
 impl Manifest {
     fn load(path: &Path, options: CsvOptions) -> Result<Manifest> {
         let name = path.display().to_string();
-        let mut source = open_csv(path, options)?;
+        let source = open_csv(path, options)?;
         let header = source.header().to_vec();
-        let column = |wanted: &str| header.iter().position(|h| normalize_name(h) == wanted);
-        let (Some(user), Some(file)) = (column("username"), column("file")) else {
+        let (Some(user), Some(file)) = (column(&header, "userName"), column(&header, "file"))
+        else {
             bail!(
                 "{name}: a manifest needs the columns userName and file; its header is: {}",
                 header.join(",")
@@ -114,32 +114,24 @@ impl Manifest {
             .map(|(_, h)| h.clone())
             .collect();
         let mut entries = Vec::new();
-        loop {
-            let rows = source
-                .read_chunk(4096, 4 << 20)
-                .with_context(|| name.clone())?;
-            if rows.is_empty() {
-                break;
-            }
-            for row in rows {
-                let cell = |i: usize| {
-                    String::from_utf8_lossy(row.record.get(i).unwrap_or_default())
-                        .trim()
-                        .to_string()
-                };
-                let extra = header
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != user && *i != file)
-                    .map(|(i, h)| (h.clone(), cell(i)))
-                    .collect();
-                let file_name = Path::new(&cell(file))
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                entries.push((file_name, (cell(user), extra)));
-            }
-        }
+        for_each_row(source, &name, |row| {
+            let cell = |i: usize| {
+                String::from_utf8_lossy(row.record.get(i).unwrap_or_default())
+                    .trim()
+                    .to_string()
+            };
+            let extra = header
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != user && *i != file)
+                .map(|(i, h)| (h.clone(), cell(i)))
+                .collect();
+            let file_name = Path::new(&cell(file))
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            entries.push((file_name, (cell(user), extra)));
+        })?;
         Ok(Manifest {
             entries,
             extra_columns,

@@ -297,15 +297,13 @@ impl ColumnPlan {
             verdict.issues.push(issue);
         }
         let upload = match attr.kind {
-            AttrType::Identity if attr.system == Some(SystemAttr::Manager) => {
-                if let Some(identities) = &self.rules.identities {
+            AttrType::Text | AttrType::Identity => {
+                let manager = attr.system == Some(SystemAttr::Manager);
+                if let Some(identities) = self.rules.identities.as_ref().filter(|_| manager) {
                     if let Some(issue) = types::manager(value, identities, field) {
                         verdict.issues.push(issue);
                     }
                 }
-                value::formula(value, self.rules.formulas, field, verdict)
-            }
-            AttrType::Text | AttrType::Identity => {
                 value::formula(value, self.rules.formulas, field, verdict)
             }
             AttrType::Email => {
