@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use nebulk_benches::{Data, MAX_ACCOUNTS};
-use nebulk_validate::Ledger;
+use nebulk_validate::{Known, Ledger};
 
 fn check(c: &mut Criterion) {
     let data = Data::generate().expect("generate the bench data");
@@ -23,7 +23,7 @@ fn check(c: &mut Criterion) {
     let account_column = Data::column("accountName").ok();
     let mut valid = 0u64;
     for (row, mut verdict) in rows.iter().zip(verdicts) {
-        ledger.admit(&mut verdict, row, account_column);
+        ledger.admit(&mut verdict, row, account_column, &Known::default());
         valid += u64::from(verdict.is_valid());
     }
     assert_eq!(valid, data.truth.rows_valid, "valid rows after the ledger");

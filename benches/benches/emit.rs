@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput};
 use nebulk_benches::{Data, MAX_ACCOUNTS};
 use nebulk_emit::write_record;
-use nebulk_validate::{Ledger, UploadValues};
+use nebulk_validate::{Known, Ledger, UploadValues};
 
 fn emit(c: &mut Criterion) {
     let data = Data::generate().expect("generate the bench data");
@@ -21,7 +21,7 @@ fn emit(c: &mut Criterion) {
     let mut valid: Vec<UploadValues<'_>> = Vec::new();
     for row in &rows {
         let mut checked = plan.check(row);
-        ledger.admit(&mut checked.verdict, row, account_column);
+        ledger.admit(&mut checked.verdict, row, account_column, &Known::default());
         if checked.is_valid() {
             valid.push(checked.values);
         }

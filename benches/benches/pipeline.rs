@@ -43,13 +43,20 @@ fn pipeline(c: &mut Criterion) {
         b.iter(|| {
             let source = data.source().expect("open the CSV");
             let mut ledger = Ledger::new(MAX_ACCOUNTS);
-            let mut sink = FileSink::create(dir.path(), plan.schema(), plan.header(), false)
-                .expect("create the outputs");
+            let mut sink = FileSink::create(
+                dir.path(),
+                plan.schema(),
+                &nebulk_emit::Outputs {
+                    input_header: plan.header(),
+                    ..Default::default()
+                },
+            )
+            .expect("create the outputs");
             let report = Engine::new(&plan)
                 .max_findings(100)
                 .run(source, &mut ledger, &mut sink)
                 .expect("run");
-            sink.finish().expect("finish the outputs");
+            sink.finish(std::iter::empty()).expect("finish the outputs");
             assert_truth(&report, &data);
         });
     });

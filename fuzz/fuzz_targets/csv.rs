@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex};
 use libfuzzer_sys::fuzz_target;
 use nebulk_read::{CsvOptions, CsvSource, ReadError, Row, RowSource};
 use nebulk_schema::Schema;
-use nebulk_validate::{Chunking, ColumnPlan, Engine, Ledger, RuleConfig, Sink, Verdict};
+use nebulk_validate::{
+    Chunking, ColumnPlan, Engine, Ledger, Placement, RuleConfig, Sink, Verdict,
+};
 
 /// A row source that notes the line of every row it hands out.
 struct Noting<S> {
@@ -59,7 +61,7 @@ struct Counting {
 impl Sink for Counting {
     type Format = ();
     fn format(&self) {}
-    fn accept(&mut self, row: &Row, _: &[u8]) -> io::Result<()> {
+    fn accept(&mut self, row: &Row, _: &[u8], _: Placement<'_>) -> io::Result<()> {
         self.lines.push(row.line);
         self.accepted += 1;
         Ok(())

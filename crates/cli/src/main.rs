@@ -13,6 +13,7 @@ mod input;
 mod options;
 #[cfg(unix)]
 mod signals;
+mod sources;
 mod summary;
 
 use std::io;
@@ -39,10 +40,21 @@ enum Command {
 /// What a successful run found, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Every row valid (exit 0).
+    /// Every row valid and placed in a source (exit 0).
     AllValid,
-    /// Some rows rejected (exit 1).
+    /// Some rows rejected, or valid but with no room in any source (exit 1).
     SomeRejected,
+}
+
+impl Outcome {
+    /// The outcome of a run that went to the end: rows rejected or overflowing need a person.
+    pub fn of(report: &nebulk_validate::Report) -> Outcome {
+        if report.rows_rejected == 0 && report.overflow == 0 {
+            Outcome::AllValid
+        } else {
+            Outcome::SomeRejected
+        }
+    }
 }
 
 fn main() -> ExitCode {

@@ -11,15 +11,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use nebulk_emit::{InputSummary, ReportJson};
 use nebulk_map::SourceCounts;
 use nebulk_read::date::DateLayout;
-use nebulk_read::{CsvOptions, Encoding, ReadError, RowSource, TextReader};
+use nebulk_read::{Encoding, ReadError, RowSource, TextReader};
 use nebulk_schema::Schema;
 use nebulk_sheet::DateTimes;
 use nebulk_validate::rules::{DateRule, Identities, PhoneRegion, PhoneRule, Tz};
 use nebulk_validate::{
-    ColumnPlan, Engine, EngineError, FormulaPolicy, Ledger, PlanError, Report, RuleConfig, Sink,
+    ColumnPlan, Engine, EngineError, Fill, FormulaPolicy, Ledger, PlanError, Report, RuleConfig,
+    Sink,
 };
 
 use crate::input::{SchemaRows, SourceArgs};
+use crate::sources::{export_specs, TenantSpec};
 
 /// Inputs at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
@@ -35,10 +37,27 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
 
-    /// An export of the accounts already in the source (CSV or spreadsheet, its accountName
-    /// column); new accounts count toward the limit together with these.
-    #[arg(long, value_name = "FILE")]
-    pub existing: Option<PathBuf>,
+    /// A source's current accounts, as the platform exports them (CSV or spreadsheet, its
+    /// accountName column and the attributes it has): `NAME=FILE`, `FILE` (the source named by
+    /// the file stem) or a folder of exports (each a source). Repeatable: the sources fill in
+    /// the order given. A row of an exported account updates that source (changes.csv lists
+    /// what changes); new accounts fill the sources up to --max-accounts each.
+    #[arg(long, value_name = "[NAME=]FILE|FOLDER")]
+    pub existing: Vec<String>,
+
+    /// Adds an empty source to fill with new accounts, after the --existing ones (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub new_source: Vec<String>,
+
+    /// How new accounts are spread over the sources: `in-order` (each filled to the limit
+    /// before the next) or `balanced` (each to the source holding the fewest accounts).
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = FillArg::InOrder)]
+    pub fill: FillArg,
+
+    /// Set rows that leave an exported account as it is aside in unchanged.csv instead of
+    /// uploading them (needs --existing).
+    #[arg(long)]
+    pub skip_unchanged: bool,
 
     /// The identities the platform knows: an identities export (CSV or spreadsheet, the
     /// account name in its accountName, name or uid column, the first found; a displayName
@@ -82,7 +101,8 @@ pub struct CheckArgs {
           value_parser = at_least_one::<usize>("0 would reject every value that is not empty"))]
     pub max_value_length: usize,
 
-    /// The most accounts the source may hold (at least 1).
+    /// The most accounts a source may hold (at least 1); valid new accounts past it in every
+    /// source go to overflow.csv.
     #[arg(long, value_name = "N", default_value_t = nebulk_validate::MAX_ACCOUNTS,
           value_parser = at_least_one::<u64>("0 would reject every new account"))]
     pub max_accounts: u64,
@@ -127,6 +147,15 @@ fn at_least_one<T: TryFrom<u64>>(
     }
 }
 
+/// The values of `--fill`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FillArg {
+    /// Each source filled to the limit before the next.
+    InOrder,
+    /// Each new account to the source holding the fewest.
+    Balanced,
+}
+
 /// A run of the checks, ready to go: the rows to check, the plan and the ledger.
 pub struct CheckRun {
     pub info: InputSummary,
@@ -165,10 +194,22 @@ impl CheckArgs {
         };
         let phones = self.phone_rule()?;
         let schema = load_schema(self.schema.as_deref(), self.source.encoding)?;
-        let mut ledger = Ledger::new(self.max_accounts);
-        if let Some(path) = &self.existing {
-            load_existing(&mut ledger, path, self.source.text_options())?;
+        if self.skip_unchanged && self.existing.is_empty() {
+            bail!("--skip-unchanged sets aside rows equal to their account in an export: give the exports with --existing");
         }
+        let exports = export_specs(&self.existing)?;
+        let tenant = TenantSpec {
+            exports: &exports,
+            new_sources: &self.new_source,
+            limit: self.max_accounts,
+        }
+        .load(&schema, dates.clone(), self.source.text_options())?;
+        let mut ledger = Ledger::for_tenant(Arc::new(tenant))
+            .fill(match self.fill {
+                FillArg::InOrder => Fill::InOrder,
+                FillArg::Balanced => Fill::Balanced,
+            })
+            .skip_unchanged(self.skip_unchanged);
         let identities = match &self.identities {
             Some(path) => Some(Arc::new(self.load_identities(path)?)),
             None => None,
@@ -303,14 +344,6 @@ fn parse_phone_region(value: &str) -> Result<PhoneRegion, String> {
     PhoneRegion::new(value).map_err(|e| e.to_string())
 }
 
-fn load_existing(ledger: &mut Ledger, path: &Path, options: CsvOptions) -> Result<()> {
-    let export = nebulk_formats::open_export(path, options)?;
-    ledger
-        .load_existing(export)
-        .with_context(|| path.display().to_string())?;
-    Ok(())
-}
-
 impl CheckRun {
     /// Runs every row into `sink`, keeping `max_findings` findings, with a progress bar for
     /// large inputs on a terminal. A `--status` filter that kept no record of an input with
@@ -343,6 +376,7 @@ impl CheckRun {
             input,
             schema: self.plan.into_schema(),
             report,
+            ledger: self.ledger,
         })
     }
 }
@@ -355,6 +389,8 @@ pub struct CompletedRun {
     pub schema: Schema,
     /// What the run found.
     pub report: Report,
+    /// Where the rows went: the sources, and the exports' accounts no row named.
+    pub ledger: Ledger,
 }
 
 impl CompletedRun {

@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use nebulk_emit::InputSummary;
+use std::path::Path;
+
+use nebulk_emit::{InputSummary, Outputs};
 use nebulk_validate::{NotUtf8, Report, Severity};
 
 /// How many findings the summary lists.
@@ -37,16 +39,7 @@ pub fn render(info: &InputSummary, report: &Report, details: Details) -> String 
     if let Some(filtered) = info.records_filtered {
         let _ = writeln!(out, "{} left out by --status", plural(filtered, "record"));
     }
-    let accounts = &report.accounts;
-    let _ = writeln!(
-        out,
-        "accounts: {} existing + {} new = {} of {} (and {})",
-        accounts.existing,
-        accounts.new,
-        accounts.existing + accounts.new,
-        accounts.limit,
-        plural(accounts.updates, "update")
-    );
+    out.push_str(&placement(report));
     let width = report
         .by_code
         .keys()
@@ -123,6 +116,93 @@ pub fn render(info: &InputSummary, report: &Report, details: Details) -> String 
         }
     }
     out
+}
+
+/// One line per source (`accounts:` for a single one), then the overflow, the unchanged rows
+/// set aside and the absent accounts, when there are any.
+fn placement(report: &Report) -> String {
+    let mut out = String::new();
+    let limit = report.accounts.limit;
+    for source in &report.sources {
+        let what = match report.sources.len() {
+            1 => "accounts".to_string(),
+            _ => format!("source {}", printable(&source.name)),
+        };
+        let _ = writeln!(
+            out,
+            "{what}: {} existing + {} new = {} of {limit} (and {}, {} unchanged)",
+            source.existing,
+            source.creates,
+            source.existing + source.creates,
+            plural(source.updates, "update"),
+            source.unchanged,
+        );
+    }
+    if report.overflow > 0 {
+        let more = report.overflow.div_ceil(limit.max(1));
+        let total = report.sources.len() as u64 + more;
+        let tenant = nebulk_validate::MAX_SOURCES;
+        let fits = if total <= tenant as u64 {
+            format!("{total} in all, within the tenant's {tenant}")
+        } else {
+            format!("{total} in all, more than the {tenant} a tenant may have")
+        };
+        let _ = writeln!(
+            out,
+            "overflow: {} no source has room for: {} of {limit} would hold them ({fits})",
+            plural(report.overflow, "valid row"),
+            match more {
+                1 => "1 more source".to_string(),
+                n => format!("{n} more sources"),
+            }
+        );
+    }
+    if report.unchanged_skipped > 0 {
+        let _ = writeln!(
+            out,
+            "unchanged: {} set aside, the same as in the exports",
+            plural(report.unchanged_skipped, "row")
+        );
+    }
+    if report.absent > 0 {
+        let _ = writeln!(
+            out,
+            "absent: {} of the exports not in the input (candidates for offboarding; nothing is removed)",
+            plural(report.absent, "account")
+        );
+    }
+    out
+}
+
+/// The line `convert` ends with: each file written into `out`, with its rows.
+pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> String {
+    let mut files: Vec<String> = Vec::new();
+    let mut file = |name: &str, rows: Option<u64>| {
+        let path = out.join(name).display().to_string();
+        files.push(match rows {
+            Some(rows) => format!("{} ({})", printable(&path), plural(rows, "row")),
+            None => printable(&path).into_owned(),
+        });
+    };
+    let skipped = u64::from(outputs.skip_unchanged);
+    for source in &report.sources {
+        if let Some(name) = &source.file {
+            let rows = source.creates + source.updates + source.unchanged * (1 - skipped);
+            file(name, Some(rows));
+        }
+    }
+    file("overflow.csv", Some(report.overflow));
+    if outputs.skip_unchanged {
+        file("unchanged.csv", Some(report.unchanged_skipped));
+    }
+    if outputs.diff {
+        file("changes.csv", None);
+        file("absent.csv", Some(report.absent));
+    }
+    file("rejects.csv", Some(report.rows_rejected));
+    file("report.json", None);
+    let last = files.pop().unwrap_or_default();
+    format!("wrote {} and {last}", files.join(", "))
 }
 
 /// What the summary says of rows that are not UTF-8: how many, and, when one reads as plausible

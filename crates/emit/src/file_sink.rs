@@ -1,82 +1,191 @@
-//! The files of one run as a [`Sink`] for the engine ([`FileSink`]): `upload.csv` and
-//! `rejects.csv` as the rows come, and `report.json` at the end, the three renamed into place
+//! The files of one run as a [`Sink`] for the engine ([`FileSink`]): the upload file(s),
+//! `overflow.csv`, `rejects.csv` and, against exports, `changes.csv`, `unchanged.csv` and
+//! `absent.csv`, as the rows come, and `report.json` at the end, all renamed into place
 //! together.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
-use nebulk_validate::{earlier_rejects_columns, Sink, Verdict};
+use nebulk_validate::{earlier_rejects_columns, Absent, Placement, Sink, Verdict};
 
 use crate::atomic::{commit_all, AtomicFile};
 use crate::json;
+use crate::list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER};
 use crate::rejects::RejectsWriter;
 use crate::report_json::ReportJson;
 use crate::upload::{UploadFormat, UploadWriter};
 use crate::{create_folder, target};
 
-/// The upload and rejects files of one run, as a [`Sink`] for the engine, and its report.
+/// What a run writes, besides the upload and rejects files.
+///
+/// ```
+/// let outputs = nebulk_emit::Outputs::default();
+/// assert!(outputs.sources.is_empty() && !outputs.diff);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Outputs<'a> {
+    /// The input header, for the rejects file.
+    pub input_header: &'a [String],
+    /// Whether the input is several files: the rejects get a `file` column.
+    pub with_file: bool,
+    /// The sources' names, in order. With one (or none), the upload file is `upload.csv`; with
+    /// several, each source that gets rows has its `upload-NAME.csv`.
+    pub sources: &'a [String],
+    /// Whether rows are compared with exports: `changes.csv` and `absent.csv` are written.
+    pub diff: bool,
+    /// Whether unchanged rows are set aside in `unchanged.csv`.
+    pub skip_unchanged: bool,
+}
+
+/// The files of one run, as a [`Sink`] for the engine, and its report.
 pub struct FileSink {
-    upload: UploadWriter,
+    dir: PathBuf,
+    schema: Schema,
+    sources: Vec<String>,
+    /// One per source; with several sources, started at the source's first row.
+    uploads: Vec<Option<UploadWriter>>,
+    overflow: UploadWriter,
+    unchanged: Option<UploadWriter>,
+    changes: Option<ListWriter>,
+    absent: Option<ListWriter>,
     rejects: RejectsWriter,
     report: AtomicFile,
 }
 
 impl FileSink {
-    /// Starts `DIR/upload.csv`, `DIR/rejects.csv` and `DIR/report.json`, creating `DIR` when
-    /// needed (the folder a link `DIR` leads to, when it is one); `with_file` adds the `file`
-    /// column to the rejects. Each file's own links are followed (see [`AtomicFile`]); a file
-    /// that cannot be written is an error before any row is.
-    pub fn create(
-        dir: &Path,
-        schema: &Schema,
-        input_header: &[String],
-        with_file: bool,
-    ) -> io::Result<FileSink> {
+    /// Starts the files of a run in `dir`, creating `dir` when needed (the folder a link `DIR`
+    /// leads to, when it is one): `upload.csv` (one source) or nothing yet (several: each
+    /// `upload-NAME.csv` at its source's first row), `overflow.csv`, `rejects.csv`,
+    /// `report.json`, and as `outputs` says, `unchanged.csv`, `changes.csv` and `absent.csv`.
+    /// Each file's own links are followed (see [`AtomicFile`]); a file that cannot be written
+    /// is an error before any row is.
+    pub fn create(dir: &Path, schema: &Schema, outputs: &Outputs<'_>) -> io::Result<FileSink> {
         create_folder(&target::folder(dir))?;
+        let upload = |name: &str| UploadWriter::create(&dir.join(name), schema);
+        let list = |name: &str, header: &[&str]| ListWriter::create(&dir.join(name), header);
+        let uploads = if outputs.sources.len() > 1 {
+            outputs.sources.iter().map(|_| None).collect()
+        } else {
+            vec![Some(upload("upload.csv")?)]
+        };
         Ok(FileSink {
-            upload: UploadWriter::create(&dir.join("upload.csv"), schema)?,
+            dir: dir.to_path_buf(),
+            schema: schema.clone(),
+            sources: outputs.sources.to_vec(),
+            uploads,
+            overflow: upload("overflow.csv")?,
+            unchanged: outputs
+                .skip_unchanged
+                .then(|| upload("unchanged.csv"))
+                .transpose()?,
+            changes: outputs
+                .diff
+                .then(|| list("changes.csv", &CHANGES_HEADER))
+                .transpose()?,
+            absent: outputs
+                .diff
+                .then(|| list("absent.csv", &ABSENT_HEADER))
+                .transpose()?,
             rejects: RejectsWriter::create(
                 &dir.join("rejects.csv"),
-                input_header,
-                with_file,
-                earlier_rejects_columns(input_header, schema),
+                outputs.input_header,
+                outputs.with_file,
+                earlier_rejects_columns(outputs.input_header, schema),
             )?,
             report: AtomicFile::create(&dir.join("report.json"))?,
         })
     }
 
-    /// Completes the upload and rejects files and renames them into place together (see
-    /// [`commit_all`]); no report is written.
-    pub fn finish(self) -> io::Result<()> {
-        drop(self.report);
-        commit_all(vec![self.upload.into_file()?, self.rejects.into_file()?])
+    /// The file name of source `source`'s upload, when it gets one: `upload.csv` with one
+    /// source, else `upload-NAME.csv` once a row goes to it.
+    pub fn upload_file(&self, source: usize) -> Option<String> {
+        let started = self.uploads.get(source)?.is_some();
+        match self.uploads.len() {
+            1 => Some("upload.csv".to_string()),
+            _ => started.then(|| upload_name(&self.sources[source])),
+        }
     }
 
-    /// Completes both files, writes `report` as `report.json` beside them, and renames the three
+    /// Completes every file but the report and renames them into place together (see
+    /// [`commit_all`]); no report is written.
+    pub fn finish<'a>(self, absent: impl Iterator<Item = Absent<'a>>) -> io::Result<()> {
+        let (files, report) = self.complete(absent)?;
+        drop(report);
+        commit_all(files)
+    }
+
+    /// Completes the files, writes `report` as `report.json` beside them, and renames them all
     /// into place together, `report.json` last (see [`commit_all`]): an interrupted run renames
-    /// none of them, and when `report.json` is there, `upload.csv` and `rejects.csv` are complete
-    /// and from the same run as it.
+    /// none of them, and when `report.json` is there, the files beside it are complete and from
+    /// the same run as it. `absent` are the exports' accounts no row named, for `absent.csv`.
     ///
     /// ```
-    /// use nebulk_emit::{FileSink, InputSummary, ReportJson};
+    /// use nebulk_emit::{FileSink, InputSummary, Outputs, ReportJson};
     /// use nebulk_schema::Schema;
     /// let dir = tempfile::tempdir().unwrap();
-    /// let sink = FileSink::create(dir.path(), &Schema::system(), &[], false).unwrap();
+    /// let schema = Schema::system();
+    /// let sink = FileSink::create(dir.path(), &schema, &Outputs::default()).unwrap();
     /// let input = InputSummary::new("accounts.csv", "csv", 1);
     /// let report = nebulk_validate::Report::new(10);
-    /// sink.finish_with_report(&ReportJson::new(&input, &Schema::system(), &report)).unwrap();
-    /// for name in ["upload.csv", "rejects.csv", "report.json"] {
+    /// let json = ReportJson::new(&input, &schema, &report);
+    /// sink.finish_with_report(&json, std::iter::empty()).unwrap();
+    /// for name in ["upload.csv", "overflow.csv", "rejects.csv", "report.json"] {
     ///     assert!(dir.path().join(name).exists());
     /// }
     /// ```
-    pub fn finish_with_report(self, report: &ReportJson<'_>) -> io::Result<()> {
-        let upload = self.upload.into_file()?;
-        let rejects = self.rejects.into_file()?;
-        let report = json::fill(self.report, report)?;
-        commit_all(vec![upload, rejects, report])
+    pub fn finish_with_report<'a>(
+        self,
+        report: &ReportJson<'_>,
+        absent: impl Iterator<Item = Absent<'a>>,
+    ) -> io::Result<()> {
+        let (mut files, report_file) = self.complete(absent)?;
+        files.push(json::fill(report_file, report)?);
+        commit_all(files)
     }
+
+    /// Writes `absent.csv` and flushes every file: the data files, rejects last, and the
+    /// report's, still empty.
+    fn complete<'a>(
+        mut self,
+        absent: impl Iterator<Item = Absent<'a>>,
+    ) -> io::Result<(Vec<AtomicFile>, AtomicFile)> {
+        if let Some(list) = &mut self.absent {
+            for account in absent {
+                list.write([account.source, account.account, account.end_date])?;
+            }
+        }
+        let mut files = Vec::new();
+        for upload in self.uploads.into_iter().flatten() {
+            files.push(upload.into_file()?);
+        }
+        files.push(self.overflow.into_file()?);
+        if let Some(unchanged) = self.unchanged {
+            files.push(unchanged.into_file()?);
+        }
+        for list in [self.changes, self.absent].into_iter().flatten() {
+            files.push(list.into_file()?);
+        }
+        files.push(self.rejects.into_file()?);
+        Ok((files, self.report))
+    }
+
+    /// The upload writer of `source`, started at its first row.
+    fn upload(&mut self, source: usize) -> io::Result<&mut UploadWriter> {
+        if self.uploads[source].is_none() {
+            let name = upload_name(&self.sources[source]);
+            self.uploads[source] = Some(UploadWriter::create(&self.dir.join(name), &self.schema)?);
+        }
+        self.uploads[source]
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the upload file was not started"))
+    }
+}
+
+/// `upload-NAME.csv`.
+fn upload_name(source: &str) -> String {
+    format!("upload-{source}.csv")
 }
 
 impl Sink for FileSink {
@@ -86,9 +195,30 @@ impl Sink for FileSink {
         UploadFormat
     }
 
-    fn accept(&mut self, _: &Row, line: &[u8]) -> io::Result<()> {
-        self.upload.write(line)
+    fn accept(&mut self, _: &Row, line: &[u8], placement: Placement<'_>) -> io::Result<()> {
+        match placement {
+            Placement::Upload {
+                source,
+                account,
+                changes,
+            } => {
+                if let (Some(list), false) = (&mut self.changes, changes.is_empty()) {
+                    let name = self.sources.get(source).map_or("", String::as_str);
+                    for change in changes {
+                        let attribute = &self.schema.attributes()[change.attribute].header;
+                        list.write([name, account, attribute, &change.old, &change.new])?;
+                    }
+                }
+                self.upload(source)?.write(line)
+            }
+            Placement::Unchanged { source } => match &mut self.unchanged {
+                Some(unchanged) => unchanged.write(line),
+                None => self.upload(source)?.write(line),
+            },
+            Placement::Overflow => self.overflow.write(line),
+        }
     }
+
     fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()> {
         self.rejects.write(row, verdict)
     }

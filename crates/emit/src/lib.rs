@@ -4,6 +4,10 @@
 //!
 //! - `upload.csv`: the valid rows, the schema's columns in schema order, headed the way the
 //!   schema spells them, values trimmed and dates normalised ([`UploadWriter`]);
+//!   with several sources, one `upload-NAME.csv` per source that gets rows; `overflow.csv`, the
+//!   valid rows no source has room for, and `unchanged.csv` (`--skip-unchanged`), in the same
+//!   form;
+//! - `changes.csv` and `absent.csv` against the sources' exports ([`ListWriter`]);
 //! - `rejects.csv`: every rejected row with its input line, its codes, its messages and its
 //!   original fields, byte for byte ([`RejectsWriter`]);
 //! - `report.json`: the whole document is [`ReportJson`], what the run read ([`InputSummary`]),
@@ -15,9 +19,8 @@
 //! name that is a symbolic link has its target replaced, and the link stays; a device, a FIFO
 //! or an open file of the process (`/dev/stdout`, bash's `>(...)`) is written through, in place
 //! and not atomically, since renaming over it would replace the device ([`Destination`]).
-//! [`FileSink::finish_with_report`] renames the three files of a run in one step, `report.json`
-//! last: when `report.json` is there, the upload and rejects files beside it are complete and
-//! from the same run. A signal handler calls [`abandon_pending`] to remove the temporary files
+//! [`FileSink::finish_with_report`] renames the files of a run in one step, `report.json`
+//! last: when `report.json` is there, the files beside it are complete and from the same run. A signal handler calls [`abandon_pending`] to remove the temporary files
 //! of a run it stops. On Unix, each temporary file is locked for as long as its run has it
 //! open, and making a file removes the temporary files of the same name that no live run holds:
 //! those a killed run (SIGKILL, a power cut) left behind.
@@ -44,8 +47,9 @@ use std::path::Path;
 
 pub use atomic::{commit_all, AtomicFile};
 pub use csv_line::write_record;
-pub use file_sink::FileSink;
+pub use file_sink::{FileSink, Outputs};
 pub use json::{write_json, write_json_into, write_json_to};
+pub use list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER};
 pub use pending::{abandon_pending, Abandoned};
 pub use rejects::RejectsWriter;
 pub use report_json::{InputSummary, ReportJson};
@@ -56,6 +60,7 @@ mod atomic;
 mod csv_line;
 mod file_sink;
 mod json;
+mod list;
 mod pending;
 mod rejects;
 mod report_json;

@@ -10,9 +10,6 @@ use crate::people::{
     START_DATE, SYSTEM_FIELDS,
 };
 
-/// Code of a clean row rejected because `max_accounts` was reached.
-pub(crate) const ACCOUNT_LIMIT: &str = "account-limit";
-
 /// One fault class; a faulty row carries exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fault {

@@ -35,7 +35,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 
-use faults::{Fault, Ring, ACCOUNT_LIMIT};
+use faults::{Fault, Ring};
 use people::{Row, ACCOUNT_NAME};
 
 /// The header of the generated file: the 8 system attributes, then 10
@@ -81,8 +81,8 @@ pub struct GenConfig {
     pub seed: u64,
     /// Probability in `0.0..=1.0` that a row carries a fault.
     pub error_rate: f64,
-    /// How many clean rows are accepted before later clean rows are
-    /// rejected with `account-limit`.
+    /// How many clean rows fit in the source: later clean rows are valid but
+    /// overflow (`overflow.csv`).
     pub max_accounts: u64,
     /// Whether the file goes with the identities of [`write_identities`]: every clean manager
     /// is one of them, and a faulty row may carry an `unknown-manager` (a display name, or an
@@ -128,8 +128,11 @@ pub struct Truth {
     /// Identities, as configured (left out of the JSON when false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub identities: bool,
-    /// Clean rows accepted within the account limit.
+    /// Clean rows: those within the account limit and those past it.
     pub rows_valid: u64,
+    /// Clean rows past the account limit, for which the source has no room.
+    #[serde(default)]
+    pub overflow: u64,
     /// All other rows: `rows - rows_valid`.
     pub rows_rejected: u64,
     /// Rejected rows per code (one code per rejected row), only codes with
@@ -155,8 +158,8 @@ pub struct Truth {
 ///
 /// let cfg = GenConfig { rows: 200, error_rate: 0.0, max_accounts: 150, ..Default::default() };
 /// let truth = generate(&cfg, std::io::sink())?;
-/// assert_eq!(truth.rows_valid, 150);
-/// assert_eq!(truth.by_code["account-limit"], 50);
+/// assert_eq!((truth.rows_valid, truth.overflow), (200, 50));
+/// assert!(truth.by_code.is_empty());
 ///
 /// let bad = GenConfig { error_rate: 1.5, ..Default::default() };
 /// let err = generate(&bad, std::io::sink()).unwrap_err();
@@ -210,23 +213,21 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
     }
     w.flush()?;
 
-    let mut by_code: BTreeMap<String, u64> = Fault::ALL
+    let by_code: BTreeMap<String, u64> = Fault::ALL
         .iter()
         .zip(fault_counts)
         .filter(|&(_, count)| count > 0)
         .map(|(f, count)| (f.code().to_string(), count))
         .collect();
-    if over_limit > 0 {
-        by_code.insert(ACCOUNT_LIMIT.to_string(), over_limit);
-    }
     Ok(Truth {
         rows: cfg.rows,
         seed: cfg.seed,
         error_rate: cfg.error_rate,
         max_accounts: cfg.max_accounts,
         identities: cfg.identities,
-        rows_valid: valid,
-        rows_rejected: cfg.rows - valid,
+        rows_valid: valid + over_limit,
+        overflow: over_limit,
+        rows_rejected: cfg.rows - valid - over_limit,
         by_code,
     })
 }

@@ -29,8 +29,6 @@ pub enum Code {
     EndBeforeStart,
     /// The account name was already used by an earlier row of the file.
     DuplicateAccount,
-    /// The row would take the source past its account limit.
-    AccountLimit,
     /// The row has the wrong number of fields.
     MalformedRow,
     /// A field is not valid UTF-8, or holds a NUL byte.
@@ -52,6 +50,9 @@ pub enum Code {
     ExistingAtLimit,
     /// The manager is not the account name of an identity the platform knows (`--identities`).
     UnknownManager,
+    /// The account is in two sources' exports (`--existing`): the platform would not know
+    /// which to update.
+    AccountInTwoSources,
 }
 
 /// Whether a finding rejects its row or only informs.
@@ -87,7 +88,6 @@ impl Code {
         Code::InvalidDate,
         Code::EndBeforeStart,
         Code::DuplicateAccount,
-        Code::AccountLimit,
         Code::MalformedRow,
         Code::InvalidEncoding,
         Code::ValueTooLong,
@@ -97,6 +97,7 @@ impl Code {
         Code::FormulaInjection,
         Code::ExistingAtLimit,
         Code::UnknownManager,
+        Code::AccountInTwoSources,
     ];
 
     /// The code's stable name.
@@ -108,7 +109,6 @@ impl Code {
             Code::InvalidDate => "invalid-date",
             Code::EndBeforeStart => "end-before-start",
             Code::DuplicateAccount => "duplicate-account",
-            Code::AccountLimit => "account-limit",
             Code::MalformedRow => "malformed-row",
             Code::InvalidEncoding => "invalid-encoding",
             Code::ValueTooLong => "value-too-long",
@@ -118,6 +118,7 @@ impl Code {
             Code::FormulaInjection => "formula-injection",
             Code::ExistingAtLimit => "existing-at-limit",
             Code::UnknownManager => "unknown-manager",
+            Code::AccountInTwoSources => "account-in-two-sources",
         }
     }
 

@@ -13,9 +13,11 @@ use nebulk_read::{ReadError, Row, RowSource};
 use rayon::prelude::*;
 
 use crate::ledger::Ledger;
+use crate::placement::Known;
 use crate::plan::ColumnPlan;
 use crate::report::{Report, DEFAULT_MAX_FINDINGS};
 use crate::sink::{RowFormat, Sink};
+use crate::tenant::Tenant;
 use crate::verdict::Verdict;
 
 /// A fatal problem during a run.
@@ -37,10 +39,11 @@ pub enum EngineError {
 /// many, one rayon task each.
 const BATCH_ROWS: usize = 256;
 
-/// The rows of a batch after the stateless checks: their verdicts, and the formatted bytes of
-/// those that passed.
+/// The rows of a batch after the stateless checks: their verdicts, what the exports say of
+/// their accounts, and the formatted bytes of those that passed.
 struct CheckedBatch {
     verdicts: Vec<Verdict>,
+    known: Vec<Known>,
     /// The formatted rows, one after the other.
     bytes: Vec<u8>,
     /// For each row, where its bytes end (a row without bytes ends where the previous did).
@@ -48,7 +51,12 @@ struct CheckedBatch {
 }
 
 impl CheckedBatch {
-    fn check<F: RowFormat>(rows: &[Row], plan: &ColumnPlan, format: &F) -> CheckedBatch {
+    fn check<F: RowFormat>(
+        rows: &[Row],
+        plan: &ColumnPlan,
+        tenant: &Tenant,
+        format: &F,
+    ) -> CheckedBatch {
         // A formatted row is about as long as its fields, with their separators and quotes; a
         // batch of huge rows (most likely rejected) grows as it needs instead.
         const MAX_ESTIMATE: usize = 256 << 10;
@@ -59,6 +67,7 @@ impl CheckedBatch {
             .min(MAX_ESTIMATE);
         let mut batch = CheckedBatch {
             verdicts: Vec::with_capacity(rows.len()),
+            known: Vec::with_capacity(rows.len()),
             bytes: Vec::with_capacity(estimate),
             ends: Vec::with_capacity(rows.len()),
         };
@@ -68,6 +77,7 @@ impl CheckedBatch {
                 format.format_row(&checked, &mut batch.bytes);
             }
             batch.ends.push(batch.bytes.len());
+            batch.known.push(tenant.match_row(&checked));
             batch.verdicts.push(checked.verdict);
         }
         batch
@@ -221,7 +231,9 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
         let (plan, chunking, progress) = (self.plan, self.chunking, &mut self.progress);
         let format = sink.format();
         let mut report = Report::new(self.max_findings);
-        report.note_ledger(ledger);
+        report.note_tenant(ledger.tenant());
+        let tenant = std::sync::Arc::clone(ledger.tenant());
+        let tenant = &*tenant;
         report.note_plan(plan, source.header_line());
         let account_column = plan.account_column();
         let header = plan.header();
@@ -278,14 +290,17 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
                     let mut rows = chunk.rows.iter();
                     for batch in chunk.batches {
                         let mut start = 0;
-                        for (mut verdict, end) in batch.verdicts.into_iter().zip(batch.ends) {
+                        let checked = batch.verdicts.into_iter().zip(batch.ends);
+                        for ((mut verdict, end), known) in checked.zip(&batch.known) {
                             let Some(row) = rows.next() else { break };
-                            writer_ledger.admit(&mut verdict, row, account_column);
+                            let placement =
+                                writer_ledger.admit(&mut verdict, row, account_column, known);
                             report.record(row, &verdict, header);
-                            if verdict.is_valid() {
-                                writer_sink.accept(row, &batch.bytes[start..end])?;
-                            } else {
-                                writer_sink.reject(row, &verdict)?;
+                            match placement {
+                                Some(placement) => {
+                                    writer_sink.accept(row, &batch.bytes[start..end], placement)?
+                                }
+                                None => writer_sink.reject(row, &verdict)?,
                             }
                             start = end;
                         }
@@ -314,7 +329,7 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
                 }
                 let batches: Vec<CheckedBatch> = rows
                     .par_chunks(BATCH_ROWS)
-                    .map(|rows| CheckedBatch::check(rows, plan, &format))
+                    .map(|rows| CheckedBatch::check(rows, plan, tenant, &format))
                     .collect();
                 // A closed channel means the writer stopped on an error, which its join gives.
                 if to_write
@@ -338,10 +353,7 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
             written.map_err(EngineError::Write)
         })?;
         report.finish();
-        report.accounts.limit = ledger.max_accounts();
-        report.accounts.existing = ledger.existing_count();
-        report.accounts.new = ledger.new_accounts();
-        report.accounts.updates = ledger.updates();
+        report.note_placement(ledger);
         Ok(report)
     }
 }

@@ -1,146 +1,147 @@
-//! The account ledger: the order-dependent checks, duplicate account names and the account
-//! limit of a source.
+//! The account ledger: the order-dependent checks (duplicate account names) and the placement
+//! of each valid row in a source of the tenant, by the room each has.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use nebulk_read::{ReadError, Row, RowSource};
-use nebulk_schema::SystemAttr;
+use nebulk_read::Row;
+use nebulk_schema::Schema;
 
+use crate::account_map::AccountMap;
 use crate::code::Code;
+use crate::placement::{Fill, Known, Placement};
+use crate::tenant::Tenant;
 use crate::verdict::{AccountKey, Issue, Verdict};
 
-/// The most accounts a Non-Employee source holds.
-pub const MAX_ACCOUNTS: u64 = 20_000;
-
-/// A hasher for [`AccountKey`]s: passes their (already random) bits through, as
-/// [`AccountKey`]'s `Hash` hands them over in one `write_u64`.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-}
-
-type KeyBuild = BuildHasherDefault<KeyHasher>;
-
-/// Why the existing-accounts export cannot be used. Fatal.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ExistingError {
-    /// The export could not be read.
-    #[error(transparent)]
-    Read(#[from] ReadError),
-    /// The export has no account name column.
-    #[error("the export has no accountName (Account Name) column; its header is: {0}")]
-    NoAccountColumn(String),
-}
-
-/// Tracks account names seen so far and the accounts the source will hold.
-///
-/// Every row with a non-empty account name claims it, valid or not, so a later row with the
-/// same name (compared case-insensitively) is a `duplicate-account`. A row that is otherwise
-/// valid and whose account is not already in the source is new; new accounts are admitted until
-/// existing plus new reaches the limit, and later ones are rejected with `account-limit`.
+/// What a run places in one source.
 ///
 /// ```
-/// use nebulk_validate::Ledger;
-/// let mut ledger = Ledger::new(3);
-/// ledger.add_existing(["ann", "Bob"]);
-/// assert_eq!(ledger.existing_count(), 2);
-/// assert!(ledger.is_existing("bob"));
+/// let placed = nebulk_validate::Placed::default();
+/// assert_eq!(placed.creates + placed.updates + placed.unchanged, 0);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Placed {
+    /// Valid rows creating a new account in it.
+    pub creates: u64,
+    /// Valid rows changing an account of its export.
+    pub updates: u64,
+    /// Valid rows repeating an account of its export as it is.
+    pub unchanged: u64,
+}
+
+/// An account of an export that no input row mentions: a candidate for offboarding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Absent<'a> {
+    /// The source whose export holds it.
+    pub source: &'a str,
+    /// Its account name, as the export spells it.
+    pub account: &'a str,
+    /// Its end date, as the export has it.
+    pub end_date: &'a str,
+}
+
+/// Tracks account names seen so far, and places each valid row in a source of the [`Tenant`].
+///
+/// Every row with a non-empty account name claims it, valid or not, so a later row with the
+/// same name (compared case-insensitively) is a `duplicate-account`. A valid row whose account an
+/// export holds updates that source (or leaves it unchanged); one whose account two exports hold
+/// is rejected `account-in-two-sources`. A new account goes to a source with room, by the
+/// [`Fill`]; when none has room, the row overflows: it is valid, but not uploaded.
+///
+/// ```
+/// use std::sync::Arc;
+/// use nebulk_read::Row;
+/// use nebulk_schema::Schema;
+/// use nebulk_validate::{AccountKey, Known, Ledger, Placement, Tenant, Verdict};
+/// let mut tenant = Tenant::new(&Schema::system(), 2);
+/// let north = tenant.add_source("north", None).unwrap();
+/// tenant.add_accounts(north, ["ann"]);
+/// let mut ledger = Ledger::for_tenant(Arc::new(tenant));
+/// let mut place = |name: &str, line| {
+///     let mut verdict = Verdict { account_key: Some(AccountKey::of(name)), ..Verdict::default() };
+///     let known = Known { record: (name == "ann").then_some(0), changes: vec![] };
+///     ledger.admit(&mut verdict, &Row { line, ..Row::default() }, Some(0), &known).map(|p| p.source())
+/// };
+/// assert_eq!(place("ann", 2), Some(Some(0)));
+/// assert_eq!(place("bob", 3), Some(Some(0)));
+/// assert_eq!(place("cy", 4), Some(None), "no room: overflow");
+/// assert_eq!(place("BOB", 5), None, "a duplicate is rejected");
 /// ```
 #[derive(Debug, Clone)]
 pub struct Ledger {
-    max_accounts: u64,
-    existing: HashSet<AccountKey, KeyBuild>,
+    tenant: Arc<Tenant>,
+    fill: Fill,
+    skip_unchanged: bool,
+    /// What each source gets.
+    placed: Vec<Placed>,
+    /// The first source that may still have room (for [`Fill::InOrder`]).
+    next_with_room: usize,
+    overflow: u64,
+    /// For each export record, whether an input row names its account.
+    mentioned: Vec<bool>,
     /// Account key -> line of the row that first used it (saturating at `u32::MAX`, to keep
     /// an entry small).
-    seen: HashMap<AccountKey, u32, KeyBuild>,
+    seen: AccountMap<u32>,
     /// When the input is several files: account key -> the file of the row that first used it,
     /// as an index into `files`. Empty for a single file, so that its entries stay small.
-    first_files: HashMap<AccountKey, u32, KeyBuild>,
+    first_files: AccountMap<u32>,
     /// The input files met so far, in input order.
     files: Vec<Arc<str>>,
-    new_accounts: u64,
-    updates: u64,
     /// The input's size in bytes, when known, to size the table of names seen once.
     input_bytes: Option<u64>,
 }
 
 impl Ledger {
-    /// An empty ledger for a source that holds at most `max_accounts`.
+    /// A ledger for one source named `source`, empty, of at most `max_accounts`, for rows of
+    /// the system schema.
+    ///
+    /// ```
+    /// let ledger = nebulk_validate::Ledger::new(3);
+    /// assert_eq!(ledger.tenant().limit(), 3);
+    /// ```
     pub fn new(max_accounts: u64) -> Ledger {
+        let mut tenant = Tenant::new(&Schema::system(), max_accounts);
+        let _ = tenant.add_source("source", None);
+        Ledger::for_tenant(Arc::new(tenant))
+    }
+
+    /// A ledger placing rows in the sources of `tenant` (at least one).
+    pub fn for_tenant(tenant: Arc<Tenant>) -> Ledger {
         Ledger {
-            max_accounts,
-            existing: HashSet::default(),
-            seen: HashMap::default(),
-            first_files: HashMap::default(),
+            placed: vec![Placed::default(); tenant.sources().len()],
+            mentioned: vec![false; tenant.record_count()],
+            tenant,
+            fill: Fill::InOrder,
+            skip_unchanged: false,
+            next_with_room: 0,
+            overflow: 0,
+            seen: AccountMap::default(),
+            first_files: AccountMap::default(),
             files: Vec::new(),
-            new_accounts: 0,
-            updates: 0,
             input_bytes: None,
         }
     }
 
-    /// Adds account names already in the source.
-    pub fn add_existing<I, S>(&mut self, names: I)
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        for name in names {
-            let name = name.as_ref().trim();
-            if !name.is_empty() {
-                self.existing.insert(AccountKey::of(name));
-            }
-        }
+    /// How new accounts are spread over the sources.
+    pub fn fill(mut self, fill: Fill) -> Ledger {
+        self.fill = fill;
+        self
     }
 
-    /// Reads the account names of a source export (`export-non-employee-records` CSV): the column
-    /// headed `accountName` or `Account Name` (any [`RowSource`]: CSV or spreadsheet).
-    /// Returns how many rows were read.
-    ///
-    /// ```
-    /// use nebulk_read::{CsvOptions, CsvSource};
-    /// let export = "id,Account Name\n1,ann\n2,bob\n";
-    /// let mut ledger = nebulk_validate::Ledger::new(20_000);
-    /// let source = CsvSource::new(export.as_bytes(), CsvOptions::default()).unwrap();
-    /// assert_eq!(ledger.load_existing(source).unwrap(), 2);
-    /// assert!(ledger.is_existing("ANN"));
-    /// ```
-    pub fn load_existing<S: RowSource>(&mut self, mut source: S) -> Result<u64, ExistingError> {
-        let column = source
-            .header()
-            .iter()
-            .position(|h| SystemAttr::recognise(h) == Some(SystemAttr::AccountName))
-            .ok_or_else(|| ExistingError::NoAccountColumn(source.header().join(",")))?;
-        let mut rows = 0;
-        loop {
-            let chunk = source.read_chunk(8192, 8 << 20)?;
-            if chunk.is_empty() {
-                return Ok(rows);
-            }
-            rows += chunk.len() as u64;
-            let names = chunk
-                .iter()
-                .filter_map(|row| row.record.get(column))
-                .map(String::from_utf8_lossy);
-            self.add_existing(names);
-        }
+    /// Whether rows that leave an existing account as it is are set aside
+    /// ([`Placement::Unchanged`]) rather than uploaded.
+    pub fn skip_unchanged(mut self, skip: bool) -> Ledger {
+        self.skip_unchanged = skip;
+        self
+    }
+
+    /// Whether unchanged rows are set aside rather than uploaded.
+    pub fn skips_unchanged(&self) -> bool {
+        self.skip_unchanged
+    }
+
+    /// The tenant the rows are placed in.
+    pub fn tenant(&self) -> &Arc<Tenant> {
+        &self.tenant
     }
 
     /// Tells the ledger the input's size, so that after the first rows it can size its table of
@@ -163,108 +164,193 @@ impl Ledger {
         self.seen.reserve(wanted.saturating_sub(self.seen.len()));
     }
 
-    /// Whether a (folded or not) account name is already in the source.
-    pub fn is_existing(&self, name: &str) -> bool {
-        self.existing.contains(&AccountKey::of(name))
+    /// What each source gets, in the order of [`Tenant::sources`].
+    pub fn placed(&self) -> &[Placed] {
+        &self.placed
     }
 
-    /// The number of distinct accounts already in the source.
-    pub fn existing_count(&self) -> u64 {
-        self.existing.len() as u64
+    /// Valid rows with no room in any source.
+    pub fn overflow(&self) -> u64 {
+        self.overflow
     }
 
-    /// New accounts admitted so far.
-    pub fn new_accounts(&self) -> u64 {
-        self.new_accounts
+    /// The accounts of the exports that no input row names, in the order read.
+    pub fn absent(&self) -> impl Iterator<Item = Absent<'_>> {
+        let tenant = &*self.tenant;
+        self.mentioned
+            .iter()
+            .enumerate()
+            .filter(|(_, mentioned)| !**mentioned)
+            .map(move |(index, _)| {
+                let index = index as u32;
+                let (account, end_date) = tenant.name_and_end(index);
+                let source = usize::from(tenant.record(index).source);
+                Absent {
+                    source: &tenant.sources()[source].name,
+                    account,
+                    end_date,
+                }
+            })
     }
 
-    /// Valid rows that update an existing account.
-    pub fn updates(&self) -> u64 {
-        self.updates
-    }
-
-    /// The account limit.
-    pub fn max_accounts(&self) -> u64 {
-        self.max_accounts
-    }
-
-    /// When the accounts already in the source reach the limit, so that no new account fits:
-    /// a sentence saying how many there are and what the limit is.
-    ///
-    /// ```
-    /// use nebulk_validate::Ledger;
-    /// let mut ledger = Ledger::new(2);
-    /// ledger.add_existing(["ann"]);
-    /// assert_eq!(ledger.no_room_for_new_accounts(), None);
-    /// ledger.add_existing(["bob"]);
-    /// let full = ledger.no_room_for_new_accounts().unwrap();
-    /// assert!(full.contains("2 accounts (--existing), as many as its limit of 2"));
-    /// ledger.add_existing(["cy"]);
-    /// assert_eq!(
-    ///     ledger.no_room_for_new_accounts().unwrap(),
-    ///     "the source already holds 3 accounts (--existing), more than its limit of 2 \
-    ///      (--max-accounts): no new account fits; every row creating one is rejected with \
-    ///      account-limit"
-    /// );
-    /// ```
-    pub fn no_room_for_new_accounts(&self) -> Option<String> {
-        let existing = self.existing_count();
-        let limit = self.max_accounts;
-        let held = match existing.cmp(&limit) {
-            std::cmp::Ordering::Less => return None,
-            std::cmp::Ordering::Equal => format!("as many as its limit of {limit}"),
-            std::cmp::Ordering::Greater => format!("more than its limit of {limit}"),
-        };
-        Some(format!(
-            "the source already holds {existing} accounts (--existing), {held} (--max-accounts): \
-             no new account fits; every row creating one is rejected with account-limit"
-        ))
+    /// How many accounts of the exports no input row names.
+    pub fn absent_count(&self) -> u64 {
+        self.mentioned.iter().filter(|m| !**m).count() as u64
     }
 
     /// Applies the order-dependent checks to the next row, adding `duplicate-account` or
-    /// `account-limit` issues to its verdict. Rows must come in input order. With several input
-    /// files, a duplicate's message names the file of the first use.
+    /// `account-in-two-sources` issues to its verdict, and places it when it is valid (`known`
+    /// is what [`Tenant::match_row`] found for it). Rows must come in input order. With several
+    /// input files, a duplicate's message names the file of the first use.
     ///
     /// ```
     /// use nebulk_read::Row;
-    /// use nebulk_validate::{AccountKey, Code, Ledger, Verdict};
+    /// use nebulk_validate::{AccountKey, Code, Known, Ledger, Verdict};
     /// let mut ledger = Ledger::new(20_000);
     /// let row_on = |line: u64, file: &str| Row { line, file: Some(file.into()), ..Row::default() };
     /// let mut first = Verdict { account_key: Some(AccountKey::of("ann")), ..Verdict::default() };
-    /// ledger.admit(&mut first, &row_on(2, "page-1.json"), Some(0));
+    /// assert!(ledger.admit(&mut first, &row_on(2, "page-1.json"), Some(0), &Known::default()).is_some());
     /// let mut again = Verdict { account_key: Some(AccountKey::of("ANN")), ..Verdict::default() };
-    /// ledger.admit(&mut again, &row_on(7, "page-2.json"), Some(0));
-    /// assert!(first.is_valid());
+    /// assert!(ledger.admit(&mut again, &row_on(7, "page-2.json"), Some(0), &Known::default()).is_none());
     /// assert_eq!(again.codes(), [Code::DuplicateAccount]);
     /// assert_eq!(again.issues[0].message, "account name already used on line 2 of page-1.json");
     /// ```
-    pub fn admit(&mut self, verdict: &mut Verdict, row: &Row, account_column: Option<usize>) {
-        if let Some(key) = verdict.account_key.take() {
-            // One probe of the table (a cache miss once it is large) serves both the lookup and
-            // the insertion: the name is new exactly when the table grew.
-            let before = self.seen.len();
-            let first = *self
-                .seen
-                .entry(key)
-                .or_insert(u32::try_from(row.line).unwrap_or(u32::MAX));
-            if self.seen.len() == before {
-                let message = match self.first_file(key) {
-                    Some(file) => format!("account name already used on line {first} of {file}"),
-                    None => format!("account name already used on line {first}"),
-                };
-                verdict.issues.push(Issue {
-                    code: Code::DuplicateAccount,
-                    column: account_column,
-                    message,
-                });
-                return;
+    pub fn admit<'k>(
+        &'k mut self,
+        verdict: &mut Verdict,
+        row: &Row,
+        account_column: Option<usize>,
+        known: &'k Known,
+    ) -> Option<Placement<'k>> {
+        let Some(key) = verdict.account_key.take() else {
+            return verdict.is_valid().then(|| self.place_new());
+        };
+        if let Some(record) = known.record {
+            self.mentioned[record as usize] = true;
+        }
+        // One probe of the table (a cache miss once it is large) serves both the lookup and
+        // the insertion: the name is new exactly when the table grew.
+        let before = self.seen.len();
+        let first = *self
+            .seen
+            .entry(key)
+            .or_insert(u32::try_from(row.line).unwrap_or(u32::MAX));
+        if self.seen.len() == before {
+            let message = match self.first_file(key) {
+                Some(file) => format!("account name already used on line {first} of {file}"),
+                None => format!("account name already used on line {first}"),
+            };
+            verdict.issues.push(Issue {
+                code: Code::DuplicateAccount,
+                column: account_column,
+                message,
+            });
+            return None;
+        }
+        if let Some(file) = &row.file {
+            let index = self.file_index(file);
+            self.first_files.insert(key, index);
+        }
+        match known.record {
+            Some(record) => self.place_existing(verdict, record, account_column, known),
+            None if verdict.is_valid() => Some(self.place_new()),
+            None => None,
+        }
+    }
+
+    /// Places a row whose account an export holds: rejected when two exports hold it, or when
+    /// it was a duplicate in the run whose rejects it comes from (its first copy went into that
+    /// run's upload, now an export); else an update, or unchanged.
+    fn place_existing<'k>(
+        &'k mut self,
+        verdict: &mut Verdict,
+        index: u32,
+        account_column: Option<usize>,
+        known: &'k Known,
+    ) -> Option<Placement<'k>> {
+        let tenant = &*self.tenant;
+        let record = tenant.record(index);
+        let source = usize::from(record.source);
+        let name = |source: &crate::tenant::Source| match &source.export {
+            Some(export) => format!("{} ({export})", source.name),
+            None => source.name.clone(),
+        };
+        if let Some(second) = tenant.second_source(record) {
+            verdict.issues.push(Issue {
+                code: Code::AccountInTwoSources,
+                column: account_column,
+                message: format!(
+                    "the account is in two sources' exports, {} and {}: remove it from one \
+                     source before loading it",
+                    name(&tenant.sources()[source]),
+                    name(second)
+                ),
+            });
+        } else if verdict.earlier_duplicate {
+            verdict.issues.push(Issue {
+                code: Code::DuplicateAccount,
+                column: account_column,
+                message: format!(
+                    "account name already in source {}: this row was a duplicate-account in \
+                     the run whose rejects it comes from, and its first copy is there",
+                    name(&tenant.sources()[source])
+                ),
+            });
+        }
+        if !verdict.is_valid() {
+            return None;
+        }
+        let placed = &mut self.placed[source];
+        let account = tenant.value(index, tenant.account);
+        if known.changes.is_empty() {
+            placed.unchanged += 1;
+            if self.skip_unchanged {
+                return Some(Placement::Unchanged { source });
             }
-            if let Some(file) = &row.file {
-                let index = self.file_index(file);
-                self.first_files.insert(key, index);
+        } else {
+            placed.updates += 1;
+        }
+        Some(Placement::Upload {
+            source,
+            account,
+            changes: &known.changes,
+        })
+    }
+
+    /// Places a valid new account in a source with room, or overflows it.
+    fn place_new(&mut self) -> Placement<'static> {
+        let limit = self.tenant.limit();
+        let sources = self.tenant.sources();
+        let held = |(i, placed): (usize, &Placed)| sources[i].existing + placed.creates;
+        let chosen = match self.fill {
+            Fill::InOrder => {
+                while self.next_with_room < sources.len()
+                    && held((self.next_with_room, &self.placed[self.next_with_room])) >= limit
+                {
+                    self.next_with_room += 1;
+                }
+                Some(self.next_with_room).filter(|&i| i < sources.len())
             }
-            if verdict.issues.is_empty() {
-                self.admit_valid(verdict, key, account_column);
+            Fill::Balanced => self
+                .placed
+                .iter()
+                .enumerate()
+                .filter(|&entry| held(entry) < limit)
+                .min_by_key(|&entry| held(entry))
+                .map(|(i, _)| i),
+        };
+        match chosen {
+            Some(source) => {
+                self.placed[source].creates += 1;
+                Placement::Upload {
+                    source,
+                    account: "",
+                    changes: &[],
+                }
+            }
+            None => {
+                self.overflow += 1;
+                Placement::Overflow
             }
         }
     }
@@ -282,24 +368,5 @@ impl Ledger {
     fn first_file(&self, key: AccountKey) -> Option<&str> {
         let index = *self.first_files.get(&key)?;
         self.files.get(index as usize).map(|f| &**f)
-    }
-
-    fn admit_valid(&mut self, row: &mut Verdict, key: AccountKey, account_column: Option<usize>) {
-        if self.existing.contains(&key) {
-            self.updates += 1;
-        } else if self.existing_count() + self.new_accounts < self.max_accounts {
-            self.new_accounts += 1;
-        } else {
-            row.issues.push(Issue {
-                code: Code::AccountLimit,
-                column: account_column,
-                message: format!(
-                    "a new account past the limit: the source would hold more than {} accounts ({} existing + {} new before this row)",
-                    self.max_accounts,
-                    self.existing_count(),
-                    self.new_accounts
-                ),
-            });
-        }
     }
 }

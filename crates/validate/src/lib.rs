@@ -8,8 +8,14 @@
 //!   built on the value [`rules`]: required values, email, phone, dates, end after start,
 //!   length, encoding, field count, and with [`rules::Identities`] the manager), giving a
 //!   [`CheckedRow`]: the values to upload and a [`Verdict`].
-//! - [`Ledger`] runs the order-dependent ones on the verdict: duplicate account names and the
-//!   account limit of the source, counting the accounts already there.
+//! - [`Tenant`] holds the sources to load (at most [`MAX_SOURCES`], each of at most a limit of
+//!   accounts) and the accounts their exports hold, with their values; on the worker threads
+//!   it finds a row's account there and lists the attributes the row changes
+//!   ([`Tenant::match_row`], giving a [`Known`]).
+//! - [`Ledger`] runs the order-dependent checks on the verdict (duplicate account names, an
+//!   account in two sources) and places each valid row ([`Placement`]): an update or an
+//!   unchanged account of the source holding it, a new account in a source with room
+//!   ([`Fill`]), or the overflow.
 //! - [`Engine`] streams an input through both, in parallel chunks, into a [`Sink`], and returns a
 //!   [`Report`]. Findings about the data are data: only unreadable input or a failed write is an
 //!   error.
@@ -17,8 +23,10 @@
 //! The modules depend on each other one way, from the bottom up: `code` and [`rules`]; then
 //! `verdict` (the words both stages share: [`Issue`], [`Verdict`], [`AccountKey`]); then
 //! `checked` ([`CheckedRow`]) and `rule_config` ([`RuleConfig`]); then `check` (one function
-//! per check) under `plan` ([`ColumnPlan`]), beside `ledger` ([`Ledger`]) and `sink`
-//! ([`Sink`]); then `report` ([`Report`]); and `engine` ([`Engine`]) at the top. `refeed`
+//! per check) under `plan` ([`ColumnPlan`]); `placement` (the words of placing: [`Known`],
+//! [`Change`], [`Placement`]) and `tenant` ([`Tenant`], its diff in `diff`), under `ledger`
+//! ([`Ledger`]) and `sink` ([`Sink`]); then `report` ([`Report`]); and `engine` ([`Engine`])
+//! at the top. `account_map` holds the hash maps keyed by account. `refeed`
 //! ([`earlier_rejects_columns`]) recognises the columns of a `rejects.csv` fed back.
 //!
 //! # Example
@@ -40,28 +48,36 @@
 //! ```
 #![deny(missing_docs)]
 
+mod account_map;
 mod check;
 mod checked;
 mod code;
+mod diff;
 mod engine;
 mod ledger;
+mod placement;
 mod plan;
 mod refeed;
 mod report;
 mod rule_config;
 pub mod rules;
 mod sink;
+mod tenant;
 mod verdict;
 
 pub use checked::{CheckedRow, UploadValue, UploadValues};
 pub use code::{Code, Severity};
 pub use engine::{Chunking, Engine, EngineError};
-pub use ledger::{ExistingError, Ledger, MAX_ACCOUNTS};
+pub use ledger::{Absent, Ledger, Placed};
+pub use placement::{Change, Fill, Known, Placement};
 pub use plan::{ColumnPlan, PlanError};
 pub use refeed::earlier_rejects_columns;
-pub use report::{AccountCounts, EncodingExample, Finding, NotUtf8, Report, DEFAULT_MAX_FINDINGS};
+pub use report::{
+    AccountCounts, EncodingExample, Finding, NotUtf8, Report, SourceSummary, DEFAULT_MAX_FINDINGS,
+};
 pub use rule_config::{FormulaPolicy, RuleConfig};
 pub use sink::{NullSink, RowFormat, Sink};
+pub use tenant::{ExistingError, Source, Tenant, TenantError, MAX_ACCOUNTS, MAX_SOURCES};
 pub use verdict::{AccountKey, Issue, Verdict};
 
 #[cfg(test)]

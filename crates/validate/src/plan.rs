@@ -8,6 +8,7 @@ use crate::check::dates::{DateFields, StartAndEnd};
 use crate::check::fields::{self, RowFields};
 use crate::check::{types, value, Field};
 use crate::checked::{CheckedRow, UploadValue, UploadValues};
+use crate::code::Code;
 use crate::refeed::earlier_rejects_columns;
 use crate::rule_config::RuleConfig;
 use crate::rules::DateText;
@@ -76,6 +77,8 @@ pub struct ColumnPlan {
     /// The input columns up to the last one with a name: a row may leave out the unnamed
     /// columns after it.
     named_width: usize,
+    /// The `codes` column of an earlier run's `rejects.csv` fed back, if the input is one.
+    earlier_codes: Option<usize>,
     rules: RuleConfig,
     account: usize,
     start: usize,
@@ -144,6 +147,8 @@ impl ColumnPlan {
                 .rposition(|name| !name.is_empty())
                 .map_or(0, |c| c + 1),
             unnamed,
+            // `codes` is the second to last of the rejects' own columns.
+            earlier_codes: earlier_rejects.checked_sub(2),
             rules,
         })
     }
@@ -226,6 +231,11 @@ impl ColumnPlan {
         fields::reader_problems(row, &self.header, &mut verdict.issues);
         if fields::is_malformed(row) {
             return checked;
+        }
+        if let Some(codes) = self.earlier_codes.and_then(|c| row.record.get(c)) {
+            verdict.earlier_duplicate = codes
+                .split(|&b| b == b' ' || b == b',' || b == b';')
+                .any(|code| code == Code::DuplicateAccount.as_str().as_bytes());
         }
         let fields = RowFields::new(row);
         let mut dates = StartAndEnd::default();

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::code::{Code, Severity};
 use crate::ledger::Ledger;
 use crate::plan::ColumnPlan;
+use crate::tenant::Tenant;
 use crate::verdict::Verdict;
 
 /// How many findings a report keeps by default.
@@ -34,17 +35,43 @@ pub struct Finding {
     pub message: String,
 }
 
-/// What the source's account count comes to.
+/// What the account counts of the sources come to, all sources together.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AccountCounts {
-    /// The most accounts the source holds.
+    /// The most accounts a source holds.
     pub limit: u64,
-    /// Accounts already in the source (from `--existing`).
+    /// Accounts already in the sources (from `--existing`).
     pub existing: u64,
     /// Valid rows creating a new account.
     pub new: u64,
-    /// Valid rows updating an existing account.
+    /// Valid rows changing an existing account.
     pub updates: u64,
+    /// Valid rows repeating an existing account as it is.
+    pub unchanged: u64,
+}
+
+/// What a run does to one source.
+///
+/// ```
+/// let source = nebulk_validate::SourceSummary::default();
+/// assert_eq!(source.capacity_left, 0);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceSummary {
+    /// The source's name.
+    pub name: String,
+    /// Accounts its export holds.
+    pub existing: u64,
+    /// Valid rows creating a new account in it.
+    pub creates: u64,
+    /// Valid rows changing one of its accounts.
+    pub updates: u64,
+    /// Valid rows repeating one of its accounts as it is.
+    pub unchanged: u64,
+    /// New accounts it still has room for after the run.
+    pub capacity_left: u64,
+    /// The upload file written for it, when it gets rows (set by whoever writes the files).
+    pub file: Option<String>,
 }
 
 /// Rows rejected because a field is not UTF-8, and what one such field reads as in
@@ -99,7 +126,8 @@ struct UnnamedTally {
     first: Option<(Option<String>, u64)>,
 }
 
-/// Everything a run found. `rows_valid + rows_rejected == rows_read` always holds.
+/// Everything a run found. `rows_valid + rows_rejected == rows_read` always holds, and so does
+/// `rows_uploaded + overflow + unchanged_skipped + rows_rejected == rows_read`.
 ///
 /// ```
 /// let report = nebulk_validate::Report::new(10);
@@ -110,10 +138,19 @@ struct UnnamedTally {
 pub struct Report {
     /// Data rows read (the header is not a row).
     pub rows_read: u64,
-    /// Rows written to the upload file.
+    /// Rows that pass every check.
     pub rows_valid: u64,
     /// Rows written to the rejects file.
     pub rows_rejected: u64,
+    /// Valid rows written to the upload file(s).
+    pub rows_uploaded: u64,
+    /// Valid rows creating an account for which no source has room (`overflow.csv`).
+    pub overflow: u64,
+    /// Valid rows leaving an existing account as it is, set aside (`--skip-unchanged`,
+    /// `unchanged.csv`).
+    pub unchanged_skipped: u64,
+    /// Accounts of the exports that no input row names (`absent.csv`).
+    pub absent: u64,
     /// For each code, the number of rows carrying it (a row counts once per code; warnings
     /// count too, on valid rows as on rejected ones).
     pub by_code: BTreeMap<Code, u64>,
@@ -125,8 +162,10 @@ pub struct Report {
     pub warnings: Vec<Finding>,
     /// True when more file-level warnings were found than kept.
     pub warnings_truncated: bool,
-    /// The source's account count.
+    /// The account counts of all sources together.
     pub accounts: AccountCounts,
+    /// Each source: its accounts and what the run does to it, in the order they fill.
+    pub sources: Vec<SourceSummary>,
     /// The first findings, in input order.
     pub findings: Vec<Finding>,
     /// True when more findings were found than kept.
@@ -151,11 +190,16 @@ impl Report {
             rows_read: 0,
             rows_valid: 0,
             rows_rejected: 0,
+            rows_uploaded: 0,
+            overflow: 0,
+            unchanged_skipped: 0,
+            absent: 0,
             by_code: BTreeMap::new(),
             not_utf8: None,
             warnings: Vec::new(),
             warnings_truncated: false,
             accounts: AccountCounts::default(),
+            sources: Vec::new(),
             findings: Vec::new(),
             findings_truncated: false,
             max_findings,
@@ -286,20 +330,21 @@ impl Report {
         }
     }
 
-    /// Notes an `existing-at-limit` warning when the accounts already in the source leave no
-    /// room for a new one. It is about the source, not a line of the input: its line is 0.
+    /// Notes an `existing-at-limit` warning for each source whose export leaves no room for a
+    /// new account. It is about the source, not a line of the input: its line is 0.
     ///
     /// ```
-    /// use nebulk_validate::{Code, Ledger, Report};
-    /// let mut ledger = Ledger::new(1);
-    /// ledger.add_existing(["ann"]);
+    /// use nebulk_validate::{Code, Report, Tenant};
+    /// let mut tenant = Tenant::new(&nebulk_schema::Schema::system(), 1);
+    /// let north = tenant.add_source("north", None).unwrap();
+    /// tenant.add_accounts(north, ["ann"]);
     /// let mut report = Report::new(10);
-    /// report.note_ledger(&ledger);
+    /// report.note_tenant(&tenant);
     /// assert_eq!(report.warnings[0].code, Code::ExistingAtLimit);
     /// assert_eq!(report.warnings[0].line, 0);
     /// ```
-    pub fn note_ledger(&mut self, ledger: &Ledger) {
-        if let Some(message) = ledger.no_room_for_new_accounts() {
+    pub fn note_tenant(&mut self, tenant: &Tenant) {
+        for message in tenant.full_sources() {
             self.note_warning(Finding {
                 file: None,
                 line: 0,
@@ -310,6 +355,45 @@ impl Report {
                 message,
             });
         }
+    }
+
+    /// Notes where the valid rows went: each source's counts, the overflow, the unchanged rows
+    /// set aside, and the exports' accounts no row names.
+    pub fn note_placement(&mut self, ledger: &Ledger) {
+        let tenant = ledger.tenant();
+        let limit = tenant.limit();
+        self.sources = tenant
+            .sources()
+            .iter()
+            .zip(ledger.placed())
+            .map(|(source, placed)| SourceSummary {
+                name: source.name.clone(),
+                existing: source.existing,
+                creates: placed.creates,
+                updates: placed.updates,
+                unchanged: placed.unchanged,
+                capacity_left: limit.saturating_sub(source.existing + placed.creates),
+                file: None,
+            })
+            .collect();
+        let total = |count: fn(&SourceSummary) -> u64| self.sources.iter().map(count).sum::<u64>();
+        self.accounts = AccountCounts {
+            limit,
+            existing: total(|s| s.existing),
+            new: total(|s| s.creates),
+            updates: total(|s| s.updates),
+            unchanged: total(|s| s.unchanged),
+        };
+        self.overflow = ledger.overflow();
+        self.unchanged_skipped = if ledger.skips_unchanged() {
+            self.accounts.unchanged
+        } else {
+            0
+        };
+        self.rows_uploaded = self
+            .rows_valid
+            .saturating_sub(self.overflow + self.unchanged_skipped);
+        self.absent = ledger.absent_count();
     }
 
     /// Counts a file-level warning, and keeps it while there is room.

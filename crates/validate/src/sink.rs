@@ -6,10 +6,11 @@ use std::io;
 use nebulk_read::Row;
 
 use crate::checked::CheckedRow;
+use crate::placement::Placement;
 use crate::verdict::Verdict;
 
-/// Where checked rows go: valid ones to [`Sink::accept`], rejected ones to [`Sink::reject`],
-/// each exactly once and in input order.
+/// Where checked rows go: valid ones to [`Sink::accept`] with their [`Placement`], rejected
+/// ones to [`Sink::reject`], each exactly once and in input order.
 ///
 /// What `accept` writes is prepared by the sink's [`RowFormat`] on the worker threads, in
 /// parallel, for every row that passes the stateless checks; the order-dependent checks may
@@ -17,14 +18,14 @@ use crate::verdict::Verdict;
 ///
 /// ```
 /// use nebulk_read::Row;
-/// use nebulk_validate::{Sink, Verdict};
+/// use nebulk_validate::{Placement, Sink, Verdict};
 /// /// Counts rows instead of writing them.
 /// #[derive(Default)]
 /// struct Count { accepted: u64, rejected: u64 }
 /// impl Sink for Count {
 ///     type Format = ();
 ///     fn format(&self) {}
-///     fn accept(&mut self, _: &Row, _: &[u8]) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
+///     fn accept(&mut self, _: &Row, _: &[u8], _: Placement<'_>) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
 ///     fn reject(&mut self, _: &Row, _: &Verdict) -> std::io::Result<()> { self.rejected += 1; Ok(()) }
 /// }
 /// ```
@@ -33,8 +34,8 @@ pub trait Sink {
     type Format: RowFormat;
     /// The formatter, shared by the worker threads.
     fn format(&self) -> Self::Format;
-    /// Takes a valid row and the bytes its formatter made of it.
-    fn accept(&mut self, row: &Row, formatted: &[u8]) -> io::Result<()>;
+    /// Takes a valid row, the bytes its formatter made of it, and where it goes.
+    fn accept(&mut self, row: &Row, formatted: &[u8], placement: Placement<'_>) -> io::Result<()>;
     /// Takes a rejected row and why it was rejected.
     fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()>;
 }
@@ -63,7 +64,7 @@ pub struct NullSink;
 impl Sink for NullSink {
     type Format = ();
     fn format(&self) {}
-    fn accept(&mut self, _: &Row, _: &[u8]) -> io::Result<()> {
+    fn accept(&mut self, _: &Row, _: &[u8], _: Placement<'_>) -> io::Result<()> {
         Ok(())
     }
     fn reject(&mut self, _: &Row, _: &Verdict) -> io::Result<()> {

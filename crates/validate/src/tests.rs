@@ -215,38 +215,52 @@ fn an_invalid_first_occurrence_still_claims_the_name() {
     assert_eq!(report.by_code[&Code::DuplicateAccount], 1);
 }
 
-#[test]
-fn the_limit_counts_existing_accounts_and_spares_updates() {
-    let mut ledger = Ledger::new(4);
-    ledger.add_existing(["old1", "old2", "Old3"]);
-    let rows: Vec<String> = ["new1", "old3", "new2", "OLD1", "new3"]
-        .iter()
-        .map(|n| with_field(0, n))
-        .collect();
+/// A ledger over sources of at most `limit` accounts, each given as its name and accounts.
+fn ledger_of(limit: u64, sources: &[(&str, &[&str])]) -> Ledger {
+    let mut tenant = Tenant::new(&Schema::system(), limit);
+    for (name, accounts) in sources {
+        let source = tenant.add_source(name, None).unwrap();
+        tenant.add_accounts(source, accounts.iter());
+    }
+    Ledger::for_tenant(std::sync::Arc::new(tenant))
+}
+
+/// Runs rows made of GOOD with these account names.
+fn run_accounts(names: &[&str], ledger: &mut Ledger) -> Report {
+    let rows: Vec<String> = names.iter().map(|n| with_field(0, n)).collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let report = run_rows(
+    run_rows(
         Schema::system(),
         HEADER,
         &rows,
-        &mut ledger,
+        ledger,
         RuleConfig::default(),
-    );
-    // 3 existing + new1 = 4; new2 and new3 are past the limit; old3 and OLD1 are updates.
-    assert_eq!(report.rows_valid, 3);
-    assert_eq!(report.by_code[&Code::AccountLimit], 2);
-    assert_eq!(
-        report.findings.iter().map(|f| f.line).collect::<Vec<_>>(),
-        [4, 6]
-    );
+    )
+}
+
+#[test]
+fn new_accounts_past_the_limit_overflow_and_existing_ones_do_not_count() {
+    let mut ledger = ledger_of(4, &[("north", &["old1", "old2", "Old3"])]);
+    let report = run_accounts(&["new1", "old3", "new2", "OLD1", "new3"], &mut ledger);
+    // 3 existing + new1 = 4; new2 and new3 have no room; old3 and OLD1 are in the source.
+    assert_eq!((report.rows_valid, report.rows_rejected), (5, 0));
+    assert_eq!((report.rows_uploaded, report.overflow), (3, 2));
+    assert!(report.findings.is_empty(), "overflow is not a finding");
     assert_eq!(
         report.accounts,
         AccountCounts {
             limit: 4,
             existing: 3,
             new: 1,
-            updates: 2
+            updates: 0,
+            unchanged: 2
         }
     );
+    assert_eq!(report.sources[0].capacity_left, 0);
+    // old2 is named by no row.
+    assert_eq!(report.absent, 1);
+    let absent: Vec<_> = ledger.absent().map(|a| (a.source, a.account)).collect();
+    assert_eq!(absent, [("north", "old2")]);
 }
 
 #[test]
@@ -260,9 +274,68 @@ fn rejected_rows_do_not_use_up_the_limit() {
         &mut Ledger::new(1),
         RuleConfig::default(),
     );
-    assert_eq!(report.rows_valid, 1);
-    assert_eq!(report.by_code[&Code::AccountLimit], 1);
+    assert_eq!(
+        (report.rows_valid, report.rows_uploaded, report.overflow),
+        (2, 1, 1)
+    );
     assert_eq!(report.by_code[&Code::InvalidEmail], 1);
+}
+
+#[test]
+fn new_accounts_fill_the_sources_in_order_or_evenly() {
+    let names = ["n1", "n2", "n3", "n4", "n5", "n6"];
+    let sources: &[(&str, &[&str])] = &[("a", &["x1", "x2"]), ("b", &[]), ("c", &["y1"])];
+    let in_order = run_accounts(&names, &mut ledger_of(3, sources));
+    let creates = |r: &Report| r.sources.iter().map(|s| s.creates).collect::<Vec<_>>();
+    assert_eq!(creates(&in_order), [1, 3, 2]);
+    assert_eq!(in_order.overflow, 0);
+    let mut balanced = ledger_of(3, sources).fill(Fill::Balanced);
+    let evenly = run_accounts(&names[..3], &mut balanced);
+    // b (0 held) takes n1, then b and c hold 1 each: c is later, so b takes n2; then c.
+    assert_eq!(creates(&evenly), [0, 2, 1]);
+    let full = run_accounts(&names, &mut ledger_of(3, sources).fill(Fill::Balanced));
+    assert_eq!(creates(&full), [1, 3, 2]);
+}
+
+#[test]
+fn an_account_in_two_exports_is_rejected_and_unchanged_rows_can_be_set_aside() {
+    let sources: &[(&str, &[&str])] = &[("a", &["both", "mine"]), ("b", &["BOTH"])];
+    let mut ledger = ledger_of(10, sources).skip_unchanged(true);
+    let report = run_accounts(&["both", "mine", "new"], &mut ledger);
+    assert_eq!(report.by_code[&Code::AccountInTwoSources], 1);
+    assert!(report.findings[0]
+        .message
+        .contains("two sources' exports, a and b"));
+    assert_eq!((report.unchanged_skipped, report.rows_uploaded), (1, 1));
+    assert_eq!(report.sources[0].unchanged, 1);
+    assert_eq!(report.absent, 0);
+}
+
+#[test]
+fn a_refed_duplicate_whose_account_is_in_an_export_is_still_a_duplicate() {
+    let header = format!("line,codes,messages,{HEADER}");
+    let row = |codes: &str, name: &str| format!("7,{codes},x,{}", with_field(0, name));
+    let rows = [
+        row("duplicate-account", "ann.lee"),
+        row("invalid-email;duplicate-account", "new.one"),
+        row("invalid-email", "bob"),
+    ];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let mut ledger = ledger_of(10, &[("run1", &["ann.lee", "bob"])]);
+    let report = run_rows(
+        Schema::system(),
+        &header,
+        &rows,
+        &mut ledger,
+        RuleConfig::default(),
+    );
+    assert_eq!(report.rows_rejected, 1);
+    assert_eq!(report.findings[0].line, 2);
+    assert_eq!(report.findings[0].code, Code::DuplicateAccount);
+    assert!(report.findings[0]
+        .message
+        .contains("already in source run1"));
+    assert_eq!((report.accounts.new, report.accounts.unchanged), (1, 1));
 }
 
 #[test]

@@ -47,6 +47,10 @@ pub struct Verdict {
     pub warnings: Vec<Issue>,
     /// The account name's key for the ledger, when the row has a usable one.
     pub account_key: Option<AccountKey>,
+    /// The row comes from an earlier run's `rejects.csv`, which rejected it as a
+    /// `duplicate-account`: when an export holds its account (that run's upload given as
+    /// `--existing`), it is still a duplicate.
+    pub earlier_duplicate: bool,
 }
 
 impl Verdict {

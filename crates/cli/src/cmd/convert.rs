@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args as ClapArgs;
-use nebulk_emit::FileSink;
+use nebulk_emit::{FileSink, Outputs};
 
 use crate::options::CheckArgs;
 use crate::{summary, Outcome};
@@ -50,31 +50,27 @@ pub struct Args {
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<Outcome> {
     let check_run = args.check.prepare()?;
-    let with_file = check_run.info.files > 1;
-    let mut sink = FileSink::create(
-        &args.out,
-        check_run.plan.schema(),
-        check_run.plan.header(),
-        with_file,
-    )?;
-    let done = check_run.run(&mut sink, args.check.max_findings)?;
-    sink.finish_with_report(&done.report_json())?;
+    let tenant = std::sync::Arc::clone(check_run.ledger.tenant());
+    let sources: Vec<String> = tenant.sources().iter().map(|s| s.name.clone()).collect();
+    let input_header = check_run.plan.header().to_vec();
+    let outputs = Outputs {
+        input_header: &input_header,
+        with_file: check_run.info.files > 1,
+        sources: &sources,
+        diff: !args.check.existing.is_empty(),
+        skip_unchanged: args.check.skip_unchanged,
+    };
+    let mut sink = FileSink::create(&args.out, check_run.plan.schema(), &outputs)?;
+    let mut done = check_run.run(&mut sink, args.check.max_findings)?;
+    for (index, source) in done.report.sources.iter_mut().enumerate() {
+        source.file = sink.upload_file(index);
+    }
+    sink.finish_with_report(&done.report_json(), done.ledger.absent())?;
     let report = &done.report;
     if !args.check.quiet {
         let details = summary::Details::InReport;
         eprint!("{}", summary::render(&done.input, report, details));
-        eprintln!(
-            "wrote {} ({}), {} ({}) and {}",
-            args.out.join("upload.csv").display(),
-            summary::plural(report.rows_valid, "row"),
-            args.out.join("rejects.csv").display(),
-            summary::plural(report.rows_rejected, "row"),
-            args.out.join("report.json").display()
-        );
+        eprintln!("{}", summary::files_written(&args.out, report, &outputs));
     }
-    Ok(if report.rows_rejected == 0 {
-        Outcome::AllValid
-    } else {
-        Outcome::SomeRejected
-    })
+    Ok(Outcome::of(report))
 }

@@ -52,11 +52,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         };
         eprint!("{}", summary::render(&done.input, &done.report, details));
     }
-    Ok(if done.report.rows_rejected == 0 {
-        Outcome::AllValid
-    } else {
-        Outcome::SomeRejected
-    })
+    Ok(Outcome::of(&done.report))
 }
 
 /// Where `--report` goes, started before the first row is read: a path that cannot be written

@@ -615,14 +615,21 @@ fn run_library(
     prop_assert_eq!(source.delimiter(), input.header.delimiter);
     let plan = ColumnPlan::new(Schema::system(), source.header(), RuleConfig::default())
         .map_err(|e| TestCaseError::fail(format!("valid header not matched: {e}")))?;
-    let mut sink = FileSink::create(dir, plan.schema(), plan.header(), false)
-        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut sink = FileSink::create(
+        dir,
+        plan.schema(),
+        &nebulk_emit::Outputs {
+            input_header: plan.header(),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let report = Engine::new(&plan)
         .chunking(chunking)
         .max_findings(usize::MAX)
         .run(source, &mut Ledger::new(20_000), &mut sink)
         .map_err(|e| TestCaseError::fail(format!("engine failed: {e}")))?;
-    sink.finish()
+    sink.finish(std::iter::empty())
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(report.rows_read, input.records.len() as u64);
     prop_assert_eq!(report.rows_valid + report.rows_rejected, report.rows_read);
@@ -654,7 +661,7 @@ fn run_binary(input: &Input, dir: &Path) -> Result<Written, TestCaseError> {
     prop_assert_eq!(&report["rows_rejected"], written.rejects.len());
     prop_assert_eq!(
         sorted_files(&out),
-        ["rejects.csv", "report.json", "upload.csv"]
+        ["overflow.csv", "rejects.csv", "report.json", "upload.csv"]
     );
     Ok(written)
 }

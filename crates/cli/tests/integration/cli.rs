@@ -163,7 +163,10 @@ fn no_temporary_files_are_left_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["rejects.csv", "report.json", "upload.csv"]);
+    assert_eq!(
+        names,
+        ["overflow.csv", "rejects.csv", "report.json", "upload.csv"]
+    );
 }
 
 #[test]
@@ -346,10 +349,13 @@ fn max_findings_keeps_the_first_findings_and_warnings() {
     assert_eq!(capped["rows_rejected"], 5);
     assert_eq!(capped["by_code"], all["by_code"]);
 
-    // convert writes the same report.
+    // convert writes the same report, and names the upload file it wrote.
     let (code, stderr) = convert_in(d, &["--max-findings", "2"]);
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(crate::harness::json(&d.join("out/report.json")), capped);
+    let mut converted = crate::harness::json(&d.join("out/report.json"));
+    assert_eq!(converted["sources"][0]["file"], "upload.csv");
+    converted["sources"][0]["file"] = serde_json::Value::Null;
+    assert_eq!(converted, capped);
 }
 
 /// `--sheet NAME` reads that sheet of a workbook (matched ignoring case), in every spreadsheet

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::harness::{nebulk, testdata, STRUCTURED_SETS};
 
-const OUTPUTS: [&str; 3] = ["rejects.csv", "report.json", "upload.csv"];
+const OUTPUTS: [&str; 4] = ["overflow.csv", "rejects.csv", "report.json", "upload.csv"];
 
 /// Runs `nebulk convert ARGS --out OUT -q` in `dir` with `RAYON_NUM_THREADS` set (or not), and
 /// returns the exit code.

@@ -60,12 +60,20 @@ fn convert(bytes: &[u8], options: CsvOptions, dir: &Path) -> Report {
     )
     .unwrap();
     let plan = ColumnPlan::new(schema, source.header(), RuleConfig::default()).unwrap();
-    let mut sink = FileSink::create(dir, plan.schema(), plan.header(), false).unwrap();
+    let mut sink = FileSink::create(
+        dir,
+        plan.schema(),
+        &nebulk_emit::Outputs {
+            input_header: plan.header(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let report = Engine::new(&plan)
         .max_findings(usize::MAX)
         .run(source, &mut Ledger::new(20_000), &mut sink)
         .unwrap();
-    sink.finish().unwrap();
+    sink.finish(std::iter::empty()).unwrap();
     report
 }
 

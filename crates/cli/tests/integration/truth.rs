@@ -81,14 +81,16 @@ fn check_against_truth_with(
     let truth = json(&d.join("truth.json"));
     let report = json(&d.join("out/report.json"));
     let rejected = truth["rows_rejected"].as_u64().unwrap();
+    let overflow = truth["overflow"].as_u64().unwrap();
     assert_eq!(
         run.code,
-        if rejected == 0 { 0 } else { 1 },
+        if rejected + overflow == 0 { 0 } else { 1 },
         "{}",
         run.stderr
     );
     assert_eq!(report["rows_read"], truth["rows"]);
     assert_eq!(report["rows_valid"], truth["rows_valid"]);
+    assert_eq!(report["overflow"], truth["overflow"]);
     assert_eq!(report["rows_rejected"], truth["rows_rejected"]);
     assert_eq!(
         report["by_code"], truth["by_code"],
@@ -102,7 +104,10 @@ fn check_against_truth_with(
 
     let upload = csv_records(&d.join("out/upload.csv"));
     let rejects = csv_records(&d.join("out/rejects.csv"));
-    assert_eq!(upload.len() as u64, truth["rows_valid"].as_u64().unwrap());
+    let overflowed = csv_records(&d.join("out/overflow.csv"));
+    let valid = truth["rows_valid"].as_u64().unwrap();
+    assert_eq!(upload.len() as u64, valid - overflow);
+    assert_eq!(overflowed.len() as u64, overflow);
     assert_eq!(rejects.len() as u64, rejected);
     assert_rejected_codes_match(&rejects, &truth["by_code"]);
     assert_no_account_twice(&upload);

@@ -1,0 +1,94 @@
+//! Where a valid row goes in the tenant ([`Placement`]), and what the exports say of its account
+//! ([`Known`], [`Change`]).
+//!
+//! The worker threads look a row's account up in the exports and compare its values
+//! ([`crate::Tenant::match_row`], giving a [`Known`]); the ordered stage
+//! ([`crate::Ledger::admit`]) turns that into a [`Placement`], which the [`crate::Sink`] follows.
+
+/// One attribute a row changes in an existing account.
+///
+/// ```
+/// let change = nebulk_validate::Change { attribute: 3, old: "ann@old.example".into(), new: "ann@example.com".into() };
+/// assert_eq!(change.attribute, 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The attribute's index in the schema.
+    pub attribute: usize,
+    /// The value in the export, trimmed.
+    pub old: Box<str>,
+    /// The value to upload.
+    pub new: Box<str>,
+}
+
+/// What the exports say of a row's account, worked out on the worker threads: the export
+/// record holding it, if any, and for a valid row the attributes it changes there.
+///
+/// ```
+/// let known = nebulk_validate::Known::default();
+/// assert!(known.record.is_none() && known.changes.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// The index of the account's record among the exports' ([`crate::Tenant`]), when one of
+    /// them holds it.
+    pub record: Option<u32>,
+    /// The attributes a valid row changes in that account, in schema order.
+    pub changes: Vec<Change>,
+}
+
+/// Where a valid row goes.
+///
+/// ```
+/// use nebulk_validate::Placement;
+/// let placement = Placement::Upload { source: 0, account: "ann", changes: &[] };
+/// assert_eq!(placement.source(), Some(0));
+/// assert_eq!(Placement::Overflow.source(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement<'a> {
+    /// Into the upload file of source `source` (an index into [`crate::Tenant::sources`]): a
+    /// new account, an update, or an unchanged account when unchanged rows are uploaded.
+    Upload {
+        /// The source.
+        source: usize,
+        /// The account name as the export spells it (empty for a new account).
+        account: &'a str,
+        /// The attributes the row changes in the existing account (empty when it is new or
+        /// unchanged).
+        changes: &'a [Change],
+    },
+    /// An existing account of source `source` that the row leaves as it is, set aside
+    /// (`--skip-unchanged`) rather than uploaded.
+    Unchanged {
+        /// The source.
+        source: usize,
+    },
+    /// A new account for which no source has room.
+    Overflow,
+}
+
+impl Placement<'_> {
+    /// The source the row goes to, if any.
+    pub fn source(&self) -> Option<usize> {
+        match *self {
+            Placement::Upload { source, .. } | Placement::Unchanged { source } => Some(source),
+            Placement::Overflow => None,
+        }
+    }
+}
+
+/// How new accounts are spread over the sources with room.
+///
+/// ```
+/// assert_eq!(nebulk_validate::Fill::default(), nebulk_validate::Fill::InOrder);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Fill {
+    /// Each source is filled up to the limit before the next, in the order given.
+    #[default]
+    InOrder,
+    /// Each new account goes to the source holding the fewest accounts (the first of them on
+    /// a tie), so that the sources fill evenly.
+    Balanced,
+}
