@@ -20,7 +20,7 @@ golden! {
     header_only => "header-only",
     semicolon_bom_crlf_json_schema => "semicolon-bom-crlf-json-schema",
     tab_delimiter_and_date_format => "tab-date-format",
-    account_limit_counts_existing => "account-limit",
+    new_accounts_past_the_limit_overflow => "account-limit",
     schema_with_eleven_custom_attributes => "schema-eleven-custom",
     schema_missing_a_system_attribute => "schema-missing-system",
     input_missing_a_column => "input-missing-column",
@@ -87,6 +87,13 @@ golden! {
     identities_without_any_identity_are_fatal => "managers-identities-empty",
     // Issue 11: a fixed rejects.csv fed back as it is.
     refeed_a_fixed_rejects_file => "refeed-rejects",
+    // Issue 11: the tenant.
+    several_sources_fill_in_order_with_changes_and_absent => "tenant-sources",
+    several_sources_balanced_with_unchanged_set_aside => "tenant-balanced-skip-unchanged",
+    a_refed_duplicate_of_the_earlier_upload_stays_a_duplicate => "refeed-earlier-upload",
+    more_than_fifty_sources_are_refused => "tenant-too-many-sources",
+    a_source_name_unfit_for_a_file_name_is_refused => "tenant-bad-source-name",
+    skip_unchanged_without_exports_is_refused => "tenant-skip-unchanged-without-existing",
 }
 
 /// The same table saved as xlsx, ods and xls converts to the same upload, rejects and counts.

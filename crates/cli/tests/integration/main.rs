@@ -15,5 +15,6 @@ mod guarantees;
 mod harness;
 mod outputs;
 mod stdin;
+mod tenant;
 mod truth;
 mod unix;
