@@ -19,7 +19,8 @@ pub struct ExportSpec {
 
 /// The sources `--existing` names, in order: `NAME=FILE`, `FILE` (named by its file stem), or a
 /// folder (each regular file in it whose name does not start with `.`, by name). A value that
-/// is a path as it stands is a path, even with a `=` in it.
+/// is a path as it stands is a path, even with a `=` in it. A name given twice is one source
+/// with two exports.
 ///
 /// ```text
 /// north=exports/north.csv  ->  north, exports/north.csv
@@ -101,7 +102,10 @@ impl TenantSpec<'_> {
     /// one named `source`. Dates in the exports are read with `dates`.
     pub fn load(&self, schema: &Schema, dates: DateRule, options: CsvOptions) -> Result<Tenant> {
         let mut tenant = Tenant::new(schema, self.limit).read_dates_with(dates);
-        let count = self.exports.len() + self.new_sources.len();
+        let mut names: Vec<String> = self.exports.iter().map(|e| e.name.to_lowercase()).collect();
+        names.sort();
+        names.dedup();
+        let count = names.len() + self.new_sources.len();
         if count > nebulk_validate::MAX_SOURCES {
             bail!(
                 "{count} sources (--existing and --new-source): a tenant has at most {} \
@@ -111,9 +115,15 @@ impl TenantSpec<'_> {
         }
         for spec in self.exports {
             let name = spec.path.display().to_string();
-            let source = tenant
-                .add_source(&spec.name, Some(name.clone()))
-                .with_context(|| format!("--existing {name}"))?;
+            // A name given twice is one source with two exports (its export and an upload made
+            // since, say).
+            let source = match tenant.source_named(&spec.name) {
+                Some(source) => source,
+                None => tenant
+                    .add_source(&spec.name, None)
+                    .with_context(|| format!("--existing {name}"))?,
+            };
+            tenant.add_export_name(source, &name);
             let export = nebulk_formats::open_export(&spec.path, options)?;
             tenant
                 .load_export(source, export)

@@ -50,9 +50,6 @@ pub struct Source {
     pub export: Option<String>,
     /// Distinct accounts in its export.
     pub existing: u64,
-    /// For each schema attribute, whether the export has a column for it (only those are
-    /// compared).
-    columns: Vec<bool>,
 }
 
 /// How an attribute's values are compared with the export's.
@@ -76,6 +73,9 @@ pub(crate) struct Record {
     pub(crate) source: u16,
     /// A second source whose export holds it too, or [`NO_SOURCE`].
     pub(crate) also_in: u16,
+    /// Bit `i` is set when its export has a column for schema attribute `i` (only those are
+    /// compared; a schema has at most 18 attributes).
+    columns: u32,
     /// Where its values start in [`Tenant::values`].
     start: u64,
 }
@@ -149,6 +149,23 @@ impl Tenant {
         self
     }
 
+    /// The source named `name` (ignoring case), if there is one.
+    pub fn source_named(&self, name: &str) -> Option<usize> {
+        self.sources
+            .iter()
+            .position(|s| s.name.to_lowercase() == name.to_lowercase())
+    }
+
+    /// Notes one more export of source `source` (its accounts are loaded with
+    /// [`Tenant::load_export`] as the first's), for messages: `export.csv + run1/upload.csv`.
+    pub fn add_export_name(&mut self, source: usize, export: &str) {
+        let names = &mut self.sources[source].export;
+        *names = Some(match names.take() {
+            Some(first) => format!("{first} + {export}"),
+            None => export.to_string(),
+        });
+    }
+
     /// Adds a source, empty until its export is loaded; gives its index.
     ///
     /// # Errors
@@ -165,11 +182,7 @@ impl Tenant {
         {
             return Err(TenantError::BadName(name.to_string()));
         }
-        if self
-            .sources
-            .iter()
-            .any(|s| s.name.to_lowercase() == name.to_lowercase())
-        {
+        if self.source_named(name).is_some() {
             return Err(TenantError::SameName(name.to_string()));
         }
         if self.sources.len() == MAX_SOURCES {
@@ -179,7 +192,6 @@ impl Tenant {
             name: name.to_string(),
             export,
             existing: 0,
-            columns: vec![false; self.compare.len()],
         });
         Ok(self.sources.len() - 1)
     }
@@ -193,7 +205,7 @@ impl Tenant {
         for name in names {
             let mut values = vec![""; self.compare.len()];
             values[self.account] = name.as_ref();
-            self.add_record(source, &values);
+            self.add_record(source, &values, 0);
         }
     }
 
@@ -232,9 +244,13 @@ impl Tenant {
         if columns[self.account].is_none() {
             return Err(ExistingError::NoAccountColumn(header.join(",")));
         }
-        for (known, column) in self.sources[source].columns.iter_mut().zip(&columns) {
-            *known = column.is_some();
-        }
+        let mask = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, column)| column.is_some())
+            .fold(0u32, |mask, (attribute, _)| {
+                mask | 1u32.checked_shl(attribute as u32).unwrap_or(0)
+            });
         let mut read = 0;
         loop {
             let chunk = rows.read_chunk(8192, 8 << 20)?;
@@ -252,7 +268,7 @@ impl Tenant {
                     })
                     .collect();
                 let values: Vec<&str> = values.iter().map(|v| v.as_ref()).collect();
-                self.add_record(source, &values);
+                self.add_record(source, &values, mask);
             }
         }
     }
@@ -270,7 +286,7 @@ impl Tenant {
     /// Adds one account of `source`'s export, with its values in schema order. An account the
     /// export already holds is left as first read; one another export holds is marked as in two
     /// sources.
-    fn add_record(&mut self, source: usize, values: &[&str]) {
+    fn add_record(&mut self, source: usize, values: &[&str], columns: u32) {
         let name = values[self.account].trim();
         if name.is_empty() {
             return;
@@ -291,6 +307,7 @@ impl Tenant {
         self.records.push(Record {
             source,
             also_in: NO_SOURCE,
+            columns,
             start: self.values.len() as u64,
         });
         for value in values {
@@ -352,9 +369,12 @@ impl Tenant {
         self.records.len()
     }
 
-    /// Whether the export of record `record`'s source has a column for `attribute`.
+    /// Whether the export of record `record` has a column for `attribute`.
     pub(crate) fn compares(&self, record: Record, attribute: usize) -> bool {
-        self.sources[usize::from(record.source)].columns[attribute]
+        u32::try_from(attribute)
+            .ok()
+            .and_then(|a| record.columns.checked_shr(a))
+            .is_some_and(|bits| bits & 1 == 1)
     }
 
     /// The account name and end date of record `record`.
