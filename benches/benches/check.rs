@@ -23,7 +23,7 @@ fn check(c: &mut Criterion) {
     let account_column = Data::column("accountName").ok();
     let mut valid = 0u64;
     for (row, mut verdict) in rows.iter().zip(verdicts) {
-        ledger.admit(&mut verdict, row, account_column, &Known::default());
+        ledger.admit(&mut verdict, row, account_column, Known::default());
         valid += u64::from(verdict.is_valid());
     }
     assert_eq!(valid, data.truth.rows_valid, "valid rows after the ledger");

@@ -21,7 +21,7 @@ fn emit(c: &mut Criterion) {
     let mut valid: Vec<UploadValues<'_>> = Vec::new();
     for row in &rows {
         let mut checked = plan.check(row);
-        ledger.admit(&mut checked.verdict, row, account_column, &Known::default());
+        ledger.admit(&mut checked.verdict, row, account_column, Known::default());
         if checked.is_valid() {
             valid.push(checked.values);
         }

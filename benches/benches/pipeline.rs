@@ -56,7 +56,7 @@ fn pipeline(c: &mut Criterion) {
                 .max_findings(100)
                 .run(source, &mut ledger, &mut sink)
                 .expect("run");
-            sink.finish(std::iter::empty()).expect("finish the outputs");
+            sink.finish().expect("finish the outputs");
             assert_truth(&report, &data);
         });
     });

@@ -61,7 +61,7 @@ struct Counting {
 impl Sink for Counting {
     type Format = ();
     fn format(&self) {}
-    fn accept(&mut self, row: &Row, _: &[u8], _: Placement<'_>) -> io::Result<()> {
+    fn accept(&mut self, row: &Row, _: &[u8], _: Placement) -> io::Result<()> {
         self.lines.push(row.line);
         self.accepted += 1;
         Ok(())

@@ -21,7 +21,7 @@ use nebulk_validate::{
 };
 
 use crate::input::{SchemaRows, SourceArgs};
-use crate::sources::{export_specs, TenantSpec};
+use crate::sources::{export_specs, ExportSpec, TenantSpec};
 
 /// Inputs at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
@@ -164,6 +164,8 @@ pub struct CheckRun {
     pub plan: ColumnPlan,
     pub ledger: Ledger,
     counts: Option<Arc<SourceCounts>>,
+    /// The exports read into the ledger's tenant, to read again for the diff.
+    pub exports: Vec<ExportSpec>,
 }
 
 /// Reads a schema file, or gives the 8 system attributes. A template in another encoding than
@@ -197,9 +199,9 @@ impl CheckArgs {
         if self.skip_unchanged && self.existing.is_empty() {
             bail!("--skip-unchanged sets aside rows equal to their account in an export: give the exports with --existing");
         }
-        let exports = export_specs(&self.existing)?;
+        let mut exports = export_specs(&self.existing)?;
         let tenant = TenantSpec {
-            exports: &exports,
+            exports: &mut exports,
             new_sources: &self.new_source,
             limit: self.max_accounts,
         }
@@ -262,6 +264,7 @@ impl CheckArgs {
             plan,
             ledger,
             counts,
+            exports,
         })
     }
 }
@@ -377,6 +380,7 @@ impl CheckRun {
             schema: self.plan.into_schema(),
             report,
             ledger: self.ledger,
+            exports: self.exports,
         })
     }
 }
@@ -391,6 +395,8 @@ pub struct CompletedRun {
     pub report: Report,
     /// Where the rows went: the sources, and the exports' accounts no row named.
     pub ledger: Ledger,
+    /// The exports, to read again for the diff.
+    pub exports: Vec<ExportSpec>,
 }
 
 impl CompletedRun {

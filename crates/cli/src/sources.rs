@@ -3,18 +3,58 @@
 //! each export read into the [`Tenant`].
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use nebulk_emit::FileSink;
+use nebulk_formats::Spool;
 use nebulk_read::CsvOptions;
 use nebulk_schema::Schema;
 use nebulk_validate::rules::DateRule;
-use nebulk_validate::Tenant;
+use nebulk_validate::{Change, Ledger, ParsedExport, Tenant};
+use rayon::prelude::*;
+
+/// The most bytes of an export read from a pipe, copied to a temporary file to be read twice.
+const MAX_EXPORT_SPOOL: u64 = 4 << 30;
 
 /// One `--existing` source: its name and its export.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ExportSpec {
     pub name: String,
     pub path: PathBuf,
+    /// A copy of an export that is not a regular file (a pipe, `<(...)`): an export is read
+    /// twice, once before the run and once after it for `changes.csv` and `absent.csv`.
+    spool: Option<Arc<Spool>>,
+}
+
+impl ExportSpec {
+    fn new(name: String, path: PathBuf) -> ExportSpec {
+        ExportSpec {
+            name,
+            path,
+            spool: None,
+        }
+    }
+
+    /// The file to read: the export, or its copy.
+    fn readable(&self) -> &Path {
+        self.spool.as_ref().map_or(&self.path, |spool| spool.path())
+    }
+
+    /// Copies an export that is not a regular file to a temporary file.
+    fn spool_if_streamed(&mut self) -> Result<()> {
+        let cannot = || format!("cannot read the export {}", self.path.display());
+        if std::fs::metadata(&self.path)
+            .with_context(cannot)?
+            .is_file()
+        {
+            return Ok(());
+        }
+        let mut stream = std::fs::File::open(&self.path).with_context(cannot)?;
+        let spool = Spool::copy(&mut stream, MAX_EXPORT_SPOOL).with_context(cannot)?;
+        self.spool = Some(Arc::new(spool));
+        Ok(())
+    }
 }
 
 /// The sources `--existing` names, in order: `NAME=FILE`, `FILE` (named by its file stem), or a
@@ -47,7 +87,7 @@ pub fn export_specs(values: &[String]) -> Result<Vec<ExportSpec>> {
             Some(name) => name,
             None => stem(&path)?,
         };
-        specs.push(ExportSpec { name, path });
+        specs.push(ExportSpec::new(name, path));
     }
     Ok(specs)
 }
@@ -69,12 +109,7 @@ fn folder_exports(folder: &Path) -> Result<Vec<ExportSpec>> {
     paths.sort();
     paths
         .into_iter()
-        .map(|path| {
-            Ok(ExportSpec {
-                name: stem(&path)?,
-                path,
-            })
-        })
+        .map(|path| Ok(ExportSpec::new(stem(&path)?, path)))
         .collect()
 }
 
@@ -92,7 +127,7 @@ fn stem(path: &Path) -> Result<String> {
 
 /// What the tenant is made of: its exports, its new sources, the per-source limit.
 pub struct TenantSpec<'a> {
-    pub exports: &'a [ExportSpec],
+    pub exports: &'a mut [ExportSpec],
     pub new_sources: &'a [String],
     pub limit: u64,
 }
@@ -100,7 +135,7 @@ pub struct TenantSpec<'a> {
 impl TenantSpec<'_> {
     /// Reads the exports into a tenant of sources for rows of `schema`; without any source,
     /// one named `source`. Dates in the exports are read with `dates`.
-    pub fn load(&self, schema: &Schema, dates: DateRule, options: CsvOptions) -> Result<Tenant> {
+    pub fn load(self, schema: &Schema, dates: DateRule, options: CsvOptions) -> Result<Tenant> {
         let mut tenant = Tenant::new(schema, self.limit).read_dates_with(dates);
         let mut names: Vec<String> = self.exports.iter().map(|e| e.name.to_lowercase()).collect();
         names.sort();
@@ -113,7 +148,21 @@ impl TenantSpec<'_> {
                 nebulk_validate::MAX_SOURCES
             );
         }
-        for spec in self.exports {
+        // Each export is read on a thread of rayon's, then added in the order given.
+        for spec in self.exports.iter_mut() {
+            spec.spool_if_streamed()?;
+        }
+        let parsed: Vec<Result<ParsedExport>> = self
+            .exports
+            .par_iter()
+            .map(|spec| {
+                let name = spec.path.display().to_string();
+                let export = nebulk_formats::open_export(spec.readable(), options)
+                    .with_context(|| format!("--existing {name}"))?;
+                tenant.parse_export(export).with_context(|| name.clone())
+            })
+            .collect();
+        for (spec, parsed) in self.exports.iter().zip(parsed) {
             let name = spec.path.display().to_string();
             // A name given twice is one source with two exports (its export and an upload made
             // since, say).
@@ -124,10 +173,7 @@ impl TenantSpec<'_> {
                     .with_context(|| format!("--existing {name}"))?,
             };
             tenant.add_export_name(source, &name);
-            let export = nebulk_formats::open_export(&spec.path, options)?;
-            tenant
-                .load_export(source, export)
-                .with_context(|| name.clone())?;
+            tenant.add_export(source, parsed?);
         }
         for name in self.new_sources {
             tenant
@@ -139,6 +185,90 @@ impl TenantSpec<'_> {
         }
         Ok(tenant)
     }
+}
+
+/// What reading one export again gives: its absent accounts (name, end date) and its changed
+/// ones (name, changes), in export order.
+#[derive(Default)]
+struct ExportDiff {
+    absent: Vec<(String, String)>,
+    changed: Vec<(String, Vec<Change>)>,
+}
+
+/// Reads the exports again after a run and writes the lines of `changes.csv` (the old values of
+/// each changed account against the row's) and `absent.csv` (the accounts no row named), in
+/// export order. Only the rows of those accounts are read into values, and only the exports
+/// that have some; exports are read on rayon's threads, as many at a time as it has, and
+/// written in order.
+pub fn write_diff(
+    exports: &[ExportSpec],
+    ledger: &Ledger,
+    options: CsvOptions,
+    sink: &mut FileSink,
+) -> Result<()> {
+    let tenant = ledger.tenant();
+    // The records to read again, export by export: exports were added in the order given.
+    let mut wanted: Vec<Vec<u32>> = vec![Vec::new(); exports.len()];
+    for record in 0..tenant.record_count() as u32 {
+        if ledger.is_mentioned(record) && ledger.changed_values(record).is_none() {
+            continue;
+        }
+        if let Some(list) = tenant.record_export(record).and_then(|e| wanted.get_mut(e)) {
+            list.push(record);
+        }
+    }
+    let work: Vec<(usize, &Vec<u32>)> = wanted
+        .iter()
+        .enumerate()
+        .filter(|(_, records)| !records.is_empty())
+        .collect();
+    for batch in work.chunks(rayon::current_num_threads().max(1)) {
+        let diffs: Vec<Result<ExportDiff>> = batch
+            .par_iter()
+            .map(|&(export, records)| {
+                export_diff(&exports[export], export, records, ledger, options)
+            })
+            .collect();
+        for (&(_, records), diff) in batch.iter().zip(diffs) {
+            let source = tenant.record_source(records[0]);
+            let name = tenant.sources()[source].name.as_str();
+            let diff = diff?;
+            for (account, end_date) in &diff.absent {
+                sink.write_absent(name, account, end_date)?;
+            }
+            for (account, changes) in &diff.changed {
+                sink.write_changes(name, account, changes)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads export number `export` again for the absent and changed accounts among `records`.
+fn export_diff(
+    spec: &ExportSpec,
+    export: usize,
+    records: &[u32],
+    ledger: &Ledger,
+    options: CsvOptions,
+) -> Result<ExportDiff> {
+    let tenant = ledger.tenant();
+    let (account, end) = tenant.name_and_end_attributes();
+    let mut diff = ExportDiff::default();
+    let again = || format!("reading the export {} again", spec.path.display());
+    let rows = nebulk_formats::open_export(spec.readable(), options).with_context(again)?;
+    tenant
+        .revisit_export(export, rows, records, |record, old| {
+            if !ledger.is_mentioned(record) {
+                diff.absent.push((old[account].into(), old[end].into()));
+            }
+            if let Some(new) = ledger.changed_values(record) {
+                let changes = tenant.changes(record, old, new);
+                diff.changed.push((old[account].into(), changes));
+            }
+        })
+        .with_context(again)?;
+    Ok(diff)
 }
 
 #[cfg(test)]

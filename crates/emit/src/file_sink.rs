@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
-use nebulk_validate::{earlier_rejects_columns, Absent, Placement, Sink, Verdict};
+use nebulk_validate::{earlier_rejects_columns, Change, Placement, Sink, Verdict};
 
 use crate::atomic::{commit_all, AtomicFile};
 use crate::json;
@@ -108,10 +108,37 @@ impl FileSink {
         }
     }
 
+    /// Writes the lines of `changes.csv` for one changed account of source `source` (when the
+    /// run compares with exports): one per change.
+    pub fn write_changes(
+        &mut self,
+        source: &str,
+        account: &str,
+        changes: &[Change],
+    ) -> io::Result<()> {
+        let Some(list) = &mut self.changes else {
+            return Ok(());
+        };
+        for change in changes {
+            let attribute = &self.schema.attributes()[change.attribute].header;
+            list.write([source, account, attribute, &change.old, &change.new])?;
+        }
+        Ok(())
+    }
+
+    /// Writes the line of `absent.csv` for an account of source `source`'s export that no input
+    /// row names (when the run compares with exports).
+    pub fn write_absent(&mut self, source: &str, account: &str, end_date: &str) -> io::Result<()> {
+        match &mut self.absent {
+            Some(list) => list.write([source, account, end_date]),
+            None => Ok(()),
+        }
+    }
+
     /// Completes every file but the report and renames them into place together (see
     /// [`commit_all`]); no report is written.
-    pub fn finish<'a>(self, absent: impl Iterator<Item = Absent<'a>>) -> io::Result<()> {
-        let (files, report) = self.complete(absent)?;
+    pub fn finish(self) -> io::Result<()> {
+        let (files, report) = self.complete()?;
         drop(report);
         commit_all(files)
     }
@@ -119,7 +146,7 @@ impl FileSink {
     /// Completes the files, writes `report` as `report.json` beside them, and renames them all
     /// into place together, `report.json` last (see [`commit_all`]): an interrupted run renames
     /// none of them, and when `report.json` is there, the files beside it are complete and from
-    /// the same run as it. `absent` are the exports' accounts no row named, for `absent.csv`.
+    /// the same run as it.
     ///
     /// ```
     /// use nebulk_emit::{FileSink, InputSummary, Outputs, ReportJson};
@@ -130,32 +157,19 @@ impl FileSink {
     /// let input = InputSummary::new("accounts.csv", "csv", 1);
     /// let report = nebulk_validate::Report::new(10);
     /// let json = ReportJson::new(&input, &schema, &report);
-    /// sink.finish_with_report(&json, std::iter::empty()).unwrap();
+    /// sink.finish_with_report(&json).unwrap();
     /// for name in ["upload.csv", "overflow.csv", "rejects.csv", "report.json"] {
     ///     assert!(dir.path().join(name).exists());
     /// }
     /// ```
-    pub fn finish_with_report<'a>(
-        self,
-        report: &ReportJson<'_>,
-        absent: impl Iterator<Item = Absent<'a>>,
-    ) -> io::Result<()> {
-        let (mut files, report_file) = self.complete(absent)?;
+    pub fn finish_with_report(self, report: &ReportJson<'_>) -> io::Result<()> {
+        let (mut files, report_file) = self.complete()?;
         files.push(json::fill(report_file, report)?);
         commit_all(files)
     }
 
-    /// Writes `absent.csv` and flushes every file: the data files, rejects last, and the
-    /// report's, still empty.
-    fn complete<'a>(
-        mut self,
-        absent: impl Iterator<Item = Absent<'a>>,
-    ) -> io::Result<(Vec<AtomicFile>, AtomicFile)> {
-        if let Some(list) = &mut self.absent {
-            for account in absent {
-                list.write([account.source, account.account, account.end_date])?;
-            }
-        }
+    /// Flushes every file: the data files, rejects last, and the report's, still empty.
+    fn complete(self) -> io::Result<(Vec<AtomicFile>, AtomicFile)> {
         let mut files = Vec::new();
         for upload in self.uploads.into_iter().flatten() {
             files.push(upload.into_file()?);
@@ -195,22 +209,9 @@ impl Sink for FileSink {
         UploadFormat
     }
 
-    fn accept(&mut self, _: &Row, line: &[u8], placement: Placement<'_>) -> io::Result<()> {
+    fn accept(&mut self, _: &Row, line: &[u8], placement: Placement) -> io::Result<()> {
         match placement {
-            Placement::Upload {
-                source,
-                account,
-                changes,
-            } => {
-                if let (Some(list), false) = (&mut self.changes, changes.is_empty()) {
-                    let name = self.sources.get(source).map_or("", String::as_str);
-                    for change in changes {
-                        let attribute = &self.schema.attributes()[change.attribute].header;
-                        list.write([name, account, attribute, &change.old, &change.new])?;
-                    }
-                }
-                self.upload(source)?.write(line)
-            }
+            Placement::Upload { source } => self.upload(source)?.write(line),
             Placement::Unchanged { source } => match &mut self.unchanged {
                 Some(unchanged) => unchanged.write(line),
                 None => self.upload(source)?.write(line),

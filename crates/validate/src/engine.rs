@@ -291,7 +291,7 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
                     for batch in chunk.batches {
                         let mut start = 0;
                         let checked = batch.verdicts.into_iter().zip(batch.ends);
-                        for ((mut verdict, end), known) in checked.zip(&batch.known) {
+                        for ((mut verdict, end), known) in checked.zip(batch.known) {
                             let Some(row) = rows.next() else { break };
                             let placement =
                                 writer_ledger.admit(&mut verdict, row, account_column, known);

@@ -28,17 +28,6 @@ pub struct Placed {
     pub unchanged: u64,
 }
 
-/// An account of an export that no input row mentions: a candidate for offboarding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Absent<'a> {
-    /// The source whose export holds it.
-    pub source: &'a str,
-    /// Its account name, as the export spells it.
-    pub account: &'a str,
-    /// Its end date, as the export has it.
-    pub end_date: &'a str,
-}
-
 /// Tracks account names seen so far, and places each valid row in a source of the [`Tenant`].
 ///
 /// Every row with a non-empty account name claims it, valid or not, so a later row with the
@@ -58,8 +47,8 @@ pub struct Absent<'a> {
 /// let mut ledger = Ledger::for_tenant(Arc::new(tenant));
 /// let mut place = |name: &str, line| {
 ///     let mut verdict = Verdict { account_key: Some(AccountKey::of(name)), ..Verdict::default() };
-///     let known = Known { record: (name == "ann").then_some(0), changes: vec![] };
-///     ledger.admit(&mut verdict, &Row { line, ..Row::default() }, Some(0), &known).map(|p| p.source())
+///     let known = Known { record: (name == "ann").then_some(0), changed: None };
+///     ledger.admit(&mut verdict, &Row { line, ..Row::default() }, Some(0), known).map(|p| p.source())
 /// };
 /// assert_eq!(place("ann", 2), Some(Some(0)));
 /// assert_eq!(place("bob", 3), Some(Some(0)));
@@ -78,6 +67,9 @@ pub struct Ledger {
     overflow: u64,
     /// For each export record, whether an input row names its account.
     mentioned: Vec<bool>,
+    /// The values of the valid rows that change an exported account, by its record, for
+    /// [`Tenant::changes`] after the run.
+    changed: std::collections::HashMap<u32, Box<[u8]>>,
     /// Account key -> line of the row that first used it (saturating at `u32::MAX`, to keep
     /// an entry small).
     seen: AccountMap<u32>,
@@ -109,6 +101,7 @@ impl Ledger {
         Ledger {
             placed: vec![Placed::default(); tenant.sources().len()],
             mentioned: vec![false; tenant.record_count()],
+            changed: std::collections::HashMap::new(),
             tenant,
             fill: Fill::InOrder,
             skip_unchanged: false,
@@ -174,23 +167,16 @@ impl Ledger {
         self.overflow
     }
 
-    /// The accounts of the exports that no input row names, in the order read.
-    pub fn absent(&self) -> impl Iterator<Item = Absent<'_>> {
-        let tenant = &*self.tenant;
-        self.mentioned
-            .iter()
-            .enumerate()
-            .filter(|(_, mentioned)| !**mentioned)
-            .map(move |(index, _)| {
-                let index = index as u32;
-                let (account, end_date) = tenant.name_and_end(index);
-                let source = usize::from(tenant.record(index).source);
-                Absent {
-                    source: &tenant.sources()[source].name,
-                    account,
-                    end_date,
-                }
-            })
+    /// Whether an input row names the account of export record `record`: when none does, the
+    /// account is absent from the input.
+    pub fn is_mentioned(&self, record: u32) -> bool {
+        self.mentioned.get(record as usize).copied().unwrap_or(true)
+    }
+
+    /// The values of the valid row that changes the account of export record `record`, if one
+    /// does (encoded, for [`Tenant::changes`]).
+    pub fn changed_values(&self, record: u32) -> Option<&[u8]> {
+        self.changed.get(&record).map(|values| &**values)
     }
 
     /// How many accounts of the exports no input row names.
@@ -209,19 +195,19 @@ impl Ledger {
     /// let mut ledger = Ledger::new(20_000);
     /// let row_on = |line: u64, file: &str| Row { line, file: Some(file.into()), ..Row::default() };
     /// let mut first = Verdict { account_key: Some(AccountKey::of("ann")), ..Verdict::default() };
-    /// assert!(ledger.admit(&mut first, &row_on(2, "page-1.json"), Some(0), &Known::default()).is_some());
+    /// assert!(ledger.admit(&mut first, &row_on(2, "page-1.json"), Some(0), Known::default()).is_some());
     /// let mut again = Verdict { account_key: Some(AccountKey::of("ANN")), ..Verdict::default() };
-    /// assert!(ledger.admit(&mut again, &row_on(7, "page-2.json"), Some(0), &Known::default()).is_none());
+    /// assert!(ledger.admit(&mut again, &row_on(7, "page-2.json"), Some(0), Known::default()).is_none());
     /// assert_eq!(again.codes(), [Code::DuplicateAccount]);
     /// assert_eq!(again.issues[0].message, "account name already used on line 2 of page-1.json");
     /// ```
-    pub fn admit<'k>(
-        &'k mut self,
+    pub fn admit(
+        &mut self,
         verdict: &mut Verdict,
         row: &Row,
         account_column: Option<usize>,
-        known: &'k Known,
-    ) -> Option<Placement<'k>> {
+        known: Known,
+    ) -> Option<Placement> {
         let Some(key) = verdict.account_key.take() else {
             return verdict.is_valid().then(|| self.place_new());
         };
@@ -252,7 +238,7 @@ impl Ledger {
             self.first_files.insert(key, index);
         }
         match known.record {
-            Some(record) => self.place_existing(verdict, record, account_column, known),
+            Some(record) => self.place_existing(verdict, record, account_column, known.changed),
             None if verdict.is_valid() => Some(self.place_new()),
             None => None,
         }
@@ -261,13 +247,13 @@ impl Ledger {
     /// Places a row whose account an export holds: rejected when two exports hold it, or when
     /// it was a duplicate in the run whose rejects it comes from (its first copy went into that
     /// run's upload, now an export); else an update, or unchanged.
-    fn place_existing<'k>(
-        &'k mut self,
+    fn place_existing(
+        &mut self,
         verdict: &mut Verdict,
         index: u32,
         account_column: Option<usize>,
-        known: &'k Known,
-    ) -> Option<Placement<'k>> {
+        changed: Option<Box<[u8]>>,
+    ) -> Option<Placement> {
         let tenant = &*self.tenant;
         let record = tenant.record(index);
         let source = usize::from(record.source);
@@ -301,24 +287,23 @@ impl Ledger {
             return None;
         }
         let placed = &mut self.placed[source];
-        let account = tenant.value(index, tenant.account);
-        if known.changes.is_empty() {
-            placed.unchanged += 1;
-            if self.skip_unchanged {
-                return Some(Placement::Unchanged { source });
+        match changed {
+            Some(values) => {
+                placed.updates += 1;
+                self.changed.insert(index, values);
             }
-        } else {
-            placed.updates += 1;
+            None => {
+                placed.unchanged += 1;
+                if self.skip_unchanged {
+                    return Some(Placement::Unchanged { source });
+                }
+            }
         }
-        Some(Placement::Upload {
-            source,
-            account,
-            changes: &known.changes,
-        })
+        Some(Placement::Upload { source })
     }
 
     /// Places a valid new account in a source with room, or overflows it.
-    fn place_new(&mut self) -> Placement<'static> {
+    fn place_new(&mut self) -> Placement {
         let limit = self.tenant.limit();
         let sources = self.tenant.sources();
         let held = |(i, placed): (usize, &Placed)| sources[i].existing + placed.creates;
@@ -342,11 +327,7 @@ impl Ledger {
         match chosen {
             Some(source) => {
                 self.placed[source].creates += 1;
-                Placement::Upload {
-                    source,
-                    account: "",
-                    changes: &[],
-                }
+                Placement::Upload { source }
             }
             None => {
                 self.overflow += 1;

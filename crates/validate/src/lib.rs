@@ -68,7 +68,7 @@ mod verdict;
 pub use checked::{CheckedRow, UploadValue, UploadValues};
 pub use code::{Code, Severity};
 pub use engine::{Chunking, Engine, EngineError};
-pub use ledger::{Absent, Ledger, Placed};
+pub use ledger::{Ledger, Placed};
 pub use placement::{Change, Fill, Known, Placement};
 pub use plan::{ColumnPlan, PlanError};
 pub use refeed::earlier_rejects_columns;
@@ -77,7 +77,9 @@ pub use report::{
 };
 pub use rule_config::{FormulaPolicy, RuleConfig};
 pub use sink::{NullSink, RowFormat, Sink};
-pub use tenant::{ExistingError, Source, Tenant, TenantError, MAX_ACCOUNTS, MAX_SOURCES};
+pub use tenant::{
+    ExistingError, ParsedExport, Source, Tenant, TenantError, MAX_ACCOUNTS, MAX_SOURCES,
+};
 pub use verdict::{AccountKey, Issue, Verdict};
 
 #[cfg(test)]

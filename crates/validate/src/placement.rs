@@ -1,5 +1,5 @@
-//! Where a valid row goes in the tenant ([`Placement`]), and what the exports say of its account
-//! ([`Known`], [`Change`]).
+//! Where a valid row goes in the tenant ([`Placement`]), what the exports say of its account
+//! ([`Known`]), and what a row changes there ([`Change`]).
 //!
 //! The worker threads look a row's account up in the exports and compare its values
 //! ([`crate::Tenant::match_row`], giving a [`Known`]); the ordered stage
@@ -22,41 +22,36 @@ pub struct Change {
 }
 
 /// What the exports say of a row's account, worked out on the worker threads: the export
-/// record holding it, if any, and for a valid row the attributes it changes there.
+/// record holding it, if any, and for a valid row that changes it, the row's values.
 ///
 /// ```
 /// let known = nebulk_validate::Known::default();
-/// assert!(known.record.is_none() && known.changes.is_empty());
+/// assert!(known.record.is_none() && known.changed.is_none());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Known {
     /// The index of the account's record among the exports' ([`crate::Tenant`]), when one of
     /// them holds it.
     pub record: Option<u32>,
-    /// The attributes a valid row changes in that account, in schema order.
-    pub changes: Vec<Change>,
+    /// For a valid row that changes some attribute of that account: its values to upload, in
+    /// schema order, encoded for [`crate::Tenant::changes`].
+    pub changed: Option<Box<[u8]>>,
 }
 
 /// Where a valid row goes.
 ///
 /// ```
 /// use nebulk_validate::Placement;
-/// let placement = Placement::Upload { source: 0, account: "ann", changes: &[] };
-/// assert_eq!(placement.source(), Some(0));
+/// assert_eq!(Placement::Upload { source: 0 }.source(), Some(0));
 /// assert_eq!(Placement::Overflow.source(), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement<'a> {
+pub enum Placement {
     /// Into the upload file of source `source` (an index into [`crate::Tenant::sources`]): a
     /// new account, an update, or an unchanged account when unchanged rows are uploaded.
     Upload {
         /// The source.
         source: usize,
-        /// The account name as the export spells it (empty for a new account).
-        account: &'a str,
-        /// The attributes the row changes in the existing account (empty when it is new or
-        /// unchanged).
-        changes: &'a [Change],
     },
     /// An existing account of source `source` that the row leaves as it is, set aside
     /// (`--skip-unchanged`) rather than uploaded.
@@ -68,11 +63,11 @@ pub enum Placement<'a> {
     Overflow,
 }
 
-impl Placement<'_> {
+impl Placement {
     /// The source the row goes to, if any.
     pub fn source(&self) -> Option<usize> {
         match *self {
-            Placement::Upload { source, .. } | Placement::Unchanged { source } => Some(source),
+            Placement::Upload { source } | Placement::Unchanged { source } => Some(source),
             Placement::Overflow => None,
         }
     }

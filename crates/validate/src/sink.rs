@@ -25,7 +25,7 @@ use crate::verdict::Verdict;
 /// impl Sink for Count {
 ///     type Format = ();
 ///     fn format(&self) {}
-///     fn accept(&mut self, _: &Row, _: &[u8], _: Placement<'_>) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
+///     fn accept(&mut self, _: &Row, _: &[u8], _: Placement) -> std::io::Result<()> { self.accepted += 1; Ok(()) }
 ///     fn reject(&mut self, _: &Row, _: &Verdict) -> std::io::Result<()> { self.rejected += 1; Ok(()) }
 /// }
 /// ```
@@ -35,7 +35,7 @@ pub trait Sink {
     /// The formatter, shared by the worker threads.
     fn format(&self) -> Self::Format;
     /// Takes a valid row, the bytes its formatter made of it, and where it goes.
-    fn accept(&mut self, row: &Row, formatted: &[u8], placement: Placement<'_>) -> io::Result<()>;
+    fn accept(&mut self, row: &Row, formatted: &[u8], placement: Placement) -> io::Result<()>;
     /// Takes a rejected row and why it was rejected.
     fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()>;
 }
@@ -64,7 +64,7 @@ pub struct NullSink;
 impl Sink for NullSink {
     type Format = ();
     fn format(&self) {}
-    fn accept(&mut self, _: &Row, _: &[u8], _: Placement<'_>) -> io::Result<()> {
+    fn accept(&mut self, _: &Row, _: &[u8], _: Placement) -> io::Result<()> {
         Ok(())
     }
     fn reject(&mut self, _: &Row, _: &Verdict) -> io::Result<()> {

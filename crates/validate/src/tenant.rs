@@ -1,12 +1,68 @@
-//! The tenant: its Non-Employee sources and the accounts their exports hold ([`Tenant`]), each
-//! account's values kept for the diff ([`crate::Tenant::match_row`], in `diff`).
+//! The tenant: its Non-Employee sources and the accounts their exports hold ([`Tenant`]). Each
+//! account keeps a fingerprint of its values, not the values: the diff
+//! ([`crate::Tenant::match_row`], in `diff`) tells a changed row by its fingerprint, and the
+//! exports are read a second time, after the run, for the old values of the changed accounts
+//! and the absent ones ([`Tenant::revisit_export`]). An account takes some 40 bytes however wide
+//! its export.
+
+use std::borrow::Cow;
 
 use nebulk_read::{ReadError, RowSource};
 use nebulk_schema::{AttrType, Schema, SystemAttr};
+use smallvec::SmallVec;
 
 use crate::account_map::AccountMap;
 use crate::rules::DateRule;
 use crate::verdict::AccountKey;
+
+/// Calls `each` with the 0-based number of every data row of an export and the row.
+fn for_each_export_row<S: RowSource>(
+    rows: &mut S,
+    mut each: impl FnMut(u32, &nebulk_read::Row),
+) -> Result<(), ExistingError> {
+    let mut number = 0u32;
+    loop {
+        let chunk = rows.read_chunk(8192, 8 << 20)?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        for row in &chunk {
+            each(number, row);
+            number = number.saturating_add(1);
+        }
+    }
+}
+
+/// Calls `each` with a row's values in schema order (`columns` gives the export column of each
+/// attribute), trimmed; a field that is not UTF-8 is read lossily.
+fn with_values<T>(
+    row: &nebulk_read::Row,
+    columns: &[Option<usize>],
+    each: impl FnOnce(&[&str]) -> T,
+) -> T {
+    let texts: SmallVec<[Cow<'_, str>; 18]> = columns
+        .iter()
+        .map(|c| {
+            let field = c.and_then(|c| row.record.get(c)).unwrap_or_default();
+            match simdutf8::basic::from_utf8(field) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(field),
+            }
+        })
+        .collect();
+    let values: SmallVec<[&str; 18]> = texts.iter().map(|t| crate::rules::trim(t)).collect();
+    each(&values)
+}
+
+/// An export's accounts as read, before they are added to the tenant ([`Tenant::parse_export`]).
+#[derive(Debug, Clone, Default)]
+pub struct ParsedExport {
+    /// Each account with a name: its key, its row (0-based), the mask of the attributes the
+    /// export has and the fingerprint of its values.
+    accounts: Vec<(AccountKey, u32, u32, u64)>,
+    /// The export's rows.
+    rows: u64,
+}
 
 /// The most Non-Employee sources a tenant has.
 pub const MAX_SOURCES: usize = 50;
@@ -75,9 +131,14 @@ pub(crate) struct Record {
     pub(crate) also_in: u16,
     /// Bit `i` is set when its export has a column for schema attribute `i` (only those are
     /// compared; a schema has at most 18 attributes).
-    columns: u32,
-    /// Where its values start in [`Tenant::values`].
-    start: u64,
+    pub(crate) columns: u32,
+    /// The export that holds it, in the order exports were added (0-based).
+    export: u16,
+    /// Its row in that export (0-based, among the data rows).
+    row: u32,
+    /// The hash of its values on those attributes, each normalised as it is compared
+    /// ([`Tenant::fingerprint`]).
+    pub(crate) fingerprint: u64,
 }
 
 /// The sources of a tenant, filled in order or evenly, each of at most `limit` accounts, and the
@@ -101,8 +162,8 @@ pub struct Tenant {
     sources: Vec<Source>,
     accounts: AccountMap<u32>,
     records: Vec<Record>,
-    /// Each record's values in schema order, each as a LEB128 length and its bytes.
-    values: Vec<u8>,
+    /// Exports added so far.
+    exports: u16,
     pub(crate) compare: Vec<Compare>,
     /// The schema the exports' columns are matched to.
     schema: Schema,
@@ -133,7 +194,7 @@ impl Tenant {
             sources: Vec::new(),
             accounts: AccountMap::default(),
             records: Vec::new(),
-            values: Vec::new(),
+            exports: 0,
             compare,
             schema: schema.clone(),
             account: index(SystemAttr::AccountName),
@@ -203,9 +264,19 @@ impl Tenant {
         S: AsRef<str>,
     {
         for name in names {
-            let mut values = vec![""; self.compare.len()];
-            values[self.account] = name.as_ref();
-            self.add_record(source, &values, 0);
+            let name = crate::rules::trim(name.as_ref());
+            if !name.is_empty() {
+                let place = Record {
+                    source: u16::try_from(source).unwrap_or(NO_SOURCE - 1),
+                    also_in: NO_SOURCE,
+                    columns: 0,
+                    export: u16::MAX,
+                    row: 0,
+                    // No attribute is compared: every row of it is unchanged.
+                    fingerprint: self.fingerprint(0, |_| ""),
+                };
+                self.add_record(AccountKey::of(name), place);
+            }
         }
     }
 
@@ -231,13 +302,125 @@ impl Tenant {
     pub fn load_export<S: RowSource>(
         &mut self,
         source: usize,
-        mut rows: S,
+        rows: S,
     ) -> Result<u64, ExistingError> {
-        let header = rows.header().to_vec();
+        let parsed = self.parse_export(rows)?;
+        Ok(self.add_export(source, parsed))
+    }
+
+    /// Reads an export's accounts without adding them, so that several exports can be read at
+    /// once on several threads; [`Tenant::add_export`] adds them, in order.
+    ///
+    /// # Errors
+    ///
+    /// The export cannot be read, or has no account name column.
+    pub fn parse_export<S: RowSource>(&self, mut rows: S) -> Result<ParsedExport, ExistingError> {
+        let (columns, mask) = self.export_columns(rows.header())?;
+        let mut parsed = ParsedExport::default();
+        for_each_export_row(&mut rows, |number, row| {
+            parsed.rows += 1;
+            with_values(row, &columns, |values| {
+                let name = values[self.account];
+                if !name.is_empty() {
+                    let fingerprint = self.fingerprint(mask, |attribute| values[attribute]);
+                    parsed
+                        .accounts
+                        .push((AccountKey::of(name), number, mask, fingerprint));
+                }
+            });
+        })?;
+        Ok(parsed)
+    }
+
+    /// Adds the accounts of source `source`'s export, read by [`Tenant::parse_export`]. An
+    /// account the source already holds is left as first read; one another source holds is
+    /// marked as in two sources. Gives how many rows the export has.
+    pub fn add_export(&mut self, source: usize, parsed: ParsedExport) -> u64 {
+        self.accounts.reserve(parsed.accounts.len());
+        self.records.reserve(parsed.accounts.len());
+        let export = self.exports;
+        self.exports = self.exports.saturating_add(1);
+        for (key, row, columns, fingerprint) in parsed.accounts {
+            let place = Record {
+                source: u16::try_from(source).unwrap_or(NO_SOURCE - 1),
+                also_in: NO_SOURCE,
+                columns,
+                export,
+                row,
+                fingerprint,
+            };
+            self.add_record(key, place);
+        }
+        parsed.rows
+    }
+
+    /// Reads export `export` (0-based, in the order exports were added) a second time, and
+    /// calls `each` with each of `records` (accounts it added, in the order read: see
+    /// [`Tenant::record_export`]) and the account's values in schema order, trimmed (empty where
+    /// the export has no column). Only those rows are read into values.
+    ///
+    /// ```
+    /// use nebulk_read::{CsvOptions, CsvSource};
+    /// use nebulk_schema::Schema;
+    /// let export = "accountName,email\nann,ann@example.com\nANN,again@example.com\nbob,\n";
+    /// let open = || CsvSource::new(export.as_bytes(), CsvOptions::default()).unwrap();
+    /// let mut tenant = nebulk_validate::Tenant::new(&Schema::system(), 20_000);
+    /// let north = tenant.add_source("north", None).unwrap();
+    /// tenant.load_export(north, open()).unwrap();
+    /// let records: Vec<u32> = (0..2).filter(|&r| tenant.record_export(r) == Some(0)).collect();
+    /// assert_eq!(records, [0, 1]);
+    /// let mut seen = Vec::new();
+    /// tenant.revisit_export(0, open(), &records, |record, values| {
+    ///     seen.push((record, values[0].to_string(), values[3].to_string()));
+    /// }).unwrap();
+    /// assert_eq!(seen[0], (0, "ann".to_string(), "ann@example.com".to_string()));
+    /// assert_eq!(seen[1], (1, "bob".to_string(), String::new()));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The export cannot be read again.
+    pub fn revisit_export<S: RowSource>(
+        &self,
+        export: usize,
+        mut rows: S,
+        records: &[u32],
+        mut each: impl FnMut(u32, &[&str]),
+    ) -> Result<(), ExistingError> {
+        let (columns, _) = self.export_columns(rows.header())?;
+        let mut wanted = records
+            .iter()
+            .map(|&r| (r, self.records[r as usize]))
+            .filter(|(_, record)| usize::from(record.export) == export)
+            .peekable();
+        for_each_export_row(&mut rows, |number, row| {
+            while let Some(&(index, record)) = wanted.peek() {
+                if record.row > number {
+                    break;
+                }
+                wanted.next();
+                if record.row == number {
+                    with_values(row, &columns, |values| each(index, values));
+                }
+            }
+        })
+    }
+
+    /// The export that added record `record` (0-based, in the order exports were added), or
+    /// `None` for an account added by name ([`Tenant::add_accounts`]).
+    pub fn record_export(&self, record: u32) -> Option<usize> {
+        let export = self.records.get(record as usize)?.export;
+        (export != u16::MAX).then_some(usize::from(export))
+    }
+
+    /// The export column of each schema attribute, and the mask of the attributes that have one.
+    fn export_columns(
+        &self,
+        header: &[String],
+    ) -> Result<(Vec<Option<usize>>, u32), ExistingError> {
         let mut columns: Vec<Option<usize>> = vec![None; self.compare.len()];
         for (column, cell) in header.iter().enumerate() {
-            let attr = self.find(cell);
-            if let Some(slot) = attr.and_then(|a| columns.get_mut(a)) {
+            if let Some(slot) = self.find(cell).and_then(|a| columns.get_mut(a)) {
                 slot.get_or_insert(column);
             }
         }
@@ -251,26 +434,7 @@ impl Tenant {
             .fold(0u32, |mask, (attribute, _)| {
                 mask | 1u32.checked_shl(attribute as u32).unwrap_or(0)
             });
-        let mut read = 0;
-        loop {
-            let chunk = rows.read_chunk(8192, 8 << 20)?;
-            if chunk.is_empty() {
-                return Ok(read);
-            }
-            read += chunk.len() as u64;
-            for row in &chunk {
-                let values: Vec<_> = columns
-                    .iter()
-                    .map(|c| {
-                        String::from_utf8_lossy(
-                            c.and_then(|c| row.record.get(c)).unwrap_or_default(),
-                        )
-                    })
-                    .collect();
-                let values: Vec<&str> = values.iter().map(|v| v.as_ref()).collect();
-                self.add_record(source, &values, mask);
-            }
-        }
+        Ok((columns, mask))
     }
 
     /// The schema attribute an export's header cell names.
@@ -283,20 +447,15 @@ impl Tenant {
             })
     }
 
-    /// Adds one account of `source`'s export, with its values in schema order. An account the
-    /// export already holds is left as first read; one another export holds is marked as in two
+    /// Adds one account of an export: its key and its record. An account the same source
+    /// already holds is left as first read; one another source holds is marked as in two
     /// sources.
-    fn add_record(&mut self, source: usize, values: &[&str], columns: u32) {
-        let name = values[self.account].trim();
-        if name.is_empty() {
-            return;
-        }
-        let source = u16::try_from(source).unwrap_or(NO_SOURCE - 1);
-        let key = AccountKey::of(name);
+    fn add_record(&mut self, key: AccountKey, record: Record) {
+        let source = record.source;
         if let Some(&index) = self.accounts.get(&key) {
-            let record = &mut self.records[index as usize];
-            if record.source != source && record.also_in == NO_SOURCE {
-                record.also_in = source;
+            let first = &mut self.records[index as usize];
+            if first.source != source && first.also_in == NO_SOURCE {
+                first.also_in = source;
                 self.sources[usize::from(source)].existing += 1;
             }
             return;
@@ -304,54 +463,9 @@ impl Tenant {
         let Ok(index) = u32::try_from(self.records.len()) else {
             return;
         };
-        self.records.push(Record {
-            source,
-            also_in: NO_SOURCE,
-            columns,
-            start: self.values.len() as u64,
-        });
-        for value in values {
-            let value = crate::rules::trim(value);
-            let mut len = value.len();
-            loop {
-                let low = (len & 0x7f) as u8;
-                len >>= 7;
-                if len == 0 {
-                    self.values.push(low);
-                    break;
-                }
-                self.values.push(low | 0x80);
-            }
-            self.values.extend_from_slice(value.as_bytes());
-        }
+        self.records.push(record);
         self.accounts.insert(key, index);
         self.sources[usize::from(source)].existing += 1;
-    }
-
-    /// The values of record `record`, in schema order.
-    pub(crate) fn values(&self, record: u32) -> impl Iterator<Item = &str> {
-        let start = self.records[record as usize].start as usize;
-        let mut rest = &self.values[start..];
-        (0..self.compare.len()).map(move |_| {
-            let mut len = 0usize;
-            let mut shift = 0;
-            while let Some((&byte, tail)) = rest.split_first() {
-                rest = tail;
-                len |= usize::from(byte & 0x7f) << shift;
-                shift += 7;
-                if byte & 0x80 == 0 {
-                    break;
-                }
-            }
-            let (value, tail) = rest.split_at(len.min(rest.len()));
-            rest = tail;
-            std::str::from_utf8(value).unwrap_or_default()
-        })
-    }
-
-    /// Value `attribute` of record `record`.
-    pub(crate) fn value(&self, record: u32, attribute: usize) -> &str {
-        self.values(record).nth(attribute).unwrap_or_default()
     }
 
     /// The record of an account key, if an export holds it.
@@ -364,8 +478,13 @@ impl Tenant {
         self.records[record as usize]
     }
 
-    /// The exports' accounts, in the order read.
-    pub(crate) fn record_count(&self) -> usize {
+    /// The source whose export holds record `record`'s account.
+    pub fn record_source(&self, record: u32) -> usize {
+        usize::from(self.records[record as usize].source)
+    }
+
+    /// How many accounts the exports hold (each counted once).
+    pub fn record_count(&self) -> usize {
         self.records.len()
     }
 
@@ -377,12 +496,10 @@ impl Tenant {
             .is_some_and(|bits| bits & 1 == 1)
     }
 
-    /// The account name and end date of record `record`.
-    pub(crate) fn name_and_end(&self, record: u32) -> (&str, &str) {
-        (
-            self.value(record, self.account),
-            self.value(record, self.end),
-        )
+    /// The index in the schema of the account name and of the end date: where to find them in
+    /// the values [`Tenant::revisit_export`] gives.
+    pub fn name_and_end_attributes(&self) -> (usize, usize) {
+        (self.account, self.end)
     }
 
     /// The schema the exports' columns are matched to.

@@ -65,7 +65,11 @@ pub fn run(args: Args) -> Result<Outcome> {
     for (index, source) in done.report.sources.iter_mut().enumerate() {
         source.file = sink.upload_file(index);
     }
-    sink.finish_with_report(&done.report_json(), done.ledger.absent())?;
+    if outputs.diff {
+        let options = args.check.source.text_options();
+        crate::sources::write_diff(&done.exports, &done.ledger, options, &mut sink)?;
+    }
+    sink.finish_with_report(&done.report_json())?;
     let report = &done.report;
     if !args.check.quiet {
         let details = summary::Details::InReport;

@@ -629,7 +629,7 @@ fn run_library(
         .max_findings(usize::MAX)
         .run(source, &mut Ledger::new(20_000), &mut sink)
         .map_err(|e| TestCaseError::fail(format!("engine failed: {e}")))?;
-    sink.finish(std::iter::empty())
+    sink.finish()
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(report.rows_read, input.records.len() as u64);
     prop_assert_eq!(report.rows_valid + report.rows_rejected, report.rows_read);

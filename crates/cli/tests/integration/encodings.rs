@@ -73,7 +73,7 @@ fn convert(bytes: &[u8], options: CsvOptions, dir: &Path) -> Report {
         .max_findings(usize::MAX)
         .run(source, &mut Ledger::new(20_000), &mut sink)
         .unwrap();
-    sink.finish(std::iter::empty()).unwrap();
+    sink.finish().unwrap();
     report
 }
 
