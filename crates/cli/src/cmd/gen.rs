@@ -79,6 +79,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         error_rate: args.error_rate,
         max_accounts: args.max_accounts,
         identities: args.identities.is_some(),
+        exports: nebulk_gen::ExportConfig::default(),
     };
     let out = args.out.as_deref().filter(|path| *path != Path::new("-"));
     let out = out.map(AtomicFile::create).transpose()?;
