@@ -38,6 +38,7 @@ pub fn config(rows: u64) -> GenConfig {
         error_rate: 0.01,
         max_accounts: MAX_ACCOUNTS,
         identities: false,
+        exports: nebulk_gen::ExportConfig::default(),
     }
 }
 

@@ -27,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+mod exports;
 mod faults;
 mod people;
 #[cfg(test)]
@@ -35,6 +36,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 
+pub use exports::{export_name, ExportConfig, SourceTruth};
 use faults::{Fault, Ring};
 use people::{Row, ACCOUNT_NAME};
 
@@ -89,6 +91,9 @@ pub struct GenConfig {
     /// id with a typo). Without identities that fault is never drawn, so the same seed gives
     /// the same file as before it existed.
     pub identities: bool,
+    /// The source exports written beside the file ([`generate_with_exports`]); none by
+    /// default, and then the file and truth are the same as before exports existed.
+    pub exports: ExportConfig,
 }
 
 impl Default for GenConfig {
@@ -99,6 +104,7 @@ impl Default for GenConfig {
             error_rate: 0.01,
             max_accounts: 20_000,
             identities: false,
+            exports: ExportConfig::default(),
         }
     }
 }
@@ -138,6 +144,19 @@ pub struct Truth {
     /// Rejected rows per code (one code per rejected row), only codes with
     /// a count above zero. Sums to `rows_rejected`.
     pub by_code: BTreeMap<String, u64>,
+    /// The exports, as configured, when there are some (left out of the JSON otherwise, as are
+    /// the fields below).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exports: Option<ExportConfig>,
+    /// Each source, in order: its export's accounts and where the clean rows go.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceTruth>,
+    /// Accounts of the exports that no input row names (`absent.csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<u64>,
+    /// Attributes the updates change (the lines of `changes.csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<u64>,
 }
 
 /// Writes the header and `cfg.rows` data rows as CSV to `out`, and returns
@@ -167,6 +186,44 @@ pub struct Truth {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
+    let mut discarded: Vec<io::Sink> = (0..cfg.exports.sources).map(|_| io::sink()).collect();
+    generate_with_exports(cfg, out, &mut discarded)
+}
+
+/// As [`generate`], also writing the export of each of the `cfg.exports.sources` sources (in
+/// order: `source-01`, ... [`export_name`]) to `exports`, and counting in the truth what a
+/// correct ledger does with the clean rows given them: updates and unchanged rows in the
+/// source holding their account, new accounts filling the sources in order up to
+/// `cfg.max_accounts`, the rest overflowing, and the exports' accounts no row names absent.
+///
+/// An export is the platform's CSV: `accountName,firstName,lastName,phone,email,manager,
+/// startDate,endDate` then the custom attributes, dates as UTC date-times. No account is in two
+/// exports. The accounts file is the same bytes as [`generate`] writes for the same config
+/// without exports.
+///
+/// # Errors
+///
+/// As [`generate`]; also [`io::ErrorKind::InvalidInput`] when a share of `cfg.exports` is
+/// outside `0.0..=1.0`, or `exports` does not have one writer per source.
+///
+/// ```
+/// use nebulk_gen::{generate_with_exports, ExportConfig, GenConfig};
+///
+/// let exports = ExportConfig { sources: 2, in_exports: 0.5, ..Default::default() };
+/// let cfg = GenConfig { rows: 300, error_rate: 0.0, max_accounts: 100, exports, ..Default::default() };
+/// let mut files = vec![Vec::new(), Vec::new()];
+/// let truth = generate_with_exports(&cfg, std::io::sink(), &mut files)?;
+/// assert!(String::from_utf8_lossy(&files[1]).starts_with("accountName,firstName,lastName,phone,"));
+/// let [a, b] = &truth.sources[..] else { panic!() };
+/// assert_eq!(a.updates + a.unchanged + b.updates + b.unchanged + a.creates + b.creates + truth.overflow, 300);
+/// assert!(a.existing > 0 && truth.changes >= Some(a.updates + b.updates));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn generate_with_exports<W: Write, E: Write>(
+    cfg: &GenConfig,
+    out: W,
+    exports: &mut [E],
+) -> io::Result<Truth> {
     if !(0.0..=1.0).contains(&cfg.error_rate) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -177,6 +234,7 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(BufWriter::with_capacity(1 << 16, out));
+    let mut exports = exports::Exports::new(&cfg.exports, cfg.seed, exports)?;
     w.write_record(HEADER).map_err(write_error)?;
 
     let mut rng = fastrand::Rng::with_seed(cfg.seed);
@@ -188,7 +246,7 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
         Fault::WITHOUT_IDENTITIES
     };
     let mut fault_counts = [0u64; Fault::ALL.len()];
-    let (mut valid, mut over_limit) = (0u64, 0u64);
+    let mut valid = 0u64;
 
     for n in 1..=cfg.rows {
         let fault = if rng.f64() < cfg.error_rate {
@@ -203,15 +261,21 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
         };
         match injected {
             Some(f) => fault_counts[f as usize] += 1,
-            None if valid < cfg.max_accounts => {
+            None => {
+                // The ring takes the first `max_accounts` clean rows, whatever the exports, so
+                // that the file stays the same bytes.
+                if valid < cfg.max_accounts {
+                    ring.push(&row.fields[ACCOUNT_NAME]);
+                }
                 valid += 1;
-                ring.push(&row.fields[ACCOUNT_NAME]);
+                exports.clean_row(&row)?;
             }
-            None => over_limit += 1,
         }
         w.write_record(row.record()).map_err(write_error)?;
     }
     w.flush()?;
+    let placed = exports.finish(cfg.max_accounts)?;
+    let with_exports = cfg.exports.sources > 0;
 
     let by_code: BTreeMap<String, u64> = Fault::ALL
         .iter()
@@ -225,10 +289,14 @@ pub fn generate<W: Write>(cfg: &GenConfig, out: W) -> io::Result<Truth> {
         error_rate: cfg.error_rate,
         max_accounts: cfg.max_accounts,
         identities: cfg.identities,
-        rows_valid: valid + over_limit,
-        overflow: over_limit,
-        rows_rejected: cfg.rows - valid - over_limit,
+        rows_valid: valid,
+        overflow: placed.overflow,
+        rows_rejected: cfg.rows - valid,
         by_code,
+        exports: with_exports.then(|| cfg.exports.clone()),
+        sources: placed.sources,
+        absent: with_exports.then_some(placed.absent),
+        changes: with_exports.then_some(placed.changes),
     })
 }
 

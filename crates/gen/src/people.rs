@@ -90,7 +90,7 @@ const PHONES: &[&str] = &[
     "+46 8 ### ### ##",
 ];
 
-const DEPARTMENTS: &[&str] = &[
+pub(crate) const DEPARTMENTS: &[&str] = &[
     "Engineering",
     "Finance",
     "Human Resources",

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proptest::prelude::*;
 
@@ -19,6 +19,7 @@ fn cfg(rows: u64, seed: u64, error_rate: f64, max_accounts: u64) -> GenConfig {
         error_rate,
         max_accounts,
         identities: false,
+        exports: ExportConfig::default(),
     }
 }
 
@@ -75,7 +76,7 @@ fn num(s: &str, len: usize) -> Option<i64> {
         .flatten()
 }
 
-/// Instant in UTC minutes since 1970, or `None` if not a valid date.
+/// Instant in UTC seconds since 1970, or `None` if not a valid date.
 fn parse_date(s: &str) -> Option<i64> {
     let (date, time) = s.split_once('T').unwrap_or((s, ""));
     let mut p = date.split('-');
@@ -100,7 +101,7 @@ fn parse_date(s: &str) -> Option<i64> {
     }
     let day = days_from_civil(y, m, d) * 1440;
     if time.is_empty() {
-        return Some(day);
+        return Some(day * 60);
     }
     let (clock, offset) = if let Some(c) = time.strip_suffix('Z') {
         (c, 0)
@@ -116,7 +117,7 @@ fn parse_date(s: &str) -> Option<i64> {
     if parts.len() > 3 || hh > 23 || mm > 59 || ss > 59 {
         return None;
     }
-    Some(day + hh * 60 + mm - offset)
+    Some((day + hh * 60 + mm - offset) * 60 + ss)
 }
 
 /// Every code the rules find in one record (clean: empty).
@@ -220,6 +221,10 @@ fn truth_from_file(csv_bytes: &[u8], c: &GenConfig) -> Truth {
         overflow,
         rows_rejected: rows - valid - overflow,
         by_code,
+        exports: None,
+        sources: Vec::new(),
+        absent: None,
+        changes: None,
     }
 }
 
@@ -412,6 +417,237 @@ fn date_helpers_agree() {
     );
 }
 
+// ---- exports: the ledger recomputed from the written files alone ----
+
+/// Generates with exports, giving the accounts file, the export files and the truth.
+fn run_exports(c: &GenConfig) -> (Vec<u8>, Vec<Vec<u8>>, Truth) {
+    let mut out = Vec::new();
+    let mut files = vec![Vec::new(); c.exports.sources as usize];
+    let truth = generate_with_exports(c, &mut out, &mut files).unwrap();
+    (out, files, truth)
+}
+
+fn with_exports(
+    c: GenConfig,
+    sources: u32,
+    in_exports: f64,
+    changed: f64,
+    absent: f64,
+) -> GenConfig {
+    GenConfig {
+        exports: ExportConfig {
+            sources,
+            in_exports,
+            changed,
+            absent,
+        },
+        ..c
+    }
+}
+
+/// Whether an export's value and the input's are the same value of column `name`, as the
+/// checker compares them: trimmed; names, emails and managers ignoring case; dates as instants.
+fn same_value(name: &str, old: &str, new: &str) -> bool {
+    let (old, new) = (old.trim(), new.trim());
+    match name {
+        "accountName" | "email" | "manager" => old.to_lowercase() == new.to_lowercase(),
+        "startDate" | "endDate" => match (parse_date(old), parse_date(new)) {
+            (Some(old), Some(new)) => old == new,
+            _ => old == new,
+        },
+        _ => old == new,
+    }
+}
+
+/// The truth recomputed from the files: the accounts file's rows classified as in
+/// [`truth_from_file`], the exports read by column name, and the ledger replayed row by row.
+fn truth_from_files(csv_bytes: &[u8], exports: &[Vec<u8>], c: &GenConfig) -> Truth {
+    let mut truth = truth_from_file(
+        csv_bytes,
+        &GenConfig {
+            max_accounts: u64::MAX,
+            ..c.clone()
+        },
+    );
+    // Each export account: its source and its values by column name.
+    let mut held: HashMap<String, (usize, BTreeMap<String, String>)> = HashMap::new();
+    let mut sources: Vec<SourceTruth> = Vec::new();
+    for (i, file) in exports.iter().enumerate() {
+        let mut rdr = csv::Reader::from_reader(&file[..]);
+        let header = rdr.headers().unwrap().clone();
+        assert_eq!(&header[3], "phone", "the platform's order");
+        let mut source = SourceTruth {
+            name: format!("source-{:02}", i + 1),
+            ..SourceTruth::default()
+        };
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            let values: BTreeMap<String, String> = header
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
+            let key = values["accountName"].trim().to_lowercase();
+            assert!(
+                held.insert(key.clone(), (i, values)).is_none(),
+                "{key} twice"
+            );
+            source.existing += 1;
+        }
+        sources.push(source);
+    }
+    // Replay the input: every named account is mentioned; clean rows are placed.
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(csv_bytes);
+    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    let (mut seen, mut mentioned) = (HashSet::new(), HashSet::new());
+    let (mut overflow, mut changes) = (0, 0);
+    for rec in rdr.byte_records() {
+        let rec = rec.unwrap();
+        if let Some(Ok(name)) = rec.get(0).map(std::str::from_utf8) {
+            mentioned.insert(name.trim().to_lowercase());
+        }
+        if !classify(&rec, &mut seen, None).is_empty() {
+            continue;
+        }
+        let values: Vec<&str> = rec
+            .iter()
+            .map(|v| std::str::from_utf8(v).unwrap())
+            .collect();
+        match held.get(&values[0].trim().to_lowercase()) {
+            Some((s, old)) => {
+                let changed = header
+                    .iter()
+                    .zip(&values)
+                    .filter(|(h, new)| old.get(*h).is_some_and(|old| !same_value(h, old, new)))
+                    .count() as u64;
+                changes += changed;
+                if changed > 0 {
+                    sources[*s].updates += 1;
+                } else {
+                    sources[*s].unchanged += 1;
+                }
+            }
+            None => match sources
+                .iter_mut()
+                .find(|s| s.existing + s.creates < c.max_accounts)
+            {
+                Some(s) => s.creates += 1,
+                None => overflow += 1,
+            },
+        }
+    }
+    for (name, (s, _)) in &held {
+        if !mentioned.contains(name) {
+            sources[*s].absent += 1;
+        }
+    }
+    truth.max_accounts = c.max_accounts;
+    truth.overflow = overflow;
+    truth.exports = Some(c.exports.clone());
+    truth.absent = Some(sources.iter().map(|s| s.absent).sum());
+    truth.changes = Some(changes);
+    truth.sources = sources;
+    truth
+}
+
+#[test]
+fn exports_recomputed_from_files() {
+    for (c, expect_overflow) in [
+        // Room left in the last source.
+        (
+            with_exports(cfg(3000, 1, 0.05, 1200), 3, 0.6, 0.2, 0.05),
+            false,
+        ),
+        // New accounts overflow all three.
+        (with_exports(cfg(3000, 2, 0.2, 600), 3, 0.6, 0.3, 0.1), true),
+        // Exports beyond the limit: no room anywhere, every new account overflows.
+        (with_exports(cfg(2000, 3, 0.1, 300), 2, 0.8, 0.5, 0.2), true),
+        // Everything in one export, everything changed, as many absent.
+        (
+            with_exports(cfg(1000, 4, 0.3, 20_000), 1, 1.0, 1.0, 1.0),
+            false,
+        ),
+    ] {
+        let (bytes, exports, truth) = run_exports(&c);
+        assert_eq!(truth_from_files(&bytes, &exports, &c), truth, "{c:?}");
+        assert_eq!(truth.overflow > 0, expect_overflow, "{truth:?}");
+        let s = &truth.sources;
+        assert_eq!(
+            s.iter()
+                .map(|s| s.creates + s.updates + s.unchanged)
+                .sum::<u64>()
+                + truth.overflow,
+            truth.rows_valid
+        );
+        assert!(
+            s.iter()
+                .all(|s| s.updates + s.unchanged > 0 && s.absent > 0),
+            "{truth:?}"
+        );
+        // The accounts file is the one generated without exports.
+        let (plain, _) = run(&GenConfig {
+            exports: ExportConfig::default(),
+            ..c.clone()
+        });
+        assert_eq!(bytes, plain);
+    }
+}
+
+#[test]
+fn exports_are_deterministic_and_look_exported() {
+    let c = with_exports(cfg(4000, 12, 0.1, 20_000), 4, 0.7, 0.3, 0.1);
+    let (a, ea, ta) = run_exports(&c);
+    let (b, eb, tb) = run_exports(&c);
+    assert_eq!((a, ea.clone(), ta), (b, eb, tb));
+    let (_, other, _) = run_exports(&GenConfig { seed: 13, ..c });
+    assert_ne!(ea, other);
+    let text = String::from_utf8(ea.concat()).unwrap();
+    for needle in ["T00:00:00Z,", "+00:00,", "@EXAMPLE.COM", "\ngone."] {
+        assert!(text.contains(needle), "no {needle:?}");
+    }
+    // No date without a time, none in another offset.
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut spaced = 0;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        if &rec[0] == "accountName" {
+            continue; // the header of the next file
+        }
+        for date in [&rec[6], &rec[7]] {
+            assert!(date.ends_with('Z') || date.ends_with("+00:00"), "{date}");
+        }
+        spaced += rec.iter().filter(|v| v.starts_with(' ')).count();
+    }
+    assert!(spaced > 10, "a space after the comma: {spaced}");
+}
+
+#[test]
+fn without_exports_the_truth_is_as_before() {
+    let c = cfg(2000, 3, 0.2, 1500);
+    let (bytes, truth) = run(&c);
+    let (with, _, _) = run_exports(&c);
+    assert_eq!(bytes, with);
+    let json = serde_json::to_string(&truth).unwrap();
+    for key in ["exports", "sources", "absent", "changes"] {
+        assert!(!json.contains(&format!("\"{key}\"")), "{json}");
+    }
+    assert_eq!(truth_from_file(&bytes, &c), truth);
+}
+
+#[test]
+fn bad_export_configs_are_refused() {
+    let c = with_exports(cfg(10, 1, 0.1, 10), 2, 1.5, 0.2, 0.05);
+    let err = generate_with_exports(&c, Vec::new(), &mut [Vec::new(), Vec::new()]).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    let c = with_exports(cfg(10, 1, 0.1, 10), 2, 0.5, f64::NAN, 0.05);
+    assert!(generate(&c, Vec::new()).is_err());
+    let c = with_exports(cfg(10, 1, 0.1, 10), 2, 0.5, 0.5, 0.05);
+    let err = generate_with_exports(&c, Vec::new(), &mut [Vec::new()]).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     #[test]
@@ -422,5 +658,15 @@ proptest! {
         let (bytes, truth) = run(&c);
         check_invariants(&truth, &c);
         prop_assert_eq!(truth_from_file(&bytes, &c), truth);
+    }
+
+    #[test]
+    fn any_export_config_matches_its_files(
+        rows in 0u64..300, seed in any::<u64>(), rate in 0.0f64..=1.0, max in 0u64..200,
+        sources in 1u32..5, shares in (0.0f64..=1.0, 0.0f64..=1.0, 0.0f64..=1.0),
+    ) {
+        let c = with_exports(cfg(rows, seed, rate, max), sources, shares.0, shares.1, shares.2);
+        let (bytes, exports, truth) = run_exports(&c);
+        prop_assert_eq!(truth_from_files(&bytes, &exports, &c), truth);
     }
 }

@@ -17,7 +17,9 @@ use crate::Outcome;
 /// ERROR_RATE, with exactly one fault of one class (missing-value, invalid-email, invalid-phone,
 /// invalid-date, end-before-start, duplicate-account, malformed-row, invalid-encoding,
 /// value-too-long, and with --identities unknown-manager); clean rows past --max-accounts count
-/// as account-limit. The same seed gives the same bytes.
+/// as overflow. With --exports and --sources, the exports of the tenant's sources are written
+/// too (accounts the file updates, leaves unchanged, or does not name), and the truth counts
+/// per source. The same seed gives the same bytes.
 ///
 /// Every output is started before the first row is written, so a path that cannot be written
 /// is refused first. Files are written atomically (a symbolic link's target is replaced, the
@@ -27,6 +29,7 @@ use crate::Outcome;
   nebulk gen --rows 1000 --out accounts.csv --truth truth.json --template template.csv
   nebulk gen --rows 1000000 --seed 7 --error-rate 0.01 --out big.csv
   nebulk gen --rows 1000 --out accounts.csv --identities identities.csv --truth truth.json
+  nebulk gen --rows 3000 --out accounts.csv --exports exports --sources 3 --truth truth.json
   nebulk gen --rows 1000 | head -5")]
 pub struct Args {
     /// How many data rows.
@@ -62,6 +65,31 @@ pub struct Args {
     /// with a typo). Without it no row has that fault.
     #[arg(long, value_name = "FILE")]
     identities: Option<PathBuf>,
+
+    /// Write the exports of the tenant's sources into this folder (created when needed):
+    /// `source-01.csv` .. one per source of --sources, as the platform exports them, for
+    /// `convert --existing DIR`. The truth then counts per source. The accounts file stays the
+    /// same bytes as without exports.
+    #[arg(long, value_name = "DIR", requires = "sources")]
+    exports: Option<PathBuf>,
+
+    /// How many sources have an export in --exports, from 1 to 50.
+    #[arg(long, value_name = "N", requires = "exports")]
+    sources: Option<u32>,
+
+    /// The share of clean rows whose account is already in an export, from 0 to 1 [default: 0.6].
+    #[arg(long, value_name = "R", requires = "exports")]
+    in_exports: Option<f64>,
+
+    /// The share of those whose export row differs in one or two attributes (an update), from 0
+    /// to 1 [default: 0.2]; the others are unchanged.
+    #[arg(long, value_name = "R", requires = "exports")]
+    changed: Option<f64>,
+
+    /// Extra accounts only the exports hold (absent from the file), as a share of the accounts
+    /// put in exports, from 0 to 1 [default: 0.05].
+    #[arg(long, value_name = "R", requires = "exports")]
+    absent: Option<f64>,
 }
 
 /// Runs `gen`.
@@ -73,12 +101,14 @@ pub fn run(args: Args) -> Result<Outcome> {
             args.error_rate
         );
     }
+    let exports = export_config(&args)?;
     let config = GenConfig {
         rows: args.rows,
         seed: args.seed,
         error_rate: args.error_rate,
         max_accounts: args.max_accounts,
         identities: args.identities.is_some(),
+        exports,
     };
     let out = args.out.as_deref().filter(|path| *path != Path::new("-"));
     let out = out.map(AtomicFile::create).transpose()?;
@@ -97,22 +127,30 @@ pub fn run(args: Args) -> Result<Outcome> {
         .as_deref()
         .map(AtomicFile::create)
         .transpose()?;
+    let mut exports = match &args.exports {
+        Some(dir) => start_exports(dir, config.exports.sources)?,
+        None => Vec::new(),
+    };
 
     let truth = match out {
         Some(file) => {
             let target = file.target().to_path_buf();
             let written = || format!("cannot write {}", target.display());
             let mut file = io::BufWriter::new(file);
-            let truth = nebulk_gen::generate(&config, &mut file).with_context(written)?;
+            let truth = nebulk_gen::generate_with_exports(&config, &mut file, &mut exports)
+                .with_context(written)?;
             file.into_inner()
                 .map_err(|e| e.into_error())
                 .with_context(written)?
                 .commit()?;
             truth
         }
-        None => nebulk_gen::generate(&config, io::stdout().lock())
+        None => nebulk_gen::generate_with_exports(&config, io::stdout().lock(), &mut exports)
             .context("writing to standard output")?,
     };
+    if !exports.is_empty() {
+        nebulk_emit::commit_all(exports)?;
+    }
     if let Some(file) = truth_file {
         nebulk_emit::write_json_into(file, &truth)?;
     }
@@ -133,4 +171,61 @@ pub fn run(args: Args) -> Result<Outcome> {
             .commit()?;
     }
     Ok(Outcome::AllValid)
+}
+
+/// The exports of `args`, their options checked before any output starts.
+fn export_config(args: &Args) -> Result<nebulk_gen::ExportConfig> {
+    let default = nebulk_gen::ExportConfig::default();
+    let Some(sources) = args.sources else {
+        // clap requires --exports and --sources together, and the shares with them.
+        return Ok(default);
+    };
+    if sources == 0 || sources as usize > nebulk_validate::MAX_SOURCES {
+        bail!(
+            "--sources must be between 1 and {} (a tenant has at most {} Non-Employee sources), got {sources}",
+            nebulk_validate::MAX_SOURCES,
+            nebulk_validate::MAX_SOURCES
+        );
+    }
+    let share = |name: &str, value: Option<f64>, default: f64| {
+        let value = value.unwrap_or(default);
+        if (0.0..=1.0).contains(&value) {
+            Ok(value)
+        } else {
+            Err(anyhow::anyhow!(
+                "--{name} must be between 0 and 1, got {value}"
+            ))
+        }
+    };
+    Ok(nebulk_gen::ExportConfig {
+        sources,
+        in_exports: share("in-exports", args.in_exports, default.in_exports)?,
+        changed: share("changed", args.changed, default.changed)?,
+        absent: share("absent", args.absent, default.absent)?,
+    })
+}
+
+/// Starts the export files `DIR/source-01.csv` .., creating `dir`. A folder holding other
+/// files is refused: `convert --existing DIR` would read them as sources too.
+fn start_exports(dir: &Path, sources: u32) -> Result<Vec<AtomicFile>> {
+    let count = sources as usize;
+    let names: Vec<String> = (0..count)
+        .map(|i| format!("{}.csv", nebulk_gen::export_name(i, count)))
+        .collect();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') && !names.contains(&name) {
+            bail!(
+                "--exports {}: the folder already holds {name}, which `convert --existing` would read as one more source; remove it or choose another folder",
+                dir.display()
+            );
+        }
+    }
+    names
+        .iter()
+        .map(|name| Ok(AtomicFile::create(&dir.join(name))?))
+        .collect()
 }

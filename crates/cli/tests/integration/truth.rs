@@ -189,3 +189,238 @@ fn generator_is_deterministic_for_a_seed() {
         "stdout and --out agree"
     );
 }
+
+/// Exports generated beside the file (`gen --exports DIR --sources N`) and read back by
+/// `convert --existing DIR`: every per-source count of report.json equals the generator's
+/// truth, and the files hold exactly the counted rows. With `skip_unchanged`, the unchanged
+/// rows go to unchanged.csv instead of the uploads.
+/// Gives the truth.
+fn check_exports_against_truth(
+    gen_args: &[&str],
+    max_accounts: u64,
+    convert_args: &[&str],
+) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let max = max_accounts.to_string();
+    let gen = run_in(
+        d,
+        &[
+            &[
+                "gen",
+                "--max-accounts",
+                &max,
+                "--exports",
+                "exports",
+                "--out",
+                "accounts.csv",
+                "--truth",
+                "truth.json",
+                "--template",
+                "template.csv",
+            ][..],
+            gen_args,
+        ]
+        .concat(),
+    );
+    assert_eq!(gen.code, 0, "gen failed: {}", gen.stderr);
+    let run = run_in(
+        d,
+        &[
+            &[
+                "convert",
+                "accounts.csv",
+                "--schema",
+                "template.csv",
+                "--existing",
+                "exports",
+                "--max-accounts",
+                &max,
+                "--out",
+                "out",
+                "-q",
+            ][..],
+            convert_args,
+        ]
+        .concat(),
+    );
+    assert!(run.code <= 1, "{}", run.stderr);
+    let truth = json(&d.join("truth.json"));
+    let report = json(&d.join("out/report.json"));
+    let context = format!("gen {gen_args:?}, convert {convert_args:?}");
+    for key in [
+        "rows_valid",
+        "rows_rejected",
+        "by_code",
+        "overflow",
+        "absent",
+    ] {
+        assert_eq!(report[key], truth[key], "{key} ({context})");
+    }
+    let count = |value: &Value| value.as_u64().unwrap();
+    let sources = truth["sources"].as_array().unwrap();
+    assert_eq!(
+        report["sources"].as_array().unwrap().len(),
+        sources.len(),
+        "{context}"
+    );
+    let skip_unchanged = convert_args.contains(&"--skip-unchanged");
+    let mut unchanged = 0;
+    for (reported, truth) in report["sources"].as_array().unwrap().iter().zip(sources) {
+        for key in ["name", "existing", "creates", "updates", "unchanged"] {
+            assert_eq!(reported[key], truth[key], "sources[].{key} ({context})");
+        }
+        let name = truth["name"].as_str().unwrap();
+        let uploaded = count(&truth["creates"])
+            + count(&truth["updates"])
+            + if skip_unchanged {
+                0
+            } else {
+                count(&truth["unchanged"])
+            };
+        let upload = d.join(format!("out/upload-{name}.csv"));
+        let rows = if upload.exists() {
+            csv_records(&upload).len() as u64
+        } else {
+            0
+        };
+        assert_eq!(rows, uploaded, "{name}: rows of its upload ({context})");
+        unchanged += count(&truth["unchanged"]);
+    }
+    let records = |file: &str| csv_records(&d.join("out").join(file)).len() as u64;
+    assert_eq!(
+        records("changes.csv"),
+        count(&truth["changes"]),
+        "{context}"
+    );
+    assert_eq!(records("absent.csv"), count(&truth["absent"]), "{context}");
+    assert_eq!(
+        records("overflow.csv"),
+        count(&truth["overflow"]),
+        "{context}"
+    );
+    assert_eq!(
+        records("rejects.csv"),
+        count(&truth["rows_rejected"]),
+        "{context}"
+    );
+    if skip_unchanged {
+        assert_eq!(records("unchanged.csv"), unchanged, "{context}");
+        assert_eq!(report["unchanged_skipped"], unchanged, "{context}");
+    }
+    assert_rejected_codes_match(&csv_records(&d.join("out/rejects.csv")), &truth["by_code"]);
+    truth
+}
+
+/// The sum of `key` over the truth's sources.
+fn sum(truth: &Value, key: &str) -> u64 {
+    truth["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[key].as_u64().unwrap())
+        .sum()
+}
+
+/// Issue 11: three sources' exports, with updates, unchanged and absent accounts; room left
+/// in the last source; then new accounts overflowing every source, some of which already hold
+/// more than the limit.
+#[test]
+fn counts_match_truth_per_source_with_exports() {
+    let gen = ["--rows", "3000", "--error-rate", "0.05", "--sources", "3"];
+    let truth = check_exports_against_truth(&gen, 1200, &[]);
+    for key in ["creates", "updates", "unchanged", "absent"] {
+        assert!(sum(&truth, key) > 0, "{key}: {truth}");
+    }
+    assert_eq!(truth["sources"][2]["creates"], 0, "{truth}");
+    check_exports_against_truth(&gen, 1200, &["--skip-unchanged"]);
+    let past_the_limit = [
+        "--rows",
+        "3000",
+        "--seed",
+        "5",
+        "--error-rate",
+        "0.2",
+        "--sources",
+        "2",
+        "--in-exports",
+        "0.8",
+        "--changed",
+        "0.5",
+        "--absent",
+        "0.1",
+    ];
+    let truth = check_exports_against_truth(&past_the_limit, 900, &[]);
+    assert!(truth["overflow"].as_u64().unwrap() > 0, "{truth}");
+    assert!(
+        truth["sources"][0]["existing"].as_u64().unwrap() > 900,
+        "{truth}"
+    );
+}
+
+/// Issue 11: exports with the identities, unknown managers among the faults.
+#[test]
+fn counts_match_truth_per_source_with_exports_and_identities() {
+    let gen = [
+        "--rows",
+        "2000",
+        "--seed",
+        "8",
+        "--error-rate",
+        "0.3",
+        "--sources",
+        "4",
+        "--identities",
+        "identities.csv",
+    ];
+    let truth = check_exports_against_truth(&gen, 500, &["--identities", "identities.csv"]);
+    assert!(
+        truth["by_code"]["unknown-manager"].as_u64().unwrap() > 0,
+        "{truth}"
+    );
+}
+
+/// Issue 11: impossible export options are refused before anything is written.
+#[test]
+fn impossible_export_options_are_refused_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = ["--rows", "10", "--out", "a.csv", "--truth", "t.json"];
+    for (args, says) in [
+        (&["--sources", "2"][..], "--exports"),
+        (&["--exports", "ex"][..], "--sources"),
+        (&["--changed", "0.5"][..], "--exports"),
+        (&["--exports", "ex", "--sources", "51"][..], "at most 50"),
+        (
+            &["--exports", "ex", "--sources", "0"][..],
+            "between 1 and 50",
+        ),
+        (
+            &["--exports", "ex", "--sources", "2", "--in-exports", "1.5"][..],
+            "--in-exports must be between 0 and 1",
+        ),
+        (
+            &["--exports", "ex", "--sources", "2", "--absent=-0.1"][..],
+            "--absent",
+        ),
+    ] {
+        let run = run_in(d, &[&["gen"][..], &out, args].concat());
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert_eq!(
+            std::fs::read_dir(d).unwrap().count(),
+            0,
+            "{args:?}: nothing written"
+        );
+    }
+    // A folder holding another file would give `convert --existing` one more source.
+    std::fs::create_dir(d.join("ex")).unwrap();
+    std::fs::write(d.join("ex/old.csv"), "accountName\nann\n").unwrap();
+    let run = run_in(
+        d,
+        &[&["gen"][..], &out, &["--exports", "ex", "--sources", "2"]].concat(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("old.csv"), "{}", run.stderr);
+    assert!(!d.join("a.csv").exists() && !d.join("t.json").exists());
+}
