@@ -10,7 +10,8 @@
 # Knobs (environment): SIZES (rows per CSV, default "20000 1000000"), RUNS (timed runs per
 # command, default 5), LINEAR (a second size for the linearity run, default none), LINEAR_BASE
 # (default 1000000), XML_ROWS (users in the XML file, default 1000000), OUT (work folder, default
-# target/bench-peers), PYTHON (default python3).
+# target/bench-peers), PYTHON (default python3), TENANT (0 leaves out the tenant section of
+# tenant.sh), TENANT_ROWS (its input rows, default 1000000).
 # Needs hyperfine and python3; GNU time (/usr/bin/time) for peak memory; polars, frictionless and
 # qsv are each skipped, with a note in BENCHMARKS.md, when missing.
 set -euo pipefail
@@ -26,6 +27,7 @@ OUT=${OUT:-target/bench-peers}
 case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac
 PYTHON=${PYTHON:-python3}
 MAXACC=100000000
+TENANT_ROWS=${TENANT_ROWS:-1000000}
 export ROOT HERE SIZES RUNS LINEAR LINEAR_BASE XML_ROWS OUT PYTHON MAXACC
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -644,3 +646,9 @@ with open(os.path.join(ROOT, "BENCHMARKS.md"), "w", encoding="utf-8") as f:
     f.write("\n".join(md))
 print(f"\nwrote {os.path.join(ROOT, 'BENCHMARKS.md')}")
 PY
+
+# 7. The tenant (issue 11): 1M rows against 50 source exports, appended (TENANT=0 leaves it out).
+if [ "${TENANT:-1}" != 0 ]; then
+    say "the tenant"
+    ROWS=$TENANT_ROWS NEBULK=$OUT/nebulk RUNS=$RUNS OUT=$OUT/tenant bash "$HERE/tenant.sh" >> "$ROOT/BENCHMARKS.md"
+fi

@@ -1,6 +1,6 @@
-//! The small CSV lists a run writes beside the upload: `changes.csv`
-//! (`source,accountName,attribute,old,new`, one line per changed attribute) and `absent.csv`
-//! (`source,accountName,endDate`): [`ListWriter`].
+//! CSV files of a fixed header written a record at a time ([`ListWriter`]): the upload files
+//! (through [`crate::UploadWriter`]), `changes.csv` (`source,accountName,attribute,old,new`,
+//! one line per changed attribute) and `absent.csv` (`source,accountName,endDate`).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -51,10 +51,18 @@ impl ListWriter {
 
     /// Writes one record.
     pub fn write<'f>(&mut self, fields: impl IntoIterator<Item = &'f str>) -> io::Result<()> {
-        self.line.clear();
-        write_record(&mut self.line, fields.into_iter().map(str::as_bytes));
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        write_record(&mut line, fields.into_iter().map(str::as_bytes));
+        let written = self.write_line(&line);
+        self.line = line;
+        written
+    }
+
+    /// Writes a record already written as CSV (with its line end).
+    pub fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
         self.file
-            .write_all(&self.line)
+            .write_all(line)
             .map_err(|e| with_path(e, "cannot write", &self.target))
     }
 

@@ -1,15 +1,15 @@
 //! `upload.csv`: the valid rows, the schema's columns in schema order ([`UploadWriter`]), each
 //! line made on the engine's worker threads ([`UploadFormat`]).
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 
 use nebulk_schema::Schema;
 use nebulk_validate::{CheckedRow, RowFormat, UploadValue};
 
 use crate::atomic::AtomicFile;
 use crate::csv_line::{self, write_record};
-use crate::{with_path, BUFFER};
+use crate::list::ListWriter;
 
 /// Writes `upload.csv`: the schema header, then one line per valid row. Lines are made by
 /// [`UploadFormat`] (on the engine's worker threads) and written as they come.
@@ -23,43 +23,28 @@ use crate::{with_path, BUFFER};
 /// let text = std::fs::read_to_string(&path).unwrap();
 /// assert_eq!(text, "accountName,firstName,lastName,email,phone,manager,startDate,endDate\n");
 /// ```
-pub struct UploadWriter {
-    file: io::BufWriter<AtomicFile>,
-    target: PathBuf,
-}
+pub struct UploadWriter(ListWriter);
 
 impl UploadWriter {
     /// Starts the file and writes the header.
     pub fn create(target: &Path, schema: &Schema) -> io::Result<UploadWriter> {
-        let mut file = io::BufWriter::with_capacity(BUFFER, AtomicFile::create(target)?);
-        let mut header = Vec::new();
-        write_record(&mut header, schema.headers().map(str::as_bytes));
-        file.write_all(&header)
-            .map_err(|e| with_path(e, "cannot write", target))?;
-        Ok(UploadWriter {
-            file,
-            target: target.to_path_buf(),
-        })
+        let header: Vec<&str> = schema.headers().collect();
+        ListWriter::create(target, &header).map(UploadWriter)
     }
 
     /// Writes a valid row's line, as [`UploadFormat`] made it.
     pub fn write(&mut self, line: &[u8]) -> io::Result<()> {
-        self.file
-            .write_all(line)
-            .map_err(|e| with_path(e, "cannot write", &self.target))
+        self.0.write_line(line)
     }
 
     /// Completes the file.
     pub fn finish(self) -> io::Result<()> {
-        self.into_file()?.commit()
+        self.0.finish()
     }
 
     /// Flushes the file and gives it back, uncommitted.
     pub(crate) fn into_file(self) -> io::Result<AtomicFile> {
-        let target = self.target;
-        self.file
-            .into_inner()
-            .map_err(|e| with_path(e.into_error(), "cannot write", &target))
+        self.0.into_file()
     }
 }
 

@@ -21,8 +21,10 @@ fn for_each_export_row<S: RowSource>(
     mut each: impl FnMut(u32, &nebulk_read::Row),
 ) -> Result<(), ExistingError> {
     let mut number = 0u32;
+    // One chunk's rows, refilled in place: their allocations serve the whole export.
+    let mut chunk = Vec::new();
     loop {
-        let chunk = rows.read_chunk(8192, 8 << 20)?;
+        rows.fill_chunk(&mut chunk, 4096, 2 << 20)?;
         if chunk.is_empty() {
             return Ok(());
         }

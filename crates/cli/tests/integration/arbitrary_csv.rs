@@ -20,7 +20,6 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
 
-use nebulk_emit::FileSink;
 use nebulk_read::{CsvOptions, CsvSource, RowSource};
 use nebulk_schema::{Schema, SystemAttr};
 use nebulk_validate::{Chunking, ColumnPlan, Engine, Ledger, RuleConfig};
@@ -615,15 +614,8 @@ fn run_library(
     prop_assert_eq!(source.delimiter(), input.header.delimiter);
     let plan = ColumnPlan::new(Schema::system(), source.header(), RuleConfig::default())
         .map_err(|e| TestCaseError::fail(format!("valid header not matched: {e}")))?;
-    let mut sink = FileSink::create(
-        dir,
-        plan.schema(),
-        &nebulk_emit::Outputs {
-            input_header: plan.header(),
-            ..Default::default()
-        },
-    )
-    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut sink =
+        crate::harness::file_sink(dir, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let report = Engine::new(&plan)
         .chunking(chunking)
         .max_findings(usize::MAX)

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use nebulk_emit::FileSink;
 use nebulk_read::{encoding_for_label, CsvOptions, CsvSource, Encoding, RowSource};
 use nebulk_schema::Schema;
 use nebulk_validate::{ColumnPlan, Engine, Ledger, Report, RuleConfig};
@@ -60,15 +59,7 @@ fn convert(bytes: &[u8], options: CsvOptions, dir: &Path) -> Report {
     )
     .unwrap();
     let plan = ColumnPlan::new(schema, source.header(), RuleConfig::default()).unwrap();
-    let mut sink = FileSink::create(
-        dir,
-        plan.schema(),
-        &nebulk_emit::Outputs {
-            input_header: plan.header(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let mut sink = crate::harness::file_sink(dir, &plan).unwrap();
     let report = Engine::new(&plan)
         .max_findings(usize::MAX)
         .run(source, &mut Ledger::new(20_000), &mut sink)

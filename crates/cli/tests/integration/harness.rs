@@ -311,3 +311,15 @@ pub fn json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("valid JSON")
 }
+
+/// The files of a run into `dir` for `plan`, as `convert` writes them for one source.
+pub fn file_sink(
+    dir: &Path,
+    plan: &nebulk_validate::ColumnPlan,
+) -> std::io::Result<nebulk_emit::FileSink> {
+    let outputs = nebulk_emit::Outputs {
+        input_header: plan.header(),
+        ..Default::default()
+    };
+    nebulk_emit::FileSink::create(dir, plan.schema(), &outputs)
+}

@@ -7,6 +7,40 @@ use serde_json::Value;
 
 use crate::harness::{csv_records, json, run_in};
 
+/// In `d`: `gen` (with `gen_args`) writes accounts.csv, truth.json and template.csv under the
+/// account limit `max`, then `convert` (with `convert_args`) reads them into `out/`.
+fn gen_then_convert(
+    d: &Path,
+    max: &str,
+    gen_args: &[&str],
+    convert_args: &[&str],
+) -> crate::harness::Run {
+    let common = [
+        "--max-accounts",
+        max,
+        "--out",
+        "accounts.csv",
+        "--truth",
+        "truth.json",
+        "--template",
+        "template.csv",
+    ];
+    let gen = run_in(d, &[&["gen"][..], &common, gen_args].concat());
+    assert_eq!(gen.code, 0, "gen failed: {}", gen.stderr);
+    let convert = [
+        "convert",
+        "accounts.csv",
+        "--schema",
+        "template.csv",
+        "--max-accounts",
+        max,
+        "--out",
+        "out",
+        "-q",
+    ];
+    run_in(d, &[&convert[..], convert_args].concat())
+}
+
 /// Generates `rows` rows, converts them, and checks the report against the truth.
 fn check_against_truth(rows: u64, seed: u64, error_rate: f64, max_accounts: u64) {
     check_against_truth_with(rows, seed, error_rate, max_accounts, false);
@@ -34,50 +68,12 @@ fn check_against_truth_with(
     } else {
         &[]
     };
-    let gen = run_in(
-        d,
-        &[
-            &[
-                "gen",
-                "--rows",
-                &rows,
-                "--seed",
-                &seed,
-                "--error-rate",
-                &rate,
-                "--max-accounts",
-                &max,
-                "--out",
-                "accounts.csv",
-                "--truth",
-                "truth.json",
-                "--template",
-                "template.csv",
-            ][..],
-            with_identities,
-        ]
-        .concat(),
-    );
-    assert_eq!(gen.code, 0, "gen failed: {}", gen.stderr);
-
-    let run = run_in(
-        d,
-        &[
-            &[
-                "convert",
-                "accounts.csv",
-                "--schema",
-                "template.csv",
-                "--max-accounts",
-                &max,
-                "--out",
-                "out",
-                "-q",
-            ][..],
-            with_identities,
-        ]
-        .concat(),
-    );
+    let gen_args = [
+        &["--rows", &rows, "--seed", &seed, "--error-rate", &rate][..],
+        with_identities,
+    ]
+    .concat();
+    let run = gen_then_convert(d, &max, &gen_args, with_identities);
     let truth = json(&d.join("truth.json"));
     let report = json(&d.join("out/report.json"));
     let rejected = truth["rows_rejected"].as_u64().unwrap();
@@ -203,46 +199,11 @@ fn check_exports_against_truth(
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let max = max_accounts.to_string();
-    let gen = run_in(
+    let run = gen_then_convert(
         d,
-        &[
-            &[
-                "gen",
-                "--max-accounts",
-                &max,
-                "--exports",
-                "exports",
-                "--out",
-                "accounts.csv",
-                "--truth",
-                "truth.json",
-                "--template",
-                "template.csv",
-            ][..],
-            gen_args,
-        ]
-        .concat(),
-    );
-    assert_eq!(gen.code, 0, "gen failed: {}", gen.stderr);
-    let run = run_in(
-        d,
-        &[
-            &[
-                "convert",
-                "accounts.csv",
-                "--schema",
-                "template.csv",
-                "--existing",
-                "exports",
-                "--max-accounts",
-                &max,
-                "--out",
-                "out",
-                "-q",
-            ][..],
-            convert_args,
-        ]
-        .concat(),
+        &max,
+        &[&["--exports", "exports"][..], gen_args].concat(),
+        &[&["--existing", "exports"][..], convert_args].concat(),
     );
     assert!(run.code <= 1, "{}", run.stderr);
     let truth = json(&d.join("truth.json"));
