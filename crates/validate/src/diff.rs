@@ -95,14 +95,20 @@ impl Tenant {
                 out[start..].make_ascii_lowercase();
             }
             Compare::IgnoringCase => text(value.to_lowercase().as_bytes(), out),
-            Compare::Instant => match self.dates.read(value) {
-                Ok(instant) => {
-                    out.push(1);
-                    out.extend_from_slice(&instant.timestamp().to_le_bytes());
-                    out.extend_from_slice(&instant.timestamp_subsec_nanos().to_le_bytes());
+            Compare::Instant => {
+                let instant = utc_seconds(value, self.dates.zone().is_none()).or_else(|| {
+                    let read = self.dates.read(value).ok()?;
+                    Some((read.timestamp(), read.timestamp_subsec_nanos()))
+                });
+                match instant {
+                    Some((seconds, nanos)) => {
+                        out.push(1);
+                        out.extend_from_slice(&seconds.to_le_bytes());
+                        out.extend_from_slice(&nanos.to_le_bytes());
+                    }
+                    None => text(value.as_bytes(), out),
                 }
-                Err(_) => text(value.as_bytes(), out),
-            },
+            }
         }
     }
 
@@ -140,6 +146,75 @@ impl Tenant {
             },
         }
     }
+}
+
+/// The instant of the forms exports and uploads write dates in, read without chrono: seconds
+/// since 1970 (and no nanoseconds) of `YYYY-MM-DDTHH:MM:SS` followed by `Z` or `±HH:MM`, and,
+/// when `day_is_utc` (no `--timezone`), of `YYYY-MM-DD` at midnight UTC. Anything else, or a
+/// date the calendar lacks, is `None`, for the date rule to read.
+fn utc_seconds(value: &str, day_is_utc: bool) -> Option<(i64, u32)> {
+    let bytes = value.as_bytes();
+    let number = |at: usize, len: usize| -> Option<i64> {
+        bytes.get(at..at + len)?.iter().try_fold(0i64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+        })
+    };
+    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=days_in_month).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if bytes.len() == 10 {
+        return day_is_utc.then_some((days * 86_400, 0));
+    }
+    if bytes.get(10) != Some(&b'T') || bytes.get(13) != Some(&b':') || bytes.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let offset = match &bytes[19..] {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (h, m) = (number(20, 2)?, number(23, 2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let offset = h * 3600 + m * 60;
+            if *sign == b'-' {
+                -offset
+            } else {
+                offset
+            }
+        }
+        _ => return None,
+    };
+    Some((
+        days * 86_400 + hour * 3600 + minute * 60 + second - offset,
+        0,
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    era * 146_097 + year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year - 719_468
 }
 
 /// Values as one allocation: each a LEB128 length and its bytes.
@@ -259,6 +334,54 @@ mod tests {
         assert_eq!(
             changed(export, ROW),
             ["email:ann@old.example>ann@example.com"]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_quick_instant_is_chronos(
+            day in 0i64..200_000, seconds in 0i64..86_400, offset in -1439i64..1440, form in 0..4u8,
+        ) {
+            // Dates from 1970 to 2517, any time, any offset; as exports and uploads write them.
+            let utc = chrono::DateTime::from_timestamp(day * 86_400 + seconds, 0).unwrap();
+            let zone = chrono::FixedOffset::east_opt((offset * 60) as i32).unwrap();
+            let local = utc.with_timezone(&zone);
+            let text = match form {
+                0 => utc.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                1 => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                2 => utc.format("%Y-%m-%d").to_string(),
+                _ => local.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
+            };
+            let rule = crate::rules::DateRule::iso();
+            let chrono = rule.read(&text).map(|d| (d.timestamp(), d.timestamp_subsec_nanos())).ok();
+            let quick = super::utc_seconds(&text, true);
+            proptest::prop_assert!(quick.is_none() || quick == chrono, "{text}: {quick:?} vs {chrono:?}");
+            if form < 3 {
+                proptest::prop_assert!(quick.is_some(), "{text} takes the quick way");
+            }
+        }
+    }
+
+    #[test]
+    fn impossible_dates_are_left_to_the_date_rule() {
+        for text in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-04-31T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:00:00+24:00",
+            "2026-01-01T00:00:00",
+        ] {
+            assert_eq!(super::utc_seconds(text, true), None, "{text}");
+        }
+        assert_eq!(
+            super::utc_seconds("2024-02-29", true),
+            Some((1_709_164_800, 0))
+        );
+        assert_eq!(
+            super::utc_seconds("2024-02-29", false),
+            None,
+            "midnight in --timezone"
         );
     }
 

@@ -36,21 +36,36 @@ fn for_each_export_row<S: RowSource>(
 }
 
 /// Calls `each` with a row's values in schema order (`columns` gives the export column of each
-/// attribute), trimmed; a field that is not UTF-8 is read lossily.
+/// attribute), trimmed; a field that is not UTF-8 is read lossily. The row's bytes are checked
+/// as UTF-8 once, not field by field (a field is then a slice of them, if it starts and ends on
+/// a character's boundary, as fields of valid text do).
 fn with_values<T>(
     row: &nebulk_read::Row,
     columns: &[Option<usize>],
     each: impl FnOnce(&[&str]) -> T,
 ) -> T {
+    let record = &row.record;
+    if let Ok(whole) = simdutf8::basic::from_utf8(record.as_slice()) {
+        let field = |c: &Option<usize>| match c {
+            Some(c) => record.range(*c).map(|range| whole.get(range)),
+            None => Some(Some("")),
+        };
+        let values: Option<SmallVec<[&str; 18]>> = columns
+            .iter()
+            .map(|c| match field(c) {
+                Some(Some(text)) => Some(crate::rules::trim(text)),
+                // A column the row lacks is empty.
+                None => Some(""),
+                Some(None) => None,
+            })
+            .collect();
+        if let Some(values) = values {
+            return each(&values);
+        }
+    }
     let texts: SmallVec<[Cow<'_, str>; 18]> = columns
         .iter()
-        .map(|c| {
-            let field = c.and_then(|c| row.record.get(c)).unwrap_or_default();
-            match simdutf8::basic::from_utf8(field) {
-                Ok(text) => Cow::Borrowed(text),
-                Err(_) => String::from_utf8_lossy(field),
-            }
-        })
+        .map(|c| String::from_utf8_lossy(c.and_then(|c| record.get(c)).unwrap_or_default()))
         .collect();
     let values: SmallVec<[&str; 18]> = texts.iter().map(|t| crate::rules::trim(t)).collect();
     each(&values)
@@ -570,5 +585,29 @@ impl Tenant {
                 ))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_values;
+
+    fn values_of(fields: &[&[u8]], columns: &[Option<usize>]) -> Vec<String> {
+        let row = nebulk_read::Row::from_fields(2, fields);
+        with_values(&row, columns, |values| {
+            values.iter().map(|v| v.to_string()).collect()
+        })
+    }
+
+    #[test]
+    fn fields_are_read_trimmed_in_schema_order_and_lossily_when_not_text() {
+        let columns = [Some(1), None, Some(0), Some(7)];
+        assert_eq!(values_of(&[b" a ", b"b"], &columns), ["b", "", "a", ""]);
+        // Valid text as a whole, but a character cut between two fields: each is read lossily.
+        assert_eq!(
+            values_of(&[b"a\xc3", b"\xa9b"], &[Some(0), Some(1)]),
+            ["a\u{fffd}", "\u{fffd}b"]
+        );
+        assert_eq!(values_of(&[b"M\xfcller"], &[Some(0)]), ["M\u{fffd}ller"]);
     }
 }
