@@ -94,7 +94,24 @@ impl Tenant {
                 text(value.as_bytes(), out);
                 out[start..].make_ascii_lowercase();
             }
-            Compare::IgnoringCase => text(value.to_lowercase().as_bytes(), out),
+            Compare::IgnoringCase => {
+                // Character by character: ASCII ones without the case tables.
+                out.push(0);
+                let at = out.len();
+                out.extend_from_slice(&[0; 4]);
+                let mut utf8 = [0u8; 4];
+                for c in value.chars() {
+                    if c.is_ascii() {
+                        out.push(c.to_ascii_lowercase() as u8);
+                    } else {
+                        for lower in c.to_lowercase() {
+                            out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+                        }
+                    }
+                }
+                let len = (out.len() - at - 4) as u32;
+                out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+            }
             Compare::Instant => {
                 let instant = utc_seconds(value, self.dates.zone().is_none()).or_else(|| {
                     let read = self.dates.read(value).ok()?;
@@ -131,20 +148,17 @@ impl Tenant {
             .collect()
     }
 
-    /// Whether the export's `old` and the row's `new` are the same value of `attribute`.
+    /// Whether the export's `old` and the row's `new` are the same value of `attribute`: the
+    /// same once normalised, as the fingerprints compare them.
     fn same(&self, attribute: usize, old: &str, new: &str) -> bool {
         let (old, new) = (crate::rules::trim(old), crate::rules::trim(new));
         if old == new {
             return true;
         }
-        match self.compare[attribute] {
-            Compare::Text => false,
-            Compare::IgnoringCase => old.to_lowercase() == new.to_lowercase(),
-            Compare::Instant => match (self.dates.read(old), self.dates.read(new)) {
-                (Ok(old), Ok(new)) => old == new,
-                _ => false,
-            },
-        }
+        let (mut old_normal, mut new_normal) = (Vec::new(), Vec::new());
+        self.normalise(attribute, old, &mut old_normal);
+        self.normalise(attribute, new, &mut new_normal);
+        old_normal == new_normal
     }
 }
 
@@ -306,6 +320,13 @@ mod tests {
 
     #[test]
     fn the_same_values_written_otherwise_are_unchanged() {
+        // Non-ASCII letters in other cases too (account names and managers).
+        let export = format!("{HEADER}\nZOË.LEE,Zoë,Lee,ANN@example.com,+1 512 555 0100,JÖRG.M,2026-01-01,2026-06-30\n");
+        let mut row = ROW;
+        (row[0], row[1], row[5]) = ("zoë.lee", "Zoë", "jörg.m");
+        assert_eq!(changed(&export, row), Vec::<String>::new());
+        row[5] = "jorg.m";
+        assert_eq!(changed(&export, row), ["manager:JÖRG.M>jorg.m"]);
         // Case of names and emails, spaces after commas, dates as instants in other offsets.
         let export = format!("{HEADER}\nANN.LEE, Ann,Lee ,Ann@Example.com, +1 512 555 0100,JDoe,2026-01-01T01:00:00+01:00,2026-06-30T00:00:00Z\n");
         assert_eq!(changed(&export, ROW), Vec::<String>::new());
