@@ -385,3 +385,71 @@ fn impossible_export_options_are_refused_first() {
     assert!(run.stderr.contains("old.csv"), "{}", run.stderr);
     assert!(!d.join("a.csv").exists() && !d.join("t.json").exists());
 }
+
+/// Issue 11, the re-feed loop on generated data: run 1's rejects.csv fed back unfixed, with
+/// run 1's upload as a source's export, gives back every row rejected with the same codes
+/// (a duplicate whose first copy went into run 1's upload stays a duplicate) and nothing to
+/// upload; with the duplicates' account names fixed, exactly those load.
+#[test]
+fn refed_rejects_come_back_with_the_same_codes_until_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let gen = ["--rows", "3000", "--seed", "5", "--error-rate", "0.1"];
+    let run1 = gen_then_convert(d, "20000", &gen, &[]);
+    assert_eq!(run1.code, 1, "{}", run1.stderr);
+    let truth = json(&d.join("truth.json"));
+    let refeed = [
+        "convert",
+        "out/rejects.csv",
+        "--schema",
+        "template.csv",
+        "--existing",
+        "north=out/upload.csv",
+        "--out",
+        "out2",
+        "-q",
+    ];
+    let run2 = run_in(d, &refeed);
+    assert_eq!(run2.code, 1, "{}", run2.stderr);
+    let report = json(&d.join("out2/report.json"));
+    assert_eq!(report["rows_read"], truth["rows_rejected"]);
+    assert_eq!(report["rows_valid"], 0);
+    assert_eq!(report["by_code"], truth["by_code"]);
+    assert_eq!(
+        report["warnings"],
+        Value::Array(vec![]),
+        "the rejects' columns are known"
+    );
+
+    // Fix the duplicates: each gets an account name of its own; they load, and only they.
+    let rejects = csv_records(&d.join("out/rejects.csv"));
+    let mut fixed = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(d.join("fixed.csv"))
+        .unwrap();
+    let header = csv::Reader::from_path(d.join("out/rejects.csv"))
+        .unwrap()
+        .byte_headers()
+        .unwrap()
+        .clone();
+    fixed.write_byte_record(&header).unwrap();
+    let account = header.iter().position(|h| h == b"accountName").unwrap();
+    let mut duplicates = 0;
+    for (n, record) in rejects.iter().enumerate() {
+        let mut fields: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
+        if &record[1] == b"duplicate-account" {
+            duplicates += 1;
+            fields[account] = format!("fixed.{n}").into_bytes();
+        }
+        fixed.write_record(&fields).unwrap();
+    }
+    fixed.flush().unwrap();
+    let refeed_fixed = [&["convert", "fixed.csv"][..], &refeed[2..]].concat();
+    let run3 = run_in(d, &refeed_fixed);
+    assert_eq!(run3.code, 1, "{}", run3.stderr);
+    let report = json(&d.join("out2/report.json"));
+    assert!(duplicates > 10, "{duplicates} duplicates to fix");
+    assert_eq!(report["rows_valid"], duplicates);
+    assert_eq!(report["accounts"]["new"], duplicates);
+    assert_eq!(report["by_code"].get("duplicate-account"), None);
+}
