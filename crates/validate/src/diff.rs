@@ -8,7 +8,8 @@ use std::cell::RefCell;
 
 use crate::checked::CheckedRow;
 use crate::placement::{Change, Known};
-use crate::tenant::{Compare, Tenant};
+use crate::tenant::{Compare, Record, Tenant};
+use crate::verdict::AccountKey;
 
 thread_local! {
     /// The normalised values of a row, one after the other, hashed at once.
@@ -39,13 +40,34 @@ impl Tenant {
     /// assert!(tenant.match_row(&plan.check(&later)).changed.is_some());
     /// ```
     pub fn match_row(&self, checked: &CheckedRow<'_>) -> Known {
-        let (Some(key), true) = (checked.verdict.account_key, self.has_accounts()) else {
+        let found = checked
+            .verdict
+            .account_key
+            .and_then(|key| self.find_record(&key));
+        self.match_found(checked, found)
+    }
+
+    /// The record of an account key and the record itself, when an export holds the account.
+    /// Looking many keys up one after the other, apart from other work, lets their memory
+    /// reads overlap (the table is far larger than the caches): the engine does so for each
+    /// batch of rows, then calls [`Tenant::match_found`].
+    pub(crate) fn find_record(&self, key: &AccountKey) -> Option<(u32, Record)> {
+        if !self.has_accounts() {
+            return None;
+        }
+        let index = self.find_account(key)?;
+        Some((index, self.record(index)))
+    }
+
+    /// [`Tenant::match_row`] for a row whose account's record was looked up already.
+    pub(crate) fn match_found(
+        &self,
+        checked: &CheckedRow<'_>,
+        found: Option<(u32, Record)>,
+    ) -> Known {
+        let Some((index, record)) = found else {
             return Known::default();
         };
-        let Some(index) = self.find_account(&key) else {
-            return Known::default();
-        };
-        let record = self.record(index);
         let mut known = Known {
             record: Some(index),
             changed: None,
