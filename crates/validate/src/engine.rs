@@ -71,7 +71,7 @@ impl CheckedBatch {
             bytes: Vec::with_capacity(estimate),
             ends: Vec::with_capacity(rows.len()),
         };
-        let checked: Vec<_> = rows.iter().map(|row| plan.check(row)).collect();
+        let mut checked: Vec<_> = rows.iter().map(|row| plan.check(row)).collect();
         // The exports' accounts looked up in a loop of their own, so that the reads of the table
         // overlap rather than wait one by one between the checks.
         let found: Vec<_> = checked
@@ -82,13 +82,14 @@ impl CheckedBatch {
                     .and_then(|key| tenant.find_record(&key))
             })
             .collect();
-        for (checked, found) in checked.into_iter().zip(found) {
+        // By reference: a checked row is large, and moving each out would copy it.
+        for (checked, found) in checked.iter_mut().zip(found) {
             if checked.is_valid() {
-                format.format_row(&checked, &mut batch.bytes);
+                format.format_row(checked, &mut batch.bytes);
             }
             batch.ends.push(batch.bytes.len());
-            batch.known.push(tenant.match_found(&checked, found));
-            batch.verdicts.push(checked.verdict);
+            batch.known.push(tenant.match_found(checked, found));
+            batch.verdicts.push(std::mem::take(&mut checked.verdict));
         }
         batch
     }
