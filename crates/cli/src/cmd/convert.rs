@@ -19,21 +19,26 @@ use crate::{summary, Outcome};
 /// Writes into OUT: `upload.csv` (the valid rows, the schema's columns in schema order, headed
 /// as the schema spells them, values trimmed, dates as RFC 3339 `2026-03-24T00:00:00+00:00`,
 /// midnight in --timezone when given; phones in E.164 under --phone-format e164),
-/// `rejects.csv` (line, codes, messages and the original fields of every rejected row) and
-/// `report.json`. Each file is written to a temporary file, and the three are renamed into place
-/// together when the run completes, report.json last: when report.json is there, the files
+/// `rejects.csv` (line, codes, messages and the original fields of every rejected row),
+/// `overflow.csv` (valid new accounts no source has room for, as in upload.csv) and
+/// `report.json`. With several sources (--existing, --new-source), one `upload-NAME.csv` per
+/// source that gets rows instead of upload.csv; with --existing, `changes.csv` (source,
+/// accountName, attribute, old, new) and `absent.csv` (the exports' accounts no row names); with
+/// --skip-unchanged, `unchanged.csv`. Each file is written to a temporary file, and all are
+/// renamed into place together when the run completes, report.json last: when report.json is there, the files
 /// beside it are complete and from the same run. An interrupted run (Ctrl-C, SIGTERM, SIGHUP)
 /// removes its temporary files, leaves files from an earlier run as they were and exits 128 +
 /// the signal's number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP); temporary files left
 /// by a killed run are removed by the next run into OUT. An output that is a symbolic link has
 /// the file it leads to replaced (the link stays); one that is a device or FIFO is written
-/// through, not atomically. Every input row ends in exactly one of
-/// upload.csv and rejects.csv. Exits 0 when every row is valid, 1 when some are rejected, 2 on a
-/// fatal problem.
+/// through, not atomically. Every input row ends in exactly one of the upload files,
+/// overflow.csv, unchanged.csv and rejects.csv. Exits 0 when every row is valid and placed, 1
+/// when some are rejected or overflow, 2 on a fatal problem.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:
   nebulk convert accounts.csv --out out/
   nebulk convert accounts.csv --schema template.csv --existing export.csv --out out/
+  nebulk convert everyone.csv --existing exports/ --new-source spare --skip-unchanged --out out/
   nebulk convert accounts.tsv --delimiter tab --date-format '%d.%m.%Y' --out out/
   nebulk convert export.csv --encoding windows-1252 --header-row 3 --out out/
   cat users.json | nebulk convert - --status Active --out out/
@@ -42,7 +47,8 @@ pub struct Args {
     #[command(flatten)]
     check: CheckArgs,
 
-    /// The folder to write upload.csv, rejects.csv and report.json into (created if missing).
+    /// The folder to write the upload file(s), overflow.csv, rejects.csv, report.json and the
+    /// diff's files into (created if missing).
     #[arg(long, short = 'o', value_name = "DIR")]
     out: PathBuf,
 }
