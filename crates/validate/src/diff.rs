@@ -12,8 +12,8 @@ use crate::tenant::{Compare, Record, Tenant};
 use crate::verdict::AccountKey;
 
 thread_local! {
-    /// The normalised values of a row, one after the other, hashed at once.
-    static NORMAL: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// A buffer for values lower-cased.
+    static LOWER: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 impl Tenant {
@@ -73,8 +73,14 @@ impl Tenant {
             changed: None,
         };
         if checked.is_valid() && self.second_source(record).is_none() {
-            let texts: smallvec::SmallVec<[_; 18]> =
-                checked.values.iter().map(|v| v.text()).collect();
+            // A schema has at most 18 attributes.
+            let texts: [std::borrow::Cow<'_, str>; 18] = std::array::from_fn(|a| {
+                checked
+                    .values
+                    .get(a)
+                    .map_or(std::borrow::Cow::Borrowed(""), |v| v.text())
+            });
+            let texts = &texts[..checked.values.len().min(18)];
             let fingerprint = self.fingerprint(record.columns, |a| texts.get(a).map_or("", |t| t));
             if fingerprint != record.fingerprint {
                 known.changed = Some(encode(texts.iter().map(|t| t.as_ref())));
@@ -85,55 +91,47 @@ impl Tenant {
 
     /// The hash of values on the attributes of mask `columns`, each normalised as it is
     /// compared: equal values (trimmed; ignoring case where that is the rule; dates as
-    /// instants) hash the same.
+    /// instants) hash the same. Each value is hashed on its own ([`Tenant::value_hash`]), and the
+    /// hashes are folded in attribute order.
     pub(crate) fn fingerprint<'v>(&self, columns: u32, value: impl Fn(usize) -> &'v str) -> u64 {
-        NORMAL.with(|normal| {
-            let mut out = normal.borrow_mut();
-            out.clear();
-            for attribute in 0..self.compare.len().min(32) {
-                if columns >> attribute & 1 == 1 {
-                    self.normalise(attribute, crate::rules::trim(value(attribute)), &mut out);
-                }
+        let mut folded = 0u64;
+        for attribute in 0..self.compare.len().min(32) {
+            if columns >> attribute & 1 == 1 {
+                let hash = self.value_hash(attribute, crate::rules::trim(value(attribute)));
+                folded = (folded ^ hash)
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    .rotate_left(29);
             }
-            xxhash_rust::xxh3::xxh3_64(&out)
-        })
+        }
+        folded
     }
 
-    /// Appends attribute `attribute`'s `value`, normalised, to `out`: its index, then `0` and
-    /// the text's length and bytes, or `1` and an instant's seconds and nanoseconds, so that no
-    /// two lists of values run together the same.
-    fn normalise(&self, attribute: usize, value: &str, out: &mut Vec<u8>) {
-        out.push(attribute as u8);
-        let text = |text: &[u8], out: &mut Vec<u8>| {
-            out.push(0);
-            out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-            out.extend_from_slice(text);
-        };
+    /// The hash of attribute `attribute`'s trimmed `value`, normalised: its text, lower-cased
+    /// where case is ignored, or a date's instant (seconds and nanoseconds since 1970), seeded
+    /// with the attribute (and the kind of value) so that no two attributes hash alike.
+    fn value_hash(&self, attribute: usize, value: &str) -> u64 {
+        use xxhash_rust::xxh3::xxh3_64_with_seed;
+        let text_seed = (attribute as u64) << 1;
         match self.compare[attribute] {
-            Compare::Text => text(value.as_bytes(), out),
-            Compare::IgnoringCase if value.is_ascii() => {
-                let start = out.len() + 5;
-                text(value.as_bytes(), out);
-                out[start..].make_ascii_lowercase();
+            Compare::Text => xxh3_64_with_seed(value.as_bytes(), text_seed),
+            Compare::IgnoringCase
+                if !value.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) =>
+            {
+                xxh3_64_with_seed(value.as_bytes(), text_seed)
             }
-            Compare::IgnoringCase => {
+            Compare::IgnoringCase => LOWER.with(|lower| {
+                let mut lower = lower.borrow_mut();
+                lower.clear();
                 // Character by character: ASCII ones without the case tables.
-                out.push(0);
-                let at = out.len();
-                out.extend_from_slice(&[0; 4]);
-                let mut utf8 = [0u8; 4];
                 for c in value.chars() {
                     if c.is_ascii() {
-                        out.push(c.to_ascii_lowercase() as u8);
+                        lower.push(c.to_ascii_lowercase());
                     } else {
-                        for lower in c.to_lowercase() {
-                            out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
-                        }
+                        lower.extend(c.to_lowercase());
                     }
                 }
-                let len = (out.len() - at - 4) as u32;
-                out[at..at + 4].copy_from_slice(&len.to_le_bytes());
-            }
+                xxh3_64_with_seed(lower.as_bytes(), text_seed)
+            }),
             Compare::Instant => {
                 let instant = utc_seconds(value, self.dates.zone().is_none()).or_else(|| {
                     let read = self.dates.read(value).ok()?;
@@ -141,11 +139,12 @@ impl Tenant {
                 });
                 match instant {
                     Some((seconds, nanos)) => {
-                        out.push(1);
-                        out.extend_from_slice(&seconds.to_le_bytes());
-                        out.extend_from_slice(&nanos.to_le_bytes());
+                        let mut bytes = [0u8; 12];
+                        bytes[..8].copy_from_slice(&seconds.to_le_bytes());
+                        bytes[8..].copy_from_slice(&nanos.to_le_bytes());
+                        xxh3_64_with_seed(&bytes, text_seed | 1)
                     }
-                    None => text(value.as_bytes(), out),
+                    None => xxh3_64_with_seed(value.as_bytes(), text_seed),
                 }
             }
         }
@@ -174,13 +173,7 @@ impl Tenant {
     /// same once normalised, as the fingerprints compare them.
     fn same(&self, attribute: usize, old: &str, new: &str) -> bool {
         let (old, new) = (crate::rules::trim(old), crate::rules::trim(new));
-        if old == new {
-            return true;
-        }
-        let (mut old_normal, mut new_normal) = (Vec::new(), Vec::new());
-        self.normalise(attribute, old, &mut old_normal);
-        self.normalise(attribute, new, &mut new_normal);
-        old_normal == new_normal
+        old == new || self.value_hash(attribute, old) == self.value_hash(attribute, new)
     }
 }
 
@@ -254,8 +247,9 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// Values as one allocation: each a LEB128 length and its bytes.
-fn encode<'v>(values: impl Iterator<Item = &'v str>) -> Box<[u8]> {
-    let mut out = Vec::new();
+fn encode<'v>(values: impl Iterator<Item = &'v str> + Clone) -> Box<[u8]> {
+    let size: usize = values.clone().map(|v| v.len() + 3).sum();
+    let mut out = Vec::with_capacity(size);
     for value in values {
         let mut len = value.len();
         loop {

@@ -45,22 +45,29 @@ fn with_values<T>(
     each: impl FnOnce(&[&str]) -> T,
 ) -> T {
     let record = &row.record;
-    if let Ok(whole) = simdutf8::basic::from_utf8(record.as_slice()) {
-        let field = |c: &Option<usize>| match c {
-            Some(c) => record.range(*c).map(|range| whole.get(range)),
-            None => Some(Some("")),
-        };
-        let values: Option<SmallVec<[&str; 18]>> = columns
-            .iter()
-            .map(|c| match field(c) {
-                Some(Some(text)) => Some(crate::rules::trim(text)),
-                // A column the row lacks is empty.
-                None => Some(""),
-                Some(None) => None,
-            })
-            .collect();
-        if let Some(values) = values {
-            return each(&values);
+    // A schema has at most 18 attributes (8 system, 10 custom).
+    const MOST: usize = 18;
+    if let (Ok(whole), true) = (
+        simdutf8::basic::from_utf8(record.as_slice()),
+        columns.len() <= MOST,
+    ) {
+        let mut values = [""; MOST];
+        let mut sliced = true;
+        for (value, column) in values.iter_mut().zip(columns) {
+            // A column the row lacks is empty.
+            let Some(range) = column.and_then(|c| record.range(c)) else {
+                continue;
+            };
+            match whole.get(range) {
+                Some(text) => *value = crate::rules::trim(text),
+                None => {
+                    sliced = false;
+                    break;
+                }
+            }
+        }
+        if sliced {
+            return each(&values[..columns.len()]);
         }
     }
     let texts: SmallVec<[Cow<'_, str>; 18]> = columns
