@@ -134,7 +134,8 @@ pub struct TenantSpec<'a> {
 
 impl TenantSpec<'_> {
     /// Reads the exports into a tenant of sources for rows of `schema`; without any source,
-    /// one named `source`. Dates in the exports are read with `dates`.
+    /// one named [`nebulk_validate::DEFAULT_SOURCE`]. Dates in the exports are read with
+    /// `dates`. Every name is checked before any export is read.
     pub fn load(self, schema: &Schema, dates: DateRule, options: CsvOptions) -> Result<Tenant> {
         let mut tenant = Tenant::new(schema, self.limit).read_dates_with(dates);
         let mut names: Vec<String> = self.exports.iter().map(|e| e.name.to_lowercase()).collect();
@@ -147,6 +148,25 @@ impl TenantSpec<'_> {
                  Non-Employee sources",
                 nebulk_validate::MAX_SOURCES
             );
+        }
+        // The sources first, so that a name is refused before any export is read. A name given
+        // twice is one source with two exports (its export and an upload made since, say).
+        let mut export_sources = Vec::with_capacity(self.exports.len());
+        for spec in self.exports.iter() {
+            let name = spec.path.display().to_string();
+            let source = match tenant.source_named(&spec.name) {
+                Some(source) => source,
+                None => tenant
+                    .add_source(&spec.name, None)
+                    .with_context(|| format!("--existing {name}"))?,
+            };
+            tenant.add_export_name(source, &name);
+            export_sources.push(source);
+        }
+        for name in self.new_sources {
+            tenant
+                .add_source(name, None)
+                .with_context(|| format!("--new-source {name}"))?;
         }
         // Each export is read on a thread of rayon's, then added in the order given.
         for spec in self.exports.iter_mut() {
@@ -162,26 +182,11 @@ impl TenantSpec<'_> {
                 tenant.parse_export(export).with_context(|| name.clone())
             })
             .collect();
-        for (spec, parsed) in self.exports.iter().zip(parsed) {
-            let name = spec.path.display().to_string();
-            // A name given twice is one source with two exports (its export and an upload made
-            // since, say).
-            let source = match tenant.source_named(&spec.name) {
-                Some(source) => source,
-                None => tenant
-                    .add_source(&spec.name, None)
-                    .with_context(|| format!("--existing {name}"))?,
-            };
-            tenant.add_export_name(source, &name);
+        for (source, parsed) in export_sources.into_iter().zip(parsed) {
             tenant.add_export(source, parsed?);
         }
-        for name in self.new_sources {
-            tenant
-                .add_source(name, None)
-                .with_context(|| format!("--new-source {name}"))?;
-        }
         if tenant.sources().is_empty() {
-            tenant.add_source("source", None)?;
+            tenant.add_source(nebulk_validate::DEFAULT_SOURCE, None)?;
         }
         Ok(tenant)
     }
@@ -299,5 +304,20 @@ mod tests {
         let named_folder = format!("x={}", folder.display());
         assert!(export_specs(&[named_folder]).is_err());
         assert!(export_specs(&["-".to_string()]).is_err());
+    }
+
+    #[test]
+    fn a_name_is_refused_before_any_export_is_read() {
+        let mut exports = export_specs(&["bad:name=/nonexistent/x.csv".to_string()]).unwrap();
+        let spec = TenantSpec {
+            exports: &mut exports,
+            new_sources: &[],
+            limit: 10,
+        };
+        let error = spec
+            .load(&Schema::system(), DateRule::iso(), CsvOptions::default())
+            .unwrap_err();
+        let message = format!("{error:#}");
+        assert!(message.contains("cannot name a source"), "{message}");
     }
 }

@@ -184,11 +184,15 @@ pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> Stri
             None => printable(&path).into_owned(),
         });
     };
-    let skipped = u64::from(outputs.skip_unchanged);
     for source in &report.sources {
         if let Some(name) = &source.file {
-            let rows = source.creates + source.updates + source.unchanged * (1 - skipped);
-            file(name, Some(rows));
+            // Unchanged rows set aside are in unchanged.csv, not in the source's upload.
+            let unchanged = if outputs.skip_unchanged {
+                0
+            } else {
+                source.unchanged
+            };
+            file(name, Some(source.creates + source.updates + unchanged));
         }
     }
     file("overflow.csv", Some(report.overflow));

@@ -83,7 +83,7 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// A ledger for one source named `source`, empty, of at most `max_accounts`, for rows of
+    /// A ledger for one source named [`crate::DEFAULT_SOURCE`], empty, of at most `max_accounts`, for rows of
     /// the system schema.
     ///
     /// ```
@@ -92,7 +92,7 @@ impl Ledger {
     /// ```
     pub fn new(max_accounts: u64) -> Ledger {
         let mut tenant = Tenant::new(&Schema::system(), max_accounts);
-        let _ = tenant.add_source("source", None);
+        let _ = tenant.add_source(crate::DEFAULT_SOURCE, None);
         Ledger::for_tenant(Arc::new(tenant))
     }
 

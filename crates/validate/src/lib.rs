@@ -78,7 +78,8 @@ pub use report::{
 pub use rule_config::{FormulaPolicy, RuleConfig};
 pub use sink::{NullSink, RowFormat, Sink};
 pub use tenant::{
-    ExistingError, ParsedExport, Source, Tenant, TenantError, MAX_ACCOUNTS, MAX_SOURCES,
+    ExistingError, ParsedExport, Source, Tenant, TenantError, DEFAULT_SOURCE, MAX_ACCOUNTS,
+    MAX_SOURCES,
 };
 pub use verdict::{AccountKey, Issue, Verdict};
 

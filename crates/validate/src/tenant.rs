@@ -91,6 +91,9 @@ pub struct ParsedExport {
 /// The most Non-Employee sources a tenant has.
 pub const MAX_SOURCES: usize = 50;
 
+/// The name of the one source of a run that names none (no `--existing`, no `--new-source`).
+pub const DEFAULT_SOURCE: &str = "source";
+
 /// The most accounts a Non-Employee source holds.
 pub const MAX_ACCOUNTS: u64 = 20_000;
 
@@ -177,7 +180,8 @@ pub(crate) struct Record {
 /// let south = tenant.add_source("south", None).unwrap();
 /// tenant.add_accounts(south, ["bob"]);
 /// assert_eq!(tenant.sources()[north].existing, 2);
-/// assert_eq!(tenant.in_two_sources(), 1);
+/// // bob is in both exports: each counts it.
+/// assert_eq!(tenant.sources()[south].existing, 1);
 /// assert!(tenant.add_source("North", None).is_err());
 /// ```
 #[derive(Debug, Clone)]
@@ -526,11 +530,6 @@ impl Tenant {
         (self.account, self.end)
     }
 
-    /// The schema the exports' columns are matched to.
-    pub fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     /// The sources, in the order they fill.
     pub fn sources(&self) -> &[Source] {
         &self.sources
@@ -544,14 +543,6 @@ impl Tenant {
     /// Whether any export holds an account.
     pub fn has_accounts(&self) -> bool {
         !self.records.is_empty()
-    }
-
-    /// Accounts held by two sources' exports.
-    pub fn in_two_sources(&self) -> u64 {
-        self.records
-            .iter()
-            .filter(|r| r.also_in != NO_SOURCE)
-            .count() as u64
     }
 
     /// The name of the second source holding record `record`'s account, when there is one.
