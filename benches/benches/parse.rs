@@ -56,6 +56,38 @@ fn parse(c: &mut Criterion) {
         });
     });
 
+    // Cut into blocks and parse each (on one thread here; the engine parses them in parallel).
+    group.bench_function("blocks", |b| {
+        b.iter(|| {
+            let mut source = data.source().expect("open the CSV");
+            assert!(source.cuts_blocks(), "generated UTF-8 is cut into blocks");
+            let mut parsed = Vec::new();
+            let mut read = 0u64;
+            while let Some(block) = source.next_block(128 << 10).expect("cut a block") {
+                block.parse_into(&mut parsed);
+                read += parsed.len() as u64;
+                black_box(&parsed);
+            }
+            assert_eq!(read, rows, "rows read");
+        });
+    });
+
+    // The reference: the `csv` crate's reader over the same bytes, each record reused.
+    group.bench_function("csv_reader", |b| {
+        b.iter(|| {
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .from_reader(data.csv.as_slice());
+            let mut record = csv::ByteRecord::new();
+            let mut read = 0u64;
+            while reader.read_byte_record(&mut record).expect("read a record") {
+                read += 1;
+                black_box(&record);
+            }
+            assert_eq!(read, rows, "rows read");
+        });
+    });
+
     group.finish();
 }
 

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crate::delimited::{CsvOptions, CsvSource};
 use crate::encoding::Encoding;
-use crate::row_source::{Row, RowSource};
+use crate::row::Row;
+use crate::row_source::RowSource;
 use crate::ReadError;
 
 /// A CSV file opened for reading, decoded to UTF-8 as it is read when it is in another

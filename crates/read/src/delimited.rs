@@ -3,12 +3,14 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
+use crate::blocks::{count_lines, Block, BlockCutter, Cut};
 use crate::encoding::{
     escape_bytes, windows_1252_reading, Encoding, Malformed, TextReader, TextStart,
 };
 use crate::position::LineCounter;
 use crate::preamble::{separator_line, skip_lines, Skipped};
-use crate::row_source::{quote_value, ProblemKind, Row, RowProblem, RowSource};
+use crate::row::{quote_value, ProblemKind, Row, RowProblem};
+use crate::row_source::RowSource;
 use crate::ReadError;
 
 use crate::SNIFF_BYTES;
@@ -72,7 +74,7 @@ pub struct CsvOptions {
 /// assert_eq!((&rows[0].record[0], rows[0].line), ("Müller".as_bytes(), 3));
 /// ```
 pub struct CsvSource<R> {
-    reader: csv::Reader<LineCounter<Sniffed<TextReader<R>>>>,
+    rows: Rows<R>,
     header: Vec<String>,
     /// The line of the header (after any blank lines).
     header_line: u64,
@@ -86,6 +88,26 @@ pub struct CsvSource<R> {
     malformed: Option<Arc<Malformed>>,
 }
 
+/// How a [`CsvSource`] reads its rows.
+enum Rows<R> {
+    /// UTF-8 text, cut into blocks of whole records ([`BlockCutter`]): what the engine parses
+    /// in parallel, and what [`RowSource::next_row`] parses a block at a time.
+    Blocks {
+        cutter: Box<BlockCutter<TextReader<R>>>,
+        /// The rows of the block being handed out, and the next one to hand out.
+        parsed: Vec<Row>,
+        next: usize,
+    },
+    /// Decoded text (or a header longer than the sniffed start, or what follows a record too
+    /// long for a block), through the CSV reader.
+    Stream(Box<csv::Reader<LineCounter<Sniffed<TextReader<R>>>>>),
+    /// Only while the blocks' reader is handed over to the CSV reader.
+    Switching,
+}
+
+/// The bytes [`RowSource::next_row`] parses at a time when a source reads blocks.
+const ROW_BLOCK: usize = 64 * 1024;
+
 impl<R: Read> CsvSource<R> {
     /// Reads the header and prepares to stream rows.
     ///
@@ -95,6 +117,17 @@ impl<R: Read> CsvSource<R> {
     /// assert!(matches!(err, ReadError::NoHeader));
     /// ```
     pub fn new(input: R, options: CsvOptions) -> Result<CsvSource<R>, ReadError> {
+        CsvSource::start(input, options, true)
+    }
+
+    /// [`CsvSource::new`], reading through the CSV reader only (never in blocks): the
+    /// reference the block reading is tested against.
+    #[cfg(test)]
+    pub(crate) fn streaming(input: R, options: CsvOptions) -> Result<CsvSource<R>, ReadError> {
+        CsvSource::start(input, options, false)
+    }
+
+    fn start(input: R, options: CsvOptions, blocks: bool) -> Result<CsvSource<R>, ReadError> {
         let io_error = |error| ReadError::Io { line: 1, error };
         let mut text = TextReader::sniff(input, options.encoding).map_err(io_error)?;
         let encoding = text.is_decoded().then(|| text.encoding());
@@ -123,6 +156,63 @@ impl<R: Read> CsvSource<R> {
             .delimiter
             .or(separator.map(|(delimiter, _)| delimiter))
             .unwrap_or_else(|| sniff_delimiter(first_line(&prefix)));
+        let start = Start {
+            delimiter,
+            skipped,
+            encoding,
+            malformed,
+        };
+        // Plain UTF-8 whose header ends within the sniffed start is cut into blocks; the rest
+        // (decoded text, whose offsets the decoder tracks) goes through the CSV reader.
+        let plain = blocks && encoding.is_none();
+        match header_in(&prefix, delimiter).filter(|_| plain) {
+            Some(header) => CsvSource::in_blocks(text, prefix, header, start),
+            None => CsvSource::through_reader(text, prefix, start),
+        }
+    }
+
+    /// A source whose header, ending at `header.end` of `prefix`, was read: the rest is cut
+    /// into blocks.
+    fn in_blocks(
+        text: TextReader<R>,
+        mut prefix: Vec<u8>,
+        header: HeaderRecord,
+        start: Start,
+    ) -> Result<CsvSource<R>, ReadError> {
+        let first_line = start.skipped.lines + 1;
+        let header_line = first_line + count_lines(&prefix[..header.start], None);
+        let cells = header_cells(&header.record, header_line, None, false)?;
+        let end = header.end;
+        let line = first_line + count_lines(&prefix[..end], prefix.get(end).copied());
+        let rest = prefix.split_off(end);
+        let byte = start.skipped.bytes + end as u64;
+        Ok(CsvSource {
+            rows: Rows::Blocks {
+                cutter: Box::new(BlockCutter::new(text, rest, start.delimiter, line, byte)),
+                parsed: Vec::new(),
+                next: 0,
+            },
+            header: cells,
+            header_line,
+            delimiter: start.delimiter,
+            skipped: start.skipped.bytes,
+            encoding: start.encoding,
+            malformed: start.malformed,
+        })
+    }
+
+    /// A source read through the CSV reader, from its header on.
+    fn through_reader(
+        text: TextReader<R>,
+        prefix: Vec<u8>,
+        start: Start,
+    ) -> Result<CsvSource<R>, ReadError> {
+        let Start {
+            delimiter,
+            skipped,
+            encoding,
+            malformed,
+        } = start;
         let mut reader = csv::ReaderBuilder::new()
             .buffer_capacity(BUFFER)
             .has_headers(false)
@@ -147,33 +237,9 @@ impl<R: Read> CsvSource<R> {
         let malformed_header = malformed
             .as_ref()
             .is_some_and(|m| !m.take_before(header_end).is_empty());
-        let mut header = Vec::with_capacity(record.len());
-        for (i, cell) in record.iter().enumerate() {
-            let not_text = |encoding: &'static Encoding, hint| ReadError::HeaderEncoding {
-                line: header_line,
-                column: i + 1,
-                encoding: encoding.name(),
-                hint,
-            };
-            let cell = std::str::from_utf8(cell).map_err(|_| {
-                let hint = windows_1252_reading(cell).map(|reading| {
-                    format!(
-                        " ({} reads as {} in windows-1252: if the file is Windows-1252, run \
-                         again with --encoding windows-1252)",
-                        quote_value(&escape_bytes(cell)),
-                        quote_value(&reading)
-                    )
-                });
-                not_text(encoding_rs::UTF_8, hint)
-            })?;
-            if malformed_header && cell.contains('\u{FFFD}') {
-                return Err(not_text(text_encoding(encoding), None));
-            }
-            // An empty cell (Excel's trailing `,,`) names no column: the validator decides.
-            header.push(cell.trim().to_string());
-        }
+        let header = header_cells(&record, header_line, encoding, malformed_header)?;
         Ok(CsvSource {
-            reader,
+            rows: Rows::Stream(Box::new(reader)),
             header,
             header_line,
             delimiter,
@@ -227,6 +293,82 @@ impl<R: Read> CsvSource<R> {
     }
 }
 
+/// What [`CsvSource::new`] learnt before the header: how the rows are told apart and what
+/// was skipped.
+struct Start {
+    delimiter: u8,
+    skipped: Skipped,
+    encoding: Option<&'static Encoding>,
+    malformed: Option<Arc<Malformed>>,
+}
+
+/// The header record read from the start of a file, and where it starts and ends there.
+struct HeaderRecord {
+    record: csv::ByteRecord,
+    /// After the blank lines before it.
+    start: usize,
+    /// After its line end.
+    end: usize,
+}
+
+/// The first record of `prefix`, when its line end is within `prefix` with a byte after it
+/// (so that the record is surely whole, and a `\r\n` not cut in two), or `prefix` is shorter
+/// than [`SNIFF_BYTES`], the whole input.
+fn header_in(prefix: &[u8], delimiter: u8) -> Option<HeaderRecord> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(prefix);
+    let mut record = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut record).ok()? {
+        return None;
+    }
+    let end = usize::try_from(reader.position().byte()).ok()?;
+    let start = prefix.iter().position(|b| !matches!(b, b'\r' | b'\n'))?;
+    (end < prefix.len() || prefix.len() < SNIFF_BYTES).then_some(HeaderRecord {
+        record,
+        start,
+        end,
+    })
+}
+
+/// The header's cells as text, trimmed; a cell that is not UTF-8 (or that the decoding of
+/// `encoding` marked malformed) is an error naming its line and column.
+fn header_cells(
+    record: &csv::ByteRecord,
+    header_line: u64,
+    encoding: Option<&'static Encoding>,
+    malformed_header: bool,
+) -> Result<Vec<String>, ReadError> {
+    let mut header = Vec::with_capacity(record.len());
+    for (i, cell) in record.iter().enumerate() {
+        let not_text = |encoding: &'static Encoding, hint| ReadError::HeaderEncoding {
+            line: header_line,
+            column: i + 1,
+            encoding: encoding.name(),
+            hint,
+        };
+        let cell = std::str::from_utf8(cell).map_err(|_| {
+            let hint = windows_1252_reading(cell).map(|reading| {
+                format!(
+                    " ({} reads as {} in windows-1252: if the file is Windows-1252, run \
+                     again with --encoding windows-1252)",
+                    quote_value(&escape_bytes(cell)),
+                    quote_value(&reading)
+                )
+            });
+            not_text(encoding_rs::UTF_8, hint)
+        })?;
+        if malformed_header && cell.contains('\u{FFFD}') {
+            return Err(not_text(text_encoding(encoding), None));
+        }
+        // An empty cell (Excel's trailing `,,`) names no column: the validator decides.
+        header.push(cell.trim().to_string());
+    }
+    Ok(header)
+}
+
 /// The encoding a source is read in: the one decoded from, else UTF-8.
 fn text_encoding(decoded: Option<&'static Encoding>) -> &'static Encoding {
     decoded.unwrap_or(encoding_rs::UTF_8)
@@ -238,7 +380,11 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
     }
 
     fn bytes_read(&self) -> u64 {
-        self.reader.get_ref().offset() + self.skipped
+        match &self.rows {
+            Rows::Blocks { cutter, .. } => cutter.bytes_cut(),
+            Rows::Stream(reader) => reader.get_ref().offset() + self.skipped,
+            Rows::Switching => self.skipped,
+        }
     }
 
     fn header_line(&self) -> u64 {
@@ -257,26 +403,109 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
     // The hot path of CSV input: inlined into the chunk loop.
     #[inline]
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ReadError> {
-        let line = self.reader.position().line();
+        if let Rows::Blocks {
+            cutter,
+            parsed,
+            next,
+        } = &mut self.rows
+        {
+            loop {
+                if let Some(parsed_row) = parsed.get_mut(*next) {
+                    // The caller's row goes into the block's rows, to be parsed into again.
+                    std::mem::swap(row, parsed_row);
+                    *next += 1;
+                    return Ok(true);
+                }
+                let line = cutter.line();
+                match cutter
+                    .next_block(ROW_BLOCK)
+                    .map_err(|error| ReadError::Io { line, error })?
+                {
+                    Cut::Block(block) => block.parse_into(parsed),
+                    Cut::End => return Ok(false),
+                    Cut::LongRecord => break,
+                }
+                *next = 0;
+            }
+            self.read_on_without_blocks();
+        }
+        let Rows::Stream(reader) = &mut self.rows else {
+            return Ok(false);
+        };
+        let line = reader.position().line();
         // Announced before it is read, so that a record spanning many lines costs the line
         // counter no memory for them (the reader holds at most BUFFER bytes unparsed).
-        let next = self.reader.position().byte();
-        self.reader.get_mut().start_record(next);
-        if !self
-            .reader
+        let next = reader.position().byte();
+        reader.get_mut().start_record(next);
+        if !reader
             .read_byte_record(&mut row.record)
             .map_err(|e| io_error_at(e, line))?
         {
             return Ok(false);
         }
         let start = row.record.position().map_or(0, csv::Position::byte);
-        row.line = self.reader.get_mut().line_at(start);
+        row.line = reader.get_mut().line_at(start);
         row.byte = start + self.skipped;
         row.file = None;
         row.problems.clear();
-        let end = self.reader.position().byte();
+        let end = reader.position().byte();
         self.note_malformed(row, start, end);
         Ok(true)
+    }
+
+    /// Plain UTF-8 is cut into blocks, once the rows of the block [`RowSource::next_row`] is
+    /// in are all handed out.
+    fn cuts_blocks(&self) -> bool {
+        matches!(&self.rows, Rows::Blocks { parsed, next, .. } if *next >= parsed.len())
+    }
+
+    /// `None` at the end, and also when a record longer than [`crate::LONGEST_BLOCK`] comes:
+    /// the source then reads on row by row ([`RowSource::cuts_blocks`] turns false).
+    fn next_block(&mut self, size: usize) -> Result<Option<Block>, ReadError> {
+        if !self.cuts_blocks() {
+            return Ok(None);
+        }
+        let Rows::Blocks { cutter, .. } = &mut self.rows else {
+            return Ok(None);
+        };
+        let line = cutter.line();
+        match cutter
+            .next_block(size)
+            .map_err(|error| ReadError::Io { line, error })?
+        {
+            Cut::Block(block) => Ok(Some(block)),
+            Cut::End => Ok(None),
+            Cut::LongRecord => {
+                self.read_on_without_blocks();
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl<R: Read> CsvSource<R> {
+    /// Goes on through the CSV reader from where the block cutter stopped: a record too long for
+    /// a block is read once into its row, as the reader reads it, not held as a block too.
+    fn read_on_without_blocks(&mut self) {
+        let Rows::Blocks { cutter, .. } = std::mem::replace(&mut self.rows, Rows::Switching) else {
+            return;
+        };
+        let (text, pending, line, byte) = cutter.into_parts();
+        let mut reader = csv::ReaderBuilder::new()
+            .buffer_capacity(BUFFER)
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(
+                LineCounter::with_window(io::Cursor::new(pending).chain(text), BUFFER as u64)
+                    .after_lines(line.saturating_sub(1)),
+            );
+        // The reader keeps a copy of its first record as the header, however long: given an
+        // empty one (and asked for it once, which reads nothing), it keeps none.
+        reader.set_byte_headers(csv::ByteRecord::new());
+        let _ = reader.read_byte_record(&mut csv::ByteRecord::new());
+        self.skipped = byte;
+        self.rows = Rows::Stream(Box::new(reader));
     }
 }
 

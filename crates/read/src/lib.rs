@@ -17,12 +17,20 @@
 //!   its own as a [`RecordStream`], which the mapping turns into rows; [`RowRecords`] sees a row
 //!   source as records, so that a table can be mapped too.
 //!
+//! - **Blocks** ([`Block`]): a plain UTF-8 CSV file is cut into blocks of whole records
+//!   ([`BlockCutter`], following the quoting as `csv_core` does), which any thread parses into
+//!   rows ([`Block::parse_into`]): the engine parses them on its workers, in parallel
+//!   ([`RowSource::cuts_blocks`], [`RowSource::next_block`]). The rows are those the `csv`
+//!   crate's reader gives, field for field and line for line; a record longer than
+//!   [`LONGEST_BLOCK`] (and decoded text) is read through that reader instead.
+//!
 //! Shared by the readers: [`TextStart`], [`TextReader`] and [`DecodeReader`] (byte order
 //! marks, UTF-16, `--encoding`); [`LineCounter`] and the position module beside it (line and
 //! column numbers); [`FormatError`] (a structured file that is malformed or an error answer).
 //!
-//! A newcomer reads `row_source.rs` and `record_reader.rs` first (the two protocols), then the
-//! reader of the kind at hand: `delimited.rs` (CSV), `xtracta/`, `srv/`, `nerm/`.
+//! A newcomer reads `row.rs`, `row_source.rs` and `record_reader.rs` first (the two
+//! protocols), then the reader of the kind at hand: `delimited.rs` (CSV, with `blocks/` for
+//! its parallel parsing), `xtracta/`, `srv/`, `nerm/`.
 //!
 //! Spreadsheets are row sources too, in a crate of their own (`nebulk-sheet`), so that reading
 //! CSV does not build calamine, zip and cfb; which reader an input needs, and how it is opened
@@ -69,6 +77,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod blocks;
 mod csv_files;
 pub mod date;
 mod delimited;
@@ -83,6 +92,7 @@ mod record;
 mod record_pool;
 mod record_reader;
 mod record_stream;
+mod row;
 mod row_source;
 pub mod srv;
 mod xml;
@@ -91,6 +101,7 @@ pub mod xtracta;
 /// How much of a file is looked at to tell its kind, or a CSV's delimiter and header line.
 const SNIFF_BYTES: usize = 64 * 1024;
 
+pub use blocks::{Block, BlockCutter, Cut, LONGEST_BLOCK};
 pub use csv_files::{CsvFileSource, CsvFiles};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use encoding::{
@@ -108,4 +119,5 @@ pub use record_stream::{
     user_from_file_name, RecordStream, RowRecords, SourceFile, SourceInput, SourcedRecord,
     ThreadedRecords,
 };
-pub use row_source::{quote_value, shorten_value, ProblemKind, Row, RowProblem, RowSource};
+pub use row::{quote_value, shorten_value, ProblemKind, Row, RowProblem};
+pub use row_source::RowSource;

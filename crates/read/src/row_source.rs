@@ -1,102 +1,10 @@
-//! Rows and row sources: what the validation engine consumes.
-//!
-//! A [`Row`] is one data row as read, its fields still bytes; a [`RowSource`] hands them out
-//! under one header: a CSV file ([`crate::CsvSource`], [`crate::CsvFiles`]), a spreadsheet
-//! (`nebulk-sheet`), or records mapped onto a schema (`nebulk-map`). Problems
-//! found while producing a row travel with it ([`RowProblem`]) for the validator to reject it
-//! with.
+//! Row sources: what the validation engine consumes. A [`RowSource`] hands out [`Row`]s under
+//! one header: a CSV file ([`crate::CsvSource`], [`crate::CsvFiles`]), a spreadsheet
+//! (`nebulk-sheet`), or records mapped onto a schema (`nebulk-map`).
 
-use std::sync::Arc;
-
+use crate::blocks::Block;
+use crate::row::Row;
 use crate::ReadError;
-
-/// One data row as read: its fields as bytes and where it starts.
-#[derive(Debug, Clone, Default)]
-pub struct Row {
-    /// 1-based line the row starts on in its file (for a spreadsheet, its row number; for XML
-    /// and JSON, the line where the record starts).
-    pub line: u64,
-    /// Byte offset of the row's first byte in its file (0 where unknown).
-    pub byte: u64,
-    /// The fields, unmodified (not trimmed, not decoded).
-    pub record: csv::ByteRecord,
-    /// The file the row comes from, when the input is several files.
-    pub file: Option<Arc<str>>,
-    /// Problems found before validation (a mapping transform that failed), by field.
-    pub problems: Vec<RowProblem>,
-}
-
-/// A problem found while producing a row (mapping a record, reading a source row to map it).
-/// The validator rejects the row with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// What kind of problem.
-    pub kind: ProblemKind,
-    /// The 0-based field of the produced row it concerns, if one.
-    pub column: Option<usize>,
-    /// What went wrong.
-    pub message: String,
-}
-
-/// A value quoted for a message: in single quotes, cut after 60 characters with `…`, so that a
-/// message about a 50 MB field stays one short line (in the summary, `report.json` and
-/// `rejects.csv`) and costs no copy of the field.
-///
-/// ```
-/// use nebulk_read::quote_value;
-/// assert_eq!(quote_value("ann@"), "'ann@'");
-/// assert_eq!(quote_value(&"é".repeat(100)), format!("'{}…'", "é".repeat(60)));
-/// ```
-pub fn quote_value(value: &str) -> String {
-    format!("'{}'", shorten_value(value))
-}
-
-/// `value` cut after 60 characters with `…`, as [`quote_value`] quotes it, without the quotes.
-///
-/// ```
-/// use nebulk_read::shorten_value;
-/// assert_eq!(shorten_value("ann@"), "ann@");
-/// assert_eq!(shorten_value(&"é".repeat(100)), format!("{}…", "é".repeat(60)));
-/// ```
-pub fn shorten_value(value: &str) -> std::borrow::Cow<'_, str> {
-    const MAX_CHARS: usize = 60;
-    match value.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => format!("{}…", value.get(..cut).unwrap_or_default()).into(),
-        None => value.into(),
-    }
-}
-
-/// The kinds of [`RowProblem`]; each becomes the validator code of the same name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemKind {
-    /// A mapping transform could not handle the value (`transform-failed`).
-    Transform,
-    /// The source row had the wrong number of fields (`malformed-row`).
-    Malformed,
-    /// A source field was not UTF-8 (`invalid-encoding`).
-    Encoding,
-}
-
-impl Row {
-    /// A row of text fields, for sources that are not delimited text.
-    ///
-    /// ```
-    /// let row = nebulk_read::Row::from_fields(7, ["ann", "lee"]);
-    /// assert_eq!(row.line, 7);
-    /// assert_eq!(&row.record[1], b"lee");
-    /// ```
-    pub fn from_fields<I, S>(line: u64, fields: I) -> Row
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<[u8]>,
-    {
-        Row {
-            line,
-            record: fields.into_iter().collect(),
-            ..Row::default()
-        }
-    }
-}
 
 /// A stream of rows under one header: a CSV file, a spreadsheet, or mapped records.
 ///
@@ -135,6 +43,34 @@ pub trait RowSource: Send {
     /// chunks do not grow their rows field by field. The default is empty.
     fn blank_row(&self) -> Row {
         Row::default()
+    }
+
+    /// Whether [`RowSource::next_block`] cuts this source into blocks, whose rows any thread
+    /// can parse (plain UTF-8 CSV): then the engine parses in parallel. A source either hands
+    /// out rows or blocks: once it has cut a block, rows are not to be asked for.
+    fn cuts_blocks(&self) -> bool {
+        false
+    }
+
+    /// The next [`Block`] of whole rows, of about `size` bytes (more when one row is longer),
+    /// to be parsed with [`Block::parse_into`]; `None` at the end of the input, or when the
+    /// source does not cut blocks ([`RowSource::cuts_blocks`]). A source may stop cutting
+    /// blocks on the way (a CSV record longer than [`crate::LONGEST_BLOCK`]): then `None`
+    /// comes while [`RowSource::next_row`] still has rows.
+    ///
+    /// ```
+    /// use nebulk_read::{CsvOptions, CsvSource, Row, RowSource};
+    /// let mut source = CsvSource::new(&b"h\nann\nbob\n"[..], CsvOptions::default()).unwrap();
+    /// assert!(source.cuts_blocks());
+    /// let block = source.next_block(1 << 16).unwrap().unwrap();
+    /// let mut rows = Vec::new();
+    /// block.parse_into(&mut rows);
+    /// assert_eq!((rows.len(), rows[1].line), (2, 3));
+    /// assert!(source.next_block(1 << 16).unwrap().is_none());
+    /// ```
+    fn next_block(&mut self, size: usize) -> Result<Option<Block>, ReadError> {
+        let _ = size;
+        Ok(None)
     }
 
     /// Reads up to `max_rows` rows, stopping early once they hold `max_bytes`; an empty vector
@@ -215,6 +151,14 @@ impl<T: RowSource + ?Sized> RowSource for Box<T> {
 
     fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
         (**self).read_chunk(max_rows, max_bytes)
+    }
+
+    fn cuts_blocks(&self) -> bool {
+        (**self).cuts_blocks()
+    }
+
+    fn next_block(&mut self, size: usize) -> Result<Option<Block>, ReadError> {
+        (**self).next_block(size)
     }
 
     // Forwarded whole, so that the rows of a boxed source are read through one call per chunk

@@ -184,6 +184,24 @@ impl Ledger {
         self.mentioned.iter().filter(|m| !**m).count() as u64
     }
 
+    /// Looks up, ahead of [`Ledger::admit`], the account names of the verdicts of a batch, so
+    /// that the reads of a large table, each a cache miss, overlap instead of waiting one by
+    /// one: `admit` then finds them in the cache. Changes nothing.
+    ///
+    /// ```
+    /// use nebulk_validate::{AccountKey, Ledger, Verdict};
+    /// let ledger = Ledger::new(10);
+    /// let verdict = Verdict { account_key: Some(AccountKey::of("ann")), ..Verdict::default() };
+    /// ledger.look_ahead(&[verdict]);
+    /// ```
+    pub fn look_ahead(&self, verdicts: &[Verdict]) {
+        for verdict in verdicts {
+            if let Some(key) = &verdict.account_key {
+                std::hint::black_box(self.seen.contains_key(key));
+            }
+        }
+    }
+
     /// Applies the order-dependent checks to the next row, adding `duplicate-account` or
     /// `account-in-two-sources` issues to its verdict, and places it when it is valid (`known`
     /// is what [`Tenant::match_row`] found for it). Rows must come in input order. With several

@@ -1,24 +1,26 @@
 //! The engine: reads chunks on one thread, checks each chunk's rows in parallel with rayon,
 //! then runs the order-dependent checks and hands every row, in input order, to a [`Sink`].
+//! A plain UTF-8 CSV file is read in blocks of whole records, which the workers parse too, so
+//! that parsing runs in parallel as well.
 //!
 //! [`Engine`] is configured the way ripgrep's `SearcherBuilder` configures a search: what
 //! decides how the run goes (the plan, the chunk sizes, how many findings to keep, whom to tell
 //! of progress) is set on the engine; what the run goes through (the rows, the ledger, the
 //! sink) is handed to [`Engine::run`].
 
+mod batch;
+mod stages;
+
 use std::io;
 use std::sync::mpsc;
 
-use nebulk_read::{ReadError, Row, RowSource};
-use rayon::prelude::*;
+use nebulk_read::{ReadError, RowSource};
 
 use crate::ledger::Ledger;
-use crate::placement::Known;
 use crate::plan::ColumnPlan;
 use crate::report::{Report, DEFAULT_MAX_FINDINGS};
-use crate::sink::{RowFormat, Sink};
-use crate::tenant::Tenant;
-use crate::verdict::Verdict;
+use crate::sink::Sink;
+use stages::{CheckedChunk, ReadChunk, RowPool, Writing};
 
 /// A fatal problem during a run.
 #[derive(Debug, thiserror::Error)]
@@ -35,75 +37,8 @@ pub enum EngineError {
     Thread(io::Error),
 }
 
-/// Rows a worker checks and formats at a time: a chunk's rows are cut into batches of this
-/// many, one rayon task each.
-const BATCH_ROWS: usize = 256;
-
-/// The rows of a batch after the stateless checks: their verdicts, what the exports say of
-/// their accounts, and the formatted bytes of those that passed.
-struct CheckedBatch {
-    verdicts: Vec<Verdict>,
-    known: Vec<Known>,
-    /// The formatted rows, one after the other.
-    bytes: Vec<u8>,
-    /// For each row, where its bytes end (a row without bytes ends where the previous did).
-    ends: Vec<usize>,
-}
-
-impl CheckedBatch {
-    fn check<F: RowFormat>(
-        rows: &[Row],
-        plan: &ColumnPlan,
-        tenant: &Tenant,
-        format: &F,
-    ) -> CheckedBatch {
-        // A formatted row is about as long as its fields, with their separators and quotes; a
-        // batch of huge rows (most likely rejected) grows as it needs instead.
-        const MAX_ESTIMATE: usize = 256 << 10;
-        let estimate = rows
-            .iter()
-            .map(|row| row.record.as_slice().len() + 2 * row.record.len() + 2)
-            .sum::<usize>()
-            .min(MAX_ESTIMATE);
-        let mut batch = CheckedBatch {
-            verdicts: Vec::with_capacity(rows.len()),
-            known: Vec::with_capacity(rows.len()),
-            bytes: Vec::with_capacity(estimate),
-            ends: Vec::with_capacity(rows.len()),
-        };
-        let mut checked: Vec<_> = rows.iter().map(|row| plan.check(row)).collect();
-        // The exports' accounts looked up in a loop of their own, so that the reads of the table
-        // overlap rather than wait one by one between the checks.
-        let found: Vec<_> = checked
-            .iter()
-            .map(|c| {
-                c.verdict
-                    .account_key
-                    .and_then(|key| tenant.find_record(&key))
-            })
-            .collect();
-        // By reference: a checked row is large, and moving each out would copy it.
-        for (checked, found) in checked.iter_mut().zip(found) {
-            if checked.is_valid() {
-                format.format_row(checked, &mut batch.bytes);
-            }
-            batch.ends.push(batch.bytes.len());
-            batch.known.push(tenant.match_found(checked, found));
-            batch.verdicts.push(std::mem::take(&mut checked.verdict));
-        }
-        batch
-    }
-}
-
-/// A chunk after the parallel stage, on its way to the ordered one.
-struct CheckedChunk {
-    rows: Vec<Row>,
-    batches: Vec<CheckedBatch>,
-    /// Input bytes read by the end of this chunk.
-    bytes_read: u64,
-}
-
-/// How the engine cuts the input.
+/// How the engine cuts the input. A source cut into blocks (plain UTF-8 CSV) is cut by bytes
+/// only: its rows are counted once the workers parse them.
 ///
 /// ```
 /// let c = nebulk_validate::Chunking::default();
@@ -246,43 +181,27 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
         let tenant = std::sync::Arc::clone(ledger.tenant());
         let tenant = &*tenant;
         report.note_plan(plan, source.header_line());
-        let account_column = plan.account_column();
-        let header = plan.header();
-        // Reborrowed for the writer thread; the originals are read again after it ends.
-        let (writer_ledger, writer_sink) = (&mut *ledger, &mut *sink);
+        let pool = RowPool::default();
+        let pool = &pool;
+        let mut writing = Writing {
+            account_column: plan.account_column(),
+            header: plan.header(),
+            ledger: &mut *ledger,
+            sink: &mut *sink,
+            report: &mut report,
+        };
         std::thread::scope(|scope| -> Result<(), EngineError> {
             let (to_check, from_reader) =
-                mpsc::sync_channel::<Result<(Vec<Row>, u64), ReadError>>(chunking.read_ahead);
+                mpsc::sync_channel::<Result<ReadChunk, ReadError>>(chunking.read_ahead);
             let (to_write, from_checker) = mpsc::sync_channel::<CheckedChunk>(1);
-            // Chunks come back once written, so that the reader refills their rows in place.
-            let (recycle, recycled) = mpsc::channel::<Vec<Row>>();
 
-            // Every chunk the reader fills, the read-ahead ones and those being checked and
-            // written: past that many, it waits for one to come back rather than allocating.
-            let pool = chunking.read_ahead + 4;
-            let reading = move || {
-                let mut made = 0;
-                loop {
-                    let mut rows = match recycled.try_recv() {
-                        Ok(rows) => rows,
-                        Err(_) if made < pool => {
-                            made += 1;
-                            Vec::new()
-                        }
-                        Err(_) => match recycled.recv() {
-                            Ok(rows) => rows,
-                            // The writer stopped: so does reading.
-                            Err(_) => return,
-                        },
-                    };
-                    let chunk = source
-                        .fill_chunk(&mut rows, chunking.max_rows, chunking.max_bytes)
-                        .map(|()| (rows, source.bytes_read()));
-                    let done = !matches!(&chunk, Ok((rows, _)) if !rows.is_empty());
-                    // A closed channel means a later stage stopped on an error: stop reading.
-                    if to_check.send(chunk).is_err() || done {
-                        return;
-                    }
+            let reading = move || loop {
+                let chunk = stages::read_chunk(&mut source, chunking, pool).transpose();
+                let done = !matches!(chunk, Some(Ok(_)));
+                // A closed channel means a later stage stopped on an error: stop reading.
+                let sent = chunk.is_none_or(|chunk| to_check.send(chunk).is_ok());
+                if done || !sent {
+                    return;
                 }
             };
             // Named threads, so that a profile tells the stages apart.
@@ -291,33 +210,14 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
                 .spawn_scoped(scope, reading)
                 .map_err(EngineError::Thread)?;
 
-            let report = &mut report;
             let writing = move || -> io::Result<()> {
                 let mut first = true;
                 for chunk in from_checker {
                     if std::mem::take(&mut first) {
-                        writer_ledger.size_from_sample(chunk.rows.len() as u64, chunk.bytes_read);
+                        let rows = chunk.row_count() as u64;
+                        writing.ledger.size_from_sample(rows, chunk.bytes_read);
                     }
-                    let mut rows = chunk.rows.iter();
-                    for batch in chunk.batches {
-                        let mut start = 0;
-                        let checked = batch.verdicts.into_iter().zip(batch.ends);
-                        for ((mut verdict, end), known) in checked.zip(batch.known) {
-                            let Some(row) = rows.next() else { break };
-                            let placement =
-                                writer_ledger.admit(&mut verdict, row, account_column, known);
-                            report.record(row, &verdict, header);
-                            match placement {
-                                Some(placement) => {
-                                    writer_sink.accept(row, &batch.bytes[start..end], placement)?
-                                }
-                                None => writer_sink.reject(row, &verdict)?,
-                            }
-                            start = end;
-                        }
-                    }
-                    // The reader may have finished; then the rows are simply dropped.
-                    let _ = recycle.send(chunk.rows);
+                    writing.write(chunk, pool)?;
                 }
                 Ok(())
             };
@@ -328,29 +228,17 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
 
             let mut outcome = Ok(());
             for chunk in from_reader {
-                let (rows, bytes_read) = match chunk {
+                let chunk = match chunk {
                     Ok(chunk) => chunk,
                     Err(e) => {
                         outcome = Err(EngineError::Read(e));
                         break;
                     }
                 };
-                if rows.is_empty() {
-                    break;
-                }
-                let batches: Vec<CheckedBatch> = rows
-                    .par_chunks(BATCH_ROWS)
-                    .map(|rows| CheckedBatch::check(rows, plan, tenant, &format))
-                    .collect();
+                let checked = stages::check_chunk(chunk, plan, tenant, &format, pool);
+                let bytes_read = checked.bytes_read;
                 // A closed channel means the writer stopped on an error, which its join gives.
-                if to_write
-                    .send(CheckedChunk {
-                        rows,
-                        batches,
-                        bytes_read,
-                    })
-                    .is_err()
-                {
+                if to_write.send(checked).is_err() {
                     break;
                 }
                 progress(bytes_read);

@@ -1,0 +1,287 @@
+//! A block into rows: records written the usual way (quoted fields closed before a delimiter or
+//! the line end, no stray `"` or `\r`) are read here with memchr; every other record is read
+//! by `csv_core`, as `csv::Reader` reads it.
+
+use csv::ByteRecord;
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+use super::specials::Specials;
+use super::{count_lines, Block};
+use crate::row::Row;
+
+impl Block {
+    /// Parses the block into `rows`, replacing what they held and reusing their allocations:
+    /// on return `rows` holds exactly the block's rows, each with its line, byte offset and
+    /// file. Blank lines are skipped (and counted); the last record may end without a line end.
+    ///
+    /// ```
+    /// use nebulk_read::{BlockCutter, Cut, Row};
+    /// let mut cutter = BlockCutter::new(&b"a;\"b\nc\"\r\n\r\nd;e"[..], Vec::new(), b';', 7, 0);
+    /// let Cut::Block(block) = cutter.next_block(1 << 16).unwrap() else { panic!() };
+    /// let mut rows = vec![Row::default(); 5];
+    /// block.parse_into(&mut rows);
+    /// assert_eq!(rows.len(), 2);
+    /// assert_eq!((rows[0].line, &rows[0].record[1]), (7, &b"b\nc"[..]));
+    /// assert_eq!((rows[1].line, rows[1].byte, &rows[1].record[1]), (10, 11, &b"e"[..]));
+    /// ```
+    pub fn parse_into(&self, rows: &mut Vec<Row>) {
+        let bytes = &self.bytes[..];
+        let mut quoted = QuotedRecords::new(self.delimiter);
+        let mut unescaped = Vec::new();
+        let mut specials = Specials::new(bytes, self.delimiter);
+        // A lone `\r` ends a record where a `\n` search does not look: such a block is read
+        // by csv_core throughout.
+        let lone_return =
+            memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'));
+        let (mut at, mut line, mut filled) = (0, self.line, 0);
+        loop {
+            // Blank lines, which the CSV reader skips too, each a line further.
+            while let Some(&b) = bytes.get(at) {
+                match b {
+                    b'\n' => line += 1,
+                    b'\r' if bytes.get(at + 1) != Some(&b'\n') => line += 1,
+                    b'\r' => {}
+                    _ => break,
+                }
+                at += 1;
+            }
+            let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) else {
+                break;
+            };
+            if filled == rows.len() {
+                // Room for a typical row, rather than growing field by field.
+                rows.push(Row {
+                    record: ByteRecord::with_capacity(512, 32),
+                    ..Row::default()
+                });
+            }
+            let Some(row) = rows.get_mut(filled) else {
+                break;
+            };
+            filled += 1;
+            row.line = line;
+            row.byte = self.byte + at as u64;
+            row.file.clone_from(&self.file);
+            row.problems.clear();
+            let simple = if lone_return {
+                None
+            } else {
+                simple_record(bytes, at, &mut specials, &mut row.record, &mut unescaped)
+            };
+            match simple {
+                Some(Simple { used, spans_lines }) => {
+                    line += if spans_lines {
+                        count_lines(rest.get(..used).unwrap_or(rest), rest.get(used).copied())
+                    } else {
+                        1
+                    };
+                    at += used;
+                }
+                None => {
+                    let used = quoted.read(rest, &mut row.record);
+                    line += count_lines(rest.get(..used).unwrap_or(rest), rest.get(used).copied());
+                    at += used;
+                }
+            }
+        }
+        rows.truncate(filled);
+    }
+}
+
+/// A record [`simple_record`] read.
+struct Simple {
+    /// The bytes it took, its line end included.
+    used: usize,
+    /// Whether a quoted field may hold a line end.
+    spans_lines: bool,
+}
+
+/// Reads the record at `start` of `input` into `record` when it is written the usual way:
+/// unquoted fields without `"`, quoted fields closed right before a delimiter or the line end,
+/// a `\n` or `\r\n` line end (or none, at the end of the input). Gives `None` for anything
+/// else (a `"` inside an unquoted field, text after a closing quote, an unclosed quote), which
+/// `csv_core` reads. The caller sees to it that `input` has no lone `\r`. `unescaped` is room
+/// for a field with `""`. The places of the delimiters, line ends and quotes come from
+/// `specials`, so that a field costs a step, not a search.
+fn simple_record(
+    input: &[u8],
+    start: usize,
+    specials: &mut Specials<'_>,
+    record: &mut ByteRecord,
+    unescaped: &mut Vec<u8>,
+) -> Option<Simple> {
+    record.clear();
+    let delimiter = specials.delimiter();
+    let mut at = start;
+    let mut spans_lines = false;
+    loop {
+        let quoted = input.get(at) == Some(&b'"');
+        let (end, field) = if quoted {
+            spans_lines = true;
+            let close = closing_quote(specials, input, at, unescaped)?;
+            let field = match close.unescaped {
+                true => &unescaped[..],
+                false => input.get(at + 1..close.at)?,
+            };
+            (close.at + 1, field)
+        } else {
+            let end = specials.next_from(at).unwrap_or(input.len());
+            (end, input.get(at..end)?)
+        };
+        let used = match input.get(end) {
+            Some(&b) if b == delimiter => {
+                record.push_field(field);
+                at = end + 1;
+                continue;
+            }
+            None => {
+                record.push_field(field);
+                end
+            }
+            Some(b'\n') => {
+                // The `\r` of a `\r\n` is no part of an unquoted last field.
+                let field = match field.strip_suffix(b"\r") {
+                    Some(text) if !quoted => text,
+                    _ => field,
+                };
+                record.push_field(field);
+                end + 1
+            }
+            Some(b'\r') if quoted && input.get(end + 1) == Some(&b'\n') => {
+                record.push_field(field);
+                end + 2
+            }
+            // A `"` inside an unquoted field; text after a closing quote.
+            Some(_) => return None,
+        };
+        return Some(Simple {
+            used: used - start,
+            spans_lines,
+        });
+    }
+}
+
+/// The closing quote of a quoted field.
+struct Close {
+    at: usize,
+    /// Whether the field has `""`, so that its text is in `unescaped`.
+    unescaped: bool,
+}
+
+/// Finds the quote that closes the quoted field opening at `open`, taking the places
+/// `specials` gives (delimiters and line ends inside the field are text); `None` when it is
+/// not closed.
+fn closing_quote(
+    specials: &mut Specials<'_>,
+    input: &[u8],
+    open: usize,
+    unescaped: &mut Vec<u8>,
+) -> Option<Close> {
+    let mut start = open + 1;
+    let mut escaped = false;
+    loop {
+        let mut quote = specials.next_from(start)?;
+        while input.get(quote) != Some(&b'"') {
+            quote = specials.next_from(quote + 1)?;
+        }
+        if input.get(quote + 1) != Some(&b'"') {
+            if escaped {
+                unescaped.extend_from_slice(input.get(start..quote)?);
+            }
+            return Some(Close {
+                at: quote,
+                unescaped: escaped,
+            });
+        }
+        if !escaped {
+            unescaped.clear();
+            escaped = true;
+        }
+        // Up to and with the first quote of the pair: one quote of text.
+        unescaped.extend_from_slice(input.get(start..=quote)?);
+        start = quote + 2;
+    }
+}
+
+/// `csv_core`, configured as the CSV reader is, reading one record at a time.
+struct QuotedRecords {
+    delimiter: u8,
+    /// Made when the first record needs it (most blocks have none).
+    reader: Option<Reader>,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl QuotedRecords {
+    fn new(delimiter: u8) -> QuotedRecords {
+        QuotedRecords {
+            delimiter,
+            reader: None,
+            fields: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// A reader at the start of a record that does not take a byte order mark at its start
+    /// for one (`csv_core` drops one before its very first read; the file's own was dropped
+    /// long before, so one here is data): a blank line read first makes that read.
+    fn fresh_reader(delimiter: u8) -> Reader {
+        let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
+        let _ = reader.read_record(b"\n", &mut [], &mut []);
+        reader
+    }
+
+    /// Reads the record at the start of `input` into `record`; gives the bytes it used.
+    fn read(&mut self, input: &[u8], record: &mut ByteRecord) -> usize {
+        let delimiter = self.delimiter;
+        let reader = self
+            .reader
+            .get_or_insert_with(|| QuotedRecords::fresh_reader(delimiter));
+        if self.fields.len() < input.len().min(1 << 16) {
+            self.fields.resize(input.len().min(1 << 16), 0);
+        }
+        if self.ends.is_empty() {
+            self.ends.resize(64, 0);
+        }
+        let (mut used, mut written, mut ended) = (0, 0, 0);
+        let mut at_end = false;
+        loop {
+            let rest = if at_end {
+                &[][..]
+            } else {
+                input.get(used..).unwrap_or_default()
+            };
+            let (result, read, wrote, ends) = reader.read_record(
+                rest,
+                self.fields.get_mut(written..).unwrap_or_default(),
+                self.ends.get_mut(ended..).unwrap_or_default(),
+            );
+            used += read;
+            written += wrote;
+            ended += ends;
+            match result {
+                ReadRecordResult::InputEmpty => at_end = used >= input.len(),
+                ReadRecordResult::OutputFull => {
+                    let grown = (self.fields.len() * 2).max(64);
+                    self.fields.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                ReadRecordResult::Record | ReadRecordResult::End => break,
+            }
+        }
+        if at_end {
+            // Told that the input ended, the reader is done: the next record needs a new one.
+            self.reader = None;
+        }
+        record.clear();
+        let mut start = 0;
+        for &end in self.ends.get(..ended).unwrap_or_default() {
+            record.push_field(self.fields.get(start..end).unwrap_or_default());
+            start = end;
+        }
+        used
+    }
+}

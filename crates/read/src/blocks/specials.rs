@@ -1,0 +1,117 @@
+//! Where a block's delimiters, `\n`s and `"`s are: found 64 bytes at a time with comparisons
+//! the compiler turns into SIMD, then taken bit by bit.
+
+/// The places of the delimiter, `\n` and `"` in a block, in order.
+pub(super) struct Specials<'a> {
+    bytes: &'a [u8],
+    delimiter: u8,
+    /// Where the 64 bytes of `mask` start (a multiple of 64).
+    base: usize,
+    /// Bit `i` for `bytes[base + i]`, cleared once handed out.
+    mask: u64,
+}
+
+impl<'a> Specials<'a> {
+    pub(super) fn new(bytes: &'a [u8], delimiter: u8) -> Specials<'a> {
+        Specials {
+            bytes,
+            delimiter,
+            base: 0,
+            mask: mask_at(bytes, 0, delimiter),
+        }
+    }
+
+    /// The delimiter looked for.
+    pub(super) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The first place at or after `at` of the delimiter, a `\n` or a `"`. Calls must ask
+    /// for places in order (`at` never before a place already handed out).
+    #[inline]
+    pub(super) fn next_from(&mut self, at: usize) -> Option<usize> {
+        if at >= self.base + 64 {
+            self.base = at - at % 64;
+            self.mask = mask_at(self.bytes, self.base, self.delimiter);
+        }
+        // Places before `at` are passed over (`at` is within these 64 bytes, or before them).
+        let mut mask = self.mask & (u64::MAX << at.saturating_sub(self.base));
+        loop {
+            if mask != 0 {
+                let place = self.base + mask.trailing_zeros() as usize;
+                self.mask = mask & (mask - 1);
+                return Some(place);
+            }
+            self.base += 64;
+            if self.base >= self.bytes.len() {
+                self.mask = 0;
+                return None;
+            }
+            mask = mask_at(self.bytes, self.base, self.delimiter);
+        }
+    }
+}
+
+/// The mask of the 64 bytes from `base` (fewer at the end).
+#[inline]
+fn mask_at(bytes: &[u8], base: usize, delimiter: u8) -> u64 {
+    let is_special = |b: u8| (b == delimiter) | (b == b'\n') | (b == b'"');
+    match bytes
+        .get(base..base + 64)
+        .and_then(|c| <&[u8; 64]>::try_from(c).ok())
+    {
+        Some(chunk) => {
+            // One byte of 0 or 1 per input byte (compared 16 or 32 at a time), then each eight
+            // gathered into eight bits by a multiplication.
+            let mut flags = [0u8; 64];
+            for (flag, &b) in flags.iter_mut().zip(chunk) {
+                *flag = u8::from(is_special(b));
+            }
+            let mut mask = 0;
+            for (i, eight) in flags.chunks_exact(8).enumerate() {
+                let word = u64::from_le_bytes(<[u8; 8]>::try_from(eight).unwrap_or_default());
+                mask |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
+            }
+            mask
+        }
+        None => bytes
+            .get(base..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| is_special(b))
+            .fold(0, |mask, (i, _)| mask | 1 << i),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::Specials;
+
+    proptest! {
+        /// The places are those a byte-by-byte search finds, asked for from any place on.
+        #[test]
+        fn places_are_those_of_a_plain_search(
+            bytes in prop::collection::vec(prop_oneof![Just(b','), Just(b'\n'), Just(b'"'), Just(b'a')], 0..300),
+            skips in prop::collection::vec(0usize..80, 0..20),
+        ) {
+            let expected: Vec<usize> = bytes
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| matches!(b, b',' | b'\n' | b'"'))
+                .map(|(i, _)| i)
+                .collect();
+            let mut specials = Specials::new(&bytes, b',');
+            let mut at = 0;
+            let mut skips = skips.into_iter();
+            while let Some(place) = specials.next_from(at) {
+                let wanted = expected.iter().copied().find(|&p| p >= at);
+                prop_assert_eq!(Some(place), wanted);
+                at = place + 1 + skips.next().unwrap_or(0);
+            }
+            prop_assert_eq!(expected.iter().copied().find(|&p| p >= at), None);
+        }
+    }
+}
