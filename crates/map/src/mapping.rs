@@ -506,7 +506,7 @@ impl MappingPlan {
     pub(crate) fn apply_into(
         &self,
         record: &Record,
-        row: &mut csv::ByteRecord,
+        row: &mut nebulk_read::Fields,
         problems: &mut Vec<RowProblem>,
         scratch: &mut String,
     ) {

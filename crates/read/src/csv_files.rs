@@ -400,7 +400,11 @@ mod tests {
         while source.next_row(&mut row).unwrap() {
             let file = row.file.as_deref().unwrap();
             let name = Path::new(file).file_name().unwrap().to_string_lossy();
-            seen.push((name.into_owned(), row.line, row.record.as_slice().to_vec()));
+            seen.push((
+                name.into_owned(),
+                row.line,
+                row.record.iter().collect::<Vec<_>>().concat(),
+            ));
         }
         assert_eq!(
             seen,

@@ -7,6 +7,7 @@ use crate::blocks::{count_lines, Block, BlockCutter, Cut};
 use crate::encoding::{
     escape_bytes, windows_1252_reading, Encoding, Malformed, TextReader, TextStart,
 };
+use crate::fields::Fields;
 use crate::position::LineCounter;
 use crate::preamble::{separator_line, skip_lines, Skipped};
 use crate::row::{quote_value, ProblemKind, Row, RowProblem};
@@ -100,9 +101,15 @@ enum Rows<R> {
     },
     /// Decoded text (or a header longer than the sniffed start, or what follows a record too
     /// long for a block), through the CSV reader.
-    Stream(Box<csv::Reader<LineCounter<Sniffed<TextReader<R>>>>>),
+    Stream(Box<Streamed<R>>),
     /// Only while the blocks' reader is handed over to the CSV reader.
     Switching,
+}
+
+/// The CSV reader, and the record it reads into before a row takes the fields.
+struct Streamed<R> {
+    reader: csv::Reader<LineCounter<Sniffed<TextReader<R>>>>,
+    record: csv::ByteRecord,
 }
 
 /// The bytes [`RowSource::next_row`] parses at a time when a source reads blocks.
@@ -239,7 +246,10 @@ impl<R: Read> CsvSource<R> {
             .is_some_and(|m| !m.take_before(header_end).is_empty());
         let header = header_cells(&record, header_line, encoding, malformed_header)?;
         Ok(CsvSource {
-            rows: Rows::Stream(Box::new(reader)),
+            rows: Rows::Stream(Box::new(Streamed {
+                reader,
+                record: csv::ByteRecord::new(),
+            })),
             header,
             header_line,
             delimiter,
@@ -382,7 +392,7 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
     fn bytes_read(&self) -> u64 {
         match &self.rows {
             Rows::Blocks { cutter, .. } => cutter.bytes_cut(),
-            Rows::Stream(reader) => reader.get_ref().offset() + self.skipped,
+            Rows::Stream(streamed) => streamed.reader.get_ref().offset() + self.skipped,
             Rows::Switching => self.skipped,
         }
     }
@@ -395,7 +405,7 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
     fn blank_row(&self) -> Row {
         let fields = self.header.len() + 1;
         Row {
-            record: csv::ByteRecord::with_capacity(fields * 32, fields),
+            record: Fields::with_capacity(fields * 32, fields),
             ..Row::default()
         }
     }
@@ -429,21 +439,23 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
             }
             self.read_on_without_blocks();
         }
-        let Rows::Stream(reader) = &mut self.rows else {
+        let Rows::Stream(streamed) = &mut self.rows else {
             return Ok(false);
         };
+        let Streamed { reader, record } = &mut **streamed;
         let line = reader.position().line();
         // Announced before it is read, so that a record spanning many lines costs the line
         // counter no memory for them (the reader holds at most BUFFER bytes unparsed).
         let next = reader.position().byte();
         reader.get_mut().start_record(next);
         if !reader
-            .read_byte_record(&mut row.record)
+            .read_byte_record(record)
             .map_err(|e| io_error_at(e, line))?
         {
             return Ok(false);
         }
-        let start = row.record.position().map_or(0, csv::Position::byte);
+        row.record.set_from(record);
+        let start = record.position().map_or(0, csv::Position::byte);
         row.line = reader.get_mut().line_at(start);
         row.byte = start + self.skipped;
         row.file = None;
@@ -505,7 +517,10 @@ impl<R: Read> CsvSource<R> {
         reader.set_byte_headers(csv::ByteRecord::new());
         let _ = reader.read_byte_record(&mut csv::ByteRecord::new());
         self.skipped = byte;
-        self.rows = Rows::Stream(Box::new(reader));
+        self.rows = Rows::Stream(Box::new(Streamed {
+            reader,
+            record: csv::ByteRecord::new(),
+        }));
     }
 }
 

@@ -83,6 +83,7 @@ pub mod date;
 mod delimited;
 mod encoding;
 mod error;
+mod fields;
 mod format_error;
 mod messages;
 pub mod nerm;
@@ -109,6 +110,7 @@ pub use encoding::{
     Malformed, TextReader, TextStart,
 };
 pub use error::ReadError;
+pub use fields::{Fields, Iter as FieldsIter};
 pub use format_error::{FormatError, Position};
 pub use messages::{not_utf8_message, wrong_field_count_message};
 pub use position::LineCounter;

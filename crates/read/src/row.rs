@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::fields::Fields;
+
 /// One data row as read: its fields as bytes and where it starts.
 #[derive(Debug, Clone, Default)]
 pub struct Row {
@@ -12,7 +14,7 @@ pub struct Row {
     /// Byte offset of the row's first byte in its file (0 where unknown).
     pub byte: u64,
     /// The fields, unmodified (not trimmed, not decoded).
-    pub record: csv::ByteRecord,
+    pub record: Fields,
     /// The file the row comes from, when the input is several files.
     pub file: Option<Arc<str>>,
     /// Problems found before validation (a mapping transform that failed), by field.

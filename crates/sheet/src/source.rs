@@ -282,7 +282,7 @@ impl RowSource for SpreadsheetSource {
 /// A row of `width` fields (at least as many as the last cell needs): the cells' texts, empty
 /// fields between them; `text` is the cells' total length.
 fn padded_row(line: u64, width: usize, text: usize, cells: &[(usize, String)]) -> Row {
-    let mut record = csv::ByteRecord::with_capacity(text, width);
+    let mut record = nebulk_read::Fields::with_capacity(text, width);
     let mut cells = cells.iter().peekable();
     for field in 0..width {
         match cells.next_if(|(c, _)| *c == field) {

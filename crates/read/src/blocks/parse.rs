@@ -2,11 +2,11 @@
 //! the line end, no stray `"` or `\r`) are read here with memchr; every other record is read
 //! by `csv_core`, as `csv::Reader` reads it.
 
-use csv::ByteRecord;
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
 use super::specials::Specials;
 use super::{count_lines, Block};
+use crate::fields::{Fields, Span};
 use crate::row::Row;
 
 impl Block {
@@ -51,7 +51,7 @@ impl Block {
             if filled == rows.len() {
                 // Room for a typical row, rather than growing field by field.
                 rows.push(Row {
-                    record: ByteRecord::with_capacity(512, 32),
+                    record: Fields::with_capacity(512, 32),
                     ..Row::default()
                 });
             }
@@ -107,53 +107,84 @@ fn simple_record(
     input: &[u8],
     start: usize,
     specials: &mut Specials<'_>,
-    record: &mut ByteRecord,
+    record: &mut Fields,
     unescaped: &mut Vec<u8>,
 ) -> Option<Simple> {
-    record.clear();
     let delimiter = specials.delimiter();
+    record.clear();
+    unescaped.clear();
+    let (bytes, spans) = record.parts_mut();
+    // Spans are first noted from `start` (those of fields with `""`, from the start of
+    // `unescaped`, marked by `escaped`); the record's text is copied once at the end.
+    let mut escaped_fields = 0u64;
     let mut at = start;
     let mut spans_lines = false;
     loop {
         let quoted = input.get(at) == Some(&b'"');
-        let (end, field) = if quoted {
+        let (end, span) = if quoted {
             spans_lines = true;
             let close = closing_quote(specials, input, at, unescaped)?;
-            let field = match close.unescaped {
-                true => &unescaped[..],
-                false => input.get(at + 1..close.at)?,
+            let span = match close.unescaped {
+                Some(text) => {
+                    escaped_fields |= 1 << spans.len().min(63);
+                    text
+                }
+                None => Span {
+                    start: at + 1 - start,
+                    end: close.at - start,
+                },
             };
-            (close.at + 1, field)
+            (close.at + 1, span)
         } else {
             let end = specials.next_from(at).unwrap_or(input.len());
-            (end, input.get(at..end)?)
+            let span = Span {
+                start: at - start,
+                end: end - start,
+            };
+            (end, span)
         };
         let used = match input.get(end) {
             Some(&b) if b == delimiter => {
-                record.push_field(field);
+                spans.push(span);
                 at = end + 1;
                 continue;
             }
             None => {
-                record.push_field(field);
+                spans.push(span);
                 end
             }
             Some(b'\n') => {
                 // The `\r` of a `\r\n` is no part of an unquoted last field.
-                let field = match field.strip_suffix(b"\r") {
-                    Some(text) if !quoted => text,
-                    _ => field,
-                };
-                record.push_field(field);
+                let cr = !quoted && span.end > span.start && input.get(end - 1) == Some(&b'\r');
+                spans.push(Span {
+                    end: span.end - usize::from(cr),
+                    ..span
+                });
                 end + 1
             }
             Some(b'\r') if quoted && input.get(end + 1) == Some(&b'\n') => {
-                record.push_field(field);
+                spans.push(span);
                 end + 2
             }
             // A `"` inside an unquoted field; text after a closing quote.
             Some(_) => return None,
         };
+        // A record of more than 64 fields with `""` past the 64th goes to csv_core, which
+        // copies them one by one.
+        if escaped_fields >> 63 != 0 {
+            return None;
+        }
+        let text = input.get(start..end)?;
+        bytes.extend_from_slice(text);
+        if escaped_fields != 0 {
+            bytes.extend_from_slice(unescaped);
+            for (i, span) in spans.iter_mut().enumerate() {
+                if escaped_fields & (1 << i.min(63)) != 0 {
+                    span.start += text.len();
+                    span.end += text.len();
+                }
+            }
+        }
         return Some(Simple {
             used: used - start,
             spans_lines,
@@ -164,42 +195,46 @@ fn simple_record(
 /// The closing quote of a quoted field.
 struct Close {
     at: usize,
-    /// Whether the field has `""`, so that its text is in `unescaped`.
-    unescaped: bool,
+    /// Where the field's text is in `unescaped`, when it has `""`.
+    unescaped: Option<Span>,
 }
 
 /// Finds the quote that closes the quoted field opening at `open`, taking the places
 /// `specials` gives (delimiters and line ends inside the field are text); `None` when it is
-/// not closed.
+/// not closed. A field with `""` has its text written at the end of `unescaped`.
 fn closing_quote(
     specials: &mut Specials<'_>,
     input: &[u8],
     open: usize,
     unescaped: &mut Vec<u8>,
 ) -> Option<Close> {
-    let mut start = open + 1;
-    let mut escaped = false;
+    let mut from = open + 1;
+    let mut escaped: Option<usize> = None;
     loop {
-        let mut quote = specials.next_from(start)?;
+        let mut quote = specials.next_from(from)?;
         while input.get(quote) != Some(&b'"') {
             quote = specials.next_from(quote + 1)?;
         }
         if input.get(quote + 1) != Some(&b'"') {
-            if escaped {
-                unescaped.extend_from_slice(input.get(start..quote)?);
-            }
+            let unescaped = match escaped {
+                Some(text_start) => {
+                    unescaped.extend_from_slice(input.get(from..quote)?);
+                    Some(Span {
+                        start: text_start,
+                        end: unescaped.len(),
+                    })
+                }
+                None => None,
+            };
             return Some(Close {
                 at: quote,
-                unescaped: escaped,
+                unescaped,
             });
         }
-        if !escaped {
-            unescaped.clear();
-            escaped = true;
-        }
+        escaped.get_or_insert(unescaped.len());
         // Up to and with the first quote of the pair: one quote of text.
-        unescaped.extend_from_slice(input.get(start..=quote)?);
-        start = quote + 2;
+        unescaped.extend_from_slice(input.get(from..=quote)?);
+        from = quote + 2;
     }
 }
 
@@ -232,7 +267,7 @@ impl QuotedRecords {
     }
 
     /// Reads the record at the start of `input` into `record`; gives the bytes it used.
-    fn read(&mut self, input: &[u8], record: &mut ByteRecord) -> usize {
+    fn read(&mut self, input: &[u8], record: &mut Fields) -> usize {
         let delimiter = self.delimiter;
         let reader = self
             .reader
@@ -277,9 +312,11 @@ impl QuotedRecords {
             self.reader = None;
         }
         record.clear();
+        let (bytes, spans) = record.parts_mut();
+        bytes.extend_from_slice(self.fields.get(..written).unwrap_or_default());
         let mut start = 0;
         for &end in self.ends.get(..ended).unwrap_or_default() {
-            record.push_field(self.fields.get(start..end).unwrap_or_default());
+            spans.push(Span { start, end });
             start = end;
         }
         used
