@@ -38,8 +38,9 @@ where
 }
 
 /// Appends one record of `values`, each a slice of `row` (as a field, or part of one) or else
-/// any text. `row` is scanned once for the bytes that need quotes; a value is then quoted only
-/// when one of those lies inside it, rather than every value being scanned on its own.
+/// any text. `row` is scanned once for the bytes that need quotes, 64 at a time into bit masks;
+/// a value is then quoted only when one of those lies inside it, rather than every value being
+/// scanned on its own.
 ///
 /// ```text
 /// row:    ann,"Lee, Ann",x      values: [ann] [Lee, Ann] [x]   →   ann,"Lee, Ann",x
@@ -48,38 +49,46 @@ pub(crate) fn write_slices_of<'f, I>(out: &mut Vec<u8>, row: &[u8], values: I)
 where
     I: IntoIterator<Item = &'f [u8]>,
 {
-    /// Positions kept at most; a row with more quotes and delimiters than that has each of its
-    /// values scanned instead.
-    const MAX: usize = 32;
-    let mut special = [0usize; MAX];
-    let mut count = 0;
-    let positions =
-        memchr::memchr3_iter(b',', b'"', b'\n', row).chain(memchr::memchr_iter(b'\r', row));
-    for position in positions {
-        if count == MAX {
-            write_with(out, values, write_field);
-            return;
-        }
-        special[count] = position;
-        count += 1;
+    /// Masks kept at most (rows up to 4 KiB); a longer row has each of its values scanned.
+    const WORDS: usize = 64;
+    if row.len() > 64 * WORDS {
+        write_with(out, values, write_field);
+        return;
     }
-    let special = &mut special[..count];
-    special.sort_unstable();
-    let special = &*special;
+    let mut masks = [0u64; WORDS];
+    for (mask, chunk) in masks.iter_mut().zip(row.chunks(64)) {
+        *mask = nebulk_read::byte_mask(chunk, [b',', b'"', b'\n', b'\r']);
+    }
     let base = row.as_ptr() as usize;
     write_with(out, values, |out, value| {
         let start = (value.as_ptr() as usize).wrapping_sub(base);
         if start > row.len() || row.len() - start < value.len() {
             write_field(out, value);
-        } else if special
-            .get(special.partition_point(|&p| p < start))
-            .is_some_and(|&p| p < start + value.len())
-        {
+        } else if any_bit(&masks, start, start + value.len()) {
             write_quoted(out, value);
         } else {
             out.extend_from_slice(value);
         }
     });
+}
+
+/// Whether a bit from `start` to before `end` is set in `masks` (64 bits a mask).
+fn any_bit(masks: &[u64], start: usize, end: usize) -> bool {
+    let mut at = start;
+    while at < end {
+        let word = at / 64;
+        let Some(&mask) = masks.get(word) else {
+            return false;
+        };
+        let from = at % 64;
+        let to = (end - word * 64).min(64);
+        let bits = (mask >> from) & (u64::MAX >> (64 - (to - from)));
+        if bits != 0 {
+            return true;
+        }
+        at = word * 64 + to;
+    }
+    false
 }
 
 /// The bytes that make a field need quotes: the delimiter, the quote and line ends.
@@ -131,6 +140,8 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
         #[test]
         fn writes_what_the_csv_crate_writes(
             records in proptest::collection::vec(
@@ -146,6 +157,36 @@ mod tests {
                 write_record(&mut ours, record.iter().map(Vec::as_slice));
             }
             prop_assert_eq!(ours, with_csv_crate(&records));
+        }
+
+        /// Values cut from a row (anywhere, across 64-byte words, in rows longer than the
+        /// masks hold) or owned are quoted exactly as `write_record` quotes them.
+        #[test]
+        fn slices_of_a_row_are_quoted_as_fields_are(
+            row in proptest::collection::vec(prop_oneof![1 => Just(b','), 1 => Just(b'"'), 1 => Just(b'\n'), 1 => Just(b'\r'), 30 => Just(b'a')], 0..300),
+            long in any::<bool>(),
+            cuts in proptest::collection::vec((0usize..5000, 0usize..90, any::<bool>()), 1..8),
+        ) {
+            let mut row = row;
+            if long {
+                row.extend(std::iter::repeat_n(b'a', 4200));
+                row.extend_from_slice(b"x,y");
+            }
+            let owned: Vec<Vec<u8>> = cuts.iter().map(|&(_, len, _)| b"o,\"k".repeat(len % 3)).collect();
+            let values: Vec<&[u8]> = cuts
+                .iter()
+                .zip(&owned)
+                .map(|(&(at, len, inside), owned)| {
+                    let start = at.min(row.len());
+                    let end = (start + len).min(row.len());
+                    if inside { &row[start..end] } else { owned.as_slice() }
+                })
+                .collect();
+            let mut ours = Vec::new();
+            write_slices_of(&mut ours, &row, values.iter().copied());
+            let mut expected = Vec::new();
+            write_record(&mut expected, values.iter().copied());
+            prop_assert_eq!(ours, expected);
         }
     }
 

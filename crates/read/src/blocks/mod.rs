@@ -37,6 +37,7 @@ mod tests;
 use std::sync::Arc;
 
 pub use cut::{BlockCutter, Cut, LONGEST_BLOCK};
+pub use specials::byte_mask;
 
 /// Whole records of a delimited file, with where they start: parse them with
 /// [`Block::parse_into`] on any thread.
