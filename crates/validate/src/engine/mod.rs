@@ -66,9 +66,11 @@ impl Default for Chunking {
 
 /// Runs inputs through the checks of a [`ColumnPlan`]: set it up, then [`Engine::run`] it.
 ///
-/// Three stages run at once: a thread reads chunks; the calling thread checks each chunk's rows
-/// in parallel with rayon (and formats the valid ones); a third thread applies the
-/// order-dependent checks (the [`Ledger`]) and hands every row, in input order, to the sink.
+/// Three stages run at once: a thread reads chunks (blocks of whole records, when the source
+/// cuts them: [`RowSource::cuts_blocks`]); the calling thread has each chunk's blocks parsed and
+/// its rows checked in parallel with rayon (and the valid ones formatted); a third thread
+/// applies the order-dependent checks (the [`Ledger`]) and hands every row, in input order, to
+/// the sink.
 /// Memory is bounded by the [`Chunking`] (a few chunks in flight) plus the ledger's account
 /// keys.
 ///
