@@ -1,5 +1,6 @@
 //! `check`: the stateless checks of a row (`ColumnPlan::check`) on every row of the generated
-//! file, read once up front, in input bytes per second.
+//! file, read once up front, and the ledger's (duplicates and placement, `Ledger::admit`) on
+//! their verdicts, in input bytes per second.
 // A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,14 +20,27 @@ fn check(c: &mut Criterion) {
     // the duplicate account names, that this is the generator's truth.
     let verdicts: Vec<_> = rows.iter().map(|r| plan.check(r).verdict).collect();
     let passing = verdicts.iter().filter(|v| v.is_valid()).count();
-    let mut ledger = Ledger::new(MAX_ACCOUNTS);
     let account_column = Data::column("accountName").ok();
-    let mut valid = 0u64;
-    for (row, mut verdict) in rows.iter().zip(verdicts) {
-        ledger.admit(&mut verdict, row, account_column, Known::default());
-        valid += u64::from(verdict.is_valid());
-    }
-    assert_eq!(valid, data.truth.rows_valid, "valid rows after the ledger");
+    // The ordered stage's checks and placement, as the engine's writer runs them: a batch's
+    // names looked up ahead, then each row admitted in input order.
+    let admit_all = |verdicts: &[nebulk_validate::Verdict]| {
+        let mut ledger = Ledger::new(MAX_ACCOUNTS);
+        let mut valid = 0u64;
+        for (rows, verdicts) in rows.chunks(256).zip(verdicts.chunks(256)) {
+            ledger.look_ahead(verdicts);
+            for (row, verdict) in rows.iter().zip(verdicts) {
+                let mut verdict = verdict.clone();
+                ledger.admit(&mut verdict, row, account_column, Known::default());
+                valid += u64::from(verdict.is_valid());
+            }
+        }
+        valid
+    };
+    assert_eq!(
+        admit_all(&verdicts),
+        data.truth.rows_valid,
+        "valid rows after the ledger"
+    );
     let duplicates = data
         .truth
         .by_code
@@ -53,6 +67,12 @@ fn check(c: &mut Criterion) {
             }
             assert_eq!(checked, rows.len(), "rows checked");
             assert_eq!(ok, passing, "rows passing");
+        });
+    });
+    group.bench_function("ledger", |b| {
+        b.iter(|| {
+            let valid = admit_all(black_box(&verdicts));
+            assert_eq!(valid, data.truth.rows_valid, "valid rows after the ledger");
         });
     });
     group.finish();
