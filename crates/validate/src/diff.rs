@@ -92,9 +92,12 @@ impl Tenant {
     /// The hash of values on the attributes of mask `columns`, each normalised as it is
     /// compared: equal values (trimmed; ignoring case where that is the rule; dates as
     /// instants) hash the same. Each value is hashed on its own ([`Tenant::value_hash`]), and the
-    /// hashes are folded in attribute order.
+    /// hashes are folded in attribute order. The account name is left out: a row is compared
+    /// with the record its account key found, whose name is its own ignoring case, so it never
+    /// tells them apart (and folding the case of names that are not ASCII is costly).
     pub(crate) fn fingerprint<'v>(&self, columns: u32, value: impl Fn(usize) -> &'v str) -> u64 {
         let mut folded = 0u64;
+        let columns = columns & !(1u32.checked_shl(self.account as u32).unwrap_or(0));
         for attribute in 0..self.compare.len().min(32) {
             if columns >> attribute & 1 == 1 {
                 let hash = self.value_hash(attribute, crate::rules::trim(value(attribute)));
