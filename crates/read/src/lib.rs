@@ -7,9 +7,10 @@
 //! - **Rows** ([`RowSource`]): a header, then raw rows, each with the line it starts on. A
 //!   source reads one row at a time ([`RowSource::next_row`]); the engine takes them in chunks
 //!   whose budget is written once ([`RowSource::fill_chunk`]). A delimited file is a
-//!   [`CsvSource`] (several with one header, [`CsvFiles`]). Nothing is validated here: fields
-//!   stay bytes, so that a row with invalid UTF-8 or the wrong number of fields reaches the
-//!   validator intact, which rejects it with a reason instead of stopping the run.
+//!   [`CsvSource`] (several with one header, [`CsvFiles`]). A row's fields are one buffer with a
+//!   span per field ([`Fields`]). Nothing is validated here: fields stay bytes, so that a row
+//!   with invalid UTF-8 or the wrong number of fields reaches the validator intact, which
+//!   rejects it with a reason instead of stopping the run.
 //! - **Records** ([`RecordReader`]): the named fields of one user or session, pushed into a
 //!   [`RecordSink`] as the file streams, one reader per structured kind
 //!   ([`xtracta::UserReader`], [`srv::RoleReader`], [`nerm::UserReader`],
