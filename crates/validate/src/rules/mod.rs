@@ -49,12 +49,36 @@ fn plain_ascii_email(value: &str) -> bool {
         && user.len() <= 64
         && user
             .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(b));
+            .all(|&b| EMAIL_BYTES[usize::from(b)] & LOCAL != 0);
     user_ok
         && domain.len() <= 255
         && !domain.is_empty()
         && domain.split(|b| *b == b'.').all(host_label)
 }
+
+/// The bytes of an e-mail address's local part (`LOCAL`) and of its host labels (`LABEL`), one
+/// table lookup a byte.
+const EMAIL_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() {
+            table[b] = LOCAL | LABEL;
+        }
+        b += 1;
+    }
+    let specials = b".!#$%&'*+/=?^_`{|}~-";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] |= LOCAL;
+        i += 1;
+    }
+    table[b'-' as usize] |= LABEL;
+    table
+};
+const LOCAL: u8 = 1;
+const LABEL: u8 = 2;
 
 /// `[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?`
 fn host_label(label: &[u8]) -> bool {
@@ -65,7 +89,7 @@ fn host_label(label: &[u8]) -> bool {
                 && last.is_ascii_alphanumeric()
                 && label
                     .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                    .all(|&b| EMAIL_BYTES[usize::from(b)] & LABEL != 0)
         }
         _ => false,
     }
