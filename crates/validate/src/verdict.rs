@@ -168,3 +168,23 @@ impl Hash for AccountKey {
         state.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fold_case;
+
+    proptest::proptest! {
+        /// Folding is what lowering every character, final sigma as sigma, gives.
+        #[test]
+        fn folding_lowers_every_character(name in "\\PC{0,24}") {
+            let expected: String = name
+                .chars()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == 'ς' { 'σ' } else { c })
+                .collect();
+            let mut folded = Vec::new();
+            fold_case(&name, &mut folded);
+            proptest::prop_assert_eq!(String::from_utf8(folded).unwrap(), expected);
+        }
+    }
+}
