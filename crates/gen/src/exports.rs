@@ -14,21 +14,15 @@ use std::io::{self, BufWriter, Write};
 
 use fastrand::Rng;
 
-use crate::people::{civil_from_days, Row, DEPARTMENTS, FIELDS};
+use crate::people::{
+    civil_from_days, Row, ACCOUNT_NAME, DEPARTMENT, DEPARTMENTS, EMAIL, END_DATE, FIELDS,
+    FIRST_NAME, LAST_NAME, LOCATION, MANAGER, PHONE, START_DATE,
+};
 use crate::write_error;
 
 /// The export's columns: the system attributes in the platform's order (phone before email),
 /// then the custom ones of [`crate::HEADER`], as indices into [`crate::HEADER`].
 const ORDER: [usize; FIELDS] = [0, 1, 2, 4, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
-
-/// Indices into [`crate::HEADER`] of the attributes touched in the export.
-const FIRST_NAME: usize = 1;
-const EMAIL: usize = 3;
-const PHONE: usize = 4;
-const MANAGER: usize = 5;
-const START_DATE: usize = 6;
-const END_DATE: usize = 7;
-const DEPARTMENT: usize = 8;
 
 /// The attributes a changed export row may differ in.
 const CHANGEABLE: [usize; 4] = [FIRST_NAME, PHONE, END_DATE, DEPARTMENT];
@@ -252,13 +246,13 @@ impl<'a, E: Write> Exports<'a, E> {
             }
         }
         // Noise: letter case where it is ignored, a space after the comma.
-        for i in [0, EMAIL, MANAGER] {
+        for i in [ACCOUNT_NAME, EMAIL, MANAGER] {
             if rng.u8(0..10) == 0 {
                 self.record[column(i)].make_ascii_uppercase();
             }
         }
         if rng.u8(0..10) == 0 {
-            let i = [FIRST_NAME, 2, PHONE, DEPARTMENT, 12][rng.usize(..5)];
+            let i = [FIRST_NAME, LAST_NAME, PHONE, DEPARTMENT, LOCATION][rng.usize(..5)];
             self.record[column(i)].insert(0, b' ');
         }
         let mut changes = 0;

@@ -7,13 +7,17 @@ use std::io::{self, Write};
 
 use fastrand::Rng;
 
-/// Column indices of the system attributes (the order of [`crate::HEADER`]).
+/// Column indices of the attributes (the order of [`crate::HEADER`]).
 pub(crate) const ACCOUNT_NAME: usize = 0;
+pub(crate) const FIRST_NAME: usize = 1;
+pub(crate) const LAST_NAME: usize = 2;
 pub(crate) const EMAIL: usize = 3;
 pub(crate) const PHONE: usize = 4;
 pub(crate) const START_DATE: usize = 6;
 pub(crate) const END_DATE: usize = 7;
 pub(crate) const MANAGER: usize = 5;
+pub(crate) const DEPARTMENT: usize = 8;
+pub(crate) const LOCATION: usize = 12;
 /// Number of system attributes (columns `0..SYSTEM_FIELDS`).
 pub(crate) const SYSTEM_FIELDS: usize = 8;
 /// Number of columns in a well-formed row.

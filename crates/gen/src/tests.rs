@@ -664,3 +664,27 @@ proptest! {
         prop_assert_eq!(truth_from_files(&bytes, &exports, &c), truth);
     }
 }
+
+/// The column constants the rows, the faults and the exports share are those of `HEADER`.
+#[test]
+fn column_constants_name_their_header_cells() {
+    use crate::people::{
+        ACCOUNT_NAME, DEPARTMENT, EMAIL, END_DATE, FIRST_NAME, LAST_NAME, LOCATION, MANAGER, PHONE,
+        START_DATE,
+    };
+    let named = [
+        (ACCOUNT_NAME, "accountName"),
+        (FIRST_NAME, "firstName"),
+        (LAST_NAME, "lastName"),
+        (EMAIL, "email"),
+        (PHONE, "phone"),
+        (MANAGER, "manager"),
+        (START_DATE, "startDate"),
+        (END_DATE, "endDate"),
+        (DEPARTMENT, "department"),
+        (LOCATION, "location"),
+    ];
+    for (column, name) in named {
+        assert_eq!(HEADER[column], name);
+    }
+}
