@@ -57,7 +57,7 @@ where
     }
     let mut masks = [0u64; WORDS];
     for (mask, chunk) in masks.iter_mut().zip(row.chunks(64)) {
-        *mask = nebulk_read::byte_mask(chunk, [b',', b'"', b'\n', b'\r']);
+        *mask = nebulk_read::byte_mask(chunk, QUOTED_BYTES);
     }
     let base = row.as_ptr() as usize;
     write_with(out, values, |out, value| {
@@ -92,12 +92,16 @@ fn any_bit(masks: &[u64], start: usize, end: usize) -> bool {
 }
 
 /// The bytes that make a field need quotes: the delimiter, the quote and line ends.
+const QUOTED_BYTES: [u8; 4] = [b',', b'"', b'\n', b'\r'];
+
+/// [`QUOTED_BYTES`] as a table, for short fields.
 const NEEDS_QUOTES: [bool; 256] = {
     let mut table = [false; 256];
-    table[b',' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\n' as usize] = true;
-    table[b'\r' as usize] = true;
+    let mut i = 0;
+    while i < QUOTED_BYTES.len() {
+        table[QUOTED_BYTES[i] as usize] = true;
+        i += 1;
+    }
     table
 };
 

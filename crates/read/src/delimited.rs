@@ -220,15 +220,7 @@ impl<R: Read> CsvSource<R> {
             encoding,
             malformed,
         } = start;
-        let mut reader = csv::ReaderBuilder::new()
-            .buffer_capacity(BUFFER)
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(
-                LineCounter::with_window(io::Cursor::new(prefix).chain(text), BUFFER as u64)
-                    .after_lines(skipped.lines),
-            );
+        let mut reader = csv_reader(text, prefix, delimiter, skipped.lines);
         reader.get_mut().start_record(0);
         let mut record = csv::ByteRecord::new();
         let found = reader
@@ -426,11 +418,7 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
                     *next += 1;
                     return Ok(true);
                 }
-                let line = cutter.line();
-                match cutter
-                    .next_block(ROW_BLOCK)
-                    .map_err(|error| ReadError::Io { line, error })?
-                {
+                match cut_next(cutter, ROW_BLOCK)? {
                     Cut::Block(block) => block.parse_into(parsed),
                     Cut::End => return Ok(false),
                     Cut::LongRecord => break,
@@ -480,11 +468,7 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
         let Rows::Blocks { cutter, .. } = &mut self.rows else {
             return Ok(None);
         };
-        let line = cutter.line();
-        match cutter
-            .next_block(size)
-            .map_err(|error| ReadError::Io { line, error })?
-        {
+        match cut_next(cutter, size)? {
             Cut::Block(block) => Ok(Some(block)),
             Cut::End => Ok(None),
             Cut::LongRecord => {
@@ -503,15 +487,7 @@ impl<R: Read> CsvSource<R> {
             return;
         };
         let (text, pending, line, byte) = cutter.into_parts();
-        let mut reader = csv::ReaderBuilder::new()
-            .buffer_capacity(BUFFER)
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .from_reader(
-                LineCounter::with_window(io::Cursor::new(pending).chain(text), BUFFER as u64)
-                    .after_lines(line.saturating_sub(1)),
-            );
+        let mut reader = csv_reader(text, pending, self.delimiter, line.saturating_sub(1));
         // The reader keeps a copy of its first record as the header, however long: given an
         // empty one (and asked for it once, which reads nothing), it keeps none.
         reader.set_byte_headers(csv::ByteRecord::new());
@@ -522,6 +498,34 @@ impl<R: Read> CsvSource<R> {
             record: csv::ByteRecord::new(),
         }));
     }
+}
+
+/// The CSV reader over `read` (bytes already read from `text`, then the rest of it), the way a
+/// source reads rows: no header taken, any number of fields, `lines_before` lines above
+/// `read`'s first byte.
+fn csv_reader<R: Read>(
+    text: TextReader<R>,
+    read: Vec<u8>,
+    delimiter: u8,
+    lines_before: u64,
+) -> csv::Reader<LineCounter<Sniffed<TextReader<R>>>> {
+    csv::ReaderBuilder::new()
+        .buffer_capacity(BUFFER)
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(
+            LineCounter::with_window(io::Cursor::new(read).chain(text), BUFFER as u64)
+                .after_lines(lines_before),
+        )
+}
+
+/// The cutter's next block of about `size` bytes; an error names the line it stopped on.
+fn cut_next<R: Read>(cutter: &mut BlockCutter<R>, size: usize) -> Result<Cut, ReadError> {
+    let line = cutter.line();
+    cutter
+        .next_block(size)
+        .map_err(|error| ReadError::Io { line, error })
 }
 
 fn io_error_at(e: csv::Error, line: u64) -> ReadError {

@@ -80,6 +80,19 @@ impl Fields {
         &self.bytes
     }
 
+    /// What the fields count against a chunk's budget ([`crate::RowSource::fill_chunk`]): the
+    /// bytes of the buffer and one more per field, however empty (each field costs memory: a
+    /// line of a million commas is a million fields).
+    ///
+    /// ```
+    /// let fields: nebulk_read::Fields = ["ann", ""].into_iter().collect();
+    /// assert_eq!(fields.held_bytes(), 3 + 2);
+    /// ```
+    #[inline]
+    pub fn held_bytes(&self) -> usize {
+        self.bytes.len().saturating_add(self.spans.len())
+    }
+
     /// The fields in order.
     #[inline]
     pub fn iter(&self) -> Iter<'_> {

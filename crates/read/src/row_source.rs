@@ -75,9 +75,7 @@ pub trait RowSource: Send {
 
     /// Reads up to `max_rows` rows, stopping early once they hold `max_bytes`; an empty vector
     /// means the end of the input. A chunk holds at least one row, however large. A row holds
-    /// the bytes of its buffer ([`crate::Fields::as_slice`]: its fields and what lies between)
-    /// and one more per field, however empty (each field costs memory: a line of a million
-    /// commas is a million fields).
+    /// what [`crate::Fields::held_bytes`] counts.
     fn read_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Vec<Row>, ReadError> {
         let mut rows = Vec::new();
         self.fill_chunk(&mut rows, max_rows, max_bytes)?;
@@ -119,9 +117,7 @@ pub trait RowSource: Send {
             if !self.next_row(row)? {
                 break;
             }
-            bytes = bytes
-                .saturating_add(row.record.as_slice().len())
-                .saturating_add(row.record.len());
+            bytes = bytes.saturating_add(row.record.held_bytes());
             filled += 1;
         }
         rows.truncate(filled);

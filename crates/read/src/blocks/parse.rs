@@ -36,15 +36,13 @@ impl Block {
         let (mut at, mut line, mut filled) = (0, self.line, 0);
         loop {
             // Blank lines, which the CSV reader skips too, each a line further.
-            while let Some(&b) = bytes.get(at) {
-                match b {
-                    b'\n' => line += 1,
-                    b'\r' if bytes.get(at + 1) != Some(&b'\n') => line += 1,
-                    b'\r' => {}
-                    _ => break,
-                }
-                at += 1;
-            }
+            let tail = bytes.get(at..).unwrap_or_default();
+            let blank = tail
+                .iter()
+                .position(|b| !matches!(b, b'\r' | b'\n'))
+                .unwrap_or(tail.len());
+            line += count_lines(tail.get(..blank).unwrap_or(tail), tail.get(blank).copied());
+            at += blank;
             let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) else {
                 break;
             };
@@ -68,21 +66,16 @@ impl Block {
             } else {
                 simple_record(bytes, at, &mut specials, &mut row.record, &mut unescaped)
             };
-            match simple {
-                Some(Simple { used, spans_lines }) => {
-                    line += if spans_lines {
-                        count_lines(rest.get(..used).unwrap_or(rest), rest.get(used).copied())
-                    } else {
-                        1
-                    };
-                    at += used;
-                }
-                None => {
-                    let used = quoted.read(rest, &mut row.record);
-                    line += count_lines(rest.get(..used).unwrap_or(rest), rest.get(used).copied());
-                    at += used;
-                }
-            }
+            let Simple { used, spans_lines } = simple.unwrap_or_else(|| Simple {
+                used: quoted.read(rest, &mut row.record),
+                spans_lines: true,
+            });
+            line += if spans_lines {
+                count_lines(rest.get(..used).unwrap_or(rest), rest.get(used).copied())
+            } else {
+                1
+            };
+            at += used;
         }
         rows.truncate(filled);
     }
@@ -92,7 +85,8 @@ impl Block {
 struct Simple {
     /// The bytes it took, its line end included.
     used: usize,
-    /// Whether a quoted field may hold a line end.
+    /// Whether it may span lines (a quoted field may hold a line end); otherwise it is one
+    /// line.
     spans_lines: bool,
 }
 

@@ -111,10 +111,7 @@ pub(super) fn read_chunk<Src: RowSource>(
             break;
         }
         rows_left -= rows.len();
-        let held: usize = rows
-            .iter()
-            .map(|row| row.record.as_slice().len() + row.record.len())
-            .sum();
+        let held = rows.iter().map(|row| row.record.held_bytes()).sum();
         bytes_left = bytes_left.saturating_sub(held);
         parts.push(rows);
     }
