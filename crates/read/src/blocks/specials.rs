@@ -1,5 +1,5 @@
-//! Where a block's delimiters, `\n`s and `"`s are: found 64 bytes at a time with comparisons
-//! the compiler turns into SIMD, then taken bit by bit.
+//! Where a block's delimiters, `\n`s and `"`s are: found 64 bytes at a time by SIMD comparisons
+//! (see [`byte_mask`]), then taken bit by bit.
 
 /// The places of the delimiter, `\n` and `"` in a block, in order.
 pub(super) struct Specials<'a> {
@@ -61,8 +61,9 @@ fn mask_at(bytes: &[u8], base: usize, delimiter: u8) -> u64 {
     )
 }
 
-/// Bit `i` set where `bytes[i]` is one of `targets`, for the first 64 bytes of `bytes`: what a
-/// SIMD comparison and move-mask give, in safe code the compiler vectorises.
+/// Bit `i` set where `bytes[i]` is one of `targets`, for the first 64 bytes of `bytes`: a SIMD
+/// comparison and move-mask, 16 bytes at a time (SSE2 on x86-64; elsewhere, safe code the
+/// compiler vectorises).
 ///
 /// ```
 /// assert_eq!(nebulk_read::byte_mask(b"a,b\n\"", [b',', b'\n']), 0b01010);
@@ -70,28 +71,57 @@ fn mask_at(bytes: &[u8], base: usize, delimiter: u8) -> u64 {
 /// ```
 #[inline]
 pub fn byte_mask<const N: usize>(bytes: &[u8], targets: [u8; N]) -> u64 {
-    let is_target = |b: u8| targets.iter().fold(false, |hit, &t| hit | (b == t));
     match bytes.get(..64).and_then(|c| <&[u8; 64]>::try_from(c).ok()) {
-        Some(chunk) => {
-            // One byte of 0 or 1 per input byte (compared 16 or 32 at a time), then each eight
-            // gathered into eight bits by a multiplication.
-            let mut flags = [0u8; 64];
-            for (flag, &b) in flags.iter_mut().zip(chunk) {
-                *flag = u8::from(is_target(b));
-            }
-            let mut mask = 0;
-            for (i, eight) in flags.chunks_exact(8).enumerate() {
-                let word = u64::from_le_bytes(<[u8; 8]>::try_from(eight).unwrap_or_default());
-                mask |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
-            }
-            mask
+        Some(chunk) => full_mask(chunk, targets),
+        None => {
+            // Fewer than 64 bytes: copied into 64, the bits past their end cleared (a target
+            // may be the 0 the copy is padded with).
+            let mut chunk = [0u8; 64];
+            chunk[..bytes.len()].copy_from_slice(bytes);
+            full_mask(&chunk, targets) & !(u64::MAX << bytes.len())
         }
-        None => bytes
-            .iter()
-            .enumerate()
-            .filter(|&(_, &b)| is_target(b))
-            .fold(0, |mask, (i, _)| mask | 1 << i),
     }
+}
+
+/// [`byte_mask`] of 64 bytes: each 16 compared with every target at once, the hits gathered
+/// into 16 bits by `pmovmskb`.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn full_mask<const N: usize>(chunk: &[u8; 64], targets: [u8; N]) -> u64 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i, zeroed_m128i,
+    };
+    let needles = targets.map(|t| set_splat_i8_m128i(t as i8));
+    let mut mask = 0;
+    for (i, sixteen) in chunk.chunks_exact(16).enumerate() {
+        let Ok(sixteen) = <&[u8; 16]>::try_from(sixteen) else {
+            continue;
+        };
+        let bytes = load_unaligned_m128i(sixteen);
+        let hits = needles.iter().fold(zeroed_m128i(), |hits, &needle| {
+            bitor_m128i(hits, cmp_eq_mask_i8_m128i(bytes, needle))
+        });
+        mask |= u64::from(move_mask_i8_m128i(hits) as u16) << (16 * i);
+    }
+    mask
+}
+
+/// [`byte_mask`] of 64 bytes: one byte of 0 or 1 per input byte (compared 16 or 32 at a time),
+/// then each eight gathered into eight bits by a multiplication.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn full_mask<const N: usize>(chunk: &[u8; 64], targets: [u8; N]) -> u64 {
+    let mut flags = [0u8; 64];
+    for (flag, &b) in flags.iter_mut().zip(chunk) {
+        *flag = u8::from(targets.iter().fold(false, |hit, &t| hit | (b == t)));
+    }
+    let mut mask = 0;
+    for (i, eight) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(eight).unwrap_or_default());
+        mask |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
+    }
+    mask
 }
 
 #[cfg(test)]
@@ -101,6 +131,22 @@ mod tests {
     use super::Specials;
 
     proptest! {
+        /// The mask is what a byte-by-byte comparison gives, for any targets (the 0 a short
+        /// input is padded with too) and any length.
+        #[test]
+        fn the_mask_is_that_of_a_plain_comparison(
+            bytes in prop::collection::vec(prop_oneof![Just(0u8), Just(b','), any::<u8>()], 0..100),
+            targets in prop::array::uniform3(prop_oneof![Just(0u8), Just(b','), any::<u8>()]),
+        ) {
+            let expected = bytes
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, b)| targets.contains(b))
+                .fold(0u64, |mask, (i, _)| mask | 1 << i);
+            prop_assert_eq!(super::byte_mask(&bytes, targets), expected);
+        }
+
         /// The places are those a byte-by-byte search finds, asked for from any place on.
         #[test]
         fn places_are_those_of_a_plain_search(
