@@ -42,6 +42,16 @@ fn end_record(out: &mut Vec<u8>, start: usize, count: usize) {
     out.push(b'\n');
 }
 
+/// A value for [`write_slices_of`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Value<'a> {
+    /// Text quoted if it needs quotes: a slice of the row (checked against its masks) or any
+    /// other text (scanned).
+    Text(&'a [u8]),
+    /// Text that never needs quotes, such as a date the checks formatted: written as it is.
+    Plain(&'a [u8]),
+}
+
 /// Appends one record of `values`, each a slice of `row` (as a field, or part of one) or else
 /// any text. `row` is scanned once for the bytes that need quotes, 64 at a time into bit masks;
 /// a value is then quoted only when one of those lies inside it, rather than every value being
@@ -53,12 +63,15 @@ fn end_record(out: &mut Vec<u8>, start: usize, count: usize) {
 /// ```
 pub(crate) fn write_slices_of<'f, I>(out: &mut Vec<u8>, row: &[u8], values: I)
 where
-    I: IntoIterator<Item = &'f [u8]>,
+    I: IntoIterator<Item = Value<'f>>,
 {
     /// Masks kept at most (rows up to 1 KiB); a longer row has each of its values scanned.
     const WORDS: usize = 16;
     if row.len() > 64 * WORDS {
-        write_with(out, values, write_field);
+        let texts = values.into_iter().map(|value| match value {
+            Value::Text(text) | Value::Plain(text) => text,
+        });
+        write_with(out, texts, write_field);
         return;
     }
     let mut masks = [0u64; WORDS];
@@ -71,6 +84,22 @@ where
     let mut run = 0..0;
     let mut count = 0;
     for value in values {
+        let value = match value {
+            Value::Plain(text) => {
+                debug_assert!(!text.iter().any(|b| QUOTED_BYTES.contains(b)));
+                out.extend_from_slice(
+                    row.get(std::mem::replace(&mut run, 0..0))
+                        .unwrap_or_default(),
+                );
+                if count > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(text);
+                count += 1;
+                continue;
+            }
+            Value::Text(text) => text,
+        };
         let start = (value.as_ptr() as usize).wrapping_sub(base);
         let end = start.wrapping_add(value.len());
         let in_row = start <= row.len() && row.len() - start >= value.len();
@@ -219,7 +248,7 @@ mod tests {
                 })
                 .collect();
             let mut ours = Vec::new();
-            write_slices_of(&mut ours, &row, values.iter().copied());
+            write_slices_of(&mut ours, &row, values.iter().copied().map(Value::Text));
             let mut expected = Vec::new();
             write_record(&mut expected, values.iter().copied());
             prop_assert_eq!(ours, expected);
@@ -242,7 +271,7 @@ mod tests {
                 at += field.len() + 1;
             }
             let mut ours = Vec::new();
-            write_slices_of(&mut ours, &row, values.iter().copied());
+            write_slices_of(&mut ours, &row, values.iter().copied().map(Value::Text));
             let mut expected = Vec::new();
             write_record(&mut expected, values.iter().copied());
             prop_assert_eq!(ours, expected);

@@ -8,7 +8,7 @@ use nebulk_schema::Schema;
 use nebulk_validate::{CheckedRow, RowFormat, UploadValue};
 
 use crate::atomic::AtomicFile;
-use crate::csv_line::{self, write_record};
+use crate::csv_line::{self, write_record, Value};
 use crate::list::ListWriter;
 
 /// Writes `upload.csv`: the schema header, then one line per valid row. Lines are made by
@@ -81,7 +81,13 @@ impl RowFormat for UploadFormat {
         }
         // The values are trimmed fields of the row (or dates, which need no quotes): one scan
         // of the row as read tells which of them need quotes.
-        let values = row.values.iter().map(|v| v.as_str().as_bytes());
+        let values = row.values.iter().map(|value| match value {
+            UploadValue::Date(date) => Value::Plain(date.as_bytes()),
+            UploadValue::Phone(phone) => Value::Plain(phone.as_bytes()),
+            UploadValue::Text(text) | UploadValue::Neutralised(text) => {
+                Value::Text(text.as_bytes())
+            }
+        });
         csv_line::write_slices_of(out, row.row.record.as_slice(), values);
     }
 }
@@ -95,19 +101,28 @@ mod tests {
         fn the_plain_shortcut_writes_what_quoting_writes(
             fields in proptest::collection::vec("[ a-z,\"\r\n]{0,8}", 1..12),
             other in "[a-z,\"]{0,3}",
+            seconds in -100_000_000_000i64..300_000_000_000,
+            offset_minutes in -1439i32..1440,
+            date_at in 0usize..12,
         ) {
-            // Values are trimmed fields of the row, and one text from elsewhere (as a date is).
+            // Values are trimmed fields of the row, one text from elsewhere, and a date (any
+            // year chrono allows, any offset) put among them.
             let row = nebulk_read::Row::from_fields(2, &fields);
-            let values = fields.iter().map(|f| f.trim()).chain([other.as_str()]);
+            let mut values: Vec<UploadValue> = fields.iter().map(|f| UploadValue::Text(f.trim())).collect();
+            values.push(UploadValue::Text(&other));
+            let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+            let date = chrono::DateTime::from_timestamp(seconds, 0).unwrap().with_timezone(&offset);
+            let date = UploadValue::Date(nebulk_validate::rules::DateText::new(&date));
+            values.insert(date_at.min(values.len()), date);
             let checked = CheckedRow {
                 row: &row,
-                values: values.clone().map(UploadValue::Text).collect(),
+                values: values.iter().copied().collect(),
                 verdict: Default::default(),
             };
             let mut shortcut = Vec::new();
             UploadFormat.format_row(&checked, &mut shortcut);
             let mut quoted = Vec::new();
-            write_record(&mut quoted, values.map(str::as_bytes));
+            write_record(&mut quoted, values.iter().map(|v| v.as_str().as_bytes()));
             proptest::prop_assert_eq!(shortcut, quoted);
         }
     }
