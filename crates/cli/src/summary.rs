@@ -177,10 +177,11 @@ fn placement(report: &Report) -> String {
 /// The line `convert` ends with: each file written into `out`, with its rows.
 pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> String {
     let mut files: Vec<String> = Vec::new();
-    let mut file = |name: &str, rows: Option<u64>| {
+    // A file, and how many of what it holds, when that is told.
+    let mut file = |name: &str, count: Option<(u64, &str)>| {
         let path = out.join(name).display().to_string();
-        files.push(match rows {
-            Some(rows) => format!("{} ({})", printable(&path), plural(rows, "row")),
+        files.push(match count {
+            Some((count, what)) => format!("{} ({})", printable(&path), plural(count, what)),
             None => printable(&path).into_owned(),
         });
     };
@@ -192,18 +193,23 @@ pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> Stri
             } else {
                 source.unchanged
             };
-            file(name, Some(source.creates + source.updates + unchanged));
+            file(
+                name,
+                Some((source.creates + source.updates + unchanged, "row")),
+            );
         }
     }
-    file("overflow.csv", Some(report.overflow));
+    file("overflow.csv", Some((report.overflow, "row")));
     if outputs.skip_unchanged {
-        file("unchanged.csv", Some(report.unchanged_skipped));
+        file("unchanged.csv", Some((report.unchanged_skipped, "row")));
     }
     if outputs.diff {
         file("changes.csv", None);
-        file("absent.csv", Some(report.absent));
+        file("absent.csv", Some((report.absent, "row")));
     }
-    file("rejects.csv", Some(report.rows_rejected));
+    file("rejects.csv", Some((report.rows_rejected, "row")));
+    let findings = report.findings_total + report.warnings_found();
+    file("findings.csv", Some((findings, "finding")));
     file("report.json", None);
     let last = files.pop().unwrap_or_default();
     format!("wrote {} and {last}", files.join(", "))

@@ -1,18 +1,18 @@
 //! The files of one run as a [`Sink`] for the engine ([`FileSink`]): the upload file(s),
-//! `overflow.csv`, `rejects.csv` and, against exports, `changes.csv`, `unchanged.csv` and
-//! `absent.csv`, as the rows come, and `report.json` at the end, all renamed into place
-//! together.
+//! `overflow.csv`, `rejects.csv`, `findings.csv` and, against exports, `changes.csv`,
+//! `unchanged.csv` and `absent.csv`, as the rows come, and `report.json` at the end, all renamed
+//! into place together.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
-use nebulk_validate::{earlier_rejects_columns, Change, Placement, Sink, Verdict};
+use nebulk_validate::{earlier_rejects_columns, Change, Finding, Placement, Sink, Verdict};
 
 use crate::atomic::{commit_all, AtomicFile};
 use crate::json;
-use crate::list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER};
+use crate::list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
 use crate::rejects::RejectsWriter;
 use crate::report_json::ReportJson;
 use crate::upload::{UploadFormat, UploadWriter};
@@ -51,6 +51,7 @@ pub struct FileSink {
     changes: Option<ListWriter>,
     absent: Option<ListWriter>,
     rejects: RejectsWriter,
+    findings: ListWriter,
     report: AtomicFile,
 }
 
@@ -58,7 +59,7 @@ impl FileSink {
     /// Starts the files of a run in `dir`, creating `dir` when needed (the folder a link `DIR`
     /// leads to, when it is one): `upload.csv` (one source) or nothing yet (several: each
     /// `upload-NAME.csv` at its source's first row), `overflow.csv`, `rejects.csv`,
-    /// `report.json`, and as `outputs` says, `unchanged.csv`, `changes.csv` and `absent.csv`.
+    /// `findings.csv`, `report.json`, and as `outputs` says, `unchanged.csv`, `changes.csv` and `absent.csv`.
     /// Each file's own links are followed (see [`AtomicFile`]); a file that cannot be written
     /// is an error before any row is.
     pub fn create(dir: &Path, schema: &Schema, outputs: &Outputs<'_>) -> io::Result<FileSink> {
@@ -94,6 +95,7 @@ impl FileSink {
                 outputs.with_file,
                 earlier_rejects_columns(outputs.input_header, schema),
             )?,
+            findings: list("findings.csv", &FINDINGS_HEADER)?,
             report: AtomicFile::create(&dir.join("report.json"))?,
         })
     }
@@ -158,7 +160,7 @@ impl FileSink {
     /// let report = nebulk_validate::Report::new(10);
     /// let json = ReportJson::new(&input, &schema, &report);
     /// sink.finish_with_report(&json).unwrap();
-    /// for name in ["upload.csv", "overflow.csv", "rejects.csv", "report.json"] {
+    /// for name in ["upload.csv", "overflow.csv", "rejects.csv", "findings.csv", "report.json"] {
     ///     assert!(dir.path().join(name).exists());
     /// }
     /// ```
@@ -182,6 +184,7 @@ impl FileSink {
             files.push(list.into_file()?);
         }
         files.push(self.rejects.into_file()?);
+        files.push(self.findings.into_file()?);
         Ok((files, self.report))
     }
 
@@ -222,5 +225,15 @@ impl Sink for FileSink {
 
     fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()> {
         self.rejects.write(row, verdict)
+    }
+
+    fn wants_findings(&self) -> bool {
+        true
+    }
+
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        findings
+            .iter()
+            .try_for_each(|finding| self.findings.write_finding(finding))
     }
 }

@@ -49,7 +49,7 @@ pub use atomic::{commit_all, AtomicFile};
 pub use csv_line::write_record;
 pub use file_sink::{FileSink, Outputs};
 pub use json::{write_json, write_json_into, write_json_to};
-pub use list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER};
+pub use list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
 pub use pending::{abandon_pending, Abandoned};
 pub use rejects::RejectsWriter;
 pub use report_json::{InputSummary, ReportJson};

@@ -1,9 +1,12 @@
 //! CSV files of a fixed header written a record at a time ([`ListWriter`]): the upload files
 //! (through [`crate::UploadWriter`]), `changes.csv` (`source,accountName,attribute,old,new`,
-//! one line per changed attribute) and `absent.csv` (`source,accountName,endDate`).
+//! one line per changed attribute), `absent.csv` (`source,accountName,endDate`) and
+//! `findings.csv` (every finding, [`FINDINGS_HEADER`]).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use nebulk_validate::Finding;
 
 use crate::atomic::AtomicFile;
 use crate::csv_line::write_record;
@@ -14,6 +17,13 @@ pub const CHANGES_HEADER: [&str; 5] = ["source", "accountName", "attribute", "ol
 
 /// The header of `absent.csv`.
 pub const ABSENT_HEADER: [&str; 3] = ["source", "accountName", "endDate"];
+
+/// The header of `findings.csv`: one line per finding, as [`nebulk_validate::Finding`] has it
+/// (`file` empty for a single input file; `column`, `field` and `value` empty for a finding not
+/// about one field).
+pub const FINDINGS_HEADER: [&str; 8] = [
+    "file", "line", "column", "field", "code", "severity", "value", "message",
+];
 
 /// Writes a CSV file of a fixed header, a record at a time, to a temporary file renamed into
 /// place when the run completes.
@@ -57,6 +67,38 @@ impl ListWriter {
         let written = self.write_line(&line);
         self.line = line;
         written
+    }
+
+    /// Writes a finding as a line of `findings.csv` (a list of [`FINDINGS_HEADER`]).
+    ///
+    /// ```
+    /// use nebulk_validate::{Code, Finding};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("findings.csv");
+    /// let mut list = nebulk_emit::ListWriter::create(&path, &nebulk_emit::FINDINGS_HEADER).unwrap();
+    /// let finding = Finding {
+    ///     file: None, line: 3, column: Some(4), field: Some("email".into()),
+    ///     code: Code::InvalidEmail, severity: Code::InvalidEmail.severity(),
+    ///     value: Some("ann@".into()), message: "`ann@` is not an e-mail address".into(),
+    /// };
+    /// list.write_finding(&finding).unwrap();
+    /// list.finish().unwrap();
+    /// let text = std::fs::read_to_string(&path).unwrap();
+    /// assert_eq!(text.lines().nth(1), Some(",3,4,email,invalid-email,error,ann@,`ann@` is not an e-mail address"));
+    /// ```
+    pub fn write_finding(&mut self, finding: &Finding) -> io::Result<()> {
+        let line = finding.line.to_string();
+        let column = finding.column.map(|c| c.to_string()).unwrap_or_default();
+        self.write([
+            finding.file.as_deref().unwrap_or_default(),
+            &line,
+            &column,
+            finding.field.as_deref().unwrap_or_default(),
+            finding.code.as_str(),
+            finding.severity.as_str(),
+            finding.value.as_deref().unwrap_or_default(),
+            &finding.message,
+        ])
     }
 
     /// Writes a record already written as CSV (with its line end).

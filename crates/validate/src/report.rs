@@ -31,8 +31,52 @@ pub struct Finding {
     pub code: Code,
     /// Whether it rejects the row.
     pub severity: Severity,
+    /// The field's value as read, for a finding about one field of a row: bytes that are not
+    /// UTF-8 written `\xNN`, cut after 60 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// A sentence for people.
     pub message: String,
+}
+
+impl Finding {
+    /// The findings of a row: its errors, then its warnings, in the order the checks found
+    /// them.
+    ///
+    /// ```
+    /// use nebulk_read::Row;
+    /// use nebulk_validate::{Code, Finding, Issue, Severity, Verdict};
+    /// let row = Row::from_fields(7, ["ann", "not-an-email"]);
+    /// let issue = Issue { code: Code::InvalidEmail, column: Some(1), message: "not an e-mail".into() };
+    /// let verdict = Verdict { issues: vec![issue], ..Verdict::default() };
+    /// let header = ["accountName".to_string(), "email".to_string()];
+    /// let found: Vec<Finding> = Finding::of_row(&row, &verdict, &header).collect();
+    /// assert_eq!((found[0].line, found[0].column, found[0].severity), (7, Some(2), Severity::Error));
+    /// assert_eq!((found[0].field.as_deref(), found[0].value.as_deref()), (Some("email"), Some("not-an-email")));
+    /// ```
+    pub fn of_row<'a>(
+        row: &'a Row,
+        verdict: &'a Verdict,
+        header: &'a [String],
+    ) -> impl Iterator<Item = Finding> + 'a {
+        let errors = verdict.issues.iter().map(|i| (i, Severity::Error));
+        let warnings = verdict.warnings.iter().map(|i| (i, Severity::Warning));
+        errors
+            .chain(warnings)
+            .map(move |(issue, severity)| Finding {
+                file: row.file.as_deref().map(String::from),
+                line: row.line,
+                column: issue.column.map(|c| c + 1),
+                field: issue.column.and_then(|c| header.get(c)).cloned(),
+                code: issue.code,
+                severity,
+                value: issue
+                    .column
+                    .and_then(|c| row.record.get(c))
+                    .map(|field| shorten_value(&escape_bytes(field)).into_owned()),
+                message: issue.message.clone(),
+            })
+    }
 }
 
 /// What the account counts of the sources come to, all sources together.
@@ -170,6 +214,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// True when more findings were found than kept.
     pub findings_truncated: bool,
+    /// Findings of rows found, kept or not (each is a line of `findings.csv`, with the
+    /// warnings about the file).
+    pub findings_total: u64,
     #[serde(skip)]
     max_findings: usize,
     /// File-level warnings found, kept or not.
@@ -181,6 +228,9 @@ pub struct Report {
     /// The header's line, for warnings about the file.
     #[serde(skip)]
     header_line: u64,
+    /// File-level warnings not yet taken by [`Report::take_new_warnings`].
+    #[serde(skip)]
+    new_warnings: Vec<Finding>,
 }
 
 impl Report {
@@ -202,10 +252,12 @@ impl Report {
             sources: Vec::new(),
             findings: Vec::new(),
             findings_truncated: false,
+            findings_total: 0,
             max_findings,
             warnings_found: 0,
             unnamed: Vec::new(),
             header_line: 1,
+            new_warnings: Vec::new(),
         }
     }
 
@@ -255,6 +307,7 @@ impl Report {
             field: Some(field),
             code,
             severity: code.severity(),
+            value: None,
             message,
         });
     }
@@ -352,6 +405,7 @@ impl Report {
                 field: None,
                 code: Code::ExistingAtLimit,
                 severity: Code::ExistingAtLimit.severity(),
+                value: None,
                 message,
             });
         }
@@ -396,14 +450,36 @@ impl Report {
         self.absent = ledger.absent_count();
     }
 
-    /// Counts a file-level warning, and keeps it while there is room.
+    /// Counts a file-level warning, and keeps it while there is room; every one waits in
+    /// [`Report::take_new_warnings`] too.
     fn note_warning(&mut self, warning: Finding) {
         self.warnings_found += 1;
         if self.warnings.len() >= self.max_findings {
             self.warnings_truncated = true;
         } else {
-            self.warnings.push(warning);
+            self.warnings.push(warning.clone());
         }
+        self.new_warnings.push(warning);
+    }
+
+    /// The warnings about the file or the run noted since the last call, whether kept in
+    /// [`Report::warnings`] or not: the engine hands them to its sink's
+    /// [`Sink::findings`](crate::Sink::findings). There are at most a few per input column
+    /// and per source.
+    ///
+    /// ```
+    /// use nebulk_validate::{Report, Tenant};
+    /// let mut tenant = Tenant::new(&nebulk_schema::Schema::system(), 1);
+    /// let north = tenant.add_source("north", None).unwrap();
+    /// tenant.add_accounts(north, ["ann"]);
+    /// let mut report = Report::new(0);
+    /// report.note_tenant(&tenant);
+    /// assert!(report.warnings.is_empty());
+    /// assert_eq!(report.take_new_warnings().len(), 1);
+    /// assert!(report.take_new_warnings().is_empty());
+    /// ```
+    pub fn take_new_warnings(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.new_warnings)
     }
 
     /// File-level warnings found, including those not kept in [`Report::warnings`].
@@ -441,22 +517,13 @@ impl Report {
         for code in verdict.codes().into_iter().chain(verdict.warning_codes()) {
             *self.by_code.entry(code).or_insert(0) += 1;
         }
-        let errors = verdict.issues.iter().map(|i| (i, Severity::Error));
-        let warnings = verdict.warnings.iter().map(|i| (i, Severity::Warning));
-        for (issue, severity) in errors.chain(warnings) {
-            if self.findings.len() >= self.max_findings {
-                self.findings_truncated = true;
-                break;
-            }
-            self.findings.push(Finding {
-                file: row.file.as_deref().map(String::from),
-                line: row.line,
-                column: issue.column.map(|c| c + 1),
-                field: issue.column.and_then(|c| header.get(c)).cloned(),
-                code: issue.code,
-                severity,
-                message: issue.message.clone(),
-            });
+        self.findings_total += (verdict.issues.len() + verdict.warnings.len()) as u64;
+        let room = self.max_findings.saturating_sub(self.findings.len());
+        let found = verdict.issues.len() + verdict.warnings.len();
+        if found > room {
+            self.findings_truncated = true;
         }
+        self.findings
+            .extend(Finding::of_row(row, verdict, header).take(room));
     }
 }

@@ -7,6 +7,7 @@ use nebulk_read::Row;
 
 use crate::checked::CheckedRow;
 use crate::placement::Placement;
+use crate::report::Finding;
 use crate::verdict::Verdict;
 
 /// Where checked rows go: valid ones to [`Sink::accept`] with their [`Placement`], rejected
@@ -38,6 +39,20 @@ pub trait Sink {
     fn accept(&mut self, row: &Row, formatted: &[u8], placement: Placement) -> io::Result<()>;
     /// Takes a rejected row and why it was rejected.
     fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()>;
+
+    /// Whether the sink takes every finding through [`Sink::findings`]; the engine builds
+    /// them only for a sink that does. By default, it does not.
+    fn wants_findings(&self) -> bool {
+        false
+    }
+
+    /// Takes findings, when [`Sink::wants_findings`]: those of a row (before the row goes to
+    /// `accept` or `reject`), in input order, and the warnings about the file and the run,
+    /// before the first row and after the last.
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        let _ = findings;
+        Ok(())
+    }
 }
 
 /// Turns a valid row into the bytes a [`Sink`] writes for it. Runs on worker threads.

@@ -20,8 +20,9 @@ use crate::{summary, Outcome};
 /// as the schema spells them, values trimmed, dates as RFC 3339 `2026-03-24T00:00:00+00:00`,
 /// midnight in --timezone when given; phones in E.164 under --phone-format e164),
 /// `rejects.csv` (line, codes, messages and the original fields of every rejected row),
-/// `overflow.csv` (valid new accounts no source has room for, as in upload.csv) and
-/// `report.json`. With several sources (--existing, --new-source), one `upload-NAME.csv` per
+/// `overflow.csv` (valid new accounts no source has room for, as in upload.csv),
+/// `findings.csv` (every finding: file, line, column, field, code, severity, value, message;
+/// never capped) and `report.json`. With several sources (--existing, --new-source), one `upload-NAME.csv` per
 /// source that gets rows instead of upload.csv; with --existing, `changes.csv` (source,
 /// accountName, attribute, old, new) and `absent.csv` (the exports' accounts no row names); with
 /// --skip-unchanged, `unchanged.csv`. Each file is written to a temporary file, and all are

@@ -163,10 +163,7 @@ fn no_temporary_files_are_left_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(
-        names,
-        ["overflow.csv", "rejects.csv", "report.json", "upload.csv"]
-    );
+    assert_eq!(names, crate::harness::CONVERT_OUTPUTS);
 }
 
 #[test]

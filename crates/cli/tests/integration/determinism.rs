@@ -1,5 +1,5 @@
 //! Deterministic output (issue 5): the same convert gives byte-identical upload.csv,
-//! rejects.csv and report.json when run again, with one worker thread or many, and from another
+//! rejects.csv, findings.csv and report.json when run again, with one worker thread or many, and from another
 //! folder a second later (so no timestamp, no absolute path and no thread timing shows in them).
 
 use std::path::Path;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::harness::{nebulk, testdata, STRUCTURED_SETS};
 
-const OUTPUTS: [&str; 4] = ["overflow.csv", "rejects.csv", "report.json", "upload.csv"];
+use crate::harness::CONVERT_OUTPUTS as OUTPUTS;
 
 /// Runs `nebulk convert ARGS --out OUT -q` in `dir` with `RAYON_NUM_THREADS` set (or not), and
 /// returns the exit code.

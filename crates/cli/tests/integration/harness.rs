@@ -63,6 +63,15 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 /// capped run failed with "cannot start the worker threads" (issue 9).
 pub const CAPPED_WORKER_THREADS: &str = "2";
 
+/// The files `convert` writes for one source without `--existing`, sorted by name.
+pub const CONVERT_OUTPUTS: [&str; 5] = [
+    "findings.csv",
+    "overflow.csv",
+    "rejects.csv",
+    "report.json",
+    "upload.csv",
+];
+
 /// Runs the binary with `args` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_capped(dir, args, None)

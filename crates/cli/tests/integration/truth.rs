@@ -106,7 +106,49 @@ fn check_against_truth_with(
     assert_eq!(overflowed.len() as u64, overflow);
     assert_eq!(rejects.len() as u64, rejected);
     assert_rejected_codes_match(&rejects, &truth["by_code"]);
+    assert_findings_match(&d.join("out"), &report, &truth["by_code"]);
     assert_no_account_twice(&upload);
+}
+
+/// findings.csv (issue 13) holds every finding: as many lines as `findings_total` counts plus
+/// the file-level warnings, the rows carrying each code counting as the truth does, and every
+/// rejected row with an error.
+fn assert_findings_match(out: &std::path::Path, report: &Value, by_code: &Value) {
+    let findings = csv_records(&out.join("findings.csv"));
+    let text =
+        |record: &csv::ByteRecord, i: usize| std::str::from_utf8(&record[i]).unwrap().to_string();
+    let warnings = report["warnings"].as_array().unwrap().len() as u64;
+    assert_eq!(
+        findings.len() as u64,
+        report["findings_total"].as_u64().unwrap() + warnings,
+        "lines of findings.csv"
+    );
+    // Rows start on line 2: the file-level warnings are on the header's line or on line 0.
+    let of_rows = findings
+        .iter()
+        .filter(|f| text(f, 1).parse::<u64>().unwrap() >= 2);
+    let rows_by_code: std::collections::BTreeSet<(String, String, String)> = of_rows
+        .clone()
+        .map(|f| (text(f, 4), text(f, 0), text(f, 1)))
+        .collect();
+    let mut counts = std::collections::BTreeMap::<String, u64>::new();
+    for (code, _, _) in &rows_by_code {
+        *counts.entry(code.clone()).or_default() += 1;
+    }
+    assert_eq!(
+        serde_json::to_value(counts).unwrap(),
+        *by_code,
+        "rows per code in findings.csv"
+    );
+    let rejected_rows: std::collections::BTreeSet<(String, String)> = of_rows
+        .filter(|f| text(f, 5) == "error")
+        .map(|f| (text(f, 0), text(f, 1)))
+        .collect();
+    assert_eq!(
+        rejected_rows.len() as u64,
+        report["rows_rejected"].as_u64().unwrap(),
+        "rows with an error in findings.csv"
+    );
 }
 
 /// The codes column of rejects.csv counts the same as the truth.
@@ -270,6 +312,7 @@ fn check_exports_against_truth(
         assert_eq!(report["unchanged_skipped"], unchanged, "{context}");
     }
     assert_rejected_codes_match(&csv_records(&d.join("out/rejects.csv")), &truth["by_code"]);
+    assert_findings_match(&d.join("out"), &report, &truth["by_code"]);
     truth
 }
 

@@ -135,7 +135,7 @@ fn earlier_run(dir: &Path) -> Outputs {
         run_in(dir, &["convert", "earlier.csv", "--out", "out", "-q"]).code,
         1
     );
-    ["overflow.csv", "rejects.csv", "report.json", "upload.csv"]
+    crate::harness::CONVERT_OUTPUTS
         .map(|name| {
             (
                 name.to_string(),
@@ -231,7 +231,7 @@ fn check_sigkill(with_earlier_run: bool) {
     earlier_run(d);
     assert_eq!(
         sorted_files(&d.join("out")),
-        ["overflow.csv", "rejects.csv", "report.json", "upload.csv"],
+        crate::harness::CONVERT_OUTPUTS,
         "no temporary file left"
     );
     let report = crate::harness::json(&d.join("out/report.json"));
@@ -272,7 +272,7 @@ fn a_second_run_keeps_the_temporary_files_of_a_live_one() {
     assert_eq!(code, Some(130), "{stderr}");
     assert_eq!(
         sorted_files(&d.join("out")),
-        ["overflow.csv", "rejects.csv", "report.json", "upload.csv"]
+        crate::harness::CONVERT_OUTPUTS
     );
 }
 
@@ -323,7 +323,7 @@ fn a_run_failing_midway_keeps_the_earlier_run_byte_for_byte() {
     );
     assert_eq!(
         sorted_files(&d.join("out")),
-        ["overflow.csv", "rejects.csv", "report.json", "upload.csv"],
+        crate::harness::CONVERT_OUTPUTS,
         "no temporary file left"
     );
     assert_unchanged(d, &before);
