@@ -35,6 +35,8 @@ enum Command {
     Convert(cmd::convert::Args),
     Map(cmd::map::Args),
     Gen(cmd::gen::Args),
+    Completions(cmd::completions::Args),
+    Man(cmd::man::Args),
 }
 
 /// What a successful run found, which decides the exit code.
@@ -85,6 +87,8 @@ fn main() -> ExitCode {
         Command::Convert(args) => cmd::convert::run(args),
         Command::Map(args) => cmd::map::run(args),
         Command::Gen(args) => cmd::gen::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::man::run(args),
     };
     match result {
         Ok(Outcome::AllValid) => ExitCode::SUCCESS,

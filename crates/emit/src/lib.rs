@@ -52,7 +52,7 @@ pub use json::{write_json, write_json_into, write_json_to};
 pub use list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
 pub use pending::{abandon_pending, Abandoned};
 pub use rejects::RejectsWriter;
-pub use report_json::{InputSummary, ReportJson};
+pub use report_json::{InputSummary, ReportJson, REPORT_VERSION};
 pub use target::Destination;
 pub use upload::{UploadFormat, UploadWriter};
 

@@ -5,7 +5,7 @@
 //!
 //! ```json
 //! {
-//!   "nebulk": "0.1.0",
+//!   "nebulk": "0.1.0", "report_version": 1,
 //!   "input": "accounts.csv", "from": "csv", "files": 1, "delimiter": ",",
 //!   "schema": ["accountName", "..."],
 //!   "rows_read": 2, "rows_valid": 1, "rows_rejected": 1, "by_code": {}, "findings": []
@@ -65,6 +65,10 @@ impl InputSummary {
     }
 }
 
+/// The version of `report.json`'s form that this nebulk writes. Fields are only ever added
+/// within a version; one whose meaning changes gets a new version (and a new schema file).
+pub const REPORT_VERSION: u32 = 1;
+
 /// The whole `report.json`: nebulk's version, the input, the upload columns and the findings.
 ///
 /// ```
@@ -74,6 +78,7 @@ impl InputSummary {
 /// let schema = Schema::system();
 /// let report = nebulk_validate::Report::new(10);
 /// let json = serde_json::to_value(ReportJson::new(&input, &schema, &report)).unwrap();
+/// assert_eq!(json["report_version"], nebulk_emit::REPORT_VERSION);
 /// assert_eq!(json["input"], "accounts.csv");
 /// assert_eq!(json["schema"][0], "accountName");
 /// assert_eq!(json["rows_read"], 0);
@@ -82,6 +87,9 @@ impl InputSummary {
 pub struct ReportJson<'a> {
     /// nebulk's version.
     pub nebulk: &'static str,
+    /// The version of the document's form, [`REPORT_VERSION`]: `schemas/report.schema.json` in
+    /// the repository describes it.
+    pub report_version: u32,
     /// The input; its fields are at the top level.
     #[serde(flatten)]
     pub input: &'a InputSummary,
@@ -99,6 +107,7 @@ impl<'a> ReportJson<'a> {
     pub fn new(input: &'a InputSummary, schema: &'a Schema, results: &'a Report) -> ReportJson<'a> {
         ReportJson {
             nebulk: env!("CARGO_PKG_VERSION"),
+            report_version: REPORT_VERSION,
             input,
             schema,
             results,

@@ -427,3 +427,47 @@ fn neutralize_formulas_is_neutralise_formulas() {
         );
     }
 }
+
+/// `nebulk completions SHELL` prints each shell's script, naming the subcommands and their
+/// options.
+#[test]
+fn completions_name_subcommands_and_options_for_every_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = run_in(dir.path(), &["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        let script = String::from_utf8(run.stdout).unwrap();
+        for word in ["convert", "validate", "max-accounts", "skip-unchanged"] {
+            assert!(script.contains(word), "{shell} script without {word}");
+        }
+    }
+    let run = run_in(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(run.code, 2, "an unknown shell is refused");
+}
+
+/// `nebulk man` prints nebulk's man page in roff, `nebulk man SUBCOMMAND` a subcommand's.
+#[test]
+fn man_pages_are_roff_from_the_command_line_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = |args: &[&str]| {
+        let run = run_in(dir.path(), args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        String::from_utf8(run.stdout).unwrap()
+    };
+    let nebulk = page(&["man"]);
+    assert!(nebulk.contains(".TH nebulk 1"), "{nebulk}");
+    for subcommand in ["validate", "convert", "map", "gen", "completions"] {
+        assert!(nebulk.contains(subcommand), "nebulk.1 without {subcommand}");
+    }
+    let convert = page(&["man", "convert"]);
+    assert!(convert.contains(".TH nebulk-convert 1"));
+    assert!(convert.contains(r"\fBnebulk convert\fR"));
+    assert!(convert.contains(r"\-\-skip\-unchanged"));
+    let run = run_in(dir.path(), &["man", "upload"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no subcommand `upload`"),
+        "{}",
+        run.stderr
+    );
+}

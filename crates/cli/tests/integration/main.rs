@@ -14,6 +14,7 @@ mod golden;
 mod guarantees;
 mod harness;
 mod outputs;
+mod report_schema;
 mod stdin;
 mod tenant;
 mod truth;
