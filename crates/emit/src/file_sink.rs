@@ -3,6 +3,7 @@
 //! `unchanged.csv` and `absent.csv`, as the rows come, and `report.json` at the end, all renamed
 //! into place together.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -53,6 +54,8 @@ pub struct FileSink {
     rejects: RejectsWriter,
     findings: ListWriter,
     report: AtomicFile,
+    /// Lines written to `changes.csv`, per attribute.
+    changes_by_attribute: BTreeMap<String, u64>,
 }
 
 impl FileSink {
@@ -97,6 +100,7 @@ impl FileSink {
             )?,
             findings: list("findings.csv", &FINDINGS_HEADER)?,
             report: AtomicFile::create(&dir.join("report.json"))?,
+            changes_by_attribute: BTreeMap::new(),
         })
     }
 
@@ -124,8 +128,17 @@ impl FileSink {
         for change in changes {
             let attribute = &self.schema.attributes()[change.attribute].header;
             list.write([source, account, attribute, &change.old, &change.new])?;
+            *self
+                .changes_by_attribute
+                .entry(attribute.clone())
+                .or_default() += 1;
         }
         Ok(())
+    }
+
+    /// The lines written to `changes.csv` so far, per attribute.
+    pub fn changes_by_attribute(&self) -> &BTreeMap<String, u64> {
+        &self.changes_by_attribute
     }
 
     /// Writes the line of `absent.csv` for an account of source `source`'s export that no input

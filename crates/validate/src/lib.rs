@@ -62,6 +62,7 @@ mod report;
 mod rule_config;
 pub mod rules;
 mod sink;
+mod tally;
 mod tenant;
 mod verdict;
 
@@ -77,6 +78,9 @@ pub use report::{
 };
 pub use rule_config::{FormulaPolicy, RuleConfig};
 pub use sink::{NullSink, RowFormat, Sink};
+pub use tally::{
+    ExampleIssue, FieldTallies, RejectedExample, RejectedExamples, ValueCount, REJECTED_EXAMPLES,
+};
 pub use tenant::{
     ExistingError, ParsedExport, Source, Tenant, TenantError, DEFAULT_SOURCE, MAX_ACCOUNTS,
     MAX_SOURCES,

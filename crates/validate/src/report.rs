@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::code::{Code, Severity};
 use crate::ledger::Ledger;
 use crate::plan::ColumnPlan;
+use crate::tally::{FieldTallies, RejectedExamples};
 use crate::tenant::Tenant;
 use crate::verdict::Verdict;
 
@@ -217,6 +218,14 @@ pub struct Report {
     /// Findings of rows found, kept or not (each is a line of `findings.csv`, with the
     /// warnings about the file).
     pub findings_total: u64,
+    /// Findings of rows about each input field (`by_field`), and each field's most frequent
+    /// offending values (`offending_values`), counted over every row.
+    #[serde(flatten)]
+    pub field_tallies: FieldTallies,
+    /// The first rejected rows as read, with the input header.
+    pub rejected_examples: RejectedExamples,
+    /// Lines of `changes.csv` per attribute (set by whoever writes that file).
+    pub changes_by_attribute: BTreeMap<String, u64>,
     #[serde(skip)]
     max_findings: usize,
     /// File-level warnings found, kept or not.
@@ -253,6 +262,9 @@ impl Report {
             findings: Vec::new(),
             findings_truncated: false,
             findings_total: 0,
+            field_tallies: FieldTallies::default(),
+            rejected_examples: RejectedExamples::default(),
+            changes_by_attribute: BTreeMap::new(),
             max_findings,
             warnings_found: 0,
             unnamed: Vec::new(),
@@ -279,6 +291,7 @@ impl Report {
     /// ```
     pub fn note_plan(&mut self, plan: &ColumnPlan, header_line: u64) {
         self.header_line = header_line;
+        self.rejected_examples.header = plan.header().to_vec();
         for (column, name) in plan.unknown_columns() {
             self.warn(
                 Code::UnknownColumn,
@@ -517,6 +530,8 @@ impl Report {
         for code in verdict.codes().into_iter().chain(verdict.warning_codes()) {
             *self.by_code.entry(code).or_insert(0) += 1;
         }
+        self.field_tallies.note(row, verdict, header);
+        self.rejected_examples.note(row, verdict);
         self.findings_total += (verdict.issues.len() + verdict.warnings.len()) as u64;
         let room = self.max_findings.saturating_sub(self.findings.len());
         let found = verdict.issues.len() + verdict.warnings.len();

@@ -75,6 +75,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     if outputs.diff {
         let options = args.check.source.text_options();
         crate::sources::write_diff(&done.exports, &done.ledger, options, &mut sink)?;
+        done.report.changes_by_attribute = sink.changes_by_attribute().clone();
     }
     sink.finish_with_report(&done.report_json())?;
     let report = &done.report;
