@@ -37,3 +37,9 @@ bench-peers:
 # Two nebulk binaries side by side on 1M rows (a change that must not be slower)
 bench-compare old new:
     bash benches/peers/compare.sh {{old}} {{new}}
+
+# Regenerate docs/report.png, the README's picture of report.html: the shipped sample's report in headless Chromium.
+report-screenshot:
+    -cargo run --bin nebulk -- convert testdata/sample/accounts.csv --schema testdata/sample/template.csv --existing testdata/sample/existing.csv --out target/report-sample -q
+    mkdir -p docs
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,2000 --screenshot=docs/report.png "file://$PWD/target/report-sample/report.html"

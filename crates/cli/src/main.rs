@@ -35,6 +35,7 @@ enum Command {
     Convert(cmd::convert::Args),
     Map(cmd::map::Args),
     Gen(cmd::gen::Args),
+    Report(cmd::report::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -87,6 +88,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => cmd::convert::run(args),
         Command::Map(args) => cmd::map::run(args),
         Command::Gen(args) => cmd::gen::run(args),
+        Command::Report(args) => cmd::report::run(args),
         Command::Completions(args) => cmd::completions::run(args),
         Command::Man(args) => cmd::man::run(args),
     };

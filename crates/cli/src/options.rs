@@ -125,6 +125,42 @@ pub struct CheckArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// The summary's form: `text` on standard error (the default), or `markdown` on standard
+    /// output, for a CI job summary (`>> "$GITHUB_STEP_SUMMARY"`); -q leaves the Markdown.
+    #[arg(long, value_enum, value_name = "FORM", default_value = "text")]
+    pub summary: SummaryForm,
+}
+
+/// The summary's form (`--summary`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryForm {
+    /// Plain text on standard error.
+    Text,
+    /// Markdown on standard output.
+    Markdown,
+}
+
+/// What the HTML report tells of a run that report.json does not keep: how long it took and
+/// its command line.
+pub fn run_facts(started: std::time::Instant) -> nebulk_emit::RunFacts {
+    let arguments: Vec<String> = std::env::args()
+        .map(|arg| {
+            if !arg.is_empty()
+                && arg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
+            {
+                arg
+            } else {
+                format!("'{}'", arg.replace('\'', r"'\''"))
+            }
+        })
+        .collect();
+    nebulk_emit::RunFacts {
+        elapsed: Some(format!("{:.2} s", started.elapsed().as_secs_f64())),
+        command_line: Some(arguments.join(" ")),
+    }
 }
 
 /// A parser for a count that must be at least 1; `zero` says what 0 would do. Such options

@@ -210,6 +210,7 @@ pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> Stri
     file("rejects.csv", Some((report.rows_rejected, "row")));
     let findings = report.findings_total + report.warnings_found();
     file("findings.csv", Some((findings, "finding")));
+    file("report.html", None);
     file("report.json", None);
     let last = files.pop().unwrap_or_default();
     format!("wrote {} and {last}", files.join(", "))
@@ -287,6 +288,16 @@ pub fn plural(count: u64, noun: &str) -> String {
 
 fn column(column: Option<usize>) -> String {
     column.map_or_else(|| "-".to_string(), |c| c.to_string())
+}
+
+/// Prints the Markdown summary of a run on standard output (`--summary markdown`).
+pub fn print_markdown(report: &nebulk_emit::ReportJson<'_>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let text = nebulk_emit::markdown_of(report)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The files of one run as a [`Sink`] for the engine ([`FileSink`]): the upload file(s),
 //! `overflow.csv`, `rejects.csv`, `findings.csv` and, against exports, `changes.csv`,
-//! `unchanged.csv` and `absent.csv`, as the rows come, and `report.json` at the end, all renamed
-//! into place together.
+//! `unchanged.csv` and `absent.csv`, as the rows come, and `report.html` and `report.json` at the
+//! end, all renamed into place together.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -16,8 +16,10 @@ use crate::json;
 use crate::list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
 use crate::rejects::RejectsWriter;
 use crate::report_json::ReportJson;
+use crate::report_views::fill_html;
 use crate::upload::{UploadFormat, UploadWriter};
 use crate::{create_folder, target};
+use nebulk_report::RunFacts;
 
 /// What a run writes, besides the upload and rejects files.
 ///
@@ -53,6 +55,7 @@ pub struct FileSink {
     absent: Option<ListWriter>,
     rejects: RejectsWriter,
     findings: ListWriter,
+    html: AtomicFile,
     report: AtomicFile,
     /// Lines written to `changes.csv`, per attribute.
     changes_by_attribute: BTreeMap<String, u64>,
@@ -62,7 +65,7 @@ impl FileSink {
     /// Starts the files of a run in `dir`, creating `dir` when needed (the folder a link `DIR`
     /// leads to, when it is one): `upload.csv` (one source) or nothing yet (several: each
     /// `upload-NAME.csv` at its source's first row), `overflow.csv`, `rejects.csv`,
-    /// `findings.csv`, `report.json`, and as `outputs` says, `unchanged.csv`, `changes.csv` and `absent.csv`.
+    /// `findings.csv`, `report.html`, `report.json`, and as `outputs` says, `unchanged.csv`, `changes.csv` and `absent.csv`.
     /// Each file's own links are followed (see [`AtomicFile`]); a file that cannot be written
     /// is an error before any row is.
     pub fn create(dir: &Path, schema: &Schema, outputs: &Outputs<'_>) -> io::Result<FileSink> {
@@ -99,6 +102,7 @@ impl FileSink {
                 earlier_rejects_columns(outputs.input_header, schema),
             )?,
             findings: list("findings.csv", &FINDINGS_HEADER)?,
+            html: AtomicFile::create(&dir.join("report.html"))?,
             report: AtomicFile::create(&dir.join("report.json"))?,
             changes_by_attribute: BTreeMap::new(),
         })
@@ -150,18 +154,19 @@ impl FileSink {
         }
     }
 
-    /// Completes every file but the report and renames them into place together (see
+    /// Completes every file but the reports and renames them into place together (see
     /// [`commit_all`]); no report is written.
     pub fn finish(self) -> io::Result<()> {
-        let (files, report) = self.complete()?;
-        drop(report);
+        let (files, reports) = self.complete()?;
+        drop(reports);
         commit_all(files)
     }
 
-    /// Completes the files, writes `report` as `report.json` beside them, and renames them all
-    /// into place together, `report.json` last (see [`commit_all`]): an interrupted run renames
-    /// none of them, and when `report.json` is there, the files beside it are complete and from
-    /// the same run as it.
+    /// Completes the files, writes `report` as `report.json` and its HTML view, with `facts`
+    /// about the run, as `report.html` beside them, and renames them all into place together,
+    /// `report.json` last (see [`commit_all`]): an interrupted run renames none of them, and
+    /// when `report.json` is there, the files beside it are complete and from the same run as
+    /// it.
     ///
     /// ```
     /// use nebulk_emit::{FileSink, InputSummary, Outputs, ReportJson};
@@ -172,19 +177,21 @@ impl FileSink {
     /// let input = InputSummary::new("accounts.csv", "csv", 1);
     /// let report = nebulk_validate::Report::new(10);
     /// let json = ReportJson::new(&input, &schema, &report);
-    /// sink.finish_with_report(&json).unwrap();
-    /// for name in ["upload.csv", "overflow.csv", "rejects.csv", "findings.csv", "report.json"] {
+    /// sink.finish_with_report(&json, &Default::default()).unwrap();
+    /// for name in ["upload.csv", "overflow.csv", "rejects.csv", "findings.csv", "report.html", "report.json"] {
     ///     assert!(dir.path().join(name).exists());
     /// }
     /// ```
-    pub fn finish_with_report(self, report: &ReportJson<'_>) -> io::Result<()> {
-        let (mut files, report_file) = self.complete()?;
-        files.push(json::fill(report_file, report)?);
+    pub fn finish_with_report(self, report: &ReportJson<'_>, facts: &RunFacts) -> io::Result<()> {
+        let (mut files, (html, json)) = self.complete()?;
+        files.push(fill_html(html, report, facts)?);
+        files.push(json::fill(json, report)?);
         commit_all(files)
     }
 
-    /// Flushes every file: the data files, rejects last, and the report's, still empty.
-    fn complete(self) -> io::Result<(Vec<AtomicFile>, AtomicFile)> {
+    /// Flushes every file: the data files, rejects and findings last, and gives the reports'
+    /// (HTML, JSON), still empty.
+    fn complete(self) -> io::Result<(Vec<AtomicFile>, (AtomicFile, AtomicFile))> {
         let mut files = Vec::new();
         for upload in self.uploads.into_iter().flatten() {
             files.push(upload.into_file()?);
@@ -198,7 +205,7 @@ impl FileSink {
         }
         files.push(self.rejects.into_file()?);
         files.push(self.findings.into_file()?);
-        Ok((files, self.report))
+        Ok((files, (self.html, self.report)))
     }
 
     /// The upload writer of `source`, started at its first row.

@@ -6,7 +6,8 @@ use anyhow::Result;
 use clap::Args as ClapArgs;
 use nebulk_emit::{FileSink, Outputs};
 
-use crate::options::CheckArgs;
+use crate::options::{run_facts, CheckArgs, SummaryForm};
+use crate::summary::print_markdown;
 use crate::{summary, Outcome};
 
 /// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) and write upload, rejects
@@ -22,7 +23,8 @@ use crate::{summary, Outcome};
 /// `rejects.csv` (line, codes, messages and the original fields of every rejected row),
 /// `overflow.csv` (valid new accounts no source has room for, as in upload.csv),
 /// `findings.csv` (every finding: file, line, column, field, code, severity, value, message;
-/// never capped) and `report.json`. With several sources (--existing, --new-source), one `upload-NAME.csv` per
+/// never capped), `report.html` (the report for people: one page that opens offline) and
+/// `report.json`. With several sources (--existing, --new-source), one `upload-NAME.csv` per
 /// source that gets rows instead of upload.csv; with --existing, `changes.csv` (source,
 /// accountName, attribute, old, new) and `absent.csv` (the exports' accounts no row names); with
 /// --skip-unchanged, `unchanged.csv`. Each file is written to a temporary file, and all are
@@ -56,6 +58,7 @@ pub struct Args {
 
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<Outcome> {
+    let started = std::time::Instant::now();
     let check_run = args.check.prepare()?;
     let tenant = std::sync::Arc::clone(check_run.ledger.tenant());
     let sources: Vec<String> = tenant.sources().iter().map(|s| s.name.clone()).collect();
@@ -77,9 +80,13 @@ pub fn run(args: Args) -> Result<Outcome> {
         crate::sources::write_diff(&done.exports, &done.ledger, options, &mut sink)?;
         done.report.changes_by_attribute = sink.changes_by_attribute().clone();
     }
-    sink.finish_with_report(&done.report_json())?;
+    let report_json = done.report_json();
+    sink.finish_with_report(&report_json, &run_facts(started))?;
+    if args.check.summary == SummaryForm::Markdown {
+        print_markdown(&report_json)?;
+    }
     let report = &done.report;
-    if !args.check.quiet {
+    if !args.check.quiet && args.check.summary == SummaryForm::Text {
         let details = summary::Details::InReport;
         eprint!("{}", summary::render(&done.input, report, details));
         eprintln!("{}", summary::files_written(&args.out, report, &outputs));

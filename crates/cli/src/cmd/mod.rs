@@ -5,4 +5,5 @@ pub mod convert;
 pub mod gen;
 pub mod man;
 pub mod map;
+pub mod report;
 pub mod validate;

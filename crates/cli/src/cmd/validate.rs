@@ -3,12 +3,13 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use nebulk_emit::{AtomicFile, ReportJson};
 use nebulk_validate::NullSink;
 
-use crate::options::CheckArgs;
+use crate::options::{run_facts, CheckArgs, SummaryForm};
+use crate::summary::print_markdown;
 use crate::{summary, Outcome};
 
 /// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) against a source schema
@@ -26,6 +27,7 @@ use crate::{summary, Outcome};
   nebulk validate accounts.csv --schema template.csv --existing export.csv
   nebulk validate accounts.csv --date-format '%m/%d/%Y' --report report.json
   nebulk validate accounts.csv --report - -q | jq .by_code
+  nebulk validate accounts.csv --html report.html --summary markdown >> \"$GITHUB_STEP_SUMMARY\"
 
   nebulk validate accounts.csv --timezone Europe/Berlin --phone-format e164 --phone-region DE")]
 pub struct Args {
@@ -37,15 +39,42 @@ pub struct Args {
     /// (`/dev/stdout`, `>(jq .)`) is written through.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+
+    /// Also write the report for people here: one self-contained HTML page (as convert's
+    /// report.html), which opens offline and prints well.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 /// Runs `validate`.
 pub fn run(args: Args) -> Result<Outcome> {
+    let started = std::time::Instant::now();
+    let markdown = args.check.summary == SummaryForm::Markdown;
+    if markdown && args.report.as_deref() == Some(Path::new("-")) {
+        bail!(
+            "--summary markdown and --report - both write to standard output: give --report a file"
+        );
+    }
     let check_run = args.check.prepare()?;
     let report_file = ReportTo::start(args.report.as_deref())?;
+    let html_file = match &args.html {
+        Some(path) => Some(
+            AtomicFile::create_with_folder(path)
+                .with_context(|| format!("cannot write the HTML report {}", path.display()))?,
+        ),
+        None => None,
+    };
     let done = check_run.run(&mut NullSink, args.check.max_findings)?;
-    report_file.write(&done.report_json())?;
-    if !args.check.quiet {
+    let report_json = done.report_json();
+    report_file.write(&report_json)?;
+    if let (Some(file), Some(path)) = (html_file, &args.html) {
+        nebulk_emit::write_html_into(file, &report_json, &run_facts(started))
+            .with_context(|| format!("cannot write the HTML report {}", path.display()))?;
+    }
+    if markdown {
+        print_markdown(&report_json)?;
+    }
+    if !args.check.quiet && !markdown {
         let details = match args.report {
             Some(_) => summary::Details::InReport,
             None => summary::Details::NotWritten,

@@ -1,11 +1,12 @@
 //! Deterministic output (issue 5): the same convert gives byte-identical upload.csv,
-//! rejects.csv, findings.csv and report.json when run again, with one worker thread or many, and from another
+//! rejects.csv, findings.csv and report.json (report.html too, but for the run's time and
+//! command line) when run again, with one worker thread or many, and from another
 //! folder a second later (so no timestamp, no absolute path and no thread timing shows in them).
 
 use std::path::Path;
 use std::time::Duration;
 
-use crate::harness::{nebulk, testdata, STRUCTURED_SETS};
+use crate::harness::{comparable, nebulk, testdata, STRUCTURED_SETS};
 
 use crate::harness::CONVERT_OUTPUTS as OUTPUTS;
 
@@ -40,7 +41,10 @@ fn outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
     assert_eq!(names, OUTPUTS, "files in {}", out.display());
     OUTPUTS
         .iter()
-        .map(|name| (name.to_string(), std::fs::read(out.join(name)).unwrap()))
+        .map(|name| {
+            let bytes = comparable(name, std::fs::read(out.join(name)).unwrap());
+            (name.to_string(), bytes)
+        })
         .collect()
 }
 

@@ -64,10 +64,11 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 pub const CAPPED_WORKER_THREADS: &str = "2";
 
 /// The files `convert` writes for one source without `--existing`, sorted by name.
-pub const CONVERT_OUTPUTS: [&str; 5] = [
+pub const CONVERT_OUTPUTS: [&str; 6] = [
     "findings.csv",
     "overflow.csv",
     "rejects.csv",
+    "report.html",
     "report.json",
     "upload.csv",
 ];
@@ -217,7 +218,15 @@ pub fn check_case(case: &Path, setup: &Setup) {
         assert_golden(&stdout, &run.stdout);
     }
 
-    let written = sorted_files(&out_path);
+    let mut written = sorted_files(&out_path);
+    // report.html tells how long the run took: it is checked against report.json rather than
+    // kept as a golden file.
+    if let Some(at) = written.iter().position(|name| name == "report.html") {
+        written.remove(at);
+        let html = std::fs::read_to_string(out_path.join("report.html")).unwrap();
+        let report = std::fs::read_to_string(out_path.join("report.json")).unwrap();
+        assert_html_agrees(&html, &serde_json::from_str(&report).unwrap());
+    }
     let expected_out = expected.join("out");
     if updating() {
         let _ = std::fs::remove_dir_all(&expected_out);
@@ -233,6 +242,48 @@ pub fn check_case(case: &Path, setup: &Setup) {
         sorted_files(&expected_out),
         "files written into $OUT"
     );
+}
+
+/// A report.html shows the counts of its report.json, and is self-contained: no script, nothing
+/// fetched from elsewhere.
+pub fn assert_html_agrees(html: &str, report: &serde_json::Value) {
+    for (id, key) in [
+        ("rows-read", "rows_read"),
+        ("rows-valid", "rows_valid"),
+        ("rows-rejected", "rows_rejected"),
+        ("rows-uploaded", "rows_uploaded"),
+        ("overflow", "overflow"),
+        ("unchanged-skipped", "unchanged_skipped"),
+    ] {
+        let shown = format!("id=\"{id}\">{}</b>", report[key]);
+        assert!(html.contains(&shown), "report.html lacks {shown}");
+    }
+    assert!(!html.contains("<script"), "report.html has a script");
+    for fetched in ["src=\"http", "href=\"http", "url(", "@import"] {
+        assert!(!html.contains(fetched), "report.html fetches {fetched}");
+    }
+}
+
+/// An output's bytes as two runs of the same input write them alike: report.html without the
+/// lines telling the run's time and command line (and without blank lines), any other file as
+/// it is.
+pub fn comparable(name: &str, bytes: Vec<u8>) -> Vec<u8> {
+    if name != "report.html" {
+        return bytes;
+    }
+    without_run_facts(&String::from_utf8(bytes).unwrap()).into_bytes()
+}
+
+/// A report.html page without the lines of the facts report.json does not keep (time taken,
+/// command line), and without blank lines.
+pub fn without_run_facts(page: &str) -> String {
+    page.lines()
+        .filter(|line| {
+            !line.starts_with("<dt>time taken</dt>") && !line.starts_with("<dt>command</dt>")
+        })
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The names in a folder, sorted (temporary files included); none when it does not exist.

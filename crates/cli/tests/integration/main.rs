@@ -15,6 +15,7 @@ mod guarantees;
 mod harness;
 mod outputs;
 mod report_schema;
+mod reports;
 mod stdin;
 mod tenant;
 mod truth;
