@@ -11,6 +11,7 @@
 mod cmd;
 mod input;
 mod options;
+mod recorded;
 #[cfg(unix)]
 mod signals;
 mod sources;
@@ -19,7 +20,7 @@ mod summary;
 use std::io;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Pre-flight checks and conversion for SailPoint ISC Non-Employee bulk uploads.
 #[derive(Debug, Parser)]
@@ -65,8 +66,14 @@ fn main() -> ExitCode {
     if let Err(e) = handle_signals() {
         eprintln!("nebulk: warning: cannot handle interrupts: {e}");
     }
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let cli = match parsed {
+        Ok((cli, matches)) => {
+            recorded::record(&matches);
+            cli
+        }
         Err(e) => {
             // --help and --version are not errors; bad flags exit 2, as every fatal problem.
             let _ = e.print();

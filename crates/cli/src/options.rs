@@ -439,6 +439,7 @@ impl CompletedRun {
     /// The whole `report.json` of the run.
     pub fn report_json(&self) -> ReportJson<'_> {
         ReportJson::new(&self.input, &self.schema, &self.report)
+            .with_options(crate::recorded::options())
     }
 }
 

@@ -15,6 +15,8 @@
 //! The CLI fills the parts in; [`crate::FileSink::finish_with_report`] and the JSON writers
 //! ([`crate::write_json_into`], [`crate::write_json_to`]) write it.
 
+use std::collections::BTreeMap;
+
 use nebulk_schema::Schema;
 use nebulk_validate::Report;
 use serde::{Serialize, Serializer};
@@ -93,6 +95,10 @@ pub struct ReportJson<'a> {
     /// The input; its fields are at the top level.
     #[serde(flatten)]
     pub input: &'a InputSummary,
+    /// The options the run was given on the command line (by long name), when known: not the
+    /// input nor where outputs go.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<&'a BTreeMap<String, serde_json::Value>>,
     /// The upload file's columns: the schema's headers, in schema order.
     #[serde(serialize_with = "upload_columns")]
     pub schema: &'a Schema,
@@ -109,8 +115,28 @@ impl<'a> ReportJson<'a> {
             nebulk: env!("CARGO_PKG_VERSION"),
             report_version: REPORT_VERSION,
             input,
+            options: None,
             schema,
             results,
+        }
+    }
+}
+
+impl<'a> ReportJson<'a> {
+    /// The report, recording the options the run was given.
+    ///
+    /// ```
+    /// use nebulk_emit::{InputSummary, ReportJson};
+    /// let input = InputSummary::new("accounts.csv", "csv", 1);
+    /// let (schema, report) = (nebulk_schema::Schema::system(), nebulk_validate::Report::new(10));
+    /// let options = [("strict".to_string(), serde_json::Value::Bool(true))].into();
+    /// let json = serde_json::to_value(ReportJson::new(&input, &schema, &report).with_options(&options)).unwrap();
+    /// assert_eq!(json["options"]["strict"], true);
+    /// ```
+    pub fn with_options(self, options: &'a BTreeMap<String, serde_json::Value>) -> ReportJson<'a> {
+        ReportJson {
+            options: Some(options),
+            ..self
         }
     }
 }

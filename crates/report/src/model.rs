@@ -24,6 +24,8 @@ pub struct ReportDoc {
     pub from: String,
     /// How many files were read.
     pub files: u64,
+    /// The options the run was given, by long name.
+    pub options: BTreeMap<String, serde_json::Value>,
     /// The upload file's columns.
     pub schema: Vec<String>,
     /// Data rows read.
@@ -73,6 +75,36 @@ impl ReportDoc {
     /// column.
     pub fn from_json(text: &str) -> serde_json::Result<ReportDoc> {
         serde_json::from_str(text)
+    }
+
+    /// The options as they were written on the command line: `--strict`, `--max-accounts 5`,
+    /// one `--existing FILE` per value of a repeated option.
+    ///
+    /// ```
+    /// let doc = nebulk_report::ReportDoc::from_json(
+    ///     r#"{"options": {"strict": true, "existing": ["a.csv", "b.csv"], "fill": "balanced"}}"#,
+    /// ).unwrap();
+    /// assert_eq!(doc.command_line_options(), ["--existing a.csv", "--existing b.csv", "--fill balanced", "--strict"]);
+    /// ```
+    pub fn command_line_options(&self) -> Vec<String> {
+        let mut written = Vec::new();
+        for (name, value) in &self.options {
+            match value {
+                serde_json::Value::Bool(_) => written.push(format!("--{name}")),
+                serde_json::Value::String(value) => written.push(format!("--{name} {value}")),
+                serde_json::Value::Array(values) => {
+                    for value in values {
+                        let value = value
+                            .as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| value.to_string());
+                        written.push(format!("--{name} {value}"));
+                    }
+                }
+                other => written.push(format!("--{name} {other}")),
+            }
+        }
+        written
     }
 
     /// Whether the run is ready to upload: no row rejected and none without room.

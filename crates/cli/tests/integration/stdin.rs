@@ -69,7 +69,8 @@ fn run_with_piped(dir: &Path, args: &[&str], stdin: Vec<u8>, tmpdir: &Path) -> R
 }
 
 /// What a `convert` gave: its code, its stderr with `name` written as `<stdin>`, its upload and
-/// rejects bytes, and its report without the `input` name (which must be `input`).
+/// rejects bytes, and its report without the `input` name (which must be `input`) and the
+/// options (`--from` is given to one run and not the other).
 type Outcome = (i32, String, Vec<Vec<u8>>, Option<serde_json::Value>);
 
 fn outcome(dir: &Path, run: Run, name: &str, input: &str) -> Outcome {
@@ -81,7 +82,9 @@ fn outcome(dir: &Path, run: Run, name: &str, input: &str) -> Outcome {
     let report = out.join("report.json").exists().then(|| {
         let mut report = json(&out.join("report.json"));
         assert_eq!(report["input"], input, "the report names the input");
-        report.as_object_mut().unwrap().remove("input");
+        let object = report.as_object_mut().unwrap();
+        object.remove("input");
+        object.remove("options");
         report
     });
     (run.code, run.stderr.replace(name, "<stdin>"), files, report)
