@@ -11,6 +11,7 @@
 mod cmd;
 mod input;
 mod options;
+mod paint;
 mod recorded;
 #[cfg(unix)]
 mod signals;
@@ -28,6 +29,18 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+
+    /// When to colour errors, warnings, codes and counts on the terminal: `auto` when standard
+    /// error is a terminal (off with NO_COLOR set, on with CLICOLOR_FORCE set), `always` or
+    /// `never`.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    color: paint::ColorWhen,
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +85,7 @@ fn main() -> ExitCode {
     let cli = match parsed {
         Ok((cli, matches)) => {
             recorded::record(&matches);
+            cli.color.apply();
             cli
         }
         Err(e) => {
@@ -105,7 +119,8 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Messages quote the input (header cells, file names): one line, no control codes.
-            eprintln!("nebulk: error: {}", summary::printable(&format!("{e:#}")));
+            let prefix = paint::paint(paint::ERROR, "nebulk: error:");
+            anstream::eprintln!("{prefix} {}", summary::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

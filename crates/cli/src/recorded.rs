@@ -1,6 +1,6 @@
 //! The options a run was given, as report.json records them (`options`): each option set on the
 //! command line, by its long name, with its values as given. The input, the outputs' places
-//! and how the summary is shown are left out: two runs of the same input with the same options
+//! and how the summary is shown (and coloured) are left out: two runs of the same input with the same options
 //! write the same report, wherever they read from and write to.
 
 use std::collections::BTreeMap;
@@ -14,8 +14,8 @@ use serde_json::Value;
 static OPTIONS: OnceLock<BTreeMap<String, Value>> = OnceLock::new();
 
 /// Arguments that say where things go or how they are shown, not what the run does.
-const LEFT_OUT: [&str; 7] = [
-    "inputs", "input", "out", "report", "html", "summary", "quiet",
+const LEFT_OUT: [&str; 8] = [
+    "inputs", "input", "out", "report", "html", "summary", "quiet", "color",
 ];
 
 /// Records the options of the subcommand in `matches`.

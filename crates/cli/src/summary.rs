@@ -8,6 +8,8 @@ use std::path::Path;
 use nebulk_emit::{InputSummary, Outputs};
 use nebulk_validate::{NotUtf8, Report, Severity};
 
+use crate::paint::{paint, CODE, COUNT, ERROR, HINT, WARNING};
+
 /// How many findings the summary lists.
 const SHOWN_FINDINGS: usize = 10;
 
@@ -29,12 +31,15 @@ pub fn render(info: &InputSummary, report: &Report, details: Details) -> String 
     let input = printable(&info.input);
     let input = input.as_ref();
     let mut out = String::new();
+    let rejected = match report.rows_rejected {
+        0 => paint(COUNT, 0),
+        rows => paint(ERROR, rows),
+    };
     let _ = writeln!(
         out,
-        "{input}: {} read, {} valid, {} rejected",
+        "{input}: {} read, {} valid, {rejected} rejected",
         plural(report.rows_read, "row"),
-        report.rows_valid,
-        report.rows_rejected
+        paint(COUNT, report.rows_valid),
     );
     if let Some(filtered) = info.records_filtered {
         let _ = writeln!(out, "{} left out by --status", plural(filtered, "record"));
@@ -47,7 +52,8 @@ pub fn render(info: &InputSummary, report: &Report, details: Details) -> String 
         .max()
         .unwrap_or(0);
     for (code, rows) in &report.by_code {
-        let _ = writeln!(out, "  {:width$}  {}", code.as_str(), plural(*rows, "row"));
+        let code = format!("{:width$}", code.as_str());
+        let _ = writeln!(out, "  {}  {}", paint(CODE, code), plural(*rows, "row"));
     }
     if let Some(not_utf8) = &report.not_utf8 {
         let _ = writeln!(out, "{}", encoding_hint(input, not_utf8));
@@ -56,10 +62,11 @@ pub fn render(info: &InputSummary, report: &Report, details: Details) -> String 
         let message = printable(&warning.message);
         let _ = match warning.line {
             // About the run as a whole (existing accounts at the limit), not a line.
-            0 => writeln!(out, "warning: {message}"),
+            0 => writeln!(out, "{} {message}", paint(WARNING, "warning:")),
             line => writeln!(
                 out,
-                "warning: {input}:{line}:{}: {message}",
+                "{} {input}:{line}:{}: {message}",
+                paint(WARNING, "warning:"),
                 column(warning.column)
             ),
         };
@@ -101,7 +108,7 @@ pub fn render(info: &InputSummary, report: &Report, details: Details) -> String 
                     .map_or(Cow::Borrowed(input), printable),
                 finding.line,
                 column(finding.column),
-                finding.code,
+                paint(CODE, finding.code),
                 printable(&finding.message)
             );
         }
@@ -223,9 +230,10 @@ fn encoding_hint(input: &str, not_utf8: &NotUtf8) -> String {
         1 => "1 row is".to_string(),
         n => format!("{n} rows are"),
     };
+    let hint = paint(HINT, "hint:");
     match &not_utf8.example {
         Some(example) => format!(
-            "hint: {rows} not UTF-8 (invalid-encoding); {}:{}: {} '{}' reads as '{}' in \
+            "{hint} {rows} not UTF-8 (invalid-encoding); {}:{}: {} '{}' reads as '{}' in \
              windows-1252: if the file is Windows-1252 (Excel's \"CSV\" on Windows), run again \
              with --encoding windows-1252",
             example
@@ -238,7 +246,7 @@ fn encoding_hint(input: &str, not_utf8: &NotUtf8) -> String {
             printable(&example.windows_1252),
         ),
         None => format!(
-            "hint: {rows} not UTF-8 (invalid-encoding); if the file is in another encoding, \
+            "{hint} {rows} not UTF-8 (invalid-encoding); if the file is in another encoding, \
              give it with --encoding LABEL (windows-1250, iso-8859-15, shift_jis, ...)"
         ),
     }

@@ -88,8 +88,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     let report = &done.report;
     if !args.check.quiet && args.check.summary == SummaryForm::Text {
         let details = summary::Details::InReport;
-        eprint!("{}", summary::render(&done.input, report, details));
-        eprintln!("{}", summary::files_written(&args.out, report, &outputs));
+        anstream::eprint!("{}", summary::render(&done.input, report, details));
+        anstream::eprintln!("{}", summary::files_written(&args.out, report, &outputs));
     }
     Ok(Outcome::of(report))
 }

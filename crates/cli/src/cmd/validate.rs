@@ -79,7 +79,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             Some(_) => summary::Details::InReport,
             None => summary::Details::NotWritten,
         };
-        eprint!("{}", summary::render(&done.input, &done.report, details));
+        anstream::eprint!("{}", summary::render(&done.input, &done.report, details));
     }
     Ok(Outcome::of(&done.report))
 }

@@ -471,3 +471,68 @@ fn man_pages_are_roff_from_the_command_line_definitions() {
         run.stderr
     );
 }
+
+/// Colour (issue 13): none into a pipe, on with --color always or CLICOLOR_FORCE, off with
+/// NO_COLOR or --color never; the coloured text is the plain one once its ANSI sequences are
+/// taken out.
+#[test]
+fn colour_follows_the_flag_and_the_environment() {
+    let sample = testdata().join("sample/accounts.csv");
+    let stderr = |args: &[&str], env: &[(&str, &str)]| -> String {
+        let output = nebulk()
+            .arg("validate")
+            .arg(&sample)
+            .args(args)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let without_ansi = |text: &str| -> String {
+        let mut plain = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("\u{1b}[") {
+            plain.push_str(&rest[..at]);
+            let end = rest[at..].find('m').unwrap();
+            rest = &rest[at + end + 1..];
+        }
+        plain.push_str(rest);
+        plain
+    };
+    let plain = stderr(&[], &[]);
+    assert!(!plain.contains('\u{1b}'), "no colour into a pipe");
+    let always = stderr(&["--color", "always"], &[]);
+    assert!(
+        always.contains("\u{1b}[31m9\u{1b}[0m rejected") || always.contains("\u{1b}[1m\u{1b}[31m9"),
+        "{always:?}"
+    );
+    assert!(
+        always.contains("\u{1b}[36mmissing-value"),
+        "codes in colour: {always:?}"
+    );
+    assert!(
+        always.contains("\u{1b}[33mwarning:") || always.contains("\u{1b}[1m\u{1b}[33mwarning:"),
+        "{always:?}"
+    );
+    assert_eq!(without_ansi(&always), plain);
+    assert_eq!(stderr(&[], &[("CLICOLOR_FORCE", "1")]), always);
+    assert_eq!(
+        stderr(&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]),
+        plain
+    );
+    assert_eq!(
+        stderr(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]),
+        plain
+    );
+
+    let error = nebulk()
+        .args(["validate", "missing.csv", "--color", "always"])
+        .output()
+        .unwrap();
+    let error = String::from_utf8(error.stderr).unwrap();
+    assert!(
+        error.contains("\u{1b}[31mnebulk: error:")
+            || error.contains("\u{1b}[1m\u{1b}[31mnebulk: error:"),
+        "{error:?}"
+    );
+}

@@ -43,6 +43,10 @@ pub fn mkfifo(path: &Path) {
 pub fn nebulk() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nebulk"));
     command.stdin(Stdio::null());
+    // The terminal's colour settings of whoever runs the tests do not reach the golden files.
+    for variable in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+        command.env_remove(variable);
+    }
     command
 }
 
