@@ -107,6 +107,8 @@ fn check_against_truth_with(
     assert_eq!(rejects.len() as u64, rejected);
     assert_rejected_codes_match(&rejects, &truth["by_code"]);
     assert_findings_match(&d.join("out"), &report, &truth["by_code"]);
+    let html = std::fs::read_to_string(d.join("out/report.html")).unwrap();
+    crate::harness::assert_html_agrees(&html, &report);
     assert_no_account_twice(&upload);
 }
 
