@@ -300,12 +300,7 @@ fn column(column: Option<usize>) -> String {
 
 /// Prints the Markdown summary of a run on standard output (`--summary markdown`).
 pub fn print_markdown(report: &nebulk_emit::ReportJson<'_>) -> anyhow::Result<()> {
-    use std::io::Write;
-    let text = nebulk_emit::markdown_of(report)?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
+    crate::cmd::print_to_stdout(nebulk_emit::markdown_of(report)?.as_bytes())
 }
 
 #[cfg(test)]

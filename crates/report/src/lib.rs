@@ -22,6 +22,17 @@ pub use model::{
 };
 pub use text::text;
 
+/// Findings the Markdown and text renderings list at most.
+const FIRST_FINDINGS: usize = 10;
+
+/// Renders into a string with `write`, which writes into it.
+fn rendered(write: impl FnOnce(&mut String) -> std::fmt::Result) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = write(&mut out);
+    out
+}
+
 /// The verdict in a few words: ready to upload, or how many rows need a person.
 ///
 /// ```

@@ -8,9 +8,6 @@ use std::fmt::Write;
 use crate::explain::explain;
 use crate::model::ReportDoc;
 
-/// Findings listed at most.
-const FIRST_FINDINGS: usize = 10;
-
 /// The Markdown summary of `doc`.
 ///
 /// ```
@@ -23,9 +20,7 @@ const FIRST_FINDINGS: usize = 10;
 /// assert!(text.contains("| `invalid-email` | 1 |"));
 /// ```
 pub fn markdown(doc: &ReportDoc) -> String {
-    let mut out = String::new();
-    let _ = write_markdown(doc, &mut out);
-    out
+    crate::rendered(|out| write_markdown(doc, out))
 }
 
 fn write_markdown(doc: &ReportDoc, out: &mut String) -> std::fmt::Result {
@@ -95,7 +90,7 @@ fn write_markdown(doc: &ReportDoc, out: &mut String) -> std::fmt::Result {
         writeln!(out)?;
         writeln!(out, "| line | field | code | message |")?;
         writeln!(out, "|---:|---|---|---|")?;
-        for finding in doc.findings.iter().take(FIRST_FINDINGS) {
+        for finding in doc.findings.iter().take(crate::FIRST_FINDINGS) {
             writeln!(
                 out,
                 "| {} | {} | `{}` | {} |",
@@ -105,8 +100,8 @@ fn write_markdown(doc: &ReportDoc, out: &mut String) -> std::fmt::Result {
                 escape(&finding.message)
             )?;
         }
-        let total = doc.findings_total.max(doc.findings.len() as u64);
-        if total > FIRST_FINDINGS as u64 {
+        let total = doc.findings_found();
+        if total > crate::FIRST_FINDINGS as u64 {
             writeln!(out)?;
             writeln!(
                 out,

@@ -107,6 +107,11 @@ impl ReportDoc {
         written
     }
 
+    /// Findings of rows found: the count, or the list's length in a report without it.
+    pub fn findings_found(&self) -> u64 {
+        self.findings_total.max(self.findings.len() as u64)
+    }
+
     /// Whether the run is ready to upload: no row rejected and none without room.
     pub fn ready(&self) -> bool {
         self.rows_rejected == 0 && self.overflow == 0
@@ -242,21 +247,21 @@ pub struct RowIssue {
 impl RejectedRow {
     /// The messages about cell `index` (0-based), joined, when it has any.
     pub fn messages_of(&self, index: usize) -> Option<String> {
-        let messages: Vec<&str> = self
-            .issues
-            .iter()
-            .filter(|issue| issue.column == Some(index as u64 + 1))
-            .map(|issue| issue.message.as_str())
-            .collect();
-        (!messages.is_empty()).then(|| messages.join("; "))
+        let messages = self.messages(|column| column == Some(index as u64 + 1));
+        (!messages.is_empty()).then_some(messages)
     }
 
     /// The messages not about one cell (a wrong field count), joined.
     pub fn row_messages(&self) -> String {
+        self.messages(|column| column.is_none())
+    }
+
+    /// The messages of the issues whose column `keep` keeps, joined with `; `.
+    fn messages(&self, keep: impl Fn(Option<u64>) -> bool) -> String {
         let messages: Vec<&str> = self
             .issues
             .iter()
-            .filter(|issue| issue.column.is_none())
+            .filter(|issue| keep(issue.column))
             .map(|issue| issue.message.as_str())
             .collect();
         messages.join("; ")

@@ -4,9 +4,6 @@ use std::fmt::Write;
 
 use crate::model::ReportDoc;
 
-/// Findings listed at most.
-const FIRST_FINDINGS: usize = 10;
-
 /// `doc` as plain text, one fact a line. Control characters of the input are shown as `?`.
 ///
 /// ```
@@ -16,9 +13,7 @@ const FIRST_FINDINGS: usize = 10;
 /// assert!(text.contains("rows: 2 read, 2 valid, 0 rejected"));
 /// ```
 pub fn text(doc: &ReportDoc) -> String {
-    let mut out = String::new();
-    let _ = write_text(doc, &mut out);
-    out
+    crate::rendered(|out| write_text(doc, out))
 }
 
 fn write_text(doc: &ReportDoc, out: &mut String) -> std::fmt::Result {
@@ -54,7 +49,7 @@ fn write_text(doc: &ReportDoc, out: &mut String) -> std::fmt::Result {
     for (code, rows) in doc.codes_by_rows() {
         writeln!(out, "{}: {}", printable(code), crate::rows(rows))?;
     }
-    for finding in doc.findings.iter().take(FIRST_FINDINGS) {
+    for finding in doc.findings.iter().take(crate::FIRST_FINDINGS) {
         writeln!(
             out,
             "line {}: {} {}",
@@ -63,8 +58,8 @@ fn write_text(doc: &ReportDoc, out: &mut String) -> std::fmt::Result {
             printable(&finding.message)
         )?;
     }
-    let total = doc.findings_total.max(doc.findings.len() as u64);
-    if total > FIRST_FINDINGS as u64 {
+    let total = doc.findings_found();
+    if total > crate::FIRST_FINDINGS as u64 {
         writeln!(out, "… {total} findings in all (findings.csv)")?;
     }
     Ok(())

@@ -1,9 +1,7 @@
 //! `nebulk completions SHELL`: the shell's completion script for nebulk, from the command-line
 //! definitions (clap_complete), on standard output.
 
-use std::io::Write;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::Outcome;
@@ -29,10 +27,6 @@ pub fn run(args: Args) -> Result<Outcome> {
         "nebulk",
         &mut script,
     );
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&script)
-        .and_then(|()| stdout.flush())
-        .context("cannot write to standard output")?;
+    super::print_to_stdout(&script)?;
     Ok(Outcome::AllValid)
 }

@@ -1,8 +1,6 @@
 //! `nebulk man [SUBCOMMAND]`: the man page of nebulk, or of one subcommand, in roff from the
 //! command-line definitions (clap_mangen), on standard output.
 
-use std::io::Write;
-
 use anyhow::{bail, Context, Result};
 use clap::CommandFactory;
 
@@ -42,10 +40,6 @@ pub fn run(args: Args) -> Result<Outcome> {
         .title(title)
         .render(&mut page)
         .context("cannot render the man page")?;
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&page)
-        .and_then(|()| stdout.flush())
-        .context("cannot write to standard output")?;
+    super::print_to_stdout(&page)?;
     Ok(Outcome::AllValid)
 }

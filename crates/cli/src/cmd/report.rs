@@ -69,11 +69,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 .and_then(|()| file.commit())
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(rendered.as_bytes())?;
-            stdout.flush()?;
-        }
+        None => super::print_to_stdout(rendered.as_bytes())?,
     }
     Ok(Outcome::AllValid)
 }
