@@ -691,3 +691,7 @@ if [ "${TENANT:-1}" != 0 ]; then
     say "the tenant"
     ROWS=$TENANT_ROWS NEBULK=$OUT/nebulk RUNS=$RUNS OUT=$OUT/tenant bash "$HERE/tenant.sh" >> "$ROOT/BENCHMARKS.md"
 fi
+
+# 8. Where the time goes: the profile, kept by hand in profile.md (callgrind counts do not
+# change from run to run, so they are measured when the code changes, with the commands there).
+cat "$HERE/profile.md" >> "$ROOT/BENCHMARKS.md"
