@@ -16,6 +16,7 @@ mod recorded;
 #[cfg(unix)]
 mod signals;
 mod sources;
+mod stdout;
 mod summary;
 
 use std::io;

@@ -300,7 +300,7 @@ fn column(column: Option<usize>) -> String {
 
 /// Prints the Markdown summary of a run on standard output (`--summary markdown`).
 pub fn print_markdown(report: &nebulk_emit::ReportJson<'_>) -> anyhow::Result<()> {
-    crate::cmd::print_to_stdout(nebulk_emit::markdown_of(report)?.as_bytes())
+    crate::stdout::print(nebulk_emit::markdown_of(report)?.as_bytes())
 }
 
 #[cfg(test)]

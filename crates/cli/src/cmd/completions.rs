@@ -27,6 +27,6 @@ pub fn run(args: Args) -> Result<Outcome> {
         "nebulk",
         &mut script,
     );
-    super::print_to_stdout(&script)?;
+    crate::stdout::print(&script)?;
     Ok(Outcome::AllValid)
 }

@@ -40,6 +40,6 @@ pub fn run(args: Args) -> Result<Outcome> {
         .title(title)
         .render(&mut page)
         .context("cannot render the man page")?;
-    super::print_to_stdout(&page)?;
+    crate::stdout::print(&page)?;
     Ok(Outcome::AllValid)
 }

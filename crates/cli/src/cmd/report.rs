@@ -69,7 +69,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 .and_then(|()| file.commit())
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        None => super::print_to_stdout(rendered.as_bytes())?,
+        None => crate::stdout::print(rendered.as_bytes())?,
     }
     Ok(Outcome::AllValid)
 }

@@ -498,3 +498,36 @@ fn refed_rejects_come_back_with_the_same_codes_until_fixed() {
     assert_eq!(report["accounts"]["new"], duplicates);
     assert_eq!(report["by_code"].get("duplicate-account"), None);
 }
+
+/// Issue 13, done when: a generated run of 1,000,000 rows writes report.json, findings.csv and
+/// report.html that agree with the truth. The upload is counted as it streams by, not held.
+#[test]
+fn a_million_rows_agree_with_the_truth_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let max = "100000000";
+    let run = gen_then_convert(
+        d,
+        max,
+        &["--rows", "1000000", "--seed", "11", "--error-rate", "0.01"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let truth = json(&d.join("truth.json"));
+    let report = json(&d.join("out/report.json"));
+    for key in ["rows_valid", "rows_rejected", "overflow"] {
+        assert_eq!(report[key], truth[key], "{key}");
+    }
+    assert_eq!(report["rows_read"], truth["rows"]);
+    assert_eq!(report["by_code"], truth["by_code"]);
+    assert_findings_match(&d.join("out"), &report, &truth["by_code"]);
+    let html = std::fs::read_to_string(d.join("out/report.html")).unwrap();
+    crate::harness::assert_html_agrees(&html, &report);
+    let mut upload = csv::Reader::from_path(d.join("out/upload.csv")).unwrap();
+    let mut record = csv::ByteRecord::new();
+    let mut uploaded = 0u64;
+    while upload.read_byte_record(&mut record).unwrap() {
+        uploaded += 1;
+    }
+    assert_eq!(uploaded, truth["rows_valid"].as_u64().unwrap());
+}
