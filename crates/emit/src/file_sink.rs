@@ -247,10 +247,6 @@ impl Sink for FileSink {
         self.rejects.write(row, verdict)
     }
 
-    fn wants_findings(&self) -> bool {
-        true
-    }
-
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         findings
             .iter()

@@ -54,6 +54,7 @@ mod checked;
 mod code;
 mod diff;
 mod engine;
+mod finding;
 mod ledger;
 mod placement;
 mod plan;
@@ -69,12 +70,13 @@ mod verdict;
 pub use checked::{CheckedRow, UploadValue, UploadValues};
 pub use code::{Code, Severity};
 pub use engine::{Chunking, Engine, EngineError};
+pub use finding::Finding;
 pub use ledger::{Ledger, Placed};
 pub use placement::{Change, Fill, Known, Placement};
 pub use plan::{ColumnPlan, PlanError};
 pub use refeed::earlier_rejects_columns;
 pub use report::{
-    AccountCounts, EncodingExample, Finding, NotUtf8, Report, SourceSummary, DEFAULT_MAX_FINDINGS,
+    AccountCounts, EncodingExample, NotUtf8, Report, SourceSummary, DEFAULT_MAX_FINDINGS,
 };
 pub use rule_config::{FormulaPolicy, RuleConfig};
 pub use sink::{NullSink, RowFormat, Sink};

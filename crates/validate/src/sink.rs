@@ -6,8 +6,8 @@ use std::io;
 use nebulk_read::Row;
 
 use crate::checked::CheckedRow;
+use crate::finding::Finding;
 use crate::placement::Placement;
-use crate::report::Finding;
 use crate::verdict::Verdict;
 
 /// Where checked rows go: valid ones to [`Sink::accept`] with their [`Placement`], rejected
@@ -40,15 +40,9 @@ pub trait Sink {
     /// Takes a rejected row and why it was rejected.
     fn reject(&mut self, row: &Row, verdict: &Verdict) -> io::Result<()>;
 
-    /// Whether the sink takes every finding through [`Sink::findings`]; the engine builds
-    /// them only for a sink that does. By default, it does not.
-    fn wants_findings(&self) -> bool {
-        false
-    }
-
-    /// Takes findings, when [`Sink::wants_findings`]: those of a row (before the row goes to
-    /// `accept` or `reject`), in input order, and the warnings about the file and the run,
-    /// before the first row and after the last.
+    /// Takes findings: those of a row (before the row goes to `accept` or `reject`), in input
+    /// order, and the warnings about the file and the run, before the first row and after the
+    /// last. By default, they are dropped (the report counts them all the same).
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         let _ = findings;
         Ok(())

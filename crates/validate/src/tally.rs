@@ -8,6 +8,7 @@ use nebulk_read::{escape_bytes, shorten_value, Row};
 use serde::{Serialize, Serializer};
 
 use crate::code::Code;
+use crate::finding::Finding;
 use crate::verdict::Verdict;
 
 /// Distinct offending values counted per field at most; a value first seen after that is not
@@ -48,21 +49,26 @@ struct FieldTally {
 
 impl FieldTallies {
     /// Counts the findings of a row that are about one field, with the field's value.
-    pub(crate) fn note(&mut self, row: &Row, verdict: &Verdict, header: &[String]) {
-        for issue in verdict.issues.iter().chain(&verdict.warnings) {
-            let Some(column) = issue.column else {
+    pub(crate) fn note(&mut self, findings: &[Finding]) {
+        for finding in findings {
+            let Some(column) = finding.column else {
                 continue;
             };
-            let field = field_name(header, column);
-            let tally = self.fields.entry(field).or_default();
+            let name = match finding.field.as_deref() {
+                Some(name) if !name.is_empty() => name,
+                _ => &format!("column {column}"),
+            };
+            let tally = match self.fields.get_mut(name) {
+                Some(tally) => tally,
+                None => self.fields.entry(name.to_string()).or_default(),
+            };
             tally.findings += 1;
-            let value = row.record.get(column).unwrap_or_default();
-            let value = shorten_value(&escape_bytes(value)).into_owned();
+            let value = finding.value.as_deref().unwrap_or_default();
             let room = tally.values.len() < MOST_DISTINCT_VALUES;
-            match tally.values.get_mut(&value) {
+            match tally.values.get_mut(value) {
                 Some(count) => *count += 1,
                 None if room => {
-                    tally.values.insert(value, 1);
+                    tally.values.insert(value.to_string(), 1);
                 }
                 None => {}
             }
@@ -96,14 +102,6 @@ impl FieldTallies {
                 (field.as_str(), values)
             })
             .collect()
-    }
-}
-
-/// The name of input column `column` (0-based): its header cell, or `column N` when it has none.
-fn field_name(header: &[String], column: usize) -> String {
-    match header.get(column) {
-        Some(name) if !name.is_empty() => name.clone(),
-        _ => format!("column {}", column + 1),
     }
 }
 
@@ -214,24 +212,23 @@ mod tests {
         }
     }
 
+    /// The findings of a row whose second field is faulty.
+    fn findings(row: &Row, header: &[String]) -> Vec<Finding> {
+        Finding::of_row(row, &verdict(1), header).collect()
+    }
+
     #[test]
     fn values_are_counted_most_frequent_first_in_bounded_memory() {
         let header = ["accountName".to_string(), "email".to_string()];
         let mut tallies = FieldTallies::default();
         for (i, value) in ["x", "y", "x", "z", "x", "y"].iter().enumerate() {
-            tallies.note(
-                &Row::from_fields(i as u64 + 2, ["a", value]),
-                &verdict(1),
-                &header,
-            );
+            let row = Row::from_fields(i as u64 + 2, ["a", value]);
+            tallies.note(&findings(&row, &header));
         }
         for i in 0..5000 {
             let value = format!("v{i}");
-            tallies.note(
-                &Row::from_fields(9, ["a", value.as_str()]),
-                &verdict(1),
-                &header,
-            );
+            let row = Row::from_fields(9, ["a", value.as_str()]);
+            tallies.note(&findings(&row, &header));
         }
         assert_eq!(tallies.findings_by_field()["email"], 5006);
         let top = &tallies.top_values()["email"];
@@ -245,7 +242,7 @@ mod tests {
     fn a_column_without_a_header_is_named_by_its_number() {
         let header = ["accountName".to_string(), String::new()];
         let mut tallies = FieldTallies::default();
-        tallies.note(&Row::from_fields(2, ["a", "b"]), &verdict(1), &header);
+        tallies.note(&findings(&Row::from_fields(2, ["a", "b"]), &header));
         assert_eq!(tallies.findings_by_field()["column 2"], 1);
     }
 

@@ -59,15 +59,6 @@ impl Verdict {
         self.issues.is_empty()
     }
 
-    /// Whether the row has any finding: an issue or a warning.
-    ///
-    /// ```
-    /// assert!(!nebulk_validate::Verdict::default().has_findings());
-    /// ```
-    pub fn has_findings(&self) -> bool {
-        !self.issues.is_empty() || !self.warnings.is_empty()
-    }
-
     /// The distinct codes of the issues, in order of first appearance.
     ///
     /// ```

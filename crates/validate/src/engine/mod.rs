@@ -183,9 +183,7 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
         let tenant = std::sync::Arc::clone(ledger.tenant());
         let tenant = &*tenant;
         report.note_plan(plan, source.header_line());
-        if sink.wants_findings() {
-            sink.findings(&report.take_new_warnings())?;
-        }
+        sink.findings(&report.take_new_warnings())?;
         let pool = RowPool::default();
         let pool = &pool;
         let mut writing = Writing {
@@ -257,9 +255,7 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
             written.map_err(EngineError::Write)
         })?;
         report.finish();
-        if sink.wants_findings() {
-            sink.findings(&report.take_new_warnings())?;
-        }
+        sink.findings(&report.take_new_warnings())?;
         report.note_placement(ledger);
         Ok(report)
     }

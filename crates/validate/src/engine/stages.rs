@@ -11,7 +11,7 @@ use super::batch::CheckedBatch;
 use super::Chunking;
 use crate::ledger::Ledger;
 use crate::plan::ColumnPlan;
-use crate::report::{Finding, Report};
+use crate::report::Report;
 use crate::sink::{RowFormat, Sink};
 use crate::tenant::Tenant;
 
@@ -172,10 +172,8 @@ impl<S: Sink> Writing<'_, S> {
                 let placement = self
                     .ledger
                     .admit(&mut verdict, row, self.account_column, known);
-                self.report.record(row, &verdict, self.header);
-                if self.sink.wants_findings() && verdict.has_findings() {
-                    let findings: Vec<Finding> =
-                        Finding::of_row(row, &verdict, self.header).collect();
+                let findings = self.report.record(row, &verdict, self.header);
+                if !findings.is_empty() {
                     self.sink.findings(&findings)?;
                 }
                 match placement {
