@@ -84,48 +84,35 @@ where
     let mut run = 0..0;
     let mut count = 0;
     for value in values {
-        let value = match value {
+        // A value of the row that needs no quotes, and is where it is: `(start, end)`.
+        let plain_in_row = match value {
+            Value::Text(text) => {
+                let start = (text.as_ptr() as usize).wrapping_sub(base);
+                let end = start.wrapping_add(text.len());
+                let in_row = start <= row.len() && row.len() - start >= text.len();
+                (in_row && !any_bit(&masks, start, end)).then_some((start, end))
+            }
             Value::Plain(text) => {
                 debug_assert!(!text.iter().any(|b| QUOTED_BYTES.contains(b)));
-                out.extend_from_slice(
-                    row.get(std::mem::replace(&mut run, 0..0))
-                        .unwrap_or_default(),
-                );
-                if count > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(text);
+                None
+            }
+        };
+        // Right after the run, one comma on: the run takes it in.
+        if let Some((start, end)) = plain_in_row {
+            if count > 0 && run.end + 1 == start && row.get(run.end) == Some(&b',') {
+                run.end = end;
                 count += 1;
                 continue;
             }
-            Value::Text(text) => text,
-        };
-        let start = (value.as_ptr() as usize).wrapping_sub(base);
-        let end = start.wrapping_add(value.len());
-        let in_row = start <= row.len() && row.len() - start >= value.len();
-        if in_row && !any_bit(&masks, start, end) {
-            if count > 0 && run.end + 1 == start && row.get(run.end) == Some(&b',') {
-                run.end = end;
-            } else {
-                out.extend_from_slice(row.get(run).unwrap_or_default());
-                if count > 0 {
-                    out.push(b',');
-                }
-                run = start..end;
-            }
-        } else {
-            out.extend_from_slice(
-                row.get(std::mem::replace(&mut run, 0..0))
-                    .unwrap_or_default(),
-            );
-            if count > 0 {
-                out.push(b',');
-            }
-            if in_row {
-                write_quoted(out, value);
-            } else {
-                write_field(out, value);
-            }
+        }
+        out.extend_from_slice(row.get(std::mem::take(&mut run)).unwrap_or_default());
+        if count > 0 {
+            out.push(b',');
+        }
+        match (plain_in_row, value) {
+            (Some((start, end)), _) => run = start..end,
+            (None, Value::Plain(text)) => out.extend_from_slice(text),
+            (None, Value::Text(text)) => write_field(out, text),
         }
         count += 1;
     }

@@ -54,9 +54,18 @@ pub fn write_json_to<T: Serialize>(mut out: impl Write, value: &T) -> io::Result
 
 /// Writes `value` as pretty JSON into `file`, and gives it back uncommitted.
 pub(crate) fn fill<T: Serialize>(file: AtomicFile, value: &T) -> io::Result<AtomicFile> {
+    fill_with(file, |out| write_json_to(out, value))
+}
+
+/// Writes into `file` with `write`, buffered, and gives it back uncommitted; an error names the
+/// file.
+pub(crate) fn fill_with(
+    file: AtomicFile,
+    write: impl FnOnce(&mut io::BufWriter<AtomicFile>) -> io::Result<()>,
+) -> io::Result<AtomicFile> {
     let target = file.target().to_path_buf();
     let mut file = io::BufWriter::new(file);
-    write_json_to(&mut file, value).map_err(|e| with_path(e, "cannot write", &target))?;
+    write(&mut file).map_err(|e| with_path(e, "cannot write", &target))?;
     file.into_inner()
         .map_err(|e| with_path(e.into_error(), "cannot write", &target))
 }

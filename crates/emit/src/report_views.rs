@@ -9,7 +9,6 @@ use nebulk_report::{ReportDoc, RunFacts};
 
 use crate::atomic::AtomicFile;
 use crate::report_json::ReportJson;
-use crate::with_path;
 
 /// `report` as the renderers read it.
 fn document(report: &ReportJson<'_>) -> io::Result<ReportDoc> {
@@ -50,14 +49,8 @@ pub(crate) fn fill_html(
     report: &ReportJson<'_>,
     facts: &RunFacts,
 ) -> io::Result<AtomicFile> {
-    let target = file.target().to_path_buf();
     let page = html_of(report, facts)?;
-    let mut file = io::BufWriter::new(file);
-    file.write_all(page.as_bytes())
-        .and_then(|()| file.flush())
-        .map_err(|e| with_path(e, "cannot write", &target))?;
-    file.into_inner()
-        .map_err(|e| with_path(e.into_error(), "cannot write", &target))
+    crate::json::fill_with(file, |out| out.write_all(page.as_bytes()))
 }
 
 /// Writes the HTML report of `report` into `file`, started earlier, and commits it.
