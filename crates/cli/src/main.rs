@@ -11,6 +11,7 @@
 mod cmd;
 mod input;
 mod options;
+mod overlap;
 mod paint;
 mod recorded;
 #[cfg(unix)]

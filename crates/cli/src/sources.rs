@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use nebulk_emit::FileSink;
+use nebulk_emit::{DiffLines, FileSink};
 use nebulk_formats::Spool;
 use nebulk_read::CsvOptions;
 use nebulk_schema::Schema;
 use nebulk_validate::rules::DateRule;
-use nebulk_validate::{Change, Ledger, ParsedExport, Tenant};
-use rayon::prelude::*;
+use nebulk_validate::{Ledger, ParsedExport, Tenant};
+
+use crate::overlap::in_batches;
 
 /// The most bytes of an export read from a pipe, copied to a temporary file to be read twice.
 const MAX_EXPORT_SPOOL: u64 = 4 << 30;
@@ -168,23 +169,32 @@ impl TenantSpec<'_> {
                 .add_source(name, None)
                 .with_context(|| format!("--new-source {name}"))?;
         }
-        // Each export is read on a thread of rayon's, then added in the order given.
+        // The exports are read on rayon's threads, a few at a time, while those read before are
+        // added to the tenant, in the order given. Reading needs only what the tenant is before
+        // any export is added: its schema and how it compares values.
         for spec in self.exports.iter_mut() {
             spec.spool_if_streamed()?;
         }
-        let parsed: Vec<Result<ParsedExport>> = self
-            .exports
-            .par_iter()
-            .map(|spec| {
-                let name = spec.path.display().to_string();
-                let export = nebulk_formats::open_export(spec.readable(), options)
-                    .with_context(|| format!("--existing {name}"))?;
-                tenant.parse_export(export).with_context(|| name.clone())
-            })
+        let reader = tenant.clone();
+        let exports: Vec<(usize, &ExportSpec)> = export_sources
+            .into_iter()
+            .zip(self.exports.iter())
             .collect();
-        for (source, parsed) in export_sources.into_iter().zip(parsed) {
-            tenant.add_export(source, parsed?);
-        }
+        let read = |&(source, spec): &(usize, &ExportSpec)| -> Result<(usize, ParsedExport)> {
+            let name = spec.path.display().to_string();
+            let export = nebulk_formats::open_export(spec.readable(), options)
+                .with_context(|| format!("--existing {name}"))?;
+            let parsed = reader.parse_export(export).with_context(|| name.clone())?;
+            Ok((source, parsed))
+        };
+        let threads = rayon::current_num_threads();
+        in_batches(&exports, threads, read, |batch| {
+            for parsed in batch {
+                let (source, parsed) = parsed?;
+                tenant.add_export(source, parsed);
+            }
+            Ok(())
+        })?;
         if tenant.sources().is_empty() {
             tenant.add_source(nebulk_validate::DEFAULT_SOURCE, None)?;
         }
@@ -192,19 +202,11 @@ impl TenantSpec<'_> {
     }
 }
 
-/// What reading one export again gives: its absent accounts (name, end date) and its changed
-/// ones (name, changes), in export order.
-#[derive(Default)]
-struct ExportDiff {
-    absent: Vec<(String, String)>,
-    changed: Vec<(String, Vec<Change>)>,
-}
-
 /// Reads the exports again after a run and writes the lines of `changes.csv` (the old values of
 /// each changed account against the row's) and `absent.csv` (the accounts no row named), in
 /// export order. Only the rows of those accounts are read into values, and only the exports
-/// that have some; exports are read on rayon's threads, as many at a time as it has, and
-/// written in order.
+/// that have some; exports are read on rayon's threads, a few at a time, while the lines of
+/// those before are written.
 pub fn write_diff(
     exports: &[ExportSpec],
     ledger: &Ledger,
@@ -227,53 +229,61 @@ pub fn write_diff(
         .enumerate()
         .filter(|(_, records)| !records.is_empty())
         .collect();
-    for batch in work.chunks(rayon::current_num_threads().max(1)) {
-        let diffs: Vec<Result<ExportDiff>> = batch
-            .par_iter()
-            .map(|&(export, records)| {
-                export_diff(&exports[export], export, records, ledger, options)
-            })
-            .collect();
-        for (&(_, records), diff) in batch.iter().zip(diffs) {
-            let source = tenant.record_source(records[0]);
-            let name = tenant.sources()[source].name.as_str();
-            let diff = diff?;
-            for (account, end_date) in &diff.absent {
-                sink.write_absent(name, account, end_date)?;
-            }
-            for (account, changes) in &diff.changed {
-                sink.write_changes(name, account, changes)?;
-            }
+    let read = |&(export, records): &(usize, &Vec<u32>)| {
+        export_diff(&exports[export], export, records, ledger, options)
+    };
+    in_batches(&work, rayon::current_num_threads(), read, |batch| {
+        for lines in batch {
+            sink.write_diff_lines(&lines?)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// Reads export number `export` again for the absent and changed accounts among `records`.
+/// Reads export number `export` again for the absent and changed accounts among `records`
+/// (at least one), and writes their lines.
 fn export_diff(
     spec: &ExportSpec,
     export: usize,
     records: &[u32],
     ledger: &Ledger,
     options: CsvOptions,
-) -> Result<ExportDiff> {
+) -> Result<DiffLines> {
     let tenant = ledger.tenant();
     let (account, end) = tenant.name_and_end_attributes();
-    let mut diff = ExportDiff::default();
+    let source = records.first().map_or(0, |&r| tenant.record_source(r));
+    let name = tenant.sources()[source].name.as_str();
+    let schema = tenant.schema();
+    let note = |lines: &mut DiffLines, record: u32, old: &[&str]| {
+        if !ledger.is_mentioned(record) {
+            lines.absent(name, old[account], old[end]);
+        }
+        if let Some(new) = ledger.changed_values(record) {
+            lines.change(
+                schema,
+                name,
+                old[account],
+                &tenant.changes(record, old, new),
+            );
+        }
+    };
     let again = || format!("reading the export {} again", spec.path.display());
+    // Only the wanted rows, by their offsets, when the export is plain delimited text that has
+    // not changed since; otherwise the whole export again.
+    let file = std::fs::File::open(spec.readable()).with_context(again)?;
+    let mut lines = DiffLines::default();
+    if tenant
+        .revisit_export_at(export, file, records, |r, old| note(&mut lines, r, old))
+        .with_context(again)?
+    {
+        return Ok(lines);
+    }
+    let mut lines = DiffLines::default();
     let rows = nebulk_formats::open_export(spec.readable(), options).with_context(again)?;
     tenant
-        .revisit_export(export, rows, records, |record, old| {
-            if !ledger.is_mentioned(record) {
-                diff.absent.push((old[account].into(), old[end].into()));
-            }
-            if let Some(new) = ledger.changed_values(record) {
-                let changes = tenant.changes(record, old, new);
-                diff.changed.push((old[account].into(), changes));
-            }
-        })
+        .revisit_export(export, rows, records, |r, old| note(&mut lines, r, old))
         .with_context(again)?;
-    Ok(diff)
+    Ok(lines)
 }
 
 #[cfg(test)]

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use nebulk_read::Row;
 use nebulk_schema::Schema;
-use nebulk_validate::{earlier_rejects_columns, Change, Finding, Placement, Sink, Verdict};
+use nebulk_validate::{earlier_rejects_columns, Finding, Placement, Sink, Verdict};
 
 use crate::atomic::{commit_all, AtomicFile};
+use crate::diff_lines::DiffLines;
 use crate::json;
 use crate::list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
 use crate::rejects::RejectsWriter;
@@ -118,24 +119,22 @@ impl FileSink {
         }
     }
 
-    /// Writes the lines of `changes.csv` for one changed account of source `source` (when the
-    /// run compares with exports): one per change.
-    pub fn write_changes(
-        &mut self,
-        source: &str,
-        account: &str,
-        changes: &[Change],
-    ) -> io::Result<()> {
-        let Some(list) = &mut self.changes else {
-            return Ok(());
-        };
-        for change in changes {
-            let attribute = &self.schema.attributes()[change.attribute].header;
-            list.write([source, account, attribute, &change.old, &change.new])?;
-            *self
-                .changes_by_attribute
-                .entry(attribute.clone())
-                .or_default() += 1;
+    /// Adds one export's lines of `changes.csv` and `absent.csv` (when the run compares with
+    /// exports), formatted by [`DiffLines`] on any thread; exports are added in order.
+    pub fn write_diff_lines(&mut self, lines: &DiffLines) -> io::Result<()> {
+        if let Some(list) = &mut self.changes {
+            list.write_line(lines.changes())?;
+            for (attribute, count) in lines.by_attribute() {
+                match self.changes_by_attribute.get_mut(attribute) {
+                    Some(total) => *total += count,
+                    None => {
+                        self.changes_by_attribute.insert(attribute.clone(), *count);
+                    }
+                }
+            }
+        }
+        if let Some(list) = &mut self.absent {
+            list.write_line(lines.absent_lines())?;
         }
         Ok(())
     }
@@ -143,15 +142,6 @@ impl FileSink {
     /// The lines written to `changes.csv` so far, per attribute.
     pub fn changes_by_attribute(&self) -> &BTreeMap<String, u64> {
         &self.changes_by_attribute
-    }
-
-    /// Writes the line of `absent.csv` for an account of source `source`'s export that no input
-    /// row names (when the run compares with exports).
-    pub fn write_absent(&mut self, source: &str, account: &str, end_date: &str) -> io::Result<()> {
-        match &mut self.absent {
-            Some(list) => list.write([source, account, end_date]),
-            None => Ok(()),
-        }
     }
 
     /// Completes every file but the reports and renames them into place together (see

@@ -47,6 +47,7 @@ use std::path::Path;
 
 pub use atomic::{commit_all, AtomicFile};
 pub use csv_line::write_record;
+pub use diff_lines::DiffLines;
 pub use file_sink::{FileSink, Outputs};
 pub use json::{write_json, write_json_into, write_json_to};
 pub use list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
@@ -60,6 +61,7 @@ pub use upload::{UploadFormat, UploadWriter};
 
 mod atomic;
 mod csv_line;
+mod diff_lines;
 mod file_sink;
 mod json;
 mod list;

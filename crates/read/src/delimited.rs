@@ -393,6 +393,10 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
         self.header_line
     }
 
+    fn plain_delimiter(&self) -> Option<u8> {
+        self.encoding.is_none().then_some(self.delimiter)
+    }
+
     /// Room for a typical row up front, rather than growing the record field by field.
     fn blank_row(&self) -> Row {
         let fields = self.header.len() + 1;

@@ -103,7 +103,7 @@ pub mod xtracta;
 /// How much of a file is looked at to tell its kind, or a CSV's delimiter and header line.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-pub use blocks::{byte_mask, Block, BlockCutter, Cut, LONGEST_BLOCK};
+pub use blocks::{byte_mask, read_records_at, Block, BlockCutter, Cut, LONGEST_BLOCK};
 pub use csv_files::{CsvFileSource, CsvFiles};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use encoding::{

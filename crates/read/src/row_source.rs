@@ -52,6 +52,20 @@ pub trait RowSource: Send {
         false
     }
 
+    /// The delimiter of a source that is delimited text read as it is (UTF-8, not decoded):
+    /// then its rows' offsets ([`Row::byte`]) are those of the file, and its records can be
+    /// read again from them ([`crate::read_records_at`]). `None` for any other source (the
+    /// default).
+    ///
+    /// ```
+    /// use nebulk_read::{CsvOptions, CsvSource, RowSource};
+    /// let source = CsvSource::new(&b"a;b\n1;2\n"[..], CsvOptions::default()).unwrap();
+    /// assert_eq!(source.plain_delimiter(), Some(b';'));
+    /// ```
+    fn plain_delimiter(&self) -> Option<u8> {
+        None
+    }
+
     /// The next [`Block`] of whole rows, of about `size` bytes (more when one row is longer),
     /// to be parsed with [`Block::parse_into`]; `None` at the end of the input, or when the
     /// source does not cut blocks ([`RowSource::cuts_blocks`]). A source may stop cutting
@@ -152,6 +166,10 @@ impl<T: RowSource + ?Sized> RowSource for Box<T> {
 
     fn cuts_blocks(&self) -> bool {
         (**self).cuts_blocks()
+    }
+
+    fn plain_delimiter(&self) -> Option<u8> {
+        (**self).plain_delimiter()
     }
 
     fn next_block(&mut self, size: usize) -> Result<Option<Block>, ReadError> {

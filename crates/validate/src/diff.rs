@@ -5,15 +5,21 @@
 //! are listed against the export's values, read again ([`Tenant::changes`]).
 
 use std::cell::RefCell;
+use std::hash::Hasher;
 
-use crate::checked::CheckedRow;
+use rustc_hash::FxHasher;
+
+use smallvec::SmallVec;
+
+use crate::checked::{CheckedRow, UploadValue};
 use crate::placement::{Change, Known};
+use crate::rules::DateText;
 use crate::tenant::{Compare, Record, Tenant};
 use crate::verdict::AccountKey;
 
 thread_local! {
     /// A buffer for values lower-cased.
-    static LOWER: RefCell<String> = const { RefCell::new(String::new()) };
+    static LOWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Tenant {
@@ -73,16 +79,30 @@ impl Tenant {
             changed: None,
         };
         if checked.is_valid() && self.second_source(record).is_none() {
-            // A schema has at most 18 attributes.
-            let texts: [std::borrow::Cow<'_, str>; 18] = std::array::from_fn(|a| {
-                checked
-                    .values
-                    .get(a)
-                    .map_or(std::borrow::Cow::Borrowed(""), |v| v.text())
+            let values = &checked.values;
+            // The texts of neutralised values (their `'` is uploaded, so compared): rare.
+            let neutralised: SmallVec<[(usize, String); 1]> = values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| matches!(v, UploadValue::Neutralised(_)))
+                .map(|(a, v)| (a, v.text().into_owned()))
+                .collect();
+            let fingerprint = self.fingerprint(record.columns, |a| match values.get(a) {
+                None => Normal::Text(""),
+                Some(UploadValue::Date(date)) => {
+                    date_instant(date).map_or_else(|| Normal::Text(date.as_str()), Normal::Instant)
+                }
+                Some(UploadValue::Neutralised(_)) => Normal::Text(
+                    neutralised
+                        .iter()
+                        .find(|(n, _)| *n == a)
+                        .map_or("", |(_, text)| text),
+                ),
+                Some(value) => Normal::Text(value.as_str()),
             });
-            let texts = &texts[..checked.values.len().min(18)];
-            let fingerprint = self.fingerprint(record.columns, |a| texts.get(a).map_or("", |t| t));
             if fingerprint != record.fingerprint {
+                let texts: SmallVec<[std::borrow::Cow<'_, str>; 18]> =
+                    values.iter().map(|v| v.text()).collect();
                 known.changed = Some(encode(texts.iter().map(|t| t.as_ref())));
             }
         }
@@ -91,49 +111,59 @@ impl Tenant {
 
     /// The hash of values on the attributes of mask `columns`, each normalised as it is
     /// compared: equal values (trimmed; ignoring case where that is the rule; dates as
-    /// instants) hash the same. Each value is hashed on its own ([`Tenant::value_hash`]), and the
-    /// hashes are folded in attribute order. The account name is left out: a row is compared
-    /// with the record its account key found, whose name is its own ignoring case, so it never
-    /// tells them apart (and folding the case of names that are not ASCII is costly).
-    pub(crate) fn fingerprint<'v>(&self, columns: u32, value: impl Fn(usize) -> &'v str) -> u64 {
-        let mut folded = 0u64;
+    /// instants) hash the same. The normal forms ([`Tenant::hash_value`]) are fed one after the
+    /// other to one hasher. The account name is left out: a row is compared with the record its
+    /// account key found, whose name is its own ignoring case, so it never tells them apart
+    /// (and folding the case of names that are not ASCII is costly).
+    pub(crate) fn fingerprint<'v>(&self, columns: u32, value: impl Fn(usize) -> Normal<'v>) -> u64 {
         let columns = columns & !(1u32.checked_shl(self.account as u32).unwrap_or(0));
+        let mut hasher = FxHasher::default();
         for attribute in 0..self.compare.len().min(32) {
             if columns >> attribute & 1 == 1 {
-                let hash = self.value_hash(attribute, crate::rules::trim(value(attribute)));
-                folded = (folded ^ hash)
-                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                    .rotate_left(29);
+                match value(attribute) {
+                    Normal::Text(text) => {
+                        self.hash_value(attribute, crate::rules::trim(text), &mut hasher);
+                    }
+                    Normal::Instant(seconds) => hash_instant(attribute, (seconds, 0), &mut hasher),
+                }
             }
         }
-        folded
+        hasher.finish()
     }
 
-    /// The hash of attribute `attribute`'s trimmed `value`, normalised: its text, lower-cased
-    /// where case is ignored, or a date's instant (seconds and nanoseconds since 1970), seeded
-    /// with the attribute (and the kind of value) so that no two attributes hash alike.
-    fn value_hash(&self, attribute: usize, value: &str) -> u64 {
-        use xxhash_rust::xxh3::xxh3_64_with_seed;
-        let text_seed = (attribute as u64) << 1;
+    /// Feeds the normal form of attribute `attribute`'s trimmed `value` to `hasher`: the
+    /// attribute's number and kind of value, then its text (lower-cased where case is ignored)
+    /// or a date's instant (seconds and nanoseconds since 1970). The bytes of a text are
+    /// hashed with their length, so values written one after the other hash one way only.
+    fn hash_value(&self, attribute: usize, value: &str, hasher: &mut FxHasher) {
+        let text = (attribute as u8) << 1;
         match self.compare[attribute] {
-            Compare::Text => xxh3_64_with_seed(value.as_bytes(), text_seed),
-            Compare::IgnoringCase
-                if !value.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) =>
-            {
-                xxh3_64_with_seed(value.as_bytes(), text_seed)
+            Compare::Text => {
+                hasher.write_u8(text);
+                hasher.write(value.as_bytes());
             }
             Compare::IgnoringCase => LOWER.with(|lower| {
                 let mut lower = lower.borrow_mut();
                 lower.clear();
-                // Character by character: ASCII ones without the case tables.
-                for c in value.chars() {
-                    if c.is_ascii() {
-                        lower.push(c.to_ascii_lowercase());
-                    } else {
-                        lower.extend(c.to_lowercase());
+                if value.is_ascii() {
+                    // Copied and lowered as a whole, which the compiler vectorises.
+                    lower.extend_from_slice(value.as_bytes());
+                    lower.make_ascii_lowercase();
+                } else {
+                    let mut utf8 = [0u8; 4];
+                    for c in value.chars() {
+                        match crate::verdict::lower_latin1(c) {
+                            Some(c) => lower.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
+                            None => {
+                                for c in c.to_lowercase() {
+                                    lower.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                                }
+                            }
+                        }
                     }
                 }
-                xxh3_64_with_seed(lower.as_bytes(), text_seed)
+                hasher.write_u8(text);
+                hasher.write(&lower);
             }),
             Compare::Instant => {
                 let instant = utc_seconds(value, self.dates.zone().is_none()).or_else(|| {
@@ -141,13 +171,11 @@ impl Tenant {
                     Some((read.timestamp(), read.timestamp_subsec_nanos()))
                 });
                 match instant {
-                    Some((seconds, nanos)) => {
-                        let mut bytes = [0u8; 12];
-                        bytes[..8].copy_from_slice(&seconds.to_le_bytes());
-                        bytes[8..].copy_from_slice(&nanos.to_le_bytes());
-                        xxh3_64_with_seed(&bytes, text_seed | 1)
+                    Some(instant) => hash_instant(attribute, instant, hasher),
+                    None => {
+                        hasher.write_u8(text);
+                        hasher.write(value.as_bytes());
                     }
-                    None => xxh3_64_with_seed(value.as_bytes(), text_seed),
                 }
             }
         }
@@ -176,8 +204,50 @@ impl Tenant {
     /// same once normalised, as the fingerprints compare them.
     fn same(&self, attribute: usize, old: &str, new: &str) -> bool {
         let (old, new) = (crate::rules::trim(old), crate::rules::trim(new));
-        old == new || self.value_hash(attribute, old) == self.value_hash(attribute, new)
+        if old == new {
+            return true;
+        }
+        match self.compare[attribute] {
+            // Texts differ when their trimmed forms do.
+            Compare::Text => return false,
+            Compare::IgnoringCase if old.is_ascii() && new.is_ascii() => {
+                return old.eq_ignore_ascii_case(new);
+            }
+            Compare::IgnoringCase | Compare::Instant => {}
+        }
+        let (mut old_hash, mut new_hash) = (FxHasher::default(), FxHasher::default());
+        self.hash_value(attribute, old, &mut old_hash);
+        self.hash_value(attribute, new, &mut new_hash);
+        old_hash.finish() == new_hash.finish()
     }
+}
+
+/// A value as the fingerprint takes it: a text, normalised as its attribute is compared, or a
+/// date's instant already known (seconds since 1970, a date of the upload form).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Normal<'v> {
+    Text(&'v str),
+    Instant(i64),
+}
+
+/// Feeds a date's instant (seconds and nanoseconds since 1970) of attribute `attribute` to
+/// `hasher`, marked apart from texts.
+fn hash_instant(attribute: usize, (seconds, nanos): (i64, u32), hasher: &mut FxHasher) {
+    hasher.write_u8((attribute as u8) << 1 | 1);
+    hasher.write_u64(seconds as u64);
+    hasher.write_u32(nanos);
+}
+
+/// The instant (seconds since 1970) of a date in the upload form, `YYYY-MM-DDTHH:MM:SS±HH:MM`,
+/// whose digits are known to be digits; `None` for the longer form of years past 9999.
+fn date_instant(date: &DateText) -> Option<i64> {
+    let b: &[u8; 25] = date.as_bytes().try_into().ok()?;
+    let n = |at: usize| {
+        i64::from(b[at].wrapping_sub(b'0')) * 10 + i64::from(b[at + 1].wrapping_sub(b'0'))
+    };
+    let days = days_from_civil(n(0) * 100 + n(2), n(5), n(8));
+    let offset = (n(20) * 3600 + n(23) * 60) * if b[19] == b'-' { -1 } else { 1 };
+    Some(days * 86_400 + n(11) * 3600 + n(14) * 60 + n(17) - offset)
 }
 
 /// The instant of the forms exports and uploads write dates in, read without chrono: seconds
@@ -186,15 +256,20 @@ impl Tenant {
 /// date the calendar lacks, is `None`, for the date rule to read.
 fn utc_seconds(value: &str, day_is_utc: bool) -> Option<(i64, u32)> {
     let bytes = value.as_bytes();
-    let number = |at: usize, len: usize| -> Option<i64> {
-        bytes.get(at..at + len)?.iter().try_fold(0i64, |n, b| {
-            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
-        })
+    let date: &[u8; 10] = bytes.get(..10)?.try_into().ok()?;
+    // Each byte less `0`: digits are 0 to 9, and `-` is this.
+    const DASH: u8 = b'-'.wrapping_sub(b'0');
+    let [y0, y1, y2, y3, DASH, m0, m1, DASH, d0, d1] = date.map(|b| b.wrapping_sub(b'0')) else {
+        return None;
     };
-    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+    if y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9 {
         return None;
     }
-    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let [year, month, day] = [
+        i64::from(y0) * 1000 + i64::from(y1) * 100 + i64::from(y2) * 10 + i64::from(y3),
+        i64::from(m0) * 10 + i64::from(m1),
+        i64::from(d0) * 10 + i64::from(d1),
+    ];
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -207,21 +282,30 @@ fn utc_seconds(value: &str, day_is_utc: bool) -> Option<(i64, u32)> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    if bytes.len() == 10 {
-        return day_is_utc.then_some((days * 86_400, 0));
-    }
-    if bytes.get(10) != Some(&b'T') || bytes.get(13) != Some(&b':') || bytes.get(16) != Some(&b':')
-    {
-        return None;
-    }
-    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    let time = match &bytes[10..] {
+        [] => return day_is_utc.then_some((days * 86_400, 0)),
+        [b'T', time @ ..] => time,
+        _ => return None,
+    };
+    // Two digits, as a number, or `None`.
+    let two = |pair: &[u8]| -> Option<i64> {
+        let (tens, ones) = (pair[0].wrapping_sub(b'0'), pair[1].wrapping_sub(b'0'));
+        (tens < 10 && ones < 10).then_some(i64::from(tens * 10 + ones))
+    };
+    let (clock, zone) = match time {
+        [h0, h1, b':', m0, m1, b':', s0, s1, zone @ ..] => {
+            ([[*h0, *h1], [*m0, *m1], [*s0, *s1]], zone)
+        }
+        _ => return None,
+    };
+    let (hour, minute, second) = (two(&clock[0])?, two(&clock[1])?, two(&clock[2])?);
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let offset = match &bytes[19..] {
+    let offset = match zone {
         b"Z" | b"z" => 0,
-        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let (h, m) = (number(20, 2)?, number(23, 2)?);
+        [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1] => {
+            let (h, m) = (two(&[*h0, *h1])?, two(&[*m0, *m1])?);
             if h > 23 || m > 59 {
                 return None;
             }
@@ -399,6 +483,21 @@ mod tests {
             if form < 3 {
                 proptest::prop_assert!(quick.is_some(), "{text} takes the quick way");
             }
+        }
+
+        /// The instant of a date in the upload form is the date's, for any year of four
+        /// digits and any offset; the longer form of later years has none.
+        #[test]
+        fn the_upload_forms_instant_is_the_dates(
+            seconds in -62_167_219_200i64..260_000_000_000, offset in -1439i64..1440,
+        ) {
+            let utc = chrono::DateTime::from_timestamp(seconds, 0).unwrap();
+            let zone = chrono::FixedOffset::east_opt((offset * 60) as i32).unwrap();
+            let date = utc.with_timezone(&zone);
+            let text = crate::rules::DateText::new(&date);
+            let four_digits = (0..=9999).contains(&chrono::Datelike::year(&date));
+            let expected = four_digits.then_some(seconds);
+            proptest::prop_assert_eq!(super::date_instant(&text), expected, "{}", text.as_str());
         }
     }
 

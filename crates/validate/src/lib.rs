@@ -60,6 +60,7 @@ mod placement;
 mod plan;
 mod refeed;
 mod report;
+mod revisit;
 mod rule_config;
 pub mod rules;
 mod sink;

@@ -12,11 +12,12 @@ use nebulk_schema::{AttrType, Schema, SystemAttr};
 use smallvec::SmallVec;
 
 use crate::account_map::AccountMap;
+use crate::diff::Normal;
 use crate::rules::DateRule;
 use crate::verdict::AccountKey;
 
 /// Calls `each` with the 0-based number of every data row of an export and the row.
-fn for_each_export_row<S: RowSource>(
+pub(crate) fn for_each_export_row<S: RowSource>(
     rows: &mut S,
     mut each: impl FnMut(u32, &nebulk_read::Row),
 ) -> Result<(), ExistingError> {
@@ -39,7 +40,7 @@ fn for_each_export_row<S: RowSource>(
 /// attribute), trimmed; a field that is not UTF-8 is read lossily. The row's bytes are checked
 /// as UTF-8 once, not field by field (a field is then a slice of them, if it starts and ends on
 /// a character's boundary, as fields of valid text do).
-fn with_values<T>(
+pub(crate) fn with_values<T>(
     row: &nebulk_read::Row,
     columns: &[Option<usize>],
     each: impl FnOnce(&[&str]) -> T,
@@ -81,11 +82,39 @@ fn with_values<T>(
 /// An export's accounts as read, before they are added to the tenant ([`Tenant::parse_export`]).
 #[derive(Debug, Clone, Default)]
 pub struct ParsedExport {
-    /// Each account with a name: its key, its row (0-based), the mask of the attributes the
-    /// export has and the fingerprint of its values.
-    accounts: Vec<(AccountKey, u32, u32, u64)>,
+    /// Each account with a name, in the order read.
+    accounts: Vec<ParsedAccount>,
+    /// The mask of the attributes the export has.
+    mask: u32,
+    /// How to find the export's accounts again.
+    reading: ExportReading,
     /// The export's rows.
     rows: u64,
+}
+
+/// An account of an export as read.
+#[derive(Debug, Clone)]
+struct ParsedAccount {
+    key: AccountKey,
+    /// Its row (0-based).
+    row: u32,
+    /// Where its row starts in the file, and how many bytes it spans to the next row's start
+    /// (`u32::MAX`: to the end of the file).
+    byte: u64,
+    len: u32,
+    /// The hash of its values ([`Tenant::fingerprint`]).
+    fingerprint: u64,
+}
+
+/// How an export is read again after the run ([`Tenant::revisit_export`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ExportReading {
+    /// The export column of each schema attribute.
+    pub(crate) columns: Vec<Option<usize>>,
+    /// The export's delimiter, when it is delimited text whose rows' offsets are those of the
+    /// file: its accounts' rows can then be read again by their offsets alone
+    /// ([`Tenant::revisit_export_at`]).
+    pub(crate) delimiter: Option<u8>,
 }
 
 /// The most Non-Employee sources a tenant has.
@@ -160,9 +189,14 @@ pub(crate) struct Record {
     /// compared; a schema has at most 18 attributes).
     pub(crate) columns: u32,
     /// The export that holds it, in the order exports were added (0-based).
-    export: u16,
+    pub(crate) export: u16,
     /// Its row in that export (0-based, among the data rows).
-    row: u32,
+    pub(crate) row: u32,
+    /// Where that row starts in the export's file, and the bytes to the next row's start
+    /// (`u32::MAX`: to the end), when the export can be read again by offsets
+    /// ([`ExportReading::delimiter`]).
+    pub(crate) byte: u64,
+    pub(crate) len: u32,
     /// The hash of its values on those attributes, each normalised as it is compared
     /// ([`Tenant::fingerprint`]).
     pub(crate) fingerprint: u64,
@@ -192,6 +226,8 @@ pub struct Tenant {
     records: Vec<Record>,
     /// Exports added so far.
     exports: u16,
+    /// How each export is read again, in the order added.
+    pub(crate) readings: Vec<ExportReading>,
     pub(crate) compare: Vec<Compare>,
     /// The schema the exports' columns are matched to.
     schema: Schema,
@@ -223,6 +259,7 @@ impl Tenant {
             accounts: AccountMap::default(),
             records: Vec::new(),
             exports: 0,
+            readings: Vec::new(),
             compare,
             schema: schema.clone(),
             account: index(SystemAttr::AccountName),
@@ -300,8 +337,10 @@ impl Tenant {
                     columns: 0,
                     export: u16::MAX,
                     row: 0,
+                    byte: 0,
+                    len: 0,
                     // No attribute is compared: every row of it is unchanged.
-                    fingerprint: self.fingerprint(0, |_| ""),
+                    fingerprint: self.fingerprint(0, |_| Normal::Text("")),
                 };
                 self.add_record(AccountKey::of(name), place);
             }
@@ -344,20 +383,42 @@ impl Tenant {
     /// The export cannot be read, or has no account name column.
     pub fn parse_export<S: RowSource>(&self, mut rows: S) -> Result<ParsedExport, ExistingError> {
         let (columns, mask) = self.export_columns(rows.header())?;
-        let mut parsed = ParsedExport::default();
+        let mut delimiter = rows.plain_delimiter();
+        let mut accounts: Vec<ParsedAccount> = Vec::new();
+        // The account whose row's length waits for the next row's offset.
+        let mut pending = false;
+        let mut rows_read = 0;
         for_each_export_row(&mut rows, |number, row| {
-            parsed.rows += 1;
+            rows_read += 1;
+            if let Some(last) = accounts.last_mut().filter(|_| pending) {
+                match row.byte.checked_sub(last.byte).map(u32::try_from) {
+                    Some(Ok(len)) if len > 0 && len < u32::MAX => last.len = len,
+                    // Offsets that do not grow are not the file's: read it whole again.
+                    _ => delimiter = None,
+                }
+            }
+            pending = false;
             with_values(row, &columns, |values| {
                 let name = values[self.account];
                 if !name.is_empty() {
-                    let fingerprint = self.fingerprint(mask, |attribute| values[attribute]);
-                    parsed
-                        .accounts
-                        .push((AccountKey::of(name), number, mask, fingerprint));
+                    accounts.push(ParsedAccount {
+                        key: AccountKey::of(name),
+                        row: number,
+                        byte: row.byte,
+                        len: u32::MAX,
+                        fingerprint: self
+                            .fingerprint(mask, |attribute| Normal::Text(values[attribute])),
+                    });
+                    pending = true;
                 }
             });
         })?;
-        Ok(parsed)
+        Ok(ParsedExport {
+            accounts,
+            mask,
+            reading: ExportReading { columns, delimiter },
+            rows: rows_read,
+        })
     }
 
     /// Adds the accounts of source `source`'s export, read by [`Tenant::parse_export`]. An
@@ -368,70 +429,21 @@ impl Tenant {
         self.records.reserve(parsed.accounts.len());
         let export = self.exports;
         self.exports = self.exports.saturating_add(1);
-        for (key, row, columns, fingerprint) in parsed.accounts {
+        self.readings.push(parsed.reading);
+        for account in parsed.accounts {
             let place = Record {
                 source: u16::try_from(source).unwrap_or(NO_SOURCE - 1),
                 also_in: NO_SOURCE,
-                columns,
+                columns: parsed.mask,
                 export,
-                row,
-                fingerprint,
+                row: account.row,
+                byte: account.byte,
+                len: account.len,
+                fingerprint: account.fingerprint,
             };
-            self.add_record(key, place);
+            self.add_record(account.key, place);
         }
         parsed.rows
-    }
-
-    /// Reads export `export` (0-based, in the order exports were added) a second time, and
-    /// calls `each` with each of `records` (accounts it added, in the order read: see
-    /// [`Tenant::record_export`]) and the account's values in schema order, trimmed (empty where
-    /// the export has no column). Only those rows are read into values.
-    ///
-    /// ```
-    /// use nebulk_read::{CsvOptions, CsvSource};
-    /// use nebulk_schema::Schema;
-    /// let export = "accountName,email\nann,ann@example.com\nANN,again@example.com\nbob,\n";
-    /// let open = || CsvSource::new(export.as_bytes(), CsvOptions::default()).unwrap();
-    /// let mut tenant = nebulk_validate::Tenant::new(&Schema::system(), 20_000);
-    /// let north = tenant.add_source("north", None).unwrap();
-    /// tenant.load_export(north, open()).unwrap();
-    /// let records: Vec<u32> = (0..2).filter(|&r| tenant.record_export(r) == Some(0)).collect();
-    /// assert_eq!(records, [0, 1]);
-    /// let mut seen = Vec::new();
-    /// tenant.revisit_export(0, open(), &records, |record, values| {
-    ///     seen.push((record, values[0].to_string(), values[3].to_string()));
-    /// }).unwrap();
-    /// assert_eq!(seen[0], (0, "ann".to_string(), "ann@example.com".to_string()));
-    /// assert_eq!(seen[1], (1, "bob".to_string(), String::new()));
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// The export cannot be read again.
-    pub fn revisit_export<S: RowSource>(
-        &self,
-        export: usize,
-        mut rows: S,
-        records: &[u32],
-        mut each: impl FnMut(u32, &[&str]),
-    ) -> Result<(), ExistingError> {
-        let (columns, _) = self.export_columns(rows.header())?;
-        let mut wanted = records
-            .iter()
-            .map(|&r| (r, self.records[r as usize]))
-            .filter(|(_, record)| usize::from(record.export) == export)
-            .peekable();
-        for_each_export_row(&mut rows, |number, row| {
-            while let Some(&(index, record)) = wanted.peek() {
-                if record.row > number {
-                    break;
-                }
-                wanted.next();
-                if record.row == number {
-                    with_values(row, &columns, |values| each(index, values));
-                }
-            }
-        })
     }
 
     /// The export that added record `record` (0-based, in the order exports were added), or
@@ -442,7 +454,7 @@ impl Tenant {
     }
 
     /// The export column of each schema attribute, and the mask of the attributes that have one.
-    fn export_columns(
+    pub(crate) fn export_columns(
         &self,
         header: &[String],
     ) -> Result<(Vec<Option<usize>>, u32), ExistingError> {
@@ -528,6 +540,11 @@ impl Tenant {
     /// the values [`Tenant::revisit_export`] gives.
     pub fn name_and_end_attributes(&self) -> (usize, usize) {
         (self.account, self.end)
+    }
+
+    /// The schema the exports' columns are matched to.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
 
     /// The sources, in the order they fill.

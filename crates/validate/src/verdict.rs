@@ -117,7 +117,8 @@ impl AccountKey {
             let mut buffer = buffer.borrow_mut();
             buffer.clear();
             if name.is_ascii() {
-                buffer.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+                buffer.extend_from_slice(name.as_bytes());
+                buffer.make_ascii_lowercase();
             } else {
                 fold_case(name, &mut buffer);
             }
@@ -141,15 +142,42 @@ impl AccountKey {
 /// tables).
 fn fold_case(name: &str, out: &mut Vec<u8>) {
     let mut utf8 = [0u8; 4];
-    for c in name.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase() as u8);
-            continue;
+    let mut rest = name;
+    loop {
+        // A run of ASCII at once, then one other character.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.extend_from_slice(&rest.as_bytes()[..ascii]);
+        out[start..].make_ascii_lowercase();
+        let mut chars = rest[ascii..].chars();
+        let Some(c) = chars.next() else {
+            return;
+        };
+        match lower_latin1(c) {
+            Some(lower) => out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes()),
+            None => {
+                for lower in c.to_lowercase() {
+                    let lower = if lower == 'ς' { 'σ' } else { lower };
+                    out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+                }
+            }
         }
-        for lower in c.to_lowercase() {
-            let lower = if lower == 'ς' { 'σ' } else { lower };
-            out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
-        }
+        rest = chars.as_str();
+    }
+}
+
+/// The lower case of a character of Latin-1 (up to U+00FF), without Unicode's tables: its
+/// capitals `A`-`Z`, `À`-`Ö` and `Ø`-`Þ` are 32 below their small letters, and no other
+/// character of it changes. `None` past Latin-1.
+#[inline]
+pub(crate) fn lower_latin1(c: char) -> Option<char> {
+    match u32::from(c) {
+        code @ (0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE) => char::from_u32(code + 0x20),
+        0..=0xFF => Some(c),
+        _ => None,
     }
 }
 
@@ -172,6 +200,20 @@ impl Hash for AccountKey {
 #[cfg(test)]
 mod tests {
     use super::fold_case;
+
+    /// Latin-1's lower cases are Unicode's.
+    #[test]
+    fn latin1_lowers_as_unicode_does() {
+        for c in (0..=0xFFu32).filter_map(char::from_u32) {
+            let unicode: Vec<char> = c.to_lowercase().collect();
+            assert_eq!(
+                super::lower_latin1(c).map(|l| vec![l]),
+                Some(unicode),
+                "{c:?}"
+            );
+        }
+        assert_eq!(super::lower_latin1('Ā'), None);
+    }
 
     proptest::proptest! {
         /// Folding is what lowering every character, final sigma as sigma, gives.

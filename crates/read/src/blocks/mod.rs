@@ -30,6 +30,7 @@
 
 mod cut;
 mod parse;
+mod reread;
 mod specials;
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,7 @@ mod tests;
 use std::sync::Arc;
 
 pub use cut::{BlockCutter, Cut, LONGEST_BLOCK};
+pub use reread::read_records_at;
 pub use specials::byte_mask;
 
 /// Whole records of a delimited file, with where they start: parse them with
