@@ -27,7 +27,7 @@ fn check(c: &mut Criterion) {
         let mut ledger = Ledger::new(MAX_ACCOUNTS);
         let mut valid = 0u64;
         for (rows, verdicts) in rows.chunks(256).zip(verdicts.chunks(256)) {
-            ledger.look_ahead(verdicts);
+            ledger.look_ahead(verdicts, &[]);
             for (row, verdict) in rows.iter().zip(verdicts) {
                 let mut verdict = verdict.clone();
                 ledger.admit(&mut verdict, row, account_column, Known::default());

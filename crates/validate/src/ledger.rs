@@ -69,7 +69,7 @@ pub struct Ledger {
     mentioned: Vec<bool>,
     /// The values of the valid rows that change an exported account, by its record, for
     /// [`Tenant::changes`] after the run.
-    changed: std::collections::HashMap<u32, Box<[u8]>>,
+    changed: rustc_hash::FxHashMap<u32, Box<[u8]>>,
     /// Account key -> line of the row that first used it (saturating at `u32::MAX`, to keep
     /// an entry small).
     seen: AccountMap<u32>,
@@ -101,7 +101,7 @@ impl Ledger {
         Ledger {
             placed: vec![Placed::default(); tenant.sources().len()],
             mentioned: vec![false; tenant.record_count()],
-            changed: std::collections::HashMap::new(),
+            changed: rustc_hash::FxHashMap::default(),
             tenant,
             fill: Fill::InOrder,
             skip_unchanged: false,
@@ -184,20 +184,26 @@ impl Ledger {
         self.mentioned.iter().filter(|m| !**m).count() as u64
     }
 
-    /// Looks up, ahead of [`Ledger::admit`], the account names of the verdicts of a batch, so
-    /// that the reads of a large table, each a cache miss, overlap instead of waiting one by
-    /// one: `admit` then finds them in the cache. Changes nothing.
+    /// Looks up, ahead of [`Ledger::admit`], the account names of the verdicts of a batch and
+    /// the export records the exports hold them in (`known`, one per verdict), so that the reads
+    /// of large tables, each a cache miss, overlap instead of waiting one by one: `admit` then
+    /// finds them in the cache. Changes nothing.
     ///
     /// ```
-    /// use nebulk_validate::{AccountKey, Ledger, Verdict};
+    /// use nebulk_validate::{AccountKey, Known, Ledger, Verdict};
     /// let ledger = Ledger::new(10);
     /// let verdict = Verdict { account_key: Some(AccountKey::of("ann")), ..Verdict::default() };
-    /// ledger.look_ahead(&[verdict]);
+    /// ledger.look_ahead(&[verdict], &[Known::default()]);
     /// ```
-    pub fn look_ahead(&self, verdicts: &[Verdict]) {
+    pub fn look_ahead(&self, verdicts: &[Verdict], known: &[Known]) {
         for verdict in verdicts {
             if let Some(key) = &verdict.account_key {
                 std::hint::black_box(self.seen.contains_key(key));
+            }
+        }
+        for record in known.iter().filter_map(|k| k.record) {
+            if (record as usize) < self.mentioned.len() {
+                std::hint::black_box((self.tenant.record(record), self.mentioned[record as usize]));
             }
         }
     }

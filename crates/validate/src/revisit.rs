@@ -3,7 +3,7 @@
 //! ([`Tenant::revisit_export_at`]), parsing only those rows; otherwise whole
 //! ([`Tenant::revisit_export`]).
 
-use std::io::Read;
+use std::io::{Read, Seek};
 
 use nebulk_read::RowSource;
 
@@ -78,14 +78,14 @@ impl Tenant {
     /// let north = tenant.add_source("north", None).unwrap();
     /// tenant.load_export(north, CsvSource::new(export.as_bytes(), CsvOptions::default()).unwrap()).unwrap();
     /// let mut seen = Vec::new();
-    /// let read = tenant.revisit_export_at(0, export.as_bytes(), &[1], |record, values| {
+    /// let read = tenant.revisit_export_at(0, std::io::Cursor::new(export), &[1], |record, values| {
     ///     seen.push((record, values[0].to_string(), values[3].to_string()));
     /// }).unwrap();
     /// assert!(read);
     /// assert_eq!(seen, [(1, "bob".to_string(), "b@x".to_string())]);
     /// // A file changed since: another account where bob's row was.
     /// let changed = export.replace("bob", "bib");
-    /// assert!(!tenant.revisit_export_at(0, changed.as_bytes(), &[1], |_, _| ()).unwrap());
+    /// assert!(!tenant.revisit_export_at(0, std::io::Cursor::new(changed), &[1], |_, _| ()).unwrap());
     /// ```
     ///
     /// # Errors
@@ -94,7 +94,7 @@ impl Tenant {
     pub fn revisit_export_at(
         &self,
         export: usize,
-        input: impl Read,
+        input: impl Read + Seek,
         records: &[u32],
         mut each: impl FnMut(u32, &[&str]),
     ) -> Result<bool, ExistingError> {
@@ -196,7 +196,7 @@ mod tests {
             tenant.revisit_export(0, open(), &records, |r, v| whole.push(owned(r, v))).unwrap();
             let mut by_offsets = Vec::new();
             let read = tenant
-                .revisit_export_at(0, export.as_bytes(), &records, |r, v| by_offsets.push(owned(r, v)))
+                .revisit_export_at(0, std::io::Cursor::new(&export), &records, |r, v| by_offsets.push(owned(r, v)))
                 .unwrap();
             prop_assert!(read, "{export:?}");
             prop_assert_eq!(by_offsets, whole);

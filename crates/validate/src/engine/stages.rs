@@ -165,7 +165,7 @@ impl<S: Sink> Writing<'_, S> {
     /// after row in input order. The rows go back to `pool`.
     pub(super) fn write(&mut self, chunk: CheckedChunk, pool: &RowPool) -> io::Result<()> {
         for Part { rows, batch } in chunk.parts {
-            self.ledger.look_ahead(&batch.verdicts);
+            self.ledger.look_ahead(&batch.verdicts, &batch.known);
             let mut start = 0;
             let checked = batch.verdicts.into_iter().zip(batch.ends);
             for ((row, (mut verdict, end)), known) in rows.iter().zip(checked).zip(batch.known) {
