@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 use crate::checked::{CheckedRow, UploadValue};
 use crate::placement::{Change, Known};
 use crate::rules::DateText;
-use crate::tenant::{Compare, Record, Tenant};
+use crate::tenant::{Compare, Normal, Record, Tenant};
 use crate::verdict::AccountKey;
 
 thread_local! {
@@ -220,14 +220,6 @@ impl Tenant {
         self.hash_value(attribute, new, &mut new_hash);
         old_hash.finish() == new_hash.finish()
     }
-}
-
-/// A value as the fingerprint takes it: a text, normalised as its attribute is compared, or a
-/// date's instant already known (seconds since 1970, a date of the upload form).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Normal<'v> {
-    Text(&'v str),
-    Instant(i64),
 }
 
 /// Feeds a date's instant (seconds and nanoseconds since 1970) of attribute `attribute` to

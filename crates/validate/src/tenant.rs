@@ -12,7 +12,6 @@ use nebulk_schema::{AttrType, Schema, SystemAttr};
 use smallvec::SmallVec;
 
 use crate::account_map::AccountMap;
-use crate::diff::Normal;
 use crate::rules::DateRule;
 use crate::verdict::AccountKey;
 
@@ -173,6 +172,14 @@ pub(crate) enum Compare {
     IgnoringCase,
     /// As instants (dates), or as text when either is not a date.
     Instant,
+}
+
+/// A value as the fingerprint takes it: a text, normalised as its attribute is compared, or a
+/// date's instant already known (seconds since 1970, a date of the upload form).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Normal<'v> {
+    Text(&'v str),
+    Instant(i64),
 }
 
 /// Which source no account: [`Record::also_in`] when the account is in one export only.
