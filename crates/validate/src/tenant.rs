@@ -2,8 +2,9 @@
 //! account keeps a fingerprint of its values, not the values: the diff
 //! ([`crate::Tenant::match_row`], in `diff`) tells a changed row by its fingerprint, and the
 //! exports are read a second time, after the run, for the old values of the changed accounts
-//! and the absent ones ([`Tenant::revisit_export`]). An account takes some 40 bytes however wide
-//! its export.
+//! and the absent ones (in `revisit`: by the offsets of those accounts' rows,
+//! [`Tenant::revisit_export_at`], when the export is plain delimited text, else whole,
+//! [`Tenant::revisit_export`]). An account takes some 60 bytes however wide its export.
 
 use std::borrow::Cow;
 
