@@ -135,6 +135,7 @@ impl Tenant {
     /// attribute's number and kind of value, then its text (lower-cased where case is ignored)
     /// or a date's instant (seconds and nanoseconds since 1970). The bytes of a text are
     /// hashed with their length, so values written one after the other hash one way only.
+    #[inline]
     fn hash_value(&self, attribute: usize, value: &str, hasher: &mut FxHasher) {
         let text = (attribute as u8) << 1;
         match self.compare[attribute] {
