@@ -17,6 +17,12 @@ use crate::ColumnarError;
 /// Parquet's magic bytes, at the start and the end of every Parquet file.
 pub const MAGIC: &[u8; 4] = b"PAR1";
 
+/// Files up to this size are read a row group at a time into a buffer as long as the file
+/// whose other bytes are never touched ([`ParquetBatches`]); a larger one is read through
+/// polars' memory map of the whole file, whose pages are the system's file cache, which it
+/// takes back when memory is short.
+const MAX_BUFFERED_FILE: u64 = 2 << 30;
+
 /// Opens a Parquet file for reading a batch at a time: refuses a file that is too short or
 /// does not end with `PAR1` (truncated), a footer polars cannot read, one that declares more
 /// than the file can hold ([`check_footer`]), and a column of a type nebulk does not read,
@@ -57,11 +63,14 @@ pub fn open_parquet(path: &Path) -> Result<ColumnarSource, ColumnarError> {
         file,
         len,
         total_rows: metadata.num_rows,
-        metadata,
+        metadata: Arc::clone(&metadata),
         groups,
         group: 0,
         offset_in_group: 0,
         rows_before_group: 0,
+        group_bytes: Vec::new(),
+        group_metadata: Arc::clone(&metadata),
+        loaded: None,
     };
     ColumnarSource::new(&schema, Box::new(batches))
 }
@@ -107,6 +116,67 @@ struct ParquetBatches {
     offset_in_group: usize,
     /// Rows in the row groups before it.
     rows_before_group: usize,
+    /// The file's bytes with only those of row group `loaded` read in ([`ParquetBatches::load_group`]).
+    group_bytes: Vec<u8>,
+    /// The footer with row group `loaded` alone.
+    group_metadata: Arc<FileMetadata>,
+    loaded: Option<usize>,
+}
+
+/// Rows `start..start + take` of the file `reader` reads, whose footer is `metadata`.
+fn read_slice<R: polars::io::mmap::MmapBytesReader>(
+    reader: R,
+    metadata: Arc<FileMetadata>,
+    start: usize,
+    take: usize,
+) -> PolarsResult<DataFrame> {
+    let mut reader = ParquetReader::new(reader)
+        .with_slice(Some((start, take)))
+        .read_parallel(ParallelStrategy::Columns)
+        .set_rechunk(false);
+    reader.set_metadata(metadata);
+    reader.finish()
+}
+
+impl ParquetBatches {
+    /// Readies the row group being read, once per row group: its footer alone
+    /// ([`ParquetBatches::group_metadata`]: the file's, with this row group only) and, for a
+    /// file up to [`MAX_BUFFERED_FILE`], its bytes in [`ParquetBatches::group_bytes`] at their
+    /// offsets in the file. polars reads a file through a memory map of all of it, and every
+    /// page it touches counts as the process's memory: a buffer as long as the file whose
+    /// other pages are never touched (allocated zeroed, so the system gives them no memory)
+    /// holds only the row group.
+    fn load_group(&mut self) -> Result<(), ColumnarError> {
+        if self.loaded == Some(self.group) {
+            return Ok(());
+        }
+        let Some(group) = self.metadata.row_groups.get(self.group) else {
+            return Ok(());
+        };
+        let mut alone = (*self.metadata).clone();
+        alone.row_groups = vec![group.clone()];
+        alone.num_rows = group.num_rows();
+        self.group_metadata = Arc::new(alone);
+        self.loaded = Some(self.group);
+        if self.len > MAX_BUFFERED_FILE {
+            return Ok(());
+        }
+        let range = group.full_byte_range();
+        let (start, end) = (range.start as usize, range.end as usize);
+        self.group_bytes = Vec::new();
+        let mut bytes = vec![0u8; self.len as usize];
+        let Some(target) = bytes.get_mut(start..end) else {
+            return Err(ColumnarError::Invalid(format!(
+                "row group {}: its bytes {start} to {end} are not inside the file: the footer \
+                 is damaged",
+                self.group
+            )));
+        };
+        self.file.seek(SeekFrom::Start(range.start))?;
+        self.file.read_exact(target)?;
+        self.group_bytes = bytes;
+        Ok(())
+    }
 }
 
 impl Batches for ParquetBatches {
@@ -121,23 +191,24 @@ impl Batches for ParquetBatches {
             return self.next_batch();
         }
         let take = (rows - self.offset_in_group).min(BATCH_ROWS);
-        let start = self.rows_before_group + self.offset_in_group;
+        let first = self.rows_before_group + self.offset_in_group;
         let what = format!(
             "row group {} (rows {} to {})",
             self.group,
-            start + 1,
-            start + take
+            first + 1,
+            first + take
         );
-        let metadata = Arc::clone(&self.metadata);
-        let file = &mut self.file;
-        let batch = guard_polars(&what, move || {
-            let mut reader = ParquetReader::new(file)
-                .with_slice(Some((start, take)))
-                .read_parallel(ParallelStrategy::Columns)
-                .set_rechunk(false);
-            reader.set_metadata(metadata);
-            reader.finish()
-        })?
+        self.load_group()?;
+        // polars is shown the row group alone: it touches no byte of the others.
+        let metadata = Arc::clone(&self.group_metadata);
+        let start = self.offset_in_group;
+        let batch = if self.len <= MAX_BUFFERED_FILE {
+            let bytes = std::io::Cursor::new(self.group_bytes.as_slice());
+            guard_polars(&what, move || read_slice(bytes, metadata, start, take))
+        } else {
+            let file = &mut self.file;
+            guard_polars(&what, move || read_slice(file, metadata, start, take))
+        }?
         .map_err(|e| ColumnarError::polars(what.clone(), e))?;
         if batch.height() != take {
             return Err(ColumnarError::Invalid(format!(
