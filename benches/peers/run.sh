@@ -12,7 +12,8 @@
 # command, default 5), LINEAR (a second size for the linearity run, default none), LINEAR_BASE
 # (default 1000000), XML_ROWS (users in the XML file, default 1000000), OUT (work folder, default
 # target/bench-peers), PYTHON (default python3), TENANT (0 leaves out the tenant section of
-# tenant.sh), TENANT_ROWS (its input rows, default 1000000).
+# tenant.sh), TENANT_ROWS (its input rows, default 1000000), PARQUET (0 leaves out the Parquet
+# section of parquet.sh, which builds nebulk with --features polars).
 # Needs hyperfine and python3; GNU time (/usr/bin/time) for peak memory; polars, frictionless and
 # qsv are each skipped, with a note in BENCHMARKS.md, when missing.
 set -euo pipefail
@@ -692,6 +693,13 @@ if [ "${TENANT:-1}" != 0 ]; then
     ROWS=$TENANT_ROWS NEBULK=$OUT/nebulk RUNS=$RUNS OUT=$OUT/tenant bash "$HERE/tenant.sh" >> "$ROOT/BENCHMARKS.md"
 fi
 
-# 8. Where the time goes: the profile, kept by hand in profile.md (callgrind counts do not
+# 8. Parquet in (issue 14): nebulk built with --features polars (its own build, a long one),
+# Parquet next to CSV and polars' scan_parquet, appended (PARQUET=0 leaves it out).
+if [ "${PARQUET:-1}" != 0 ]; then
+    say "Parquet in"
+    RUNS=$RUNS OUT=$OUT/parquet bash "$HERE/parquet.sh" >> "$ROOT/BENCHMARKS.md"
+fi
+
+# 9. Where the time goes: the profile, kept by hand in profile.md (callgrind counts do not
 # change from run to run, so they are measured when the code changes, with the commands there).
 cat "$HERE/profile.md" >> "$ROOT/BENCHMARKS.md"

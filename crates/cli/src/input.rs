@@ -23,7 +23,8 @@ pub struct SourceArgs {
     pub inputs: Vec<PathBuf>,
 
     /// The kind of input: csv, excel, xtracta-users, srv-workflow-roles, nerm-users,
-    /// nerm-workflow-sessions. Told from the content when left out (standard input and pipes
+    /// nerm-workflow-sessions, and parquet, ipc, ndjson (read by a nebulk built with the
+    /// `polars` feature). Told from the content when left out (standard input and pipes
     /// too: their first 64 KiB are looked at, then read on); several files must be of one kind.
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub from: Option<SourceKind>,

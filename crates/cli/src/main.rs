@@ -19,6 +19,7 @@ mod signals;
 mod sources;
 mod stdout;
 mod summary;
+mod tables;
 
 use std::io;
 use std::process::ExitCode;
@@ -178,15 +179,24 @@ fn interrupted_message(abandoned: &nebulk_emit::Abandoned) -> String {
 }
 
 /// Keeps the panic hook quiet for panics that the spreadsheet reader catches and reports as a
-/// format error of the file (calamine panics on some malformed files): the error message says
+/// format error of the file (calamine panics on some malformed files), and those of polars
+/// over a damaged Parquet, IPC or NDJSON file (the `polars` feature): the error message says
 /// it, and a panic message before it would read as a crash of nebulk.
 fn quiet_caught_panics() {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !nebulk_sheet::panic_is_caught() {
+        if !nebulk_sheet::panic_is_caught() && !polars_panic_is_caught() {
             default_hook(info)
         }
     }));
+}
+
+/// Whether a polars call over an input is running under its guard.
+fn polars_panic_is_caught() -> bool {
+    #[cfg(feature = "polars")]
+    return nebulk_columnar::panic_is_caught();
+    #[cfg(not(feature = "polars"))]
+    return false;
 }
 
 /// Whether the error comes from writing to a closed pipe (`nebulk gen | head -1`): the reader

@@ -280,12 +280,15 @@ impl CheckArgs {
             .iter()
             .any(|cell| schema.find(cell).is_some());
         let plan = ColumnPlan::new(schema, source.header(), rules).map_err(|e| match &e {
-            PlanError::MissingColumns { .. } if no_header => anyhow::anyhow!(
-                "{}: {e}; none of these names an attribute of the schema: does the file lack \
-                 its header row? (line {} is read as the header)",
-                info.input,
-                source.header_line()
-            ),
+            // A table's column names are its schema's (line 0): it has no header row to lack.
+            PlanError::MissingColumns { .. } if no_header && source.header_line() > 0 => {
+                anyhow::anyhow!(
+                    "{}: {e}; none of these names an attribute of the schema: does the file \
+                     lack its header row? (line {} is read as the header)",
+                    info.input,
+                    source.header_line()
+                )
+            }
             PlanError::MissingColumns { attributes, .. } => anyhow::anyhow!(
                 "{}: {e}; {}",
                 info.input,

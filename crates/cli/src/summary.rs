@@ -182,7 +182,12 @@ fn placement(report: &Report) -> String {
 }
 
 /// The line `convert` ends with: each file written into `out`, with its rows.
-pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> String {
+pub fn files_written(
+    out: &Path,
+    report: &Report,
+    outputs: &Outputs<'_>,
+    tables: Option<&str>,
+) -> String {
     let mut files: Vec<String> = Vec::new();
     // A file, and how many of what it holds, when that is told.
     let mut file = |name: &str, count: Option<(u64, &str)>| {
@@ -192,6 +197,11 @@ pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> Stri
             None => printable(&path).into_owned(),
         });
     };
+    // A data file, in the table format when one is asked for (`--format`).
+    let table = |name: &str| match tables {
+        Some(extension) => format!("{}.{extension}", name.trim_end_matches(".csv")),
+        None => name.to_string(),
+    };
     for source in &report.sources {
         if let Some(name) = &source.file {
             // Unchanged rows set aside are in unchanged.csv, not in the source's upload.
@@ -200,23 +210,27 @@ pub fn files_written(out: &Path, report: &Report, outputs: &Outputs<'_>) -> Stri
             } else {
                 source.unchanged
             };
-            file(
-                name,
-                Some((source.creates + source.updates + unchanged, "row")),
-            );
+            let rows = source.creates + source.updates + unchanged;
+            file(name, Some((rows, "row")));
+            if tables.is_some() {
+                file(&table(name), Some((rows, "row")));
+            }
         }
     }
-    file("overflow.csv", Some((report.overflow, "row")));
+    file(&table("overflow.csv"), Some((report.overflow, "row")));
     if outputs.skip_unchanged {
-        file("unchanged.csv", Some((report.unchanged_skipped, "row")));
+        file(
+            &table("unchanged.csv"),
+            Some((report.unchanged_skipped, "row")),
+        );
     }
     if outputs.diff {
         file("changes.csv", None);
         file("absent.csv", Some((report.absent, "row")));
     }
-    file("rejects.csv", Some((report.rows_rejected, "row")));
+    file(&table("rejects.csv"), Some((report.rows_rejected, "row")));
     let findings = report.findings_total + report.warnings_found();
-    file("findings.csv", Some((findings, "finding")));
+    file(&table("findings.csv"), Some((findings, "finding")));
     file("report.html", None);
     file("report.json", None);
     let last = files.pop().unwrap_or_default();

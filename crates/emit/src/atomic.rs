@@ -140,8 +140,20 @@ impl AtomicFile {
     }
 
     /// The temporary file's path, while there is one.
-    #[cfg(test)]
-    pub(crate) fn temp_path(&self) -> Option<&Path> {
+    /// The temporary file being written, before [`AtomicFile::commit`] (to read back what was
+    /// written, once flushed); `None` for a file written through (a device, a FIFO).
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let mut file = nebulk_emit::AtomicFile::create(&dir.path().join("a.csv")).unwrap();
+    /// file.write_all(b"x\n").unwrap();
+    /// let temp = file.temp_path().unwrap().to_path_buf();
+    /// assert_eq!(std::fs::read(&temp).unwrap(), b"x\n");
+    /// drop(file);
+    /// assert!(!temp.exists(), "dropped uncommitted: removed");
+    /// ```
+    pub fn temp_path(&self) -> Option<&Path> {
         match &self.body {
             Some(Body::Temp(temp)) => Some(temp.path()),
             _ => None,

@@ -43,6 +43,17 @@ pub struct Outputs<'a> {
     pub skip_unchanged: bool,
 }
 
+/// What becomes of one of a run's CSV files ([`FileSink::finish_with_report_converting`]).
+#[derive(Debug)]
+pub enum Conversion {
+    /// It is written as it is.
+    Keep,
+    /// It is written, and this file beside it.
+    Also(AtomicFile),
+    /// This file is written instead of it.
+    Instead(AtomicFile),
+}
+
 /// The files of one run, as a [`Sink`] for the engine, and its report.
 pub struct FileSink {
     dir: PathBuf,
@@ -177,6 +188,79 @@ impl FileSink {
         files.push(fill_html(html, report, facts)?);
         files.push(json::fill(json, report)?);
         commit_all(files)
+    }
+
+    /// [`FileSink::finish_with_report`], where each complete data file may be re-encoded
+    /// first: `convert` gets its file name (`rejects.csv`) and the temporary file holding it
+    /// (only files being replaced atomically have one: a file written through, such as a
+    /// FIFO, is kept as it is), and says what becomes of it ([`Conversion`]). The files it
+    /// gives are renamed into place with the others, `report.json` still last; a CSV file
+    /// given up for another ([`Conversion::Instead`]) is not written, and one of an earlier
+    /// run of that name is removed, so that the folder holds the files of one run. An error
+    /// writes nothing.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use nebulk_emit::{AtomicFile, Conversion, FileSink, InputSummary, Outputs, ReportJson};
+    /// use nebulk_schema::Schema;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let schema = Schema::system();
+    /// let sink = FileSink::create(dir.path(), &schema, &Outputs::default()).unwrap();
+    /// let input = InputSummary::new("accounts.csv", "csv", 1);
+    /// let report = nebulk_validate::Report::new(10);
+    /// let json = ReportJson::new(&input, &schema, &report);
+    /// sink.finish_with_report_converting(&json, &Default::default(), |name, csv| {
+    ///     if name != "rejects.csv" {
+    ///         return Ok(Conversion::Keep);
+    ///     }
+    ///     let mut copy = AtomicFile::create(&dir.path().join("rejects.txt"))?;
+    ///     copy.write_all(&std::fs::read(csv)?)?;
+    ///     Ok(Conversion::Instead(copy))
+    /// }).unwrap();
+    /// assert!(dir.path().join("rejects.txt").exists() && !dir.path().join("rejects.csv").exists());
+    /// assert!(dir.path().join("upload.csv").exists());
+    /// ```
+    pub fn finish_with_report_converting(
+        self,
+        report: &ReportJson<'_>,
+        facts: &RunFacts,
+        mut convert: impl FnMut(&str, &Path) -> io::Result<Conversion>,
+    ) -> io::Result<()> {
+        let (files, (html, json)) = self.complete()?;
+        let mut kept = Vec::new();
+        let mut given_up = Vec::new();
+        for file in files {
+            let name = file
+                .target()
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let conversion = match file.temp_path() {
+                Some(temp) => convert(&name, temp)?,
+                None => Conversion::Keep,
+            };
+            match conversion {
+                Conversion::Keep => kept.push(file),
+                Conversion::Also(other) => {
+                    kept.push(file);
+                    kept.push(other);
+                }
+                Conversion::Instead(other) => {
+                    given_up.push(file.destination().path().to_path_buf());
+                    kept.push(other);
+                }
+            }
+        }
+        kept.push(fill_html(html, report, facts)?);
+        kept.push(json::fill(json, report)?);
+        commit_all(kept)?;
+        for stale in given_up {
+            if std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file()) {
+                std::fs::remove_file(&stale)
+                    .map_err(|e| crate::with_path(e, "cannot remove", &stale))?;
+            }
+        }
+        Ok(())
     }
 
     /// Flushes every file: the data files, rejects and findings last, and gives the reports'

@@ -48,7 +48,7 @@ use std::path::Path;
 pub use atomic::{commit_all, AtomicFile};
 pub use csv_line::write_record;
 pub use diff_lines::DiffLines;
-pub use file_sink::{FileSink, Outputs};
+pub use file_sink::{Conversion, FileSink, Outputs};
 pub use json::{write_json, write_json_into, write_json_to};
 pub use list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
 pub use nebulk_report::RunFacts;

@@ -51,6 +51,9 @@ pub(crate) enum Signature {
     },
     /// A JSON document holding an array under this key.
     JsonArray(&'static str),
+    /// JSON lines: one object per line (told after the JSON array keys: an object spanning
+    /// lines, or one holding such a key on its only line, is a page, not lines).
+    JsonLines,
 }
 
 /// What a format's `open` needs besides the files.

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::format::Format;
-use crate::{csv, nerm_sessions, nerm_users, spreadsheet, srv, xtracta};
+use crate::{columnar, csv, nerm_sessions, nerm_users, spreadsheet, srv, xtracta};
 
 /// The kinds of input nebulk reads (`--from`). Everything about a kind lives in its module and
 /// is reached through `SourceKind::format`, the one table: adding a kind is one module (a
@@ -31,17 +31,28 @@ pub enum SourceKind {
     NermUsers,
     /// SailPoint NERM workflow-session JSON pages.
     NermWorkflowSessions,
+    /// Apache Parquet, read through polars (the `polars` feature; without it, refused saying
+    /// how to build it).
+    Parquet,
+    /// The Arrow IPC file format (Feather v2), read through polars (the `polars` feature).
+    Ipc,
+    /// Newline-delimited JSON, one object per line, read through polars (the `polars`
+    /// feature).
+    Ndjson,
 }
 
 impl SourceKind {
     /// Every kind, in the order `--help` and messages list them.
-    pub const ALL: [SourceKind; 6] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::Csv,
         SourceKind::Spreadsheet,
         SourceKind::XtractaUsers,
         SourceKind::SrvWorkflowRoles,
         SourceKind::NermUsers,
         SourceKind::NermWorkflowSessions,
+        SourceKind::Parquet,
+        SourceKind::Ipc,
+        SourceKind::Ndjson,
     ];
 
     /// The module that knows this kind.
@@ -53,6 +64,9 @@ impl SourceKind {
             SourceKind::SrvWorkflowRoles => &srv::SrvWorkflowRoles,
             SourceKind::NermUsers => &nerm_users::NermUsers,
             SourceKind::NermWorkflowSessions => &nerm_sessions::NermWorkflowSessions,
+            SourceKind::Parquet => &columnar::PARQUET,
+            SourceKind::Ipc => &columnar::IPC,
+            SourceKind::Ndjson => &columnar::NDJSON,
         }
     }
 
@@ -66,7 +80,7 @@ impl SourceKind {
         SourceKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// Whether the kind is a table (CSV, spreadsheet), whose columns are matched to the schema
+    /// Whether the kind is a table (CSV, spreadsheet, Parquet, IPC, NDJSON), whose columns are matched to the schema
     /// by name, rather than records to map.
     pub fn is_tabular(self) -> bool {
         self.format().default_mapping().is_none()
@@ -111,6 +125,15 @@ mod tests {
             .into_iter()
             .filter(|k| k.is_tabular())
             .collect();
-        assert_eq!(tables, [SourceKind::Csv, SourceKind::Spreadsheet]);
+        assert_eq!(
+            tables,
+            [
+                SourceKind::Csv,
+                SourceKind::Spreadsheet,
+                SourceKind::Parquet,
+                SourceKind::Ipc,
+                SourceKind::Ndjson
+            ]
+        );
     }
 }

@@ -1,7 +1,10 @@
 //! # Brief overview
 //!
 //! `nebulk-formats` is the registry of the kinds of input nebulk reads: CSV, spreadsheets,
-//! Xtracta user XML, srv.asmx WorkflowRole XML, NERM users and NERM workflow-session JSON. One
+//! Xtracta user XML, srv.asmx WorkflowRole XML, NERM users and NERM workflow-session JSON, and,
+//! with the `polars` feature (`nebulk-columnar`), Parquet, Arrow IPC and NDJSON (without it
+//! those kinds are told apart all the same, and refused saying how to build a nebulk that
+//! reads them). One
 //! module per kind owns everything about it — how it is told apart by content, how it is
 //! opened from a path or standard input, the fields it offers, its default mapping, the options
 //! that apply to it (the srv manifest) — and [`SourceKind`] is the one table of them.
@@ -35,6 +38,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod columnar;
 mod csv;
 mod export;
 mod format;

@@ -69,16 +69,20 @@ impl SourceKind {
         Ok((kind, io::Cursor::new(prefix).chain(input)))
     }
 
-    /// Tells the kind from the first bytes of a file: a zip or OLE file is a spreadsheet; XML
-    /// by its root element (`user_response`: Xtracta; `response` or a SOAP envelope: srv);
-    /// JSON by its array key (`users`, `workflow_sessions`: the one that comes first); anything
-    /// else is CSV. UTF-16 text (with its byte order mark) is CSV, or refused when it is XML or
+    /// Tells the kind from the first bytes of a file: a zip or OLE file is a spreadsheet,
+    /// `PAR1` Parquet, `ARROW1` Arrow IPC; XML by its root element (`user_response`: Xtracta;
+    /// `response` or a SOAP envelope: srv); two lines each holding a JSON object are NDJSON;
+    /// other JSON by its array key (`users`, `workflow_sessions`: the one that comes first);
+    /// anything else is CSV. UTF-16 text (with its byte order mark) is CSV, or refused when it is XML or
     /// JSON.
     ///
     /// ```
     /// use nebulk_formats::SourceKind;
     /// assert_eq!(SourceKind::sniff_bytes(b"<?xml version=\"1.0\"?>\n<user_response>"), Ok(SourceKind::XtractaUsers));
     /// assert_eq!(SourceKind::sniff_bytes(b"accountName,email\n"), Ok(SourceKind::Csv));
+    /// assert_eq!(SourceKind::sniff_bytes(b"PAR1\x15\x04"), Ok(SourceKind::Parquet));
+    /// assert_eq!(SourceKind::sniff_bytes(b"ARROW1\0\0"), Ok(SourceKind::Ipc));
+    /// assert_eq!(SourceKind::sniff_bytes(b"{\"login\": \"ann\"}\n{\"login\": \"bob\"}\n"), Ok(SourceKind::Ndjson));
     /// ```
     pub fn sniff_bytes(prefix: &[u8]) -> Result<SourceKind, String> {
         let signed = |wanted: fn(&Signature) -> bool| {
@@ -141,6 +145,12 @@ impl SourceKind {
                 ))
             }
             Some(b'{') => {
+                // Two lines that each hold an object are JSON lines: a page is one object.
+                if is_json_lines(text) {
+                    if let Some((kind, _)) = signed(|s| matches!(s, Signature::JsonLines)).next() {
+                        return Ok(kind);
+                    }
+                }
                 let mut keys = Vec::new();
                 let mut first: Option<(usize, SourceKind)> = None;
                 for (kind, signature) in signed(|s| matches!(s, Signature::JsonArray(_))) {
@@ -164,6 +174,20 @@ impl SourceKind {
             _ => Ok(text_kind()),
         }
     }
+}
+
+/// Whether `text` (the start of a file, from its first `{`) is JSON lines: its first line is
+/// an object, and so is the start of the next line that is not blank. One object alone is a
+/// JSON document as far as telling goes (an error answer `{"error": …}` is one): give
+/// `--from ndjson` for a file of one line.
+fn is_json_lines(text: &[u8]) -> bool {
+    let mut lines = text
+        .split(|&b| b == b'\n')
+        .map(|line| line.trim_ascii())
+        .filter(|line| !line.is_empty());
+    let first = lines.next().unwrap_or_default();
+    let second = lines.next().unwrap_or_default();
+    first.starts_with(b"{") && first.ends_with(b"}") && second.starts_with(b"{")
 }
 
 /// The kind of a file named on the command line for a side input (an export, the identities):

@@ -8,6 +8,7 @@ use nebulk_emit::{FileSink, Outputs};
 
 use crate::options::{run_facts, CheckArgs, SummaryForm};
 use crate::summary::print_markdown;
+use crate::tables::TableFormat;
 use crate::{summary, Outcome};
 
 /// Check accounts (CSV, spreadsheet, Xtracta/srv XML, NERM JSON) and write upload, rejects
@@ -37,6 +38,12 @@ use crate::{summary, Outcome};
 /// through, not atomically. Every input row ends in exactly one of the upload files,
 /// overflow.csv, unchanged.csv and rejects.csv. Exits 0 when every row is valid and placed, 1
 /// when some are rejected or overflow, 2 on a fatal problem.
+///
+/// With --format parquet or ipc (a nebulk built with the `polars` feature), the upload
+/// files, overflow, unchanged, rejects and findings are written as typed tables
+/// (`upload.parquet`, ... or `upload.arrow`, ...): dates as UTC date-times, line and column
+/// numbers as integers, a reject's codes as a list. upload.csv is written too (the platform
+/// takes CSV); the other CSV files are not.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:
   nebulk convert accounts.csv --out out/
@@ -45,7 +52,8 @@ use crate::{summary, Outcome};
   nebulk convert accounts.tsv --delimiter tab --date-format '%d.%m.%Y' --out out/
   nebulk convert export.csv --encoding windows-1252 --header-row 3 --out out/
   cat users.json | nebulk convert - --status Active --out out/
-  nebulk convert accounts.csv --timezone America/Chicago --phone-format e164 --phone-region US --out out/")]
+  nebulk convert accounts.csv --timezone America/Chicago --phone-format e164 --phone-region US --out out/
+  nebulk convert accounts.parquet --format parquet --out out/   (built with --features polars)")]
 pub struct Args {
     #[command(flatten)]
     check: CheckArgs,
@@ -54,15 +62,32 @@ pub struct Args {
     /// diff's files into (created if missing).
     #[arg(long, short = 'o', value_name = "DIR")]
     out: PathBuf,
+
+    /// The format of the data files: `csv` (the default), or typed tables, `parquet` or `ipc`
+    /// (Arrow IPC), for data pipelines: the upload, overflow, unchanged, rejects and findings
+    /// files in that format (upload.csv is written too). Needs a nebulk built with the
+    /// `polars` feature.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TableFormat::Csv)]
+    format: TableFormat,
 }
 
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<Outcome> {
     let started = std::time::Instant::now();
+    args.format.check()?;
     let check_run = args.check.prepare()?;
     let tenant = std::sync::Arc::clone(check_run.ledger.tenant());
     let sources: Vec<String> = tenant.sources().iter().map(|s| s.name.clone()).collect();
     let input_header = check_run.plan.header().to_vec();
+    // The upload's date columns, typed as date-times in a table format.
+    let date_columns: Vec<String> = check_run
+        .plan
+        .schema()
+        .attributes()
+        .iter()
+        .filter(|a| a.kind == nebulk_schema::AttrType::Date)
+        .map(|a| a.header.clone())
+        .collect();
     let outputs = Outputs {
         input_header: &input_header,
         with_file: check_run.info.files > 1,
@@ -81,7 +106,15 @@ pub fn run(args: Args) -> Result<Outcome> {
         done.report.changes_by_attribute = sink.changes_by_attribute().clone();
     }
     let report_json = done.report_json();
-    sink.finish_with_report(&report_json, &run_facts(started))?;
+    let facts = run_facts(started);
+    finish(
+        sink,
+        &report_json,
+        &facts,
+        args.format,
+        &args.out,
+        &date_columns,
+    )?;
     if args.check.summary == SummaryForm::Markdown {
         print_markdown(&report_json)?;
     }
@@ -89,7 +122,43 @@ pub fn run(args: Args) -> Result<Outcome> {
     if !args.check.quiet && args.check.summary == SummaryForm::Text {
         let details = summary::Details::InReport;
         anstream::eprint!("{}", summary::render(&done.input, report, details));
-        anstream::eprintln!("{}", summary::files_written(&args.out, report, &outputs));
+        let tables = args.format.extension();
+        anstream::eprintln!(
+            "{}",
+            summary::files_written(&args.out, report, &outputs, tables)
+        );
     }
     Ok(Outcome::of(report))
+}
+
+/// Completes the files: as CSV, or with the data files re-encoded in a table format.
+#[cfg(feature = "polars")]
+fn finish(
+    sink: FileSink,
+    report: &nebulk_emit::ReportJson<'_>,
+    facts: &nebulk_emit::RunFacts,
+    format: TableFormat,
+    out: &std::path::Path,
+    date_columns: &[String],
+) -> Result<()> {
+    if format == TableFormat::Csv {
+        return Ok(sink.finish_with_report(report, facts)?);
+    }
+    sink.finish_with_report_converting(report, facts, |name, csv| {
+        crate::tables::convert(format, out, date_columns, name, csv)
+    })?;
+    Ok(())
+}
+
+/// Completes the files as CSV (a table format was refused before the run).
+#[cfg(not(feature = "polars"))]
+fn finish(
+    sink: FileSink,
+    report: &nebulk_emit::ReportJson<'_>,
+    facts: &nebulk_emit::RunFacts,
+    _format: TableFormat,
+    _out: &std::path::Path,
+    _date_columns: &[String],
+) -> Result<()> {
+    Ok(sink.finish_with_report(report, facts)?)
 }

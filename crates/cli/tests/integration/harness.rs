@@ -77,6 +77,14 @@ pub const CONVERT_OUTPUTS: [&str; 6] = [
     "upload.csv",
 ];
 
+/// What a binary built with the `polars` feature needs beyond the caps of capped runs, in KiB
+/// of address space: its code (polars, in debug) takes some 80 MiB more before it reads
+/// anything (issue 14). The caps are about nebulk's own memory; 0 in the default build.
+#[cfg(feature = "polars")]
+const FEATURE_ALLOWANCE_KIB: u64 = 96 * 1024;
+#[cfg(not(feature = "polars"))]
+const FEATURE_ALLOWANCE_KIB: u64 = 0;
+
 /// Runs the binary with `args` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_capped(dir, args, None)
@@ -102,6 +110,7 @@ pub fn run_with(
 ) -> Run {
     let mut command = match memory_kib {
         Some(kib) => {
+            let kib = kib + FEATURE_ALLOWANCE_KIB;
             let mut sh = Command::new("sh");
             sh.args(["-c", "ulimit -v \"$1\" && shift && exec \"$@\"", "sh"])
                 .arg(kib.to_string())

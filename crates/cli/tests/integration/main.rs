@@ -7,6 +7,8 @@
 mod arbitrary_csv;
 mod bad;
 mod cli;
+#[cfg(feature = "polars")]
+mod columnar;
 mod conservation;
 mod determinism;
 mod encodings;
@@ -17,6 +19,9 @@ mod outputs;
 mod report_schema;
 mod reports;
 mod stdin;
+mod table_format;
 mod tenant;
 mod truth;
 mod unix;
+#[cfg(not(feature = "polars"))]
+mod without_polars;

@@ -177,3 +177,24 @@ fn the_first_array_key_names_a_json_document() {
         Ok(SourceKind::NermWorkflowSessions)
     );
 }
+
+/// Issue 14: Parquet and Arrow IPC are told by their magic bytes, NDJSON by two lines that
+/// each hold an object; a page spread over lines, or one object alone, is not JSON lines.
+#[test]
+fn columnar_kinds_are_told_by_content() {
+    assert_eq!(
+        SourceKind::sniff_bytes(b"PAR1\x15\x04\x15"),
+        Ok(SourceKind::Parquet)
+    );
+    assert_eq!(
+        SourceKind::sniff_bytes(b"ARROW1\0\0\xff\xff"),
+        Ok(SourceKind::Ipc)
+    );
+    let lines = b"{\"login\": \"ann\"}\r\n\n  {\"login\": \"bob\"}\n";
+    assert_eq!(SourceKind::sniff_bytes(lines), Ok(SourceKind::Ndjson));
+    let users_lines = b"{\"users\": 1}\n{\"users\": 2}\n";
+    assert_eq!(SourceKind::sniff_bytes(users_lines), Ok(SourceKind::Ndjson));
+    let page = b"{\n  \"users\": [{\"login\": \"ann\"}]\n}\n";
+    assert_eq!(SourceKind::sniff_bytes(page), Ok(SourceKind::NermUsers));
+    assert!(SourceKind::sniff_bytes(b"{\"login\": \"ann\"}\n").is_err());
+}
