@@ -43,11 +43,7 @@ pub fn guard_polars<T>(what: &str, call: impl FnOnce() -> T) -> Result<T, Column
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(call));
     drop(guarded);
     outcome.map_err(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string());
+        let why = nebulk_read::panic_message(panic.as_ref());
         ColumnarError::Panicked {
             what: what.to_string(),
             why,

@@ -113,7 +113,7 @@ pub use encoding::{
 pub use error::ReadError;
 pub use fields::{Fields, Iter as FieldsIter};
 pub use format_error::{FormatError, Position};
-pub use messages::{not_utf8_message, wrong_field_count_message};
+pub use messages::{not_utf8_message, panic_message, wrong_field_count_message};
 pub use position::LineCounter;
 pub use record::{Record, Value};
 pub use record_pool::RecordPool;

@@ -30,3 +30,21 @@ pub fn not_utf8_message(field: &str, error: &Utf8Error) -> String {
         error.valid_up_to() + 1
     )
 }
+
+/// The message of a panic caught by `catch_unwind` (its payload): the text it was raised with,
+/// or `no message`. The guards around third-party readers (calamine, polars) put it in the
+/// error they turn the panic into.
+///
+/// ```
+/// let payload = std::panic::catch_unwind(|| panic!("index out of bounds")).unwrap_err();
+/// assert_eq!(nebulk_read::panic_message(payload.as_ref()), "index out of bounds");
+/// let payload = std::panic::catch_unwind(|| std::panic::panic_any(7)).unwrap_err();
+/// assert_eq!(nebulk_read::panic_message(payload.as_ref()), "no message");
+/// ```
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}

@@ -64,11 +64,7 @@ pub(crate) fn guard_calamine<T>(call: impl FnOnce() -> T) -> Result<T, ReadError
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(call));
     drop(guarded);
     outcome.map_err(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string());
+        let why = nebulk_read::panic_message(panic.as_ref());
         format_error(format!(
             "not a spreadsheet calamine can read: the file is corrupt (calamine failed on it: {why})"
         ))
