@@ -150,7 +150,7 @@ impl Tenant {
                     // Copied and lowered as a whole, which the compiler vectorises.
                     lower.extend_from_slice(value.as_bytes());
                     lower.make_ascii_lowercase();
-                } else {
+                } else if !crate::verdict::lower_latin1_text(value, &mut lower) {
                     let mut utf8 = [0u8; 4];
                     for c in value.chars() {
                         match crate::verdict::lower_latin1(c) {

@@ -141,6 +141,9 @@ impl AccountKey {
 /// sigma so that `ΟΔΥΣΣΕΥΣ` and `οδυσσευς` meet (what Unicode case folding does, without its
 /// tables).
 fn fold_case(name: &str, out: &mut Vec<u8>) {
+    if lower_latin1_text(name, out) {
+        return;
+    }
     let mut utf8 = [0u8; 4];
     let mut rest = name;
     loop {
@@ -167,6 +170,27 @@ fn fold_case(name: &str, out: &mut Vec<u8>) {
         }
         rest = chars.as_str();
     }
+}
+
+/// Appends `text` in lower case to `out` when all its characters are of Latin-1 (no byte from
+/// 0xC4 up: past ASCII they are two bytes from 0xC2 or 0xC3), the common case of names that
+/// are not ASCII, byte by byte: `A`-`Z`, and after 0xC3 the second bytes of `À`-`Ö` and
+/// `Ø`-`Þ`, go up by 32. Gives `false`, having appended nothing, for other text.
+pub(crate) fn lower_latin1_text(text: &str, out: &mut Vec<u8>) -> bool {
+    let bytes = text.as_bytes();
+    if !bytes.iter().all(|&b| b < 0xC4) {
+        return false;
+    }
+    let start = out.len();
+    out.extend_from_slice(bytes);
+    let mut after_c3 = false;
+    for b in &mut out[start..] {
+        if b.is_ascii_uppercase() || (after_c3 && matches!(*b, 0x80..=0x96 | 0x98..=0x9E)) {
+            *b += 32;
+        }
+        after_c3 = *b == 0xC3;
+    }
+    true
 }
 
 /// The lower case of a character of Latin-1 (up to U+00FF), without Unicode's tables: its
@@ -216,6 +240,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Names of Latin-1, lowered byte by byte, are what lowering every character gives.
+        #[test]
+        fn latin1_names_fold_as_every_character_lowers(name in "[A-Za-z0-9 .\u{80}-\u{ff}]{0,24}") {
+            let expected: String = name.chars().flat_map(char::to_lowercase).collect();
+            let mut folded = Vec::new();
+            fold_case(&name, &mut folded);
+            proptest::prop_assert_eq!(String::from_utf8(folded).unwrap(), expected);
+        }
+
         /// Folding is what lowering every character, final sigma as sigma, gives.
         #[test]
         fn folding_lowers_every_character(name in "\\PC{0,24}") {
