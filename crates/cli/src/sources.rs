@@ -13,7 +13,7 @@ use nebulk_schema::Schema;
 use nebulk_validate::rules::DateRule;
 use nebulk_validate::{Ledger, ParsedExport, Tenant};
 
-use crate::overlap::in_batches;
+use crate::overlap::in_order;
 
 /// The most bytes of an export read from a pipe, copied to a temporary file to be read twice.
 const MAX_EXPORT_SPOOL: u64 = 4 << 30;
@@ -169,8 +169,8 @@ impl TenantSpec<'_> {
                 .add_source(name, None)
                 .with_context(|| format!("--new-source {name}"))?;
         }
-        // The exports are read on rayon's threads, a few at a time, while those read before are
-        // added to the tenant, in the order given. Reading needs only what the tenant is before
+        // The exports are read on as many threads as rayon has, each taking the next export when
+        // done with one, while those read before are added to the tenant, in the order given. Reading needs only what the tenant is before
         // any export is added: its schema and how it compares values.
         for spec in self.exports.iter_mut() {
             spec.spool_if_streamed()?;
@@ -187,12 +187,9 @@ impl TenantSpec<'_> {
             let parsed = reader.parse_export(export).with_context(|| name.clone())?;
             Ok((source, parsed))
         };
-        let threads = rayon::current_num_threads();
-        in_batches(&exports, threads, read, |batch| {
-            for parsed in batch {
-                let (source, parsed) = parsed?;
-                tenant.add_export(source, parsed);
-            }
+        in_order(&exports, rayon::current_num_threads(), read, |parsed| {
+            let (source, parsed) = parsed?;
+            tenant.add_export(source, parsed);
             Ok(())
         })?;
         if tenant.sources().is_empty() {
@@ -205,8 +202,8 @@ impl TenantSpec<'_> {
 /// Reads the exports again after a run and writes the lines of `changes.csv` (the old values of
 /// each changed account against the row's) and `absent.csv` (the accounts no row named), in
 /// export order. Only the rows of those accounts are read into values, and only the exports
-/// that have some; exports are read on rayon's threads, a few at a time, while the lines of
-/// those before are written.
+/// that have some; exports are read on as many threads as rayon has, while the lines of those
+/// before are written.
 pub fn write_diff(
     exports: &[ExportSpec],
     ledger: &Ledger,
@@ -232,10 +229,8 @@ pub fn write_diff(
     let read = |&(export, records): &(usize, &Vec<u32>)| {
         export_diff(&exports[export], export, records, ledger, options)
     };
-    in_batches(&work, rayon::current_num_threads(), read, |batch| {
-        for lines in batch {
-            sink.write_diff_lines(&lines?)?;
-        }
+    in_order(&work, rayon::current_num_threads(), read, |lines| {
+        sink.write_diff_lines(&lines?)?;
         Ok(())
     })
 }
