@@ -21,7 +21,8 @@ RUNS=${RUNS:-3}
 PYTHON=${PYTHON:-python3}
 OUT=${OUT:-target/bench-parquet}
 case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac
-say() { printf '\n== %s\n' "$*" >&2; }
+# shellcheck source=benches/peers/lib.sh
+source "$HERE/lib.sh"
 
 command -v hyperfine >/dev/null || { echo "hyperfine is needed" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is needed" >&2; exit 2; }
@@ -78,14 +79,6 @@ hyperfine --style basic --warmup 1 --runs "$RUNS" -i --export-json parquet.json 
     -n "nebulk convert (Parquet in, --format parquet)" "$c_parquet_out" \
     -n "polars scan_parquet + lean checks" "$peer" >&2
 
-peak() { # median of 3 peak RSS, MiB
-    local k kib=()
-    for k in 1 2 3; do
-        /usr/bin/time -f %M -o rss.tmp sh -c "$1" >/dev/null 2>&1 || true
-        kib+=("$(tail -n 1 rss.tmp)")
-    done
-    printf '%s\n' "${kib[@]}" | sort -n | sed -n 2p | awk '{printf "%.0f", $1 / 1024}'
-}
 say "peak memory"
 rss=()
 for command in "$v_csv" "$v_parquet" "$c_csv" "$c_parquet" "$c_parquet_out" "$peer"; do
@@ -106,7 +99,7 @@ big_rows=$((ROWS * BIG_COPIES))
 big_bytes=$(wc -c < big.parquet)
 /usr/bin/time -f '%e %M' -o big.tmp $NEBULK validate big.parquet $common >/dev/null 2>&1 || true
 read -r big_s big_kib < <(tail -n 1 big.tmp)
-rm -f rss.tmp big.tmp
+rm -f big.tmp
 
 "$PYTHON" - "$ROWS" "$csv_bytes" "$parquet_bytes" "${rss[@]}" "$big_rows" "$big_bytes" \
     "$big_s" "$big_kib" "$BIG_COPIES" "$agree" "$peer_counts" <<'PY'

@@ -56,6 +56,24 @@ def instant(c: str) -> pl.Expr:
     )
 
 
+def lean_checks(columns: list[str]) -> dict[str, pl.Expr]:
+    """Each code's check as an expression over the frame's `columns` (strings), true where the
+    row fails it: the checks this script and polars_parquet.py run."""
+    account = trimmed("accountName").str.to_lowercase()
+    phone = trimmed("phone")
+    return {
+        "missing-value": pl.any_horizontal([~present(c) for c in SYSTEM]),
+        "invalid-email": present("email") & ~trimmed("email").str.contains(EMAIL),
+        "invalid-phone": present("phone")
+        & (~phone.str.contains(PHONE) | ~phone.str.count_matches("[0-9]").is_between(7, 15)),
+        "invalid-date": pl.any_horizontal([present(c) & instant(c).is_null() for c in ("startDate", "endDate")]),
+        "end-before-start": instant("endDate") < instant("startDate"),
+        "duplicate-account": present("accountName")
+        & ~pl.when(present("accountName")).then(account).is_first_distinct(),
+        "value-too-long": pl.any_horizontal([trimmed(c).str.len_chars() > MAX_LEN for c in columns]),
+    }
+
+
 def main() -> int:
     if len(sys.argv) != 3:
         print(__doc__.splitlines()[3].strip(), file=sys.stderr)
@@ -70,19 +88,7 @@ def main() -> int:
         print(f"{path}: no column for {', '.join(missing)}", file=sys.stderr)
         return 2
 
-    account = trimmed("accountName").str.to_lowercase()
-    phone = trimmed("phone")
-    checks = {
-        "missing-value": pl.any_horizontal([~present(c) for c in SYSTEM]),
-        "invalid-email": present("email") & ~trimmed("email").str.contains(EMAIL),
-        "invalid-phone": present("phone")
-        & (~phone.str.contains(PHONE) | ~phone.str.count_matches("[0-9]").is_between(7, 15)),
-        "invalid-date": pl.any_horizontal([present(c) & instant(c).is_null() for c in ("startDate", "endDate")]),
-        "end-before-start": instant("endDate") < instant("startDate"),
-        "duplicate-account": present("accountName")
-        & ~pl.when(present("accountName")).then(account).is_first_distinct(),
-        "value-too-long": pl.any_horizontal([trimmed(c).str.len_chars() > MAX_LEN for c in columns]),
-    }
+    checks = lean_checks(columns)
     checked = df.lazy().with_columns(
         codes=pl.concat_str(
             [pl.when(cond).then(pl.lit(code)) for code, cond in checks.items()],

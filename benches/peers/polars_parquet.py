@@ -20,7 +20,7 @@ import sys
 
 import polars as pl
 
-from polars_lean import EMAIL, MAX_LEN, PHONE, SYSTEM, instant, present, trimmed
+from polars_lean import SYSTEM, lean_checks
 
 
 def main() -> int:
@@ -34,19 +34,7 @@ def main() -> int:
         print(f"{sys.argv[1]}: no column for {', '.join(missing)}", file=sys.stderr)
         return 2
     lf = lf.with_columns(pl.col(c).cast(pl.String) for c in columns)
-    account = trimmed("accountName").str.to_lowercase()
-    phone = trimmed("phone")
-    checks = {
-        "missing-value": pl.any_horizontal([~present(c) for c in SYSTEM]),
-        "invalid-email": present("email") & ~trimmed("email").str.contains(EMAIL),
-        "invalid-phone": present("phone")
-        & (~phone.str.contains(PHONE) | ~phone.str.count_matches("[0-9]").is_between(7, 15)),
-        "invalid-date": pl.any_horizontal([present(c) & instant(c).is_null() for c in ("startDate", "endDate")]),
-        "end-before-start": instant("endDate") < instant("startDate"),
-        "duplicate-account": present("accountName")
-        & ~pl.when(present("accountName")).then(account).is_first_distinct(),
-        "value-too-long": pl.any_horizontal([trimmed(c).str.len_chars() > MAX_LEN for c in columns]),
-    }
+    checks = lean_checks(columns)
     rejected = pl.any_horizontal(list(checks.values())).fill_null(False)
     counts = lf.select(
         rows_read=pl.len(), rows_rejected=rejected.sum()

@@ -32,7 +32,8 @@ MAXACC=100000000
 TENANT_ROWS=${TENANT_ROWS:-1000000}
 export ROOT HERE SIZES RUNS LINEAR LINEAR_BASE XML_ROWS OUT PYTHON MAXACC
 
-say() { printf '\n== %s\n' "$*" >&2; }
+# shellcheck source=benches/peers/lib.sh
+source "$HERE/lib.sh"
 
 command -v hyperfine >/dev/null || {
     echo "hyperfine is needed: apt-get install -y hyperfine (or cargo install hyperfine)" >&2
@@ -85,7 +86,7 @@ gen() { # gen N: data-N.csv, truth-N.json and template.csv
 # their peak RSS (median of 3 runs of GNU time, KiB) into rss-TAG.tsv; commands-TAG.tsv keeps
 # the command lines.
 bench() {
-    local tag=$1 i k args=()
+    local tag=$1 i args=()
     : > "commands-$tag.tsv"
     for i in "${!NAMES[@]}"; do
         args+=(-n "${NAMES[$i]}" "${CMDS[$i]}")
@@ -98,15 +99,11 @@ bench() {
     [ -n "$HAVE_TIME" ] || return 0
     say "peak memory ($tag)"
     for i in "${!NAMES[@]}"; do
-        local kib=()
-        for k in 1 2 3; do
-            /usr/bin/time -f %M -o rss.tmp sh -c "${CMDS[$i]}" >/dev/null 2>&1 || true
-            kib+=("$(tail -n 1 rss.tmp)")
-        done
+        local kib
+        mapfile -t kib < <(peak_kib "${CMDS[$i]}")
         printf '%s\t%s\t%s\n' "${NAMES[$i]}" "$(printf '%s\n' "${kib[@]}" | sort -n | sed -n 2p)" \
             "${kib[*]}" >> "rss-$tag.tsv"
     done
-    rm -f rss.tmp
 }
 
 # 2–4. Each size: time, memory, then one more run of each for the correctness cross-check.

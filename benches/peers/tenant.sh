@@ -18,7 +18,8 @@ SOURCES=${SOURCES:-50}
 RUNS=${RUNS:-5}
 OUT=${OUT:-target/bench-tenant}
 case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac
-say() { printf '\n== %s\n' "$*" >&2; }
+# shellcheck source=benches/peers/lib.sh
+source "$ROOT/benches/peers/lib.sh"
 
 command -v hyperfine >/dev/null || { echo "hyperfine is needed" >&2; exit 2; }
 if [ -z "${NEBULK:-}" ]; then
@@ -55,14 +56,6 @@ hyperfine --style basic --warmup 1 --runs "$RUNS" -i --export-json tenant.json \
     -n "$SOURCES exports: convert" "$tenant_convert" \
     -n "$SOURCES exports: reading them only" "$load_only" >&2
 
-peak() { # median of 3 peak RSS, MiB
-    local k kib=()
-    for k in 1 2 3; do
-        /usr/bin/time -f %M -o rss.tmp sh -c "$1" >/dev/null 2>&1 || true
-        kib+=("$(tail -n 1 rss.tmp)")
-    done
-    printf '%s\n' "${kib[@]}" | sort -n | sed -n 2p | awk '{printf "%.0f", $1 / 1024}'
-}
 declare -A rss
 if [ -x /usr/bin/time ]; then
     say "peak memory"
@@ -70,7 +63,6 @@ if [ -x /usr/bin/time ]; then
         rss[$name]=$(peak "${!name}")
     done
 fi
-rm -f rss.tmp
 
 python3 - "$SOURCES" "$ROWS" "$input_bytes" "$export_rows" "$export_bytes" \
     "${rss[single_validate]:-}" "${rss[tenant_validate]:-}" "${rss[single_convert]:-}" \

@@ -46,45 +46,33 @@
 // Without the feature the items the overview links to are not built.
 #![cfg_attr(not(feature = "polars"), allow(rustdoc::broken_intra_doc_links))]
 
-#[cfg(feature = "polars")]
-pub mod cells;
-#[cfg(feature = "polars")]
-mod error;
-#[cfg(feature = "polars")]
-mod flatten;
-#[cfg(feature = "polars")]
-mod footer;
-#[cfg(feature = "polars")]
-mod guard;
-#[cfg(feature = "polars")]
-mod ipc;
-#[cfg(feature = "polars")]
-mod ndjson;
-#[cfg(feature = "polars")]
-mod parquet;
-#[cfg(feature = "polars")]
-mod source;
-#[cfg(feature = "polars")]
-mod write;
+/// Items built only with the `polars` feature: the whole crate.
+macro_rules! with_polars {
+    ($($item:item)*) => { $( #[cfg(feature = "polars")] $item )* };
+}
 
-#[cfg(feature = "polars")]
-pub use error::ColumnarError;
-#[cfg(feature = "polars")]
-pub use footer::{check_footer, FooterLimits};
-#[cfg(feature = "polars")]
-pub use guard::{guard_polars, panic_is_caught};
-#[cfg(feature = "polars")]
-pub use ipc::open_ipc;
-#[cfg(feature = "polars")]
-pub use ndjson::open_ndjson;
-#[cfg(feature = "polars")]
-pub use parquet::open_parquet;
-#[cfg(feature = "polars")]
-pub use source::{ColumnarSource, BATCH_ROWS};
-#[cfg(feature = "polars")]
-pub use write::{encode_csv, ColumnType, OutputFormat, OutputTable, TypedWriter};
+with_polars! {
+    pub mod cells;
+    mod error;
+    mod flatten;
+    mod footer;
+    mod guard;
+    mod ipc;
+    mod ndjson;
+    mod parquet;
+    mod source;
+    mod write;
 
-/// polars itself, the version this crate reads and writes with (for tests and callers that
-/// build or inspect tables).
-#[cfg(feature = "polars")]
-pub use polars;
+    pub use error::ColumnarError;
+    pub use footer::{check_footer, FooterLimits};
+    pub use guard::{guard_polars, panic_is_caught};
+    pub use ipc::open_ipc;
+    pub use ndjson::open_ndjson;
+    pub use parquet::open_parquet;
+    pub use source::{ColumnarSource, BATCH_ROWS};
+    pub use write::{encode_csv, ColumnType, OutputFormat, OutputTable, TypedWriter};
+
+    /// polars itself, the version this crate reads and writes with (for tests and callers that
+    /// build or inspect tables).
+    pub use polars;
+}

@@ -132,8 +132,8 @@ impl Tenant {
     }
 
     /// Feeds the normal form of attribute `attribute`'s trimmed `value` to `hasher`: the
-    /// attribute's number and kind of value, then its text (lower-cased where case is ignored)
-    /// or a date's instant (seconds and nanoseconds since 1970). The bytes of a text are
+    /// attribute's number and kind of value, then its text (case-folded where case is ignored,
+    /// as account names are: [`crate::verdict::fold_case`]) or a date's instant (seconds and nanoseconds since 1970). The bytes of a text are
     /// hashed with their length, so values written one after the other hash one way only.
     #[inline]
     fn hash_value(&self, attribute: usize, value: &str, hasher: &mut FxHasher) {
@@ -146,23 +146,7 @@ impl Tenant {
             Compare::IgnoringCase => LOWER.with(|lower| {
                 let mut lower = lower.borrow_mut();
                 lower.clear();
-                if value.is_ascii() {
-                    // Copied and lowered as a whole, which the compiler vectorises.
-                    lower.extend_from_slice(value.as_bytes());
-                    lower.make_ascii_lowercase();
-                } else if !crate::verdict::lower_latin1_text(value, &mut lower) {
-                    let mut utf8 = [0u8; 4];
-                    for c in value.chars() {
-                        match crate::verdict::lower_latin1(c) {
-                            Some(c) => lower.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
-                            None => {
-                                for c in c.to_lowercase() {
-                                    lower.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-                                }
-                            }
-                        }
-                    }
-                }
+                crate::verdict::fold_case(value, &mut lower);
                 hasher.write_u8(text);
                 hasher.write(&lower);
             }),
@@ -423,6 +407,10 @@ mod tests {
         assert_eq!(changed(&export, row), Vec::<String>::new());
         row[5] = "jorg.m";
         assert_eq!(changed(&export, row), ["manager:JÖRG.M>jorg.m"]);
+        // Folded as account names are: a final sigma is a sigma.
+        let export = format!("{HEADER}\nzoë.lee,Zoë,Lee,ann@example.com,+1 512 555 0100,ΟΔΥΣΣΕΥΣ,2026-01-01,2026-06-30\n");
+        row[5] = "οδυσσευς";
+        assert_eq!(changed(&export, row), Vec::<String>::new());
         // Case of names and emails, spaces after commas, dates as instants in other offsets.
         let export = format!("{HEADER}\nANN.LEE, Ann,Lee ,Ann@Example.com, +1 512 555 0100,JDoe,2026-01-01T01:00:00+01:00,2026-06-30T00:00:00Z\n");
         assert_eq!(changed(&export, ROW), Vec::<String>::new());

@@ -116,12 +116,7 @@ impl AccountKey {
         FOLDED.with(|buffer| {
             let mut buffer = buffer.borrow_mut();
             buffer.clear();
-            if name.is_ascii() {
-                buffer.extend_from_slice(name.as_bytes());
-                buffer.make_ascii_lowercase();
-            } else {
-                fold_case(name, &mut buffer);
-            }
+            fold_case(name, &mut buffer);
             AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
         })
     }
@@ -137,10 +132,18 @@ impl AccountKey {
     }
 }
 
-/// Appends `name` in lower case to `out`, character by character, with final sigma folded to
-/// sigma so that `ΟΔΥΣΣΕΥΣ` and `οδυσσευς` meet (what Unicode case folding does, without its
-/// tables).
-fn fold_case(name: &str, out: &mut Vec<u8>) {
+/// Appends `name` in lower case to `out`, with final sigma folded to sigma so that `ΟΔΥΣΣΕΥΣ`
+/// and `οδυσσευς` meet (what Unicode case folding does, without its tables): how account
+/// names, and every value compared ignoring case, are compared. ASCII is lowered as a whole,
+/// Latin-1 byte by byte, anything else character by character.
+pub(crate) fn fold_case(name: &str, out: &mut Vec<u8>) {
+    if name.is_ascii() {
+        // Copied and lowered as a whole, which the compiler vectorises.
+        let start = out.len();
+        out.extend_from_slice(name.as_bytes());
+        out[start..].make_ascii_lowercase();
+        return;
+    }
     if lower_latin1_text(name, out) {
         return;
     }
@@ -176,7 +179,7 @@ fn fold_case(name: &str, out: &mut Vec<u8>) {
 /// 0xC4 up: past ASCII they are two bytes from 0xC2 or 0xC3), the common case of names that
 /// are not ASCII, byte by byte: `A`-`Z`, and after 0xC3 the second bytes of `À`-`Ö` and
 /// `Ø`-`Þ`, go up by 32. Gives `false`, having appended nothing, for other text.
-pub(crate) fn lower_latin1_text(text: &str, out: &mut Vec<u8>) -> bool {
+fn lower_latin1_text(text: &str, out: &mut Vec<u8>) -> bool {
     let bytes = text.as_bytes();
     if !bytes.iter().all(|&b| b < 0xC4) {
         return false;
@@ -197,7 +200,7 @@ pub(crate) fn lower_latin1_text(text: &str, out: &mut Vec<u8>) -> bool {
 /// capitals `A`-`Z`, `À`-`Ö` and `Ø`-`Þ` are 32 below their small letters, and no other
 /// character of it changes. `None` past Latin-1.
 #[inline]
-pub(crate) fn lower_latin1(c: char) -> Option<char> {
+fn lower_latin1(c: char) -> Option<char> {
     match u32::from(c) {
         code @ (0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE) => char::from_u32(code + 0x20),
         0..=0xFF => Some(c),

@@ -464,18 +464,10 @@ fn typed_parquet_cells_read_as_text() {
 fn a_parquet_file_on_standard_input_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let header: Vec<String> = [
-        "accountName",
-        "firstName",
-        "lastName",
-        "email",
-        "phone",
-        "manager",
-        "startDate",
-        "endDate",
-    ]
-    .map(String::from)
-    .to_vec();
+    let header: Vec<String> = nebulk_schema::Schema::system()
+        .headers()
+        .map(String::from)
+        .collect();
     let row: Vec<String> = [
         "ann",
         "Ann",
