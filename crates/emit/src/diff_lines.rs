@@ -18,7 +18,7 @@ use crate::csv_line::write_record;
 /// use nebulk_validate::Change;
 /// let schema = nebulk_schema::Schema::system();
 /// let mut lines = DiffLines::default();
-/// let change = Change { attribute: 3, old: "ann@old.example".into(), new: "ann@example.com".into() };
+/// let change = Change { attribute: 3, old: "ann@old.example", new: "ann@example.com" };
 /// lines.change(&schema, "north", "ann", &[change]);
 /// lines.absent("north", "bob", "2026-06-30T00:00:00Z");
 /// assert_eq!(lines.changes(), b"north,ann,email,ann@old.example,ann@example.com\n");
@@ -34,13 +34,13 @@ pub struct DiffLines {
 
 impl DiffLines {
     /// Adds the lines of one changed account of source `source`: one per change.
-    pub fn change(&mut self, schema: &Schema, source: &str, account: &str, changes: &[Change]) {
+    pub fn change(&mut self, schema: &Schema, source: &str, account: &str, changes: &[Change<'_>]) {
         for change in changes {
             let Some(attribute) = schema.attributes().get(change.attribute) else {
                 continue;
             };
             let name = attribute.header.as_str();
-            let fields = [source, account, name, &change.old, &change.new];
+            let fields = [source, account, name, change.old, change.new];
             write_record(&mut self.changes, fields.into_iter().map(str::as_bytes));
             // Counted without a copy of the name once it has its entry.
             match self.by_attribute.get_mut(name) {

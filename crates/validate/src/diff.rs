@@ -169,7 +169,7 @@ impl Tenant {
     /// The attributes a changed row changes in record `record`: its export's values `old` (as
     /// [`Tenant::revisit_export`] gives them) against the row's, `new` (as
     /// [`Known::changed`] holds them), on the attributes its export has.
-    pub fn changes(&self, record: u32, old: &[&str], new: &[u8]) -> Vec<Change> {
+    pub fn changes<'a>(&self, record: u32, old: &[&'a str], new: &'a [u8]) -> Vec<Change<'a>> {
         let record = self.record(record);
         decode(new)
             .zip(old)
@@ -177,10 +177,10 @@ impl Tenant {
             .filter(|&(attribute, (new, old))| {
                 self.compares(record, attribute) && !self.same(attribute, old, new)
             })
-            .map(|(attribute, (new, old))| Change {
+            .map(|(attribute, (new, &old))| Change {
                 attribute,
-                old: (*old).into(),
-                new: new.into(),
+                old,
+                new,
             })
             .collect()
     }
@@ -198,7 +198,16 @@ impl Tenant {
             Compare::IgnoringCase if old.is_ascii() && new.is_ascii() => {
                 return old.eq_ignore_ascii_case(new);
             }
-            Compare::IgnoringCase | Compare::Instant => {}
+            // Instants in the forms exports and uploads write, compared as such.
+            Compare::Instant => {
+                let day_is_utc = self.dates.zone().is_none();
+                if let (Some(old), Some(new)) =
+                    (utc_seconds(old, day_is_utc), utc_seconds(new, day_is_utc))
+                {
+                    return old == new;
+                }
+            }
+            Compare::IgnoringCase => {}
         }
         let (mut old_hash, mut new_hash) = (FxHasher::default(), FxHasher::default());
         self.hash_value(attribute, old, &mut old_hash);
@@ -330,24 +339,34 @@ fn encode<'v>(values: impl Iterator<Item = &'v str> + Clone) -> Box<[u8]> {
     out.into_boxed_slice()
 }
 
-/// The values [`encode`] wrote.
-fn decode(mut bytes: &[u8]) -> impl Iterator<Item = &str> {
+/// The values [`encode`] wrote. Lengths below 128 are one byte of ASCII each, so that when
+/// every value is shorter the whole is text: checked as UTF-8 once, then sliced (otherwise
+/// each value is checked on its own).
+fn decode(bytes: &[u8]) -> impl Iterator<Item = &str> {
+    let whole = simdutf8::basic::from_utf8(bytes).ok();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        if bytes.is_empty() {
+        if at >= bytes.len() {
             return None;
         }
         let (mut len, mut shift) = (0usize, 0u32);
-        while let Some((&byte, rest)) = bytes.split_first() {
-            bytes = rest;
+        while let Some(&byte) = bytes.get(at) {
+            at += 1;
             len |= usize::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
             shift += 7;
             if byte & 0x80 == 0 {
                 break;
             }
         }
-        let (value, rest) = bytes.split_at(len.min(bytes.len()));
-        bytes = rest;
-        Some(std::str::from_utf8(value).unwrap_or_default())
+        let value = at..at.saturating_add(len).min(bytes.len());
+        at = value.end;
+        let text = match whole {
+            Some(whole) => whole.get(value.clone()),
+            None => None,
+        };
+        Some(text.unwrap_or_else(|| {
+            std::str::from_utf8(bytes.get(value).unwrap_or_default()).unwrap_or_default()
+        }))
     })
 }
 
@@ -511,5 +530,18 @@ mod tests {
         let values = ["", "a", long.as_str(), "é"];
         let encoded = super::encode(values.iter().copied());
         assert_eq!(super::decode(&encoded).collect::<Vec<_>>(), values);
+    }
+
+    proptest::proptest! {
+        /// Any values come back as they went in: all short (the whole checked as text once)
+        /// or some of 128 bytes or more (each checked on its own).
+        #[test]
+        fn any_values_survive_their_encoding(
+            values in proptest::collection::vec("\\PC{0,20}|[a-zé]{100,140}", 0..20),
+        ) {
+            let encoded = super::encode(values.iter().map(String::as_str));
+            let decoded: Vec<&str> = super::decode(&encoded).collect();
+            proptest::prop_assert_eq!(decoded, values);
+        }
     }
 }

@@ -8,17 +8,17 @@
 /// One attribute a row changes in an existing account.
 ///
 /// ```
-/// let change = nebulk_validate::Change { attribute: 3, old: "ann@old.example".into(), new: "ann@example.com".into() };
+/// let change = nebulk_validate::Change { attribute: 3, old: "ann@old.example", new: "ann@example.com" };
 /// assert_eq!(change.attribute, 3);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change<'a> {
     /// The attribute's index in the schema.
     pub attribute: usize,
     /// The value in the export, trimmed.
-    pub old: Box<str>,
+    pub old: &'a str,
     /// The value to upload.
-    pub new: Box<str>,
+    pub new: &'a str,
 }
 
 /// What the exports say of a row's account, worked out on the worker threads: the export
