@@ -54,15 +54,33 @@ impl Tenant {
     }
 
     /// The record of an account key and the record itself, when an export holds the account.
-    /// Looking many keys up one after the other, apart from other work, lets their memory
-    /// reads overlap (the table is far larger than the caches): the engine does so for each
-    /// batch of rows, then calls [`Tenant::match_found`].
     pub(crate) fn find_record(&self, key: &AccountKey) -> Option<(u32, Record)> {
         if !self.has_accounts() {
             return None;
         }
         let index = self.find_account(key)?;
         Some((index, self.record(index)))
+    }
+
+    /// [`Tenant::find_record`] of each of many keys (`None` for a row without one), in two
+    /// loops of their own, apart from other work: the keys in the table, then the records they
+    /// found. Both are far larger than the caches; in a loop that does nothing else, the reads
+    /// of one key overlap those of the next rather than wait one by one. The engine does so for
+    /// each batch of rows, then calls [`Tenant::match_found`].
+    pub(crate) fn find_records(
+        &self,
+        keys: impl ExactSizeIterator<Item = Option<AccountKey>>,
+    ) -> Vec<Option<(u32, Record)>> {
+        if !self.has_accounts() {
+            return vec![None; keys.len()];
+        }
+        let indices: Vec<Option<u32>> = keys
+            .map(|key| key.and_then(|key| self.find_account(&key)))
+            .collect();
+        indices
+            .into_iter()
+            .map(|index| index.map(|index| (index, self.record(index))))
+            .collect()
     }
 
     /// [`Tenant::match_row`] for a row whose account's record was looked up already.

@@ -42,16 +42,8 @@ impl CheckedBatch {
             ends: Vec::with_capacity(rows.len()),
         };
         let mut checked: Vec<_> = rows.iter().map(|row| plan.check(row)).collect();
-        // The exports' accounts looked up in a loop of their own, so that the reads of the table
-        // overlap rather than wait one by one between the checks.
-        let found: Vec<_> = checked
-            .iter()
-            .map(|c| {
-                c.verdict
-                    .account_key
-                    .and_then(|key| tenant.find_record(&key))
-            })
-            .collect();
+        // The exports' accounts looked up apart from the checks, so that their reads overlap.
+        let found = tenant.find_records(checked.iter().map(|c| c.verdict.account_key));
         // By reference: a checked row is large, and moving each out would copy it.
         for (checked, found) in checked.iter_mut().zip(found) {
             if checked.is_valid() {
