@@ -4,7 +4,6 @@
 //! or unchanged by the fingerprint of its normalised values; after it, the changed attributes
 //! are listed against the export's values, read again ([`Tenant::changes`]).
 
-use std::cell::RefCell;
 use std::hash::Hasher;
 
 use rustc_hash::FxHasher;
@@ -16,11 +15,6 @@ use crate::placement::{Change, Known};
 use crate::rules::DateText;
 use crate::tenant::{Compare, Normal, Record, Tenant};
 use crate::verdict::AccountKey;
-
-thread_local! {
-    /// A buffer for values lower-cased.
-    static LOWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
 
 impl Tenant {
     /// What the exports say of a checked row's account: the record holding it, and for a valid
@@ -151,7 +145,7 @@ impl Tenant {
 
     /// Feeds the normal form of attribute `attribute`'s trimmed `value` to `hasher`: the
     /// attribute's number and kind of value, then its text (case-folded where case is ignored,
-    /// as account names are: [`crate::verdict::fold_case`]) or a date's instant (seconds and nanoseconds since 1970). The bytes of a text are
+    /// as account names are: [`crate::verdict::with_folded`]) or a date's instant (seconds and nanoseconds since 1970). The bytes of a text are
     /// hashed with their length, so values written one after the other hash one way only.
     #[inline]
     fn hash_value(&self, attribute: usize, value: &str, hasher: &mut FxHasher) {
@@ -161,12 +155,9 @@ impl Tenant {
                 hasher.write_u8(text);
                 hasher.write(value.as_bytes());
             }
-            Compare::IgnoringCase => LOWER.with(|lower| {
-                let mut lower = lower.borrow_mut();
-                lower.clear();
-                crate::verdict::fold_case(value, &mut lower);
+            Compare::IgnoringCase => crate::verdict::with_folded(value, |folded| {
                 hasher.write_u8(text);
-                hasher.write(&lower);
+                hasher.write(folded);
             }),
             Compare::Instant => {
                 let instant = utc_seconds(value, self.dates.zone().is_none()).or_else(|| {

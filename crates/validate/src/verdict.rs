@@ -113,11 +113,8 @@ impl AccountKey {
         let seed = *SEED.get_or_init(|| {
             std::collections::hash_map::RandomState::new().hash_one(0x6e65_62756c6b_u64)
         });
-        FOLDED.with(|buffer| {
-            let mut buffer = buffer.borrow_mut();
-            buffer.clear();
-            fold_case(name, &mut buffer);
-            AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(&buffer, seed))
+        with_folded(name, |folded| {
+            AccountKey::from_hash(xxhash_rust::xxh3::xxh3_128_with_seed(folded, seed))
         })
     }
 
@@ -132,11 +129,30 @@ impl AccountKey {
     }
 }
 
+/// Calls `each` with `text` case-folded ([`fold_case`]): `text` itself when folding would not
+/// change it (ASCII without capitals, the common case), else a copy folded into a buffer of
+/// the thread's.
+pub(crate) fn with_folded<T>(text: &str, each: impl FnOnce(&[u8]) -> T) -> T {
+    // One pass without an early exit, which the compiler vectorises.
+    let unchanged = text.bytes().fold(true, |unchanged, b| {
+        unchanged & (b < 0x80) & !b.is_ascii_uppercase()
+    });
+    if unchanged {
+        return each(text.as_bytes());
+    }
+    FOLDED.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        fold_case(text, &mut buffer);
+        each(&buffer)
+    })
+}
+
 /// Appends `name` in lower case to `out`, with final sigma folded to sigma so that `ΟΔΥΣΣΕΥΣ`
 /// and `οδυσσευς` meet (what Unicode case folding does, without its tables): how account
 /// names, and every value compared ignoring case, are compared. ASCII is lowered as a whole,
 /// Latin-1 byte by byte, anything else character by character.
-pub(crate) fn fold_case(name: &str, out: &mut Vec<u8>) {
+fn fold_case(name: &str, out: &mut Vec<u8>) {
     if name.is_ascii() {
         // Copied and lowered as a whole, which the compiler vectorises.
         let start = out.len();
@@ -212,7 +228,7 @@ fn lower_latin1(c: char) -> Option<char> {
 static SEED: OnceLock<u64> = OnceLock::new();
 
 thread_local! {
-    /// A buffer for folding ASCII names without allocating.
+    /// A buffer for folding names and values without allocating.
     static FOLDED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -250,6 +266,15 @@ mod tests {
             let mut folded = Vec::new();
             fold_case(&name, &mut folded);
             proptest::prop_assert_eq!(String::from_utf8(folded).unwrap(), expected);
+        }
+
+        /// Text given as it is, when folding would not change it, is what folding gives.
+        #[test]
+        fn text_is_folded_or_given_as_it_folds(text in "[a-zA-Z0-9.@]{0,12}|\\PC{0,12}") {
+            let mut folded = Vec::new();
+            fold_case(&text, &mut folded);
+            let given = super::with_folded(&text, <[u8]>::to_vec);
+            proptest::prop_assert_eq!(given, folded);
         }
 
         /// Folding is what lowering every character, final sigma as sigma, gives.
