@@ -135,6 +135,16 @@ impl AtomicFile {
         commit_all(vec![self])
     }
 
+    /// Another handle on the temporary file, to sync what was written so far while writing
+    /// goes on elsewhere ([`crate::FileSink::sync_run_files`]); `None` for a file written
+    /// through, or one already committed or abandoned.
+    pub(crate) fn sync_handle(&self) -> Option<io::Result<fs::File>> {
+        match self.body.as_ref()? {
+            Body::Temp(temp) => Some(temp.as_file().try_clone()),
+            Body::Direct(_) => None,
+        }
+    }
+
     fn body(&mut self) -> io::Result<&mut Body> {
         self.body.as_mut().ok_or_else(|| gone(&self.target))
     }
@@ -277,13 +287,10 @@ pub fn commit_all(mut group: Vec<AtomicFile>) -> io::Result<()> {
     result
 }
 
-/// The most files [`sync_together`] syncs at once.
+/// The most files [`sync_at_once`] syncs at once.
 const SYNCS_AT_ONCE: usize = 16;
 
-/// Syncs the temporary files of `group` to disk, up to [`SYNCS_AT_ONCE`] at once on threads of
-/// their own: a sync waits on the disk, not on the CPU, and syncs issued together share the
-/// file system's journal commits, where one after another each waits for a commit of its own.
-/// Gives the first error in the group's order.
+/// Syncs the temporary files of `group` to disk ([`sync_at_once`]).
 fn sync_together(group: &mut [AtomicFile]) -> io::Result<()> {
     let mut temps = Vec::with_capacity(group.len());
     for file in group.iter_mut() {
@@ -292,16 +299,24 @@ fn sync_together(group: &mut [AtomicFile]) -> io::Result<()> {
             temps.push((temp.as_file(), target));
         }
     }
+    sync_at_once(&temps)
+}
+
+/// Syncs `files` (each with the name it is written for, for messages) to disk, up to
+/// [`SYNCS_AT_ONCE`] at once on threads of their own: a sync waits on the disk, not on the CPU,
+/// and syncs issued together share the file system's journal commits, where one after another
+/// each waits for a commit of its own. Gives the first error in the files' order.
+pub(crate) fn sync_at_once(files: &[(&fs::File, PathBuf)]) -> io::Result<()> {
     let sync = |(file, target): &(&fs::File, PathBuf)| {
         file.sync_all()
             .map_err(|e| with_path(e, "cannot write", target))
     };
-    if temps.len() <= 1 {
-        return temps.iter().try_for_each(sync);
+    if files.len() <= 1 {
+        return files.iter().try_for_each(sync);
     }
-    let per_thread = temps.len().div_ceil(SYNCS_AT_ONCE);
+    let per_thread = files.len().div_ceil(SYNCS_AT_ONCE);
     std::thread::scope(|scope| {
-        let syncing: Vec<_> = temps
+        let syncing: Vec<_> = files
             .chunks(per_thread)
             .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(sync)))
             .collect();

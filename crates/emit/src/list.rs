@@ -113,6 +113,16 @@ impl ListWriter {
         self.into_file()?.commit()
     }
 
+    /// Flushes what was written so far, and gives another handle on the file to sync it
+    /// ([`AtomicFile::sync_handle`]), with the name it is written for.
+    pub(crate) fn flush_for_sync(&mut self) -> Option<io::Result<(std::fs::File, PathBuf)>> {
+        if let Err(e) = self.file.flush() {
+            return Some(Err(e));
+        }
+        let handle = self.file.get_ref().sync_handle()?;
+        Some(handle.map(|file| (file, self.target.clone())))
+    }
+
     /// Flushes the file and gives it back, uncommitted.
     pub(crate) fn into_file(self) -> io::Result<AtomicFile> {
         let target = self.target;

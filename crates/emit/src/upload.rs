@@ -46,6 +46,13 @@ impl UploadWriter {
     pub(crate) fn into_file(self) -> io::Result<AtomicFile> {
         self.0.into_file()
     }
+
+    /// See [`ListWriter::flush_for_sync`].
+    pub(crate) fn flush_for_sync(
+        &mut self,
+    ) -> Option<io::Result<(std::fs::File, std::path::PathBuf)>> {
+        self.0.flush_for_sync()
+    }
 }
 
 /// Formats a valid row as its `upload.csv` line: its values in schema order. The values must

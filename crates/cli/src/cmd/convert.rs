@@ -101,6 +101,8 @@ pub fn run(args: Args) -> Result<Outcome> {
         source.file = sink.upload_file(index);
     }
     if outputs.diff {
+        // The upload files are complete: on to the disk while the exports are read again.
+        sink.sync_run_files();
         let options = args.check.source.text_options();
         crate::sources::write_diff(&done.exports, &done.ledger, options, &mut sink)?;
         done.report.changes_by_attribute = sink.changes_by_attribute().clone();
