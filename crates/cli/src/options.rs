@@ -221,8 +221,10 @@ pub fn load_schema(path: Option<&Path>, encoding: Option<&'static Encoding>) -> 
 }
 
 impl CheckArgs {
-    /// Reads the schema and the existing accounts, opens the input, and matches them up.
-    pub fn prepare(&self) -> Result<CheckRun> {
+    /// Reads the schema and the existing accounts, opens the input, and matches them up. With
+    /// `writes_diff`, the values of rows that change an exported account are kept, for
+    /// `changes.csv` (`convert`); otherwise only counted (`validate`).
+    pub fn prepare(&self, writes_diff: bool) -> Result<CheckRun> {
         let dates = self.date_rule();
         // Under --timezone, zone-less date-times are passed on as read, for the date rule.
         let date_times = if self.timezone.is_some() {
@@ -240,6 +242,7 @@ impl CheckArgs {
             exports: &mut exports,
             new_sources: &self.new_source,
             limit: self.max_accounts,
+            keep_changed_values: writes_diff,
         }
         .load(&schema, dates.clone(), self.source.text_options())?;
         let mut ledger = Ledger::for_tenant(Arc::new(tenant))

@@ -126,11 +126,15 @@ fn stem(path: &Path) -> Result<String> {
     }
 }
 
-/// What the tenant is made of: its exports, its new sources, the per-source limit.
+/// What the tenant is made of: its exports, its new sources, the per-source limit, and whether
+/// it keeps changed rows' values.
 pub struct TenantSpec<'a> {
     pub exports: &'a mut [ExportSpec],
     pub new_sources: &'a [String],
     pub limit: u64,
+    /// Whether changed rows' values are kept for `changes.csv`
+    /// ([`Tenant::keeping_changed_values`]).
+    pub keep_changed_values: bool,
 }
 
 impl TenantSpec<'_> {
@@ -138,7 +142,9 @@ impl TenantSpec<'_> {
     /// one named [`nebulk_validate::DEFAULT_SOURCE`]. Dates in the exports are read with
     /// `dates`. Every name is checked before any export is read.
     pub fn load(self, schema: &Schema, dates: DateRule, options: CsvOptions) -> Result<Tenant> {
-        let mut tenant = Tenant::new(schema, self.limit).read_dates_with(dates);
+        let mut tenant = Tenant::new(schema, self.limit)
+            .read_dates_with(dates)
+            .keeping_changed_values(self.keep_changed_values);
         let mut names: Vec<String> = self.exports.iter().map(|e| e.name.to_lowercase()).collect();
         names.sort();
         names.dedup();
@@ -318,6 +324,7 @@ mod tests {
             exports: &mut exports,
             new_sources: &[],
             limit: 10,
+            keep_changed_values: true,
         };
         let error = spec
             .load(&Schema::system(), DateRule::iso(), CsvOptions::default())

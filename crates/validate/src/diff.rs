@@ -112,7 +112,10 @@ impl Tenant {
                 ),
                 Some(value) => Normal::Text(value.as_str()),
             });
-            if fingerprint != record.fingerprint {
+            if fingerprint != record.fingerprint && !self.keep_changed_values {
+                // Changed, its values not kept: an empty box allocates nothing.
+                known.changed = Some(Box::default());
+            } else if fingerprint != record.fingerprint {
                 let texts: SmallVec<[std::borrow::Cow<'_, str>; 18]> =
                     values.iter().map(|v| v.text()).collect();
                 known.changed = Some(encode(texts.iter().map(|t| t.as_ref())));
@@ -442,6 +445,30 @@ mod tests {
         // Case of names and emails, spaces after commas, dates as instants in other offsets.
         let export = format!("{HEADER}\nANN.LEE, Ann,Lee ,Ann@Example.com, +1 512 555 0100,JDoe,2026-01-01T01:00:00+01:00,2026-06-30T00:00:00Z\n");
         assert_eq!(changed(&export, ROW), Vec::<String>::new());
+    }
+
+    /// A tenant that keeps no values still tells a changed row from an unchanged one, and the
+    /// ledger counts it an update, keeping nothing for it.
+    #[test]
+    fn a_tenant_keeping_no_values_still_counts_updates() {
+        let export = format!("{HEADER}\nann.lee,Anne,Lee,ann@example.com,+1 512 555 0100,jdoe,2026-01-01,2026-06-30\n");
+        let open = || CsvSource::new(export.as_bytes(), CsvOptions::default()).unwrap();
+        let header: Vec<String> = HEADER.split(',').map(String::from).collect();
+        let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+        for keep in [true, false] {
+            let mut tenant = Tenant::new(&Schema::system(), 10).keeping_changed_values(keep);
+            let north = tenant.add_source("north", None).unwrap();
+            tenant.load_export(north, open()).unwrap();
+            let row = Row::from_fields(2, ROW);
+            let mut checked = plan.check(&row);
+            let known = tenant.match_row(&checked);
+            let changed = known.changed.as_deref().map(<[u8]>::len);
+            assert_eq!(changed.map(|len| len > 0), Some(keep), "keep: {keep}");
+            let mut ledger = crate::Ledger::for_tenant(std::sync::Arc::new(tenant));
+            ledger.admit(&mut checked.verdict, &row, Some(0), known);
+            assert_eq!(ledger.placed()[north].updates, 1);
+            assert_eq!(ledger.changed_values(0).is_some(), keep);
+        }
     }
 
     #[test]

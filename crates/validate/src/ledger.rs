@@ -314,7 +314,10 @@ impl Ledger {
         match changed {
             Some(values) => {
                 placed.updates += 1;
-                self.changed.insert(index, values);
+                // Empty when the tenant keeps no values ([`Tenant::keeping_changed_values`]).
+                if !values.is_empty() {
+                    self.changed.insert(index, values);
+                }
             }
             None => {
                 placed.unchanged += 1;

@@ -34,7 +34,8 @@ pub struct Known {
     /// them holds it.
     pub record: Option<u32>,
     /// For a valid row that changes some attribute of that account: its values to upload, in
-    /// schema order, encoded for [`crate::Tenant::changes`].
+    /// schema order, encoded for [`crate::Tenant::changes`] (empty when the tenant keeps no
+    /// values: [`crate::Tenant::keeping_changed_values`]).
     pub changed: Option<Box<[u8]>>,
 }
 

@@ -242,6 +242,9 @@ pub struct Tenant {
     pub(crate) account: usize,
     end: usize,
     pub(crate) dates: DateRule,
+    /// Whether a changed row's values are kept for [`Tenant::changes`] (see
+    /// [`Tenant::keeping_changed_values`]).
+    pub(crate) keep_changed_values: bool,
 }
 
 impl Tenant {
@@ -273,7 +276,17 @@ impl Tenant {
             account: index(SystemAttr::AccountName),
             end: index(SystemAttr::EndDate),
             dates: DateRule::iso(),
+            keep_changed_values: true,
         }
+    }
+
+    /// Whether the values of a row that changes its account are kept, for the lines of
+    /// `changes.csv` ([`Tenant::changes`]); kept unless told otherwise. A run that writes no
+    /// diff (`validate`) keeps none: it counts updates all the same ([`crate::Known::changed`]
+    /// is then empty), and saves an allocation per changed account.
+    pub fn keeping_changed_values(mut self, keep: bool) -> Tenant {
+        self.keep_changed_values = keep;
+        self
     }
 
     /// Reads the export's dates with `dates` (`--timezone`: a date without a time is midnight

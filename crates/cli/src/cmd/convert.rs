@@ -75,7 +75,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<Outcome> {
     let started = std::time::Instant::now();
     args.format.check()?;
-    let check_run = args.check.prepare()?;
+    let check_run = args.check.prepare(true)?;
     let tenant = std::sync::Arc::clone(check_run.ledger.tenant());
     let sources: Vec<String> = tenant.sources().iter().map(|s| s.name.clone()).collect();
     let input_header = check_run.plan.header().to_vec();
@@ -107,6 +107,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         crate::sources::write_diff(&done.exports, &done.ledger, options, &mut sink)?;
         done.report.changes_by_attribute = sink.changes_by_attribute().clone();
     }
+    // The ledger is done with: freed on a thread of its own while the files are synced and
+    // renamed. Each changed account's values are an allocation, and freeing 178,538 of them
+    // took 60 ms at the end of the 50-export benchmark.
+    let ledger = std::mem::replace(&mut done.ledger, nebulk_validate::Ledger::new(0));
+    let freeing = std::thread::spawn(move || drop(ledger));
     let report_json = done.report_json();
     let facts = run_facts(started);
     finish(
@@ -117,6 +122,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         &args.out,
         &date_columns,
     )?;
+    let _ = freeing.join();
     if args.check.summary == SummaryForm::Markdown {
         print_markdown(&report_json)?;
     }

@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             "--summary markdown and --report - both write to standard output: give --report a file"
         );
     }
-    let check_run = args.check.prepare()?;
+    let check_run = args.check.prepare(false)?;
     let report_file = ReportTo::start(args.report.as_deref())?;
     let html_file = match &args.html {
         Some(path) => Some(
