@@ -176,8 +176,9 @@ impl TenantSpec<'_> {
                 .with_context(|| format!("--new-source {name}"))?;
         }
         // The exports are read on as many threads as rayon has, each taking the next export when
-        // done with one, while those read before are added to the tenant, in the order given. Reading needs only what the tenant is before
-        // any export is added: its schema and how it compares values.
+        // done with one, while those read before are added to the tenant, in the order given.
+        // Reading needs only what the tenant is before any export is added: its schema and how
+        // it compares values.
         for spec in self.exports.iter_mut() {
             spec.spool_if_streamed()?;
         }

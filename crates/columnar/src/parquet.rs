@@ -116,7 +116,8 @@ struct ParquetBatches {
     offset_in_group: usize,
     /// Rows in the row groups before it.
     rows_before_group: usize,
-    /// The file's bytes with only those of row group `loaded` read in ([`ParquetBatches::load_group`]).
+    /// The file's bytes with only those of row group `loaded` read in
+    /// ([`ParquetBatches::load_group`]).
     group_bytes: Vec<u8>,
     /// The footer with row group `loaded` alone.
     group_metadata: Arc<FileMetadata>,

@@ -173,12 +173,10 @@ impl FileSink {
         if let Some(list) = &mut self.changes {
             list.write_line(lines.changes())?;
             for (attribute, count) in lines.by_attribute() {
-                match self.changes_by_attribute.get_mut(attribute) {
-                    Some(total) => *total += count,
-                    None => {
-                        self.changes_by_attribute.insert(attribute.clone(), *count);
-                    }
-                }
+                *self
+                    .changes_by_attribute
+                    .entry(attribute.clone())
+                    .or_default() += count;
             }
         }
         if let Some(list) = &mut self.absent {

@@ -112,13 +112,15 @@ impl Tenant {
                 ),
                 Some(value) => Normal::Text(value.as_str()),
             });
-            if fingerprint != record.fingerprint && !self.keep_changed_values {
-                // Changed, its values not kept: an empty box allocates nothing.
-                known.changed = Some(Box::default());
-            } else if fingerprint != record.fingerprint {
-                let texts: SmallVec<[std::borrow::Cow<'_, str>; 18]> =
-                    values.iter().map(|v| v.text()).collect();
-                known.changed = Some(encode(texts.iter().map(|t| t.as_ref())));
+            if fingerprint != record.fingerprint {
+                known.changed = Some(if self.keep_changed_values {
+                    let texts: SmallVec<[std::borrow::Cow<'_, str>; 18]> =
+                        values.iter().map(|v| v.text()).collect();
+                    encode(texts.iter().map(|t| t.as_ref()))
+                } else {
+                    // Changed, its values not kept: an empty box allocates nothing.
+                    Box::default()
+                });
             }
         }
         known
@@ -148,8 +150,9 @@ impl Tenant {
 
     /// Feeds the normal form of attribute `attribute`'s trimmed `value` to `hasher`: the
     /// attribute's number and kind of value, then its text (case-folded where case is ignored,
-    /// as account names are: [`crate::verdict::with_folded`]) or a date's instant (seconds and nanoseconds since 1970). The bytes of a text are
-    /// hashed with their length, so values written one after the other hash one way only.
+    /// as account names are: [`crate::verdict::with_folded`]) or a date's instant (seconds and
+    /// nanoseconds since 1970). The bytes of a text are hashed with their length, so values
+    /// written one after the other hash one way only.
     #[inline]
     fn hash_value(&self, attribute: usize, value: &str, hasher: &mut FxHasher) {
         let text = (attribute as u8) << 1;
