@@ -1,5 +1,5 @@
 //! `check`: the stateless checks of a row (`ColumnPlan::check`) on every row of the generated
-//! file, read once up front, and the ledger's (duplicates and placement, `Ledger::admit`) on
+//! file, read once up front, and the ledger's (duplicates and placement, `Ledger::claim_all` and `admit_claimed`) on
 //! their verdicts, in input bytes per second.
 // A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -22,15 +22,16 @@ fn check(c: &mut Criterion) {
     let passing = verdicts.iter().filter(|v| v.is_valid()).count();
     let account_column = Data::column("accountName").ok();
     // The ordered stage's checks and placement, as the engine's writer runs them: a batch's
-    // names looked up ahead, then each row admitted in input order.
+    // names claimed in a loop of their own, then each row admitted in input order.
     let admit_all = |verdicts: &[nebulk_validate::Verdict]| {
         let mut ledger = Ledger::new(MAX_ACCOUNTS);
         let mut valid = 0u64;
+        let mut claims = Vec::new();
         for (rows, verdicts) in rows.chunks(256).zip(verdicts.chunks(256)) {
-            ledger.look_ahead(verdicts, &[]);
-            for (row, verdict) in rows.iter().zip(verdicts) {
+            ledger.claim_all(rows, verdicts, &mut claims);
+            for (verdict, &claim) in verdicts.iter().zip(&claims) {
                 let mut verdict = verdict.clone();
-                ledger.admit(&mut verdict, row, account_column, Known::default());
+                ledger.admit_claimed(&mut verdict, claim, account_column, Known::default());
                 valid += u64::from(verdict.is_valid());
             }
         }

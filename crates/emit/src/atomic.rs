@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::pending::{files, plain, TEMP_RANDOM_CHARS, TEMP_SUFFIX};
 use crate::target::Destination;
 use crate::{create_folder, stale, with_path};
+use writeback::Writeback;
 
 /// What an [`AtomicFile`] writes to.
 #[derive(Debug)]
@@ -25,7 +26,10 @@ enum Body {
 }
 
 /// A file that appears under its name only once [`AtomicFile::commit`] is called: it is written
-/// to a hidden temporary file in the same folder, synced, then renamed. Dropped uncommitted, the
+/// to a hidden temporary file in the same folder, synced, then renamed. A large file starts
+/// syncing on a thread of its own every 32 MiB written (when the sync before is done), so that
+/// the commit's sync waits for the last part only; the commit fails with the error of any of
+/// these syncs. Dropped uncommitted, the
 /// temporary file is removed; so is it by [`crate::abandon_pending`].
 ///
 /// The name's symbolic links are followed first ([`Destination`]): the file at their end is
@@ -58,6 +62,8 @@ pub struct AtomicFile {
     target: PathBuf,
     destination: Destination,
     id: u64,
+    /// The temporary file's syncs while it is written.
+    writeback: Writeback,
 }
 
 impl AtomicFile {
@@ -110,6 +116,7 @@ impl AtomicFile {
             target: target.to_path_buf(),
             destination,
             id,
+            writeback: Writeback::default(),
         })
     }
 
@@ -135,13 +142,14 @@ impl AtomicFile {
         commit_all(vec![self])
     }
 
-    /// Another handle on the temporary file, to sync what was written so far while writing
-    /// goes on elsewhere ([`crate::FileSink::sync_run_files`]); `None` for a file written
-    /// through, or one already committed or abandoned.
-    pub(crate) fn sync_handle(&self) -> Option<io::Result<fs::File>> {
-        match self.body.as_ref()? {
-            Body::Temp(temp) => Some(temp.as_file().try_clone()),
-            Body::Direct(_) => None,
+    /// Starts syncing what was written so far (and flushed) to disk, on a thread of its own,
+    /// while writing goes on ([`crate::FileSink::sync_run_files`]); nothing for a file written
+    /// through, or one already committed or abandoned. The commit waits for it, and fails with
+    /// its error. (Large files start such syncs on their own as they grow: see
+    /// [`AtomicFile`].)
+    pub(crate) fn sync_early(&mut self) {
+        if let Some(Body::Temp(temp)) = &self.body {
+            self.writeback.sync_now(temp.as_file(), &self.target);
         }
     }
 
@@ -292,6 +300,9 @@ const SYNCS_AT_ONCE: usize = 16;
 
 /// Syncs the temporary files of `group` to disk ([`sync_at_once`]).
 fn sync_together(group: &mut [AtomicFile]) -> io::Result<()> {
+    for file in group.iter_mut() {
+        file.writeback.finish()?;
+    }
     let mut temps = Vec::with_capacity(group.len());
     for file in group.iter_mut() {
         let target = file.target.clone();
@@ -344,9 +355,14 @@ impl Drop for AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.body()? {
-            Body::Temp(temp) => temp.write(buf),
-            Body::Direct(file) => file.write(buf),
+        match self.body.as_mut() {
+            Some(Body::Temp(temp)) => {
+                let written = temp.write(buf)?;
+                self.writeback.wrote(written, temp.as_file(), &self.target);
+                Ok(written)
+            }
+            Some(Body::Direct(file)) => file.write(buf),
+            None => Err(gone(&self.target)),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -359,3 +375,4 @@ impl Write for AtomicFile {
 
 #[cfg(test)]
 mod tests;
+mod writeback;

@@ -11,7 +11,7 @@ use nebulk_read::Row;
 use nebulk_schema::Schema;
 use nebulk_validate::{earlier_rejects_columns, Finding, Placement, Sink, Verdict};
 
-use crate::atomic::{commit_all, sync_at_once, AtomicFile};
+use crate::atomic::{commit_all, AtomicFile};
 use crate::diff_lines::DiffLines;
 use crate::json;
 use crate::list::{ListWriter, ABSENT_HEADER, CHANGES_HEADER, FINDINGS_HEADER};
@@ -71,9 +71,6 @@ pub struct FileSink {
     report: AtomicFile,
     /// Lines written to `changes.csv`, per attribute.
     changes_by_attribute: BTreeMap<String, u64>,
-    /// The thread syncing the run's data files ahead of the commit
-    /// ([`FileSink::sync_run_files`]).
-    early_sync: Option<std::thread::JoinHandle<()>>,
 }
 
 impl FileSink {
@@ -120,7 +117,6 @@ impl FileSink {
             html: AtomicFile::create(&dir.join("report.html"))?,
             report: AtomicFile::create(&dir.join("report.json"))?,
             changes_by_attribute: BTreeMap::new(),
-            early_sync: None,
         })
     }
 
@@ -134,37 +130,31 @@ impl FileSink {
         }
     }
 
-    /// Starts writing the upload, overflow and unchanged files to disk on a thread of its own,
-    /// once the run has written its last row to them, while the work after it goes on (the
+    /// Starts writing the upload, overflow and unchanged files to disk, on threads of their
+    /// own, once the run has written its last row to them, while the work after it goes on (the
     /// diff's files, read from the exports again): the sync before the files are renamed into
     /// place ([`commit_all`]) then finds little left to wait for (and syncs whatever is written
-    /// to them after this). Errors here are left to that sync, which meets them again.
+    /// to them after this). The commit fails with the error of any of these syncs.
+    ///
+    /// # Errors
+    ///
+    /// When what was buffered for these files cannot be written.
     ///
     /// ```
     /// use nebulk_emit::{FileSink, Outputs};
     /// let dir = tempfile::tempdir().unwrap();
     /// let mut sink = FileSink::create(dir.path(), &nebulk_schema::Schema::system(), &Outputs::default()).unwrap();
-    /// sink.sync_run_files();
+    /// sink.sync_run_files().unwrap();
     /// sink.finish().unwrap();
     /// assert!(dir.path().join("upload.csv").exists());
     /// ```
-    pub fn sync_run_files(&mut self) {
-        let writers = self
-            .uploads
+    pub fn sync_run_files(&mut self) -> io::Result<()> {
+        self.uploads
             .iter_mut()
             .flatten()
             .chain([&mut self.overflow])
-            .chain(self.unchanged.as_mut());
-        let mut handles = Vec::new();
-        for writer in writers {
-            if let Some(Ok(handle)) = writer.flush_for_sync() {
-                handles.push(handle);
-            }
-        }
-        self.early_sync = Some(std::thread::spawn(move || {
-            let files: Vec<_> = handles.iter().map(|(f, t)| (f, t.clone())).collect();
-            let _ = sync_at_once(&files);
-        }));
+            .chain(self.unchanged.as_mut())
+            .try_for_each(UploadWriter::sync_early)
     }
 
     /// Adds one export's lines of `changes.csv` and `absent.csv` (when the run compares with
@@ -301,10 +291,6 @@ impl FileSink {
     /// Flushes every file: the data files, rejects and findings last, and gives the reports'
     /// (HTML, JSON), still empty.
     fn complete(self) -> io::Result<(Vec<AtomicFile>, (AtomicFile, AtomicFile))> {
-        if let Some(syncing) = self.early_sync {
-            // Its outcome is met again by the sync of the commit.
-            let _ = syncing.join();
-        }
         let mut files = Vec::new();
         for upload in self.uploads.into_iter().flatten() {
             files.push(upload.into_file()?);
@@ -394,7 +380,7 @@ mod tests {
             );
             sink.accept(&row, line.as_bytes(), upload(n % 2)).unwrap();
         }
-        sink.sync_run_files();
+        sink.sync_run_files().unwrap();
         sink.accept(
             &row,
             b"late,Ann,Lee,a@x.io,+15125550100,jdoe,2026-01-01,2026-06-30\n",

@@ -113,14 +113,14 @@ impl ListWriter {
         self.into_file()?.commit()
     }
 
-    /// Flushes what was written so far, and gives another handle on the file to sync it
-    /// ([`AtomicFile::sync_handle`]), with the name it is written for.
-    pub(crate) fn flush_for_sync(&mut self) -> Option<io::Result<(std::fs::File, PathBuf)>> {
-        if let Err(e) = self.file.flush() {
-            return Some(Err(e));
-        }
-        let handle = self.file.get_ref().sync_handle()?;
-        Some(handle.map(|file| (file, self.target.clone())))
+    /// Flushes what was written so far, and starts syncing it to disk while writing goes on
+    /// ([`AtomicFile::sync_early`]).
+    pub(crate) fn sync_early(&mut self) -> io::Result<()> {
+        self.file
+            .flush()
+            .map_err(|e| with_path(e, "cannot write", &self.target))?;
+        self.file.get_mut().sync_early();
+        Ok(())
     }
 
     /// Flushes the file and gives it back, uncommitted.

@@ -47,11 +47,9 @@ impl UploadWriter {
         self.0.into_file()
     }
 
-    /// See [`ListWriter::flush_for_sync`].
-    pub(crate) fn flush_for_sync(
-        &mut self,
-    ) -> Option<io::Result<(std::fs::File, std::path::PathBuf)>> {
-        self.0.flush_for_sync()
+    /// See [`ListWriter::sync_early`].
+    pub(crate) fn sync_early(&mut self) -> io::Result<()> {
+        self.0.sync_early()
     }
 }
 

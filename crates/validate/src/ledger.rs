@@ -12,6 +12,20 @@ use crate::placement::{Fill, Known, Placement};
 use crate::tenant::Tenant;
 use crate::verdict::{AccountKey, Issue, Verdict};
 
+/// What claiming a row's account name found: see [`Ledger::claim_all`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// The row has no usable account name.
+    Unnamed,
+    /// The row is the first to use its account name.
+    First,
+    /// An earlier row used the name first, on this line (saturating at `u32::MAX`).
+    Taken {
+        /// The line of the first use.
+        line: u32,
+    },
+}
+
 /// What a run places in one source.
 ///
 /// ```
@@ -184,23 +198,17 @@ impl Ledger {
         self.mentioned.iter().filter(|m| !**m).count() as u64
     }
 
-    /// Looks up, ahead of [`Ledger::admit`], the account names of the verdicts of a batch and
-    /// the export records the exports hold them in (`known`, one per verdict), so that the reads
-    /// of large tables, each a cache miss, overlap instead of waiting one by one: `admit` then
-    /// finds them in the cache. Changes nothing.
+    /// Looks up, ahead of [`Ledger::admit_claimed`], the export records the exports hold a
+    /// batch's accounts in (`known`, one per row), so that the reads of large tables, each a
+    /// cache miss, overlap instead of waiting one by one: `admit_claimed` then finds them in the
+    /// cache. Changes nothing.
     ///
     /// ```
-    /// use nebulk_validate::{AccountKey, Known, Ledger, Verdict};
+    /// use nebulk_validate::{Known, Ledger};
     /// let ledger = Ledger::new(10);
-    /// let verdict = Verdict { account_key: Some(AccountKey::of("ann")), ..Verdict::default() };
-    /// ledger.look_ahead(&[verdict], &[Known::default()]);
+    /// ledger.look_ahead(&[Known::default()]);
     /// ```
-    pub fn look_ahead(&self, verdicts: &[Verdict], known: &[Known]) {
-        for verdict in verdicts {
-            if let Some(key) = &verdict.account_key {
-                std::hint::black_box(self.seen.contains_key(key));
-            }
-        }
+    pub fn look_ahead(&self, known: &[Known]) {
         for record in known.iter().filter_map(|k| k.record) {
             if (record as usize) < self.mentioned.len() {
                 std::hint::black_box((self.tenant.record(record), self.mentioned[record as usize]));
@@ -208,10 +216,59 @@ impl Ledger {
         }
     }
 
+    /// Claims the account name of each row of a batch, in input order, into `claims` (cleared
+    /// first; one per row): the first row to use a name (ignoring case) claims it, every row,
+    /// valid or not. The claims are made in a loop of their own, so that the probes of the
+    /// table of names (a cache miss each, once it is large) overlap; each row then goes to
+    /// [`Ledger::admit_claimed`] with its claim, in the same order, before the next batch is
+    /// claimed.
+    ///
+    /// ```
+    /// use nebulk_read::Row;
+    /// use nebulk_validate::{AccountKey, Claim, Ledger, Verdict};
+    /// let mut ledger = Ledger::new(10);
+    /// let named = |name: &str| Verdict { account_key: Some(AccountKey::of(name)), ..Verdict::default() };
+    /// let rows: Vec<Row> = (2..5).map(|line| Row { line, ..Row::default() }).collect();
+    /// let mut claims = Vec::new();
+    /// ledger.claim_all(&rows, &[named("ann"), Verdict::default(), named("ANN")], &mut claims);
+    /// assert_eq!(claims, [Claim::First, Claim::Unnamed, Claim::Taken { line: 2 }]);
+    /// ```
+    pub fn claim_all(&mut self, rows: &[Row], verdicts: &[Verdict], claims: &mut Vec<Claim>) {
+        claims.clear();
+        claims.extend(
+            rows.iter()
+                .zip(verdicts)
+                .map(|(row, verdict)| self.claim(verdict.account_key, row)),
+        );
+    }
+
+    /// Claims the account name `key` of `row`: see [`Ledger::claim_all`].
+    fn claim(&mut self, key: Option<AccountKey>, row: &Row) -> Claim {
+        let Some(key) = key else {
+            return Claim::Unnamed;
+        };
+        // One probe of the table serves both the lookup and the insertion: the name is new
+        // exactly when the table grew.
+        let before = self.seen.len();
+        let first = *self
+            .seen
+            .entry(key)
+            .or_insert(u32::try_from(row.line).unwrap_or(u32::MAX));
+        if self.seen.len() == before {
+            return Claim::Taken { line: first };
+        }
+        if let Some(file) = &row.file {
+            let index = self.file_index(file);
+            self.first_files.insert(key, index);
+        }
+        Claim::First
+    }
+
     /// Applies the order-dependent checks to the next row, adding `duplicate-account` or
     /// `account-in-two-sources` issues to its verdict, and places it when it is valid (`known`
     /// is what [`Tenant::match_row`] found for it). Rows must come in input order. With several
-    /// input files, a duplicate's message names the file of the first use.
+    /// input files, a duplicate's message names the file of the first use. The same as
+    /// [`Ledger::claim_all`] and [`Ledger::admit_claimed`] for one row.
     ///
     /// ```
     /// use nebulk_read::Row;
@@ -232,20 +289,44 @@ impl Ledger {
         account_column: Option<usize>,
         known: Known,
     ) -> Option<Placement> {
+        let claim = self.claim(verdict.account_key, row);
+        self.admit_claimed(verdict, claim, account_column, known)
+    }
+
+    /// [`Ledger::admit`] for a row whose account name [`Ledger::claim_all`] claimed: adds a
+    /// `duplicate-account` issue when the name was taken, then checks and places the row.
+    ///
+    /// ```
+    /// use nebulk_read::Row;
+    /// use nebulk_validate::{AccountKey, Code, Known, Ledger, Verdict};
+    /// let mut ledger = Ledger::new(20_000);
+    /// let rows = [Row { line: 2, ..Row::default() }, Row { line: 3, ..Row::default() }];
+    /// let named = || Verdict { account_key: Some(AccountKey::of("ann")), ..Verdict::default() };
+    /// let mut verdicts = [named(), named()];
+    /// let mut claims = Vec::new();
+    /// ledger.claim_all(&rows, &verdicts, &mut claims);
+    /// let placed: Vec<bool> = verdicts
+    ///     .iter_mut()
+    ///     .zip(claims)
+    ///     .map(|(verdict, claim)| ledger.admit_claimed(verdict, claim, Some(0), Known::default()).is_some())
+    ///     .collect();
+    /// assert_eq!(placed, [true, false]);
+    /// assert_eq!(verdicts[1].codes(), [Code::DuplicateAccount]);
+    /// ```
+    pub fn admit_claimed(
+        &mut self,
+        verdict: &mut Verdict,
+        claim: Claim,
+        account_column: Option<usize>,
+        known: Known,
+    ) -> Option<Placement> {
         let Some(key) = verdict.account_key.take() else {
             return verdict.is_valid().then(|| self.place_new());
         };
         if let Some(record) = known.record {
             self.mentioned[record as usize] = true;
         }
-        // One probe of the table (a cache miss once it is large) serves both the lookup and
-        // the insertion: the name is new exactly when the table grew.
-        let before = self.seen.len();
-        let first = *self
-            .seen
-            .entry(key)
-            .or_insert(u32::try_from(row.line).unwrap_or(u32::MAX));
-        if self.seen.len() == before {
+        if let Claim::Taken { line: first } = claim {
             let message = match self.first_file(key) {
                 Some(file) => format!("account name already used on line {first} of {file}"),
                 None => format!("account name already used on line {first}"),
@@ -256,10 +337,6 @@ impl Ledger {
                 message,
             });
             return None;
-        }
-        if let Some(file) = &row.file {
-            let index = self.file_index(file);
-            self.first_files.insert(key, index);
         }
         match known.record {
             Some(record) => self.place_existing(verdict, record, account_column, known.changed),

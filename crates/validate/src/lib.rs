@@ -72,7 +72,7 @@ pub use checked::{CheckedRow, UploadValue, UploadValues};
 pub use code::{Code, Severity};
 pub use engine::{Chunking, Engine, EngineError};
 pub use finding::Finding;
-pub use ledger::{Ledger, Placed};
+pub use ledger::{Claim, Ledger, Placed};
 pub use placement::{Change, Fill, Known, Placement};
 pub use plan::{ColumnPlan, PlanError};
 pub use refeed::earlier_rejects_columns;

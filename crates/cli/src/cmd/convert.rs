@@ -102,7 +102,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
     if outputs.diff {
         // The upload files are complete: on to the disk while the exports are read again.
-        sink.sync_run_files();
+        sink.sync_run_files()?;
         let options = args.check.source.text_options();
         crate::sources::write_diff(&done.exports, &done.ledger, options, &mut sink)?;
         done.report.changes_by_attribute = sink.changes_by_attribute().clone();

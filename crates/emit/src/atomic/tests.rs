@@ -191,3 +191,35 @@ mod unix {
         assert_eq!(mode(&atomic), mode(&plain));
     }
 }
+
+#[test]
+fn a_file_of_several_early_syncs_is_committed_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upload.csv");
+    let mut file = AtomicFile::create(&path).unwrap();
+    let piece: Vec<u8> = (0..1 << 20).map(|i| b'a' + (i % 26) as u8).collect();
+    let pieces = ((2 * super::writeback::STEP) >> 20) + 3;
+    for _ in 0..pieces {
+        file.write_all(&piece).unwrap();
+    }
+    file.commit().unwrap();
+    let written = fs::read(&path).unwrap();
+    assert_eq!(written.len() as u64, pieces << 20);
+    assert!(written.chunks(piece.len()).all(|chunk| chunk == piece));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_commit_fails_with_an_early_syncs_error() {
+    use std::os::fd::OwnedFd;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upload.csv");
+    let mut file = AtomicFile::create(&path).unwrap();
+    // An early sync of a handle that cannot be synced (a pipe's): its error is the commit's.
+    let (_reader, writer) = std::io::pipe().unwrap();
+    let pipe = fs::File::from(OwnedFd::from(writer));
+    file.writeback.sync_now(&pipe, &path);
+    let error = file.commit().unwrap_err();
+    assert!(error.to_string().contains("upload.csv"), "{error}");
+    assert!(!path.exists(), "nothing renamed into place");
+}

@@ -192,6 +192,7 @@ impl<'p, P: FnMut(u64)> Engine<'p, P> {
             ledger: &mut *ledger,
             sink: &mut *sink,
             report: &mut report,
+            claims: Vec::new(),
         };
         std::thread::scope(|scope| -> Result<(), EngineError> {
             let (to_check, from_reader) =

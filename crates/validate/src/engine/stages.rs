@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::batch::CheckedBatch;
 use super::Chunking;
-use crate::ledger::Ledger;
+use crate::ledger::{Claim, Ledger};
 use crate::plan::ColumnPlan;
 use crate::report::Report;
 use crate::sink::{RowFormat, Sink};
@@ -158,6 +158,8 @@ pub(super) struct Writing<'a, S> {
     pub(super) report: &'a mut Report,
     pub(super) account_column: Option<usize>,
     pub(super) header: &'a [String],
+    /// The claims of the batch being written ([`Ledger::claim_all`]), kept for its allocation.
+    pub(super) claims: Vec<Claim>,
 }
 
 impl<S: Sink> Writing<'_, S> {
@@ -165,13 +167,17 @@ impl<S: Sink> Writing<'_, S> {
     /// after row in input order. The rows go back to `pool`.
     pub(super) fn write(&mut self, chunk: CheckedChunk, pool: &RowPool) -> io::Result<()> {
         for Part { rows, batch } in chunk.parts {
-            self.ledger.look_ahead(&batch.verdicts, &batch.known);
+            self.ledger.look_ahead(&batch.known);
+            self.ledger
+                .claim_all(&rows, &batch.verdicts, &mut self.claims);
             let mut start = 0;
             let checked = batch.verdicts.into_iter().zip(batch.ends);
-            for ((row, (mut verdict, end)), known) in rows.iter().zip(checked).zip(batch.known) {
-                let placement = self
-                    .ledger
-                    .admit(&mut verdict, row, self.account_column, known);
+            let claimed = batch.known.into_iter().zip(self.claims.iter().copied());
+            for ((row, (mut verdict, end)), (known, claim)) in rows.iter().zip(checked).zip(claimed)
+            {
+                let placement =
+                    self.ledger
+                        .admit_claimed(&mut verdict, claim, self.account_column, known);
                 let findings = self.report.record(row, &verdict, self.header);
                 if !findings.is_empty() {
                     self.sink.findings(&findings)?;
