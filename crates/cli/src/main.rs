@@ -102,8 +102,10 @@ fn main() -> ExitCode {
         }
     };
     // The worker threads start here, so that a system refusing them (a tight memory limit)
-    // gives a fatal error rather than a panic in the first parallel step.
-    if let Err(e) = rayon::ThreadPoolBuilder::new().build_global() {
+    // gives a fatal error rather than a panic in the first parallel step. Named, like the
+    // engine's reader and writer threads, for profiles and `top -H`.
+    let workers = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("nebulk-work-{i}"));
+    if let Err(e) = workers.build_global() {
         eprintln!("nebulk: error: cannot start the worker threads: {e}");
         return ExitCode::from(2);
     }
