@@ -11,7 +11,7 @@ use rustc_hash::FxHasher;
 use smallvec::SmallVec;
 
 use crate::checked::{CheckedRow, UploadValue};
-use crate::placement::{Change, Known};
+use crate::placement::{Change, Held, Known};
 use crate::rules::DateText;
 use crate::tenant::{Compare, Normal, Record, Tenant};
 use crate::verdict::AccountKey;
@@ -35,7 +35,7 @@ impl Tenant {
     /// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
     /// let same = Row::from_fields(2, ["Ann", "Ann", "Lee", "ann@example.com", "+1 512 555 0100", "jdoe", "2026-01-01", "2026-06-30"]);
     /// let known = tenant.match_row(&plan.check(&same));
-    /// assert_eq!((known.record, known.changed.is_some()), (Some(0), false));
+    /// assert_eq!((known.record.map(|r| r.index), known.changed.is_some()), (Some(0), false));
     /// let later = Row::from_fields(3, ["ann", "Ann", "Lee", "ann@example.com", "+1 512 555 0100", "jdoe", "2026-01-01", "2026-07-31"]);
     /// assert!(tenant.match_row(&plan.check(&later)).changed.is_some());
     /// ```
@@ -86,11 +86,16 @@ impl Tenant {
         let Some((index, record)) = found else {
             return Known::default();
         };
+        let also_in = self.second_source(record).map(|_| record.also_in);
         let mut known = Known {
-            record: Some(index),
+            record: Some(Held {
+                index,
+                source: record.source,
+                also_in,
+            }),
             changed: None,
         };
-        if checked.is_valid() && self.second_source(record).is_none() {
+        if checked.is_valid() && also_in.is_none() {
             let values = &checked.values;
             // The texts of neutralised values (their `'` is uploaded, so compared): rare.
             let neutralised: SmallVec<[(usize, String); 1]> = values
@@ -404,7 +409,7 @@ mod tests {
         let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
         let row = Row::from_fields(2, input);
         let known = tenant.match_row(&plan.check(&row));
-        assert_eq!(known.record, Some(0));
+        assert_eq!(known.record.map(|r| r.index), Some(0));
         let Some(new) = known.changed else {
             return Vec::new();
         };

@@ -8,7 +8,7 @@ use nebulk_schema::Schema;
 
 use crate::account_map::AccountMap;
 use crate::code::Code;
-use crate::placement::{Fill, Known, Placement};
+use crate::placement::{Fill, Held, Known, Placement};
 use crate::tenant::Tenant;
 use crate::verdict::{AccountKey, Issue, Verdict};
 
@@ -54,14 +54,15 @@ pub struct Placed {
 /// use std::sync::Arc;
 /// use nebulk_read::Row;
 /// use nebulk_schema::Schema;
-/// use nebulk_validate::{AccountKey, Known, Ledger, Placement, Tenant, Verdict};
+/// use nebulk_validate::{AccountKey, Held, Known, Ledger, Placement, Tenant, Verdict};
 /// let mut tenant = Tenant::new(&Schema::system(), 2);
 /// let north = tenant.add_source("north", None).unwrap();
 /// tenant.add_accounts(north, ["ann"]);
 /// let mut ledger = Ledger::for_tenant(Arc::new(tenant));
 /// let mut place = |name: &str, line| {
 ///     let mut verdict = Verdict { account_key: Some(AccountKey::of(name)), ..Verdict::default() };
-///     let known = Known { record: (name == "ann").then_some(0), changed: None };
+///     let held = Held { index: 0, source: 0, also_in: None };
+///     let known = Known { record: (name == "ann").then_some(held), changed: None };
 ///     ledger.admit(&mut verdict, &Row { line, ..Row::default() }, Some(0), known).map(|p| p.source())
 /// };
 /// assert_eq!(place("ann", 2), Some(Some(0)));
@@ -198,24 +199,6 @@ impl Ledger {
         self.mentioned.iter().filter(|m| !**m).count() as u64
     }
 
-    /// Looks up, ahead of [`Ledger::admit_claimed`], the export records the exports hold a
-    /// batch's accounts in (`known`, one per row), so that the reads of large tables, each a
-    /// cache miss, overlap instead of waiting one by one: `admit_claimed` then finds them in the
-    /// cache. Changes nothing.
-    ///
-    /// ```
-    /// use nebulk_validate::{Known, Ledger};
-    /// let ledger = Ledger::new(10);
-    /// ledger.look_ahead(&[Known::default()]);
-    /// ```
-    pub fn look_ahead(&self, known: &[Known]) {
-        for record in known.iter().filter_map(|k| k.record) {
-            if (record as usize) < self.mentioned.len() {
-                std::hint::black_box((self.tenant.record(record), self.mentioned[record as usize]));
-            }
-        }
-    }
-
     /// Claims the account name of each row of a batch, in input order, into `claims` (cleared
     /// first; one per row): the first row to use a name (ignoring case) claims it, every row,
     /// valid or not. The claims are made in a loop of their own, so that the probes of the
@@ -323,8 +306,10 @@ impl Ledger {
         let Some(key) = verdict.account_key.take() else {
             return verdict.is_valid().then(|| self.place_new());
         };
-        if let Some(record) = known.record {
-            self.mentioned[record as usize] = true;
+        if let Some(held) = known.record {
+            if let Some(mentioned) = self.mentioned.get_mut(held.index as usize) {
+                *mentioned = true;
+            }
         }
         if let Claim::Taken { line: first } = claim {
             let message = match self.first_file(key) {
@@ -339,7 +324,7 @@ impl Ledger {
             return None;
         }
         match known.record {
-            Some(record) => self.place_existing(verdict, record, account_column, known.changed),
+            Some(held) => self.place_existing(verdict, held, account_column, known.changed),
             None if verdict.is_valid() => Some(self.place_new()),
             None => None,
         }
@@ -351,26 +336,28 @@ impl Ledger {
     fn place_existing(
         &mut self,
         verdict: &mut Verdict,
-        index: u32,
+        held: Held,
         account_column: Option<usize>,
         changed: Option<Box<[u8]>>,
     ) -> Option<Placement> {
-        let tenant = &*self.tenant;
-        let record = tenant.record(index);
-        let source = usize::from(record.source);
-        let name = |source: &crate::tenant::Source| match &source.export {
-            Some(export) => format!("{} ({export})", source.name),
-            None => source.name.clone(),
+        let sources = self.tenant.sources();
+        let source = usize::from(held.source);
+        let name = |source: usize| match sources.get(source) {
+            Some(source) => match &source.export {
+                Some(export) => format!("{} ({export})", source.name),
+                None => source.name.clone(),
+            },
+            None => format!("source {source}"),
         };
-        if let Some(second) = tenant.second_source(record) {
+        if let Some(second) = held.also_in {
             verdict.issues.push(Issue {
                 code: Code::AccountInTwoSources,
                 column: account_column,
                 message: format!(
                     "the account is in two sources' exports, {} and {}: remove it from one \
                      source before loading it",
-                    name(&tenant.sources()[source]),
-                    name(second)
+                    name(source),
+                    name(usize::from(second))
                 ),
             });
         } else if verdict.earlier_duplicate {
@@ -380,20 +367,23 @@ impl Ledger {
                 message: format!(
                     "account name already in source {}: this row was a duplicate-account in \
                      the run whose rejects it comes from, and its first copy is there",
-                    name(&tenant.sources()[source])
+                    name(source)
                 ),
             });
         }
         if !verdict.is_valid() {
             return None;
         }
-        let placed = &mut self.placed[source];
+        let Some(placed) = self.placed.get_mut(source) else {
+            // A source the tenant does not have: nowhere to update, so a new account.
+            return Some(self.place_new());
+        };
         match changed {
             Some(values) => {
                 placed.updates += 1;
                 // Empty when the tenant keeps no values ([`Tenant::keeping_changed_values`]).
                 if !values.is_empty() {
-                    self.changed.insert(index, values);
+                    self.changed.insert(held.index, values);
                 }
             }
             None => {

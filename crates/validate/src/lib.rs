@@ -73,7 +73,7 @@ pub use code::{Code, Severity};
 pub use engine::{Chunking, Engine, EngineError};
 pub use finding::Finding;
 pub use ledger::{Claim, Ledger, Placed};
-pub use placement::{Change, Fill, Known, Placement};
+pub use placement::{Change, Fill, Held, Known, Placement};
 pub use plan::{ColumnPlan, PlanError};
 pub use refeed::earlier_rejects_columns;
 pub use report::{

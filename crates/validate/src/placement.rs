@@ -21,6 +21,23 @@ pub struct Change<'a> {
     pub new: &'a str,
 }
 
+/// The export record holding a row's account ([`Known::record`]), with what the ordered stage
+/// needs of it, copied on the worker threads so that it reads no record of the exports itself.
+///
+/// ```
+/// let held = nebulk_validate::Held { index: 0, source: 2, also_in: None };
+/// assert_eq!(held.source, 2);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    /// The index of the record among the exports' ([`crate::Tenant`]).
+    pub index: u32,
+    /// The source whose export holds it, in the order of [`crate::Tenant::sources`].
+    pub source: u16,
+    /// A second source whose export holds the account too, if any.
+    pub also_in: Option<u16>,
+}
+
 /// What the exports say of a row's account, worked out on the worker threads: the export
 /// record holding it, if any, and for a valid row that changes it, the row's values.
 ///
@@ -30,9 +47,9 @@ pub struct Change<'a> {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Known {
-    /// The index of the account's record among the exports' ([`crate::Tenant`]), when one of
-    /// them holds it.
-    pub record: Option<u32>,
+    /// The account's record among the exports' ([`crate::Tenant`]), when one of them holds
+    /// it.
+    pub record: Option<Held>,
     /// For a valid row that changes some attribute of that account: its values to upload, in
     /// schema order, encoded for [`crate::Tenant::changes`] (empty when the tenant keeps no
     /// values: [`crate::Tenant::keeping_changed_values`]).

@@ -586,3 +586,38 @@ fn neutralised_values_keep_the_row_and_carry_a_quote() {
     assert_eq!(checked.values[5].text(), "'@SUM(A1)");
     assert_eq!(checked.verdict.warnings[0].code, Code::FormulaInjection);
 }
+
+#[test]
+fn a_held_record_is_placed_in_its_source_and_an_unknown_source_takes_a_new_account() {
+    let mut tenant = Tenant::new(&Schema::system(), 5);
+    let north = tenant.add_source("north", None).unwrap();
+    let south = tenant.add_source("south", None).unwrap();
+    tenant.add_accounts(north, ["ann"]);
+    let mut ledger = Ledger::for_tenant(std::sync::Arc::new(tenant));
+    let mut place = |name: &str, line, source: u16| {
+        let mut verdict = Verdict {
+            account_key: Some(AccountKey::of(name)),
+            ..Verdict::default()
+        };
+        let held = Held {
+            index: 0,
+            source,
+            also_in: None,
+        };
+        let known = Known {
+            record: Some(held),
+            changed: None,
+        };
+        let row = Row {
+            line,
+            ..Row::default()
+        };
+        ledger
+            .admit(&mut verdict, &row, Some(0), known)
+            .map(|p| p.source())
+    };
+    assert_eq!(place("ann", 2, south as u16), Some(Some(south)));
+    assert_eq!(place("bob", 3, 7), Some(Some(north)), "no source 7: a new account");
+    assert_eq!(ledger.placed()[south].unchanged, 1);
+    assert_eq!(ledger.placed()[north].creates, 1);
+}

@@ -167,7 +167,6 @@ impl<S: Sink> Writing<'_, S> {
     /// after row in input order. The rows go back to `pool`.
     pub(super) fn write(&mut self, chunk: CheckedChunk, pool: &RowPool) -> io::Result<()> {
         for Part { rows, batch } in chunk.parts {
-            self.ledger.look_ahead(&batch.known);
             self.ledger
                 .claim_all(&rows, &batch.verdicts, &mut self.claims);
             let mut start = 0;
