@@ -617,7 +617,11 @@ fn a_held_record_is_placed_in_its_source_and_an_unknown_source_takes_a_new_accou
             .map(|p| p.source())
     };
     assert_eq!(place("ann", 2, south as u16), Some(Some(south)));
-    assert_eq!(place("bob", 3, 7), Some(Some(north)), "no source 7: a new account");
+    assert_eq!(
+        place("bob", 3, 7),
+        Some(Some(north)),
+        "no source 7: a new account"
+    );
     assert_eq!(ledger.placed()[south].unchanged, 1);
     assert_eq!(ledger.placed()[north].creates, 1);
 }

@@ -3,7 +3,7 @@
 
 use std::io::{self, BufReader, Read, Seek};
 
-use super::{BlockCutter, Cut};
+use super::Block;
 use crate::Row;
 
 /// Reads the records of `input` (a plain UTF-8 delimited file, from its first byte, with
@@ -49,31 +49,34 @@ pub fn read_records_at<R: Read + Seek>(
         // Within the buffer, passed over; past it, sought.
         input.seek_relative(i64::try_from(gap).map_err(io::Error::other)?)?;
         bytes.clear();
-        match len.map(usize::try_from) {
-            Some(Ok(len)) => {
-                bytes.resize(len, 0);
+        match len {
+            Some(len) => {
                 // A file shorter than the span: the record is not there, which the caller
                 // tells by its absence.
-                if let Err(error) = input.read_exact(&mut bytes) {
-                    if error.kind() != io::ErrorKind::UnexpectedEof {
-                        return Err(error);
-                    }
+                if (&mut input).take(len).read_to_end(&mut bytes)? as u64 != len {
                     return Ok(());
                 }
             }
-            _ => {
+            None => {
                 input.read_to_end(&mut bytes)?;
             }
         }
         at = start + bytes.len() as u64;
-        let mut cutter = BlockCutter::new(&bytes[..], Vec::new(), delimiter, 0, start);
-        if let Cut::Block(block) = cutter.next_block(bytes.len().max(1))? {
-            block.parse_into(&mut rows);
-            if let Some(row) = rows.first_mut() {
-                row.line = 0;
-                each(number, row);
-            }
+        // The span is whole records (one, and the blank lines up to the next row, or the rest
+        // of the file): a block as the cutter would cut it.
+        let block = Block {
+            bytes: std::mem::take(&mut bytes),
+            line: 0,
+            byte: start,
+            delimiter,
+            file: None,
+        };
+        block.parse_into(&mut rows);
+        if let Some(row) = rows.first_mut() {
+            row.line = 0;
+            each(number, row);
         }
+        bytes = block.bytes;
     }
     Ok(())
 }
