@@ -94,7 +94,7 @@ enum Rows<R> {
     /// UTF-8 text, cut into blocks of whole records ([`BlockCutter`]): what the engine parses
     /// in parallel, and what [`RowSource::next_row`] parses a block at a time.
     Blocks {
-        cutter: Box<BlockCutter<TextReader<R>>>,
+        cutter: Box<BlockCutter<Sniffed<R>>>,
         /// The rows of the block being handed out, and the next one to hand out.
         parsed: Vec<Row>,
         next: usize,
@@ -173,7 +173,10 @@ impl<R: Read> CsvSource<R> {
         // (decoded text, whose offsets the decoder tracks) goes through the CSV reader.
         let plain = blocks && encoding.is_none();
         match header_in(&prefix, delimiter).filter(|_| plain) {
-            Some(header) => CsvSource::in_blocks(text, prefix, header, start),
+            Some(header) => match text.into_plain() {
+                Ok(input) => CsvSource::in_blocks(input, prefix, header, start),
+                Err(text) => CsvSource::through_reader(*text, prefix, start),
+            },
             None => CsvSource::through_reader(text, prefix, start),
         }
     }
@@ -181,7 +184,7 @@ impl<R: Read> CsvSource<R> {
     /// A source whose header, ending at `header.end` of `prefix`, was read: the rest is cut
     /// into blocks.
     fn in_blocks(
-        text: TextReader<R>,
+        input: Sniffed<R>,
         mut prefix: Vec<u8>,
         header: HeaderRecord,
         start: Start,
@@ -195,7 +198,7 @@ impl<R: Read> CsvSource<R> {
         let byte = start.skipped.bytes + end as u64;
         Ok(CsvSource {
             rows: Rows::Blocks {
-                cutter: Box::new(BlockCutter::new(text, rest, start.delimiter, line, byte)),
+                cutter: Box::new(BlockCutter::new(input, rest, start.delimiter, line, byte)),
                 parsed: Vec::new(),
                 next: 0,
             },
@@ -490,7 +493,8 @@ impl<R: Read> CsvSource<R> {
         let Rows::Blocks { cutter, .. } = std::mem::replace(&mut self.rows, Rows::Switching) else {
             return;
         };
-        let (text, pending, line, byte) = cutter.into_parts();
+        let (input, pending, line, byte) = cutter.into_parts();
+        let text = TextReader::plain(input);
         let mut reader = csv_reader(text, pending, self.delimiter, line.saturating_sub(1));
         // The reader keeps a copy of its first record as the header, however long: given an
         // empty one (and asked for it once, which reads nothing), it keeps none.

@@ -74,6 +74,39 @@ impl<R: Read> TextReader<R> {
         Ok(TextReader { inner, encoding })
     }
 
+    /// The input as it is, when it is UTF-8 (not decoded): the bytes read ahead for a byte
+    /// order mark, then the rest. Read through it, a buffer that has not been written to is
+    /// filled without first being zeroed, which `TextReader` itself cannot promise on stable
+    /// Rust. A decoded text is handed back as it is (boxed: a decoder is large).
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// let reader = nebulk_read::TextReader::sniff(&b"\xEF\xBB\xBFa,b\n"[..], None).unwrap();
+    /// let mut plain = reader.into_plain().ok().unwrap();
+    /// let mut text = Vec::new();
+    /// plain.read_to_end(&mut text).unwrap();
+    /// assert_eq!(text, b"\xEF\xBB\xBFa,b\n", "a UTF-8 mark stays for the CSV reader");
+    /// let latin1 = nebulk_read::TextReader::sniff(&b"x"[..], Some(encoding_rs::WINDOWS_1252)).unwrap();
+    /// assert!(latin1.into_plain().is_err());
+    /// ```
+    pub fn into_plain(self) -> Result<io::Chain<io::Cursor<Vec<u8>>, R>, Box<TextReader<R>>> {
+        match self.inner {
+            Text::Utf8(plain) => Ok(plain),
+            inner @ Text::Decoded(_) => Err(Box::new(TextReader {
+                inner,
+                encoding: self.encoding,
+            })),
+        }
+    }
+
+    /// The UTF-8 text of a plain input, as [`TextReader::into_plain`] gave it.
+    pub fn plain(input: io::Chain<io::Cursor<Vec<u8>>, R>) -> TextReader<R> {
+        TextReader {
+            inner: Text::Utf8(input),
+            encoding: UTF_8,
+        }
+    }
+
     /// The encoding the text is read in.
     pub fn encoding(&self) -> &'static Encoding {
         self.encoding
