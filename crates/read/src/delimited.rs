@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::blocks::{count_lines, Block, BlockCutter, Cut};
 use crate::encoding::{
-    escape_bytes, windows_1252_reading, Encoding, Malformed, TextReader, TextStart,
+    escape_bytes, windows_1252_reading, Encoding, Malformed, ReadAhead, TextReader, TextStart,
 };
 use crate::fields::Fields;
 use crate::position::LineCounter;
@@ -15,9 +15,6 @@ use crate::row_source::RowSource;
 use crate::ReadError;
 
 use crate::SNIFF_BYTES;
-
-/// A reader whose first bytes, read to sniff them, are handed out again first.
-type Sniffed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 
 /// The CSV reader's buffer: it never holds more than this read but not parsed.
 const BUFFER: usize = 256 * 1024;
@@ -94,7 +91,7 @@ enum Rows<R> {
     /// UTF-8 text, cut into blocks of whole records ([`BlockCutter`]): what the engine parses
     /// in parallel, and what [`RowSource::next_row`] parses a block at a time.
     Blocks {
-        cutter: Box<BlockCutter<Sniffed<R>>>,
+        cutter: Box<BlockCutter<ReadAhead<R>>>,
         /// The rows of the block being handed out, and the next one to hand out.
         parsed: Vec<Row>,
         next: usize,
@@ -108,7 +105,7 @@ enum Rows<R> {
 
 /// The CSV reader, and the record it reads into before a row takes the fields.
 struct Streamed<R> {
-    reader: csv::Reader<LineCounter<Sniffed<TextReader<R>>>>,
+    reader: csv::Reader<LineCounter<ReadAhead<TextReader<R>>>>,
     record: csv::ByteRecord,
 }
 
@@ -184,7 +181,7 @@ impl<R: Read> CsvSource<R> {
     /// A source whose header, ending at `header.end` of `prefix`, was read: the rest is cut
     /// into blocks.
     fn in_blocks(
-        input: Sniffed<R>,
+        input: ReadAhead<R>,
         mut prefix: Vec<u8>,
         header: HeaderRecord,
         start: Start,
@@ -516,7 +513,7 @@ fn csv_reader<R: Read>(
     read: Vec<u8>,
     delimiter: u8,
     lines_before: u64,
-) -> csv::Reader<LineCounter<Sniffed<TextReader<R>>>> {
+) -> csv::Reader<LineCounter<ReadAhead<TextReader<R>>>> {
     csv::ReaderBuilder::new()
         .buffer_capacity(BUFFER)
         .has_headers(false)

@@ -108,7 +108,7 @@ pub use csv_files::{CsvFileSource, CsvFiles};
 pub use delimited::{sniff_delimiter, CsvOptions, CsvSource};
 pub use encoding::{
     encoding_for_label, encoding_name, escape_bytes, windows_1252_reading, DecodeReader, Encoding,
-    Malformed, TextReader, TextStart,
+    Malformed, ReadAhead, TextReader, TextStart,
 };
 pub use error::ReadError;
 pub use fields::{Fields, Iter as FieldsIter};

@@ -21,7 +21,7 @@ mod decode_reader;
 mod text_reader;
 
 pub use decode_reader::{DecodeReader, Malformed};
-pub use text_reader::TextReader;
+pub use text_reader::{ReadAhead, TextReader};
 
 /// The encoding a WHATWG label names, ignoring case and surrounding spaces: `windows-1252`,
 /// `cp1252`, `latin1` and `iso-8859-1` (all Windows-1252, as browsers read them),

@@ -41,9 +41,12 @@ pub struct TextReader<R> {
     encoding: &'static Encoding,
 }
 
+/// An input whose first bytes, read ahead (to sniff them), are handed out again first.
+pub type ReadAhead<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
 enum Text<R> {
-    Utf8(io::Chain<io::Cursor<Vec<u8>>, R>),
-    Decoded(DecodeReader<io::Chain<io::Cursor<Vec<u8>>, R>>),
+    Utf8(ReadAhead<R>),
+    Decoded(DecodeReader<ReadAhead<R>>),
 }
 
 impl<R: Read> TextReader<R> {
@@ -89,7 +92,7 @@ impl<R: Read> TextReader<R> {
     /// let latin1 = nebulk_read::TextReader::sniff(&b"x"[..], Some(encoding_rs::WINDOWS_1252)).unwrap();
     /// assert!(latin1.into_plain().is_err());
     /// ```
-    pub fn into_plain(self) -> Result<io::Chain<io::Cursor<Vec<u8>>, R>, Box<TextReader<R>>> {
+    pub fn into_plain(self) -> Result<ReadAhead<R>, Box<TextReader<R>>> {
         match self.inner {
             Text::Utf8(plain) => Ok(plain),
             inner @ Text::Decoded(_) => Err(Box::new(TextReader {
@@ -100,7 +103,7 @@ impl<R: Read> TextReader<R> {
     }
 
     /// The UTF-8 text of a plain input, as [`TextReader::into_plain`] gave it.
-    pub fn plain(input: io::Chain<io::Cursor<Vec<u8>>, R>) -> TextReader<R> {
+    pub fn plain(input: ReadAhead<R>) -> TextReader<R> {
         TextReader {
             inner: Text::Utf8(input),
             encoding: UTF_8,
