@@ -13,7 +13,8 @@
 # (default 1000000), XML_ROWS (users in the XML file, default 1000000), OUT (work folder, default
 # target/bench-peers), PYTHON (default python3), TENANT (0 leaves out the tenant section of
 # tenant.sh), TENANT_ROWS (its input rows, default 1000000), PARQUET (0 leaves out the Parquet
-# section of parquet.sh, which builds nebulk with --features polars).
+# section of parquet.sh, which builds nebulk with --features polars, a 14-minute build here;
+# `keep` carries the section of the BENCHMARKS.md being replaced over, marked as an earlier run).
 # Needs hyperfine and python3; GNU time (/usr/bin/time) for peak memory; polars, frictionless and
 # qsv are each skipped, with a note in BENCHMARKS.md, when missing.
 set -euo pipefail
@@ -183,6 +184,20 @@ bench xml
     --set startDate=2026-01-01 --set endDate=2026-12-31 --max-accounts "$MAXACC" --out out-xml -q || true
 
 # 6. The report.
+# PARQUET=keep: the Parquet section of the file about to be replaced, kept for the end.
+KEPT_PARQUET=$OUT/parquet-section.md
+if [ "${PARQUET:-1}" = keep ]; then
+    python3 - "$ROOT/BENCHMARKS.md" "$KEPT_PARQUET" <<'PY'
+import re, sys
+old = open(sys.argv[1], encoding="utf-8").read()
+found = re.search(r"^## Parquet in.*?(?=^## )", old, re.S | re.M)
+note = "(Kept from the BENCHMARKS.md this run replaced, not rerun: `PARQUET=keep`.)"
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    if found:
+        section = found.group(0).replace(note, "").rstrip()
+        out.write(section + "\n\n" + note + "\n\n")
+PY
+fi
 say "writing BENCHMARKS.md"
 "$PYTHON" - <<'PY'
 import csv
@@ -509,11 +524,14 @@ w("")
 w("Knobs (environment): `SIZES` rows per CSV (default `\"20000 1000000\"`), `RUNS` timed runs "
   "per command (default 5), `LINEAR=10000000` adds nebulk at 1M vs 10M rows, `XML_ROWS` users in "
   "the XML file (default 1000000), `OUT` the work folder (default `target/bench-peers`, which "
-  "keeps the data, outputs and hyperfine JSON), `PYTHON` (default `python3`). A tool that is not "
-  "installed is skipped and named below.")
+  "keeps the data, outputs and hyperfine JSON), `PYTHON` (default `python3`), `TENANT=0` leaves "
+  "out the tenant section, `PARQUET=0` the Parquet section (which builds nebulk with the `polars` "
+  "feature) and `PARQUET=keep` keeps the previous file's. A tool that is not installed is skipped "
+  "and named below.")
 w("")
 w(f"This run: `SIZES=\"{' '.join(SIZES)}\" RUNS={RUNS}"
-  + (f" LINEAR={LINEAR}" if LINEAR else "") + f" XML_ROWS={XML_ROWS}`.")
+  + (f" LINEAR={LINEAR}" if LINEAR else "") + f" XML_ROWS={XML_ROWS}"
+  + (f" PARQUET={env['PARQUET']}" if env.get("PARQUET", "1") != "1" else "") + "`.")
 if notes:
     w("")
     w("Skipped or not measured in this run:")
@@ -692,7 +710,9 @@ fi
 
 # 8. Parquet in (issue 14): nebulk built with --features polars (its own build, a long one),
 # Parquet next to CSV and polars' scan_parquet, appended (PARQUET=0 leaves it out).
-if [ "${PARQUET:-1}" != 0 ]; then
+if [ "${PARQUET:-1}" = keep ]; then
+    cat "$KEPT_PARQUET" >> "$ROOT/BENCHMARKS.md"
+elif [ "${PARQUET:-1}" != 0 ]; then
     say "Parquet in"
     RUNS=$RUNS OUT=$OUT/parquet bash "$HERE/parquet.sh" >> "$ROOT/BENCHMARKS.md"
 fi
