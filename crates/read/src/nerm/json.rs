@@ -1,12 +1,13 @@
 //! A JSON value that keeps key order and numbers as written ([`Json`], read by [`JsonSeed`]),
 //! and how one becomes field values ([`to_value`], [`flatten`]).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use super::track::Tracker;
+use super::track::{written_number, Tracker};
 use crate::{Record, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,9 +85,69 @@ fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// Where the text of the numbers serde_json parses comes from.
+#[derive(Clone, Copy)]
+pub(super) enum Numbers<'a> {
+    /// The bytes serde_json has just read from the page.
+    Tracked(&'a Tracker),
+    /// The numbers the scanner found in the element serde_json parses, in order.
+    Spans(&'a NumberSpans<'a>),
+}
+
+/// The numbers of an element, handed out in the order serde_json parses them.
+pub(super) struct NumberSpans<'a> {
+    pub(super) text: &'a [u8],
+    pub(super) spans: &'a [(usize, usize)],
+    pub(super) next: Cell<usize>,
+}
+
+impl NumberSpans<'_> {
+    /// The text of the next number; `None` when there is none (the scan and the parse
+    /// disagree).
+    fn take(&self) -> Option<&[u8]> {
+        let i = self.next.get();
+        let &(start, end) = self.spans.get(i)?;
+        self.next.set(i + 1);
+        self.text.get(start..end)
+    }
+
+    /// Whether every number found was parsed.
+    pub(super) fn all_taken(&self) -> bool {
+        self.next.get() == self.spans.len()
+    }
+}
+
+const OUT_OF_STEP: &str = "the numbers scanned and parsed differ";
+
+impl Numbers<'_> {
+    /// Passes over a number serde_json parsed as an integer.
+    fn integer<E: de::Error>(self) -> Result<(), E> {
+        match self {
+            Numbers::Tracked(_) => Ok(()),
+            Numbers::Spans(spans) => spans
+                .take()
+                .map(|_| ())
+                .ok_or_else(|| E::custom(OUT_OF_STEP)),
+        }
+    }
+
+    /// The text of a number serde_json parsed as `value`, as written when it can be told.
+    fn text<E: de::Error>(self, value: f64) -> Result<Option<String>, E> {
+        match self {
+            Numbers::Tracked(track) => {
+                Ok(track.try_borrow().ok().and_then(|t| t.number_text(value)))
+            }
+            Numbers::Spans(spans) => {
+                let text = spans.take().ok_or_else(|| E::custom(OUT_OF_STEP))?;
+                Ok(written_number(text, value))
+            }
+        }
+    }
+}
+
 /// Deserializes one [`Json`] value, numbers as written.
 pub(super) struct JsonSeed<'t> {
-    pub(super) track: &'t Tracker,
+    pub(super) numbers: Numbers<'t>,
 }
 
 impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
@@ -109,15 +170,17 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
+        self.numbers.integer()?;
         Ok(Json::Number(v.to_string()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
+        self.numbers.integer()?;
         Ok(Json::Number(v.to_string()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
-        let written = self.track.try_borrow().ok().and_then(|t| t.number_text(v));
+        let written = self.numbers.text(v)?;
         let text = written.unwrap_or_else(|| match serde_json::Number::from_f64(v) {
             Some(n) => n.to_string(),
             None => v.to_string(),
@@ -147,14 +210,16 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(JsonSeed { track: self.track })? {
+        while let Some(item) = seq.next_element_seed(JsonSeed {
+            numbers: self.numbers,
+        })? {
             items.push(item);
         }
         Ok(Json::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Json, A::Error> {
-        Ok(Json::Object(read_entries(map, self.track)?))
+        Ok(Json::Object(read_entries(map, self.numbers)?))
     }
 }
 
@@ -162,13 +227,13 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
 /// takes the last value.
 pub(super) fn read_entries<'de, A: MapAccess<'de>>(
     mut map: A,
-    track: &Tracker,
+    numbers: Numbers<'_>,
 ) -> Result<Vec<(String, Json)>, A::Error> {
     const INDEX_FROM: usize = 16;
     let mut entries: Vec<(String, Json)> = Vec::new();
     let mut index: Option<HashMap<String, usize>> = None;
     while let Some(key) = map.next_key::<String>()? {
-        let value = map.next_value_seed(JsonSeed { track })?;
+        let value = map.next_value_seed(JsonSeed { numbers })?;
         let found = match &index {
             Some(index) => index.get(&key).copied(),
             None => entries.iter().position(|(k, _)| *k == key),

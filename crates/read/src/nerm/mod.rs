@@ -93,8 +93,11 @@ use std::io::BufRead;
 
 use crate::{FileContext, FormatError, RecordReader, RecordSink};
 
+mod elements;
 mod json;
 mod pages;
+mod scan;
+mod source;
 mod track;
 
 use pages::{read_page, Page};
@@ -200,5 +203,7 @@ impl RecordReader for SessionReader {
     }
 }
 
+#[cfg(test)]
+mod equivalence;
 #[cfg(test)]
 mod tests;

@@ -9,8 +9,10 @@ use serde::de::{
     self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
-use super::json::{flatten, read_entries, to_value, Json, JsonSeed};
-use super::track::{open, Tracker};
+use super::elements::{read_elements, Outcome, Shift};
+use super::json::{flatten, read_entries, to_value, Json, JsonSeed, Numbers};
+use super::source::{open, Shared};
+use super::track::Tracker;
 use super::{SESSION_FIELDS, USER_FIELDS};
 use crate::{FormatError, Record, RecordSink, Value};
 
@@ -91,9 +93,14 @@ fn build_record(page: Page, line: u64, entries: Vec<(String, Json)>) -> Record {
 }
 
 /// State shared by the visitors of one page.
-struct Ctx<'e> {
+struct Ctx<'e, 's> {
     page: Page,
     track: Tracker,
+    /// The page's input, for the element scanner; `None` reads every element through
+    /// serde_json (the reference the scanner is tested against).
+    source: Option<Shared<'s>>,
+    /// Where the scanner took bytes from serde_json.
+    shift: Option<Shift>,
     /// Where the records go: a dynamic call per record (not per byte).
     sink: &'e mut dyn RecordSink,
     emitted: u64,
@@ -106,7 +113,7 @@ struct Ctx<'e> {
     more_keys: u64,
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     fn note_key(&mut self, key: &str) {
         let mut kept: String = key.chars().take(KEY_CHARS).collect();
         if kept.len() < key.len() {
@@ -163,11 +170,11 @@ fn error_text(json: Json) -> String {
     }
 }
 
-struct PageVisitor<'a, 'e> {
-    ctx: &'a mut Ctx<'e>,
+struct PageVisitor<'a, 'e, 's> {
+    ctx: &'a mut Ctx<'e, 's>,
 }
 
-impl<'de> Visitor<'de> for PageVisitor<'_, '_> {
+impl<'de> Visitor<'de> for PageVisitor<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -192,7 +199,9 @@ impl<'de> Visitor<'de> for PageVisitor<'_, '_> {
                 ctx.seen_array = true;
                 map.next_value_seed(ArraySeed { ctx: &mut *ctx })?;
             } else if key == "error" || key == "errors" {
-                let value = map.next_value_seed(JsonSeed { track: &ctx.track })?;
+                let value = map.next_value_seed(JsonSeed {
+                    numbers: Numbers::Tracked(&ctx.track),
+                })?;
                 if value != Json::Null {
                     ctx.failure = Some(FormatError::whole(format!(
                         "the NERM answer is an error: {}",
@@ -209,11 +218,11 @@ impl<'de> Visitor<'de> for PageVisitor<'_, '_> {
 }
 
 /// The page's array.
-struct ArraySeed<'a, 'e> {
-    ctx: &'a mut Ctx<'e>,
+struct ArraySeed<'a, 'e, 's> {
+    ctx: &'a mut Ctx<'e, 's>,
 }
 
-impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -221,7 +230,7 @@ impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
+impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -229,10 +238,25 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let ctx = self.ctx;
+        if let Some(source) = ctx.source.take() {
+            let (page, sink, emitted) = (ctx.page, &mut *ctx.sink, &mut ctx.emitted);
+            let (outcome, shift) = read_elements(&source, &ctx.track, &mut |line, entries| {
+                *emitted += 1;
+                sink.emit(build_record(page, line, entries))
+            });
+            ctx.shift = Some(shift);
+            match outcome {
+                Outcome::End => return Ok(()),
+                Outcome::Stopped => {
+                    ctx.stopped = true;
+                    return Err(de::Error::custom("stopped"));
+                }
+                Outcome::HandOver => {}
+            }
+        }
         while seq
-            .next_element_seed(ElementSeed {
-                ctx: &mut *self.ctx,
-            })?
+            .next_element_seed(ElementSeed { ctx: &mut *ctx })?
             .is_some()
         {}
         Ok(())
@@ -240,11 +264,11 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
 }
 
 /// One element of the page's array: read, converted and emitted.
-struct ElementSeed<'a, 'e> {
-    ctx: &'a mut Ctx<'e>,
+struct ElementSeed<'a, 'e, 's> {
+    ctx: &'a mut Ctx<'e, 's>,
 }
 
-impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -252,7 +276,7 @@ impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for ElementSeed<'_, '_> {
+impl<'de> Visitor<'de> for ElementSeed<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -263,7 +287,7 @@ impl<'de> Visitor<'de> for ElementSeed<'_, '_> {
         let ctx = self.ctx;
         // The `{` is the last byte serde_json has read.
         let line = ctx.track.try_borrow().map_or(0, |t| t.line());
-        let entries = read_entries(map, &ctx.track)?;
+        let entries = read_entries(map, Numbers::Tracked(&ctx.track))?;
         let record = build_record(ctx.page, line, entries);
         ctx.emitted += 1;
         if !ctx.sink.emit(record) {
@@ -281,12 +305,25 @@ pub(super) fn read_page<B: BufRead>(
     page: Page,
     sink: &mut dyn RecordSink,
 ) -> Result<u64, FormatError> {
+    read_page_with(input, page, sink, true)
+}
+
+/// [`read_page`], the array's elements found by the scanner when `scan` (or all read by
+/// serde_json from the page).
+pub(super) fn read_page_with<B: BufRead>(
+    input: B,
+    page: Page,
+    sink: &mut dyn RecordSink,
+    scan: bool,
+) -> Result<u64, FormatError> {
     let reader = open(input)?;
-    let skipped = reader.head_at as u64;
+    let skipped = reader.bom as u64;
     let track = Rc::clone(&reader.track);
     let mut ctx = Ctx {
         page,
         track: Rc::clone(&track),
+        source: scan.then(|| Rc::clone(&reader.source)),
+        shift: None,
         sink,
         emitted: 0,
         stopped: false,
@@ -307,15 +344,15 @@ pub(super) fn read_page<B: BufRead>(
             Some(failure) => Err(failure),
             None => {
                 let offset = track.try_borrow().map_or(0, |t| t.offset()) + skipped;
-                Err(from_json_error(&err, offset))
+                Err(from_json_error(&err, offset, ctx.shift))
             }
         },
     }
 }
 
 /// A serde_json error as a [`FormatError`] at its line and column (without serde_json's own
-/// " at line L column C" suffix).
-fn from_json_error(err: &serde_json::Error, offset: u64) -> FormatError {
+/// " at line L column C" suffix), moved past the bytes the scanner took.
+fn from_json_error(err: &serde_json::Error, offset: u64, shift: Option<Shift>) -> FormatError {
     let text = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     let message = text.strip_suffix(suffix.as_str()).unwrap_or(&text);
@@ -325,6 +362,7 @@ fn from_json_error(err: &serde_json::Error, offset: u64) -> FormatError {
     if err.line() == 0 {
         return FormatError::whole(message);
     }
-    let column = (err.column() > 0).then_some(err.column() as u64);
-    FormatError::at_line(err.line() as u64, column, message)
+    let (line, column) = (err.line() as u64, err.column() as u64);
+    let (line, column) = shift.map_or((line, column), |s| s.apply(line, column));
+    FormatError::at_line(line, (column > 0).then_some(column), message)
 }

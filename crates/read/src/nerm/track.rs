@@ -9,11 +9,9 @@
 //! hands out an `f64` for decimals and big integers).
 
 use std::cell::RefCell;
-use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 
 use crate::position::{LineEnds, LineStarts};
-use crate::{FormatError, TextStart};
 
 /// Longest number text kept by [`Track`]; longer numbers fall back to serde_json's rendering.
 const NUMBER_CHARS: usize = 1024;
@@ -48,8 +46,9 @@ fn is_number_byte(b: u8) -> bool {
 }
 
 impl Track {
+    /// Notes `bytes`, read by serde_json one at a time.
     #[inline]
-    fn note(&mut self, bytes: &[u8]) {
+    pub(super) fn note(&mut self, bytes: &[u8]) {
         self.lines.pass(bytes);
         for &b in bytes {
             if is_number_byte(b) {
@@ -69,6 +68,15 @@ impl Track {
         }
     }
 
+    /// Notes `bytes`, passed over by the element scanner (they end before a `{` or `]`, so no
+    /// number is being read).
+    pub(super) fn skip(&mut self, bytes: &[u8]) {
+        self.lines.pass(bytes);
+        self.run.clear();
+        self.run_cut = false;
+        self.since_run = u64::MAX;
+    }
+
     /// The line of the last byte read.
     pub(super) fn line(&self) -> u64 {
         self.lines.line()
@@ -79,18 +87,32 @@ impl Track {
         self.lines.scanned()
     }
 
+    /// Bytes read since the current line started: serde_json's column.
+    pub(super) fn column(&self) -> u64 {
+        self.lines.column()
+    }
+
     /// The text of the number serde_json just parsed as `value`, as written, when it can be
     /// told for sure.
     pub(super) fn number_text(&self, value: f64) -> Option<String> {
-        if self.run_cut || self.since_run > 1 || !is_json_number(&self.run) {
+        if self.run_cut || self.since_run > 1 {
             return None;
         }
-        let text = std::str::from_utf8(&self.run).ok()?;
-        let parsed: f64 = text.parse().ok()?;
-        // serde_json's default float parsing may be one unit in the last place off.
-        let close = parsed == value || (parsed - value).abs() <= parsed.abs() * 1e-12;
-        (close && parsed.is_sign_negative() == value.is_sign_negative()).then(|| text.to_string())
+        written_number(&self.run, value)
     }
+}
+
+/// `text` if it is a number serde_json parsed as `value` and short enough to keep: `85.50`
+/// for 85.5, nothing for 1.0.
+pub(super) fn written_number(text: &[u8], value: f64) -> Option<String> {
+    if text.len() > NUMBER_CHARS || !is_json_number(text) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    let parsed: f64 = text.parse().ok()?;
+    // serde_json's default float parsing may be one unit in the last place off.
+    let close = parsed == value || (parsed - value).abs() <= parsed.abs() * 1e-12;
+    (close && parsed.is_sign_negative() == value.is_sign_negative()).then(|| text.to_string())
 }
 
 /// Whether `bytes` is a JSON number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
@@ -125,65 +147,3 @@ pub(super) fn is_json_number(bytes: &[u8]) -> bool {
 
 /// The [`Track`] shared by the reader and the visitors.
 pub(super) type Tracker = Rc<RefCell<Track>>;
-
-/// The reader handed to serde_json: the first bytes (after a byte order mark), the input's
-/// buffer, and the [`Track`] of what passed.
-pub(super) struct TrackedInput<B> {
-    head: [u8; 4],
-    /// Where the bytes handed out of `head` got to (past a byte order mark at first).
-    pub(super) head_at: usize,
-    head_len: usize,
-    inner: B,
-    pub(super) track: Tracker,
-}
-
-impl<B: BufRead> Read for TrackedInput<B> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = if self.head_at < self.head_len {
-            let n = (self.head_len - self.head_at).min(buf.len());
-            buf[..n].copy_from_slice(&self.head[self.head_at..self.head_at + n]);
-            self.head_at += n;
-            n
-        } else {
-            self.inner.read(buf)?
-        };
-        match self.track.try_borrow_mut() {
-            Ok(mut track) => track.note(&buf[..n]),
-            Err(_) => return Err(io::Error::other("position tracking is busy")),
-        }
-        Ok(n)
-    }
-}
-
-/// Wraps `input`, skipping a UTF-8 byte order mark and refusing UTF-16 (with a byte order
-/// mark or, JSON starting with ASCII, without one).
-pub(super) fn open<B: BufRead>(mut inner: B) -> Result<TrackedInput<B>, FormatError> {
-    let mut head = [0u8; 4];
-    let mut len = 0;
-    while len < head.len() {
-        match inner.read(&mut head[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                return Err(FormatError::at_byte(
-                    len as u64,
-                    format!("could not read the input: {e}"),
-                ))
-            }
-        }
-    }
-    let told = TextStart::of(head.get(..len).unwrap_or_default());
-    if let TextStart::Utf16Bom(_) | TextStart::Utf16Unmarked(_) = told {
-        return Err(FormatError::whole(
-            "the input is UTF-16 text; a NERM answer is UTF-8 JSON (save the file as UTF-8)",
-        ));
-    }
-    Ok(TrackedInput {
-        head,
-        head_at: told.bom_len(),
-        head_len: len,
-        inner,
-        track: Rc::new(RefCell::new(Track::default())),
-    })
-}

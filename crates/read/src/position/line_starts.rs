@@ -94,6 +94,11 @@ impl LineStarts {
         self.line
     }
 
+    /// Bytes passed since the line passed last started.
+    pub(crate) fn column(&self) -> u64 {
+        self.scanned().saturating_sub(self.line_start)
+    }
+
     /// The line and 1-based byte column of `offset`. Offsets must not decrease between calls
     /// (a smaller one gets the current line, column 1); lines before it are forgotten.
     #[inline]
