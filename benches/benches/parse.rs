@@ -1,4 +1,5 @@
-//! `parse`: reading the whole generated CSV with `CsvSource`, in bytes per second.
+//! `parse`: reading the whole generated CSV with `CsvSource`, and a NERM users page
+//! (`parse/nerm_users`), in bytes per second.
 // A bench panics on broken setup or a wrong result by design: it must not measure a bad run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -6,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use nebulk_benches::Data;
-use nebulk_read::RowSource;
+use nebulk_read::{nerm, FileContext, RecordReader, RowSource};
 use nebulk_validate::Chunking;
 
 fn parse(c: &mut Criterion) {
@@ -88,6 +89,59 @@ fn parse(c: &mut Criterion) {
         });
     });
 
+    group.finish();
+    nerm_users(c);
+}
+
+/// A NERM `GET /users` page of `n` users, pretty-printed as NERM answers (as
+/// benches/peers/gen_nerm.py writes them, about 350 bytes a user).
+fn nerm_page(n: u64) -> Vec<u8> {
+    let mut page = String::from("{\n  \"users\": [\n");
+    for i in 0..n {
+        let uid = format!(
+            "{:032x}",
+            u128::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c)
+        );
+        let login = format!("ann.lee.{i}");
+        page.push_str(&format!(
+            "    {{\n      \"id\": \"{}-{}-{}-{}-{}\",\n      \"uid\": \"{uid}\",\n      \
+             \"name\": \"Ann Lee\",\n      \"email\": \"{login}@example.com\",\n      \
+             \"type\": \"NeprofileUser\",\n      \"title\": \"Contractor\",\n      \
+             \"status\": \"Active\",\n      \"login\": \"{login}\",\n      \
+             \"last_login\": \"2026-11-02T10:11:12.000Z\",\n      \
+             \"cookies_accepted_at\": \"2026-01-05T08:00:00.000Z\",\n      \
+             \"preferred_language\": \"en-US\"\n    }}{}\n",
+            &uid[..8],
+            &uid[8..12],
+            &uid[12..16],
+            &uid[16..20],
+            &uid[20..],
+            if i + 1 < n { "," } else { "" }
+        ));
+    }
+    page.push_str(&format!(
+        "  ],\n  \"_metadata\": {{\"limit\": {n}, \"offset\": 0, \"total\": {n}}}\n}}\n"
+    ));
+    page.into_bytes()
+}
+
+/// `parse/nerm_users`: every record of a 20,000-user page.
+fn nerm_users(c: &mut Criterion) {
+    const USERS: u64 = 20_000;
+    let page = nerm_page(USERS);
+    let mut group = c.benchmark_group("parse");
+    group.throughput(Throughput::Bytes(page.len() as u64));
+    group.bench_function("nerm_users", |b| {
+        b.iter(|| {
+            let read = nerm::UserReader
+                .read_each(page.as_slice(), &FileContext::default(), |record| {
+                    black_box(record);
+                    true
+                })
+                .expect("read the page");
+            assert_eq!(read, USERS, "users read");
+        });
+    });
     group.finish();
 }
 

@@ -10,14 +10,16 @@
 //! read the whole page. Only the line and column serde_json counts miss the bytes taken, which
 //! [`Shift::apply`] puts back.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::fmt;
 
-use serde::de::DeserializeSeed;
+use serde::de::{Deserializer as _, MapAccess, Visitor};
 
-use super::json::{Json, JsonSeed, NumberSpans, Numbers};
+use super::json::{read_entries, Entries, NumberSpans, Numbers, Reading};
 use super::scan::{ObjectScan, Scanned};
 use super::source::{Shared, Source};
 use super::track::{Track, Tracker};
+use crate::RecordPool;
 
 /// How [`read_elements`] left the array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,15 +60,21 @@ impl Shift {
     }
 }
 
-/// The entries of an element and the line of its `{`, to the callback; `false` stops.
-pub(super) type OnElement<'c> = dyn FnMut(u64, Vec<(String, Json)>) -> bool + 'c;
+/// Where the elements taken go.
+pub(super) trait Elements {
+    /// The pool the elements' strings are made in.
+    fn pool(&mut self) -> &mut RecordPool;
+
+    /// Takes the entries of an element whose `{` is on `line`; `false` stops.
+    fn element(&mut self, line: u64, entries: Entries<'_>) -> bool;
+}
 
 /// Takes the elements of the array whose `[` serde_json has just read (see the module
 /// documentation), handing each to `element`.
 pub(super) fn read_elements(
     source: &Shared<'_>,
     track: &Tracker,
-    element: &mut OnElement<'_>,
+    elements: &mut dyn Elements,
 ) -> (Outcome, Shift) {
     let (Ok(mut source), Ok(mut track)) = (source.try_borrow_mut(), track.try_borrow_mut()) else {
         let shift = Shift {
@@ -78,7 +86,7 @@ pub(super) fn read_elements(
         return (Outcome::HandOver, shift);
     };
     let (line, column) = (track.line(), track.column());
-    let outcome = take_elements(&mut source, &mut track, element);
+    let outcome = take_elements(&mut source, &mut track, elements);
     let shift = Shift {
         line,
         column,
@@ -91,7 +99,7 @@ pub(super) fn read_elements(
 fn take_elements(
     source: &mut Source<'_>,
     track: &mut Track,
-    element: &mut OnElement<'_>,
+    elements: &mut dyn Elements,
 ) -> Outcome {
     let mut scan = ObjectScan::default();
     // Offsets are from `source.at`, the end of what is taken, which `fill` may move.
@@ -126,13 +134,17 @@ fn take_elements(
             _ => return Outcome::HandOver,
         };
         let at = source.at;
-        let Some(entries) = parse(&source.window[at + start..at + end], &scan.numbers) else {
+        let pool = RefCell::new(std::mem::take(elements.pool()));
+        let parsed = parse(&source.window[at + start..at + end], &scan.numbers, &pool);
+        *elements.pool() = pool.into_inner();
+        let Some(entries) = parsed else {
             return Outcome::HandOver;
         };
         let before = &source.window[at..at + start];
         let line = track.line() + memchr::memchr_iter(b'\n', before).count() as u64;
+        let go_on = elements.element(line, entries);
         take(source, track, next);
-        if !element(line, entries) {
+        if !go_on {
             return Outcome::Stopped;
         }
         if last {
@@ -169,24 +181,45 @@ fn skip_whitespace(source: &mut Source<'_>, mut from: usize) -> Option<usize> {
     }
 }
 
-/// The entries of the object `text`, its numbers at `numbers`; `None` when serde_json refuses
-/// it (or its numbers are not the ones scanned).
-fn parse(text: &[u8], numbers: &[(usize, usize)]) -> Option<Vec<(String, Json)>> {
+/// The entries of the object `text`, its numbers at `numbers`, its strings made in `pool`;
+/// `None` when serde_json refuses it (or its numbers are not the ones scanned).
+fn parse<'t>(
+    text: &'t [u8],
+    numbers: &[(usize, usize)],
+    pool: &RefCell<RecordPool>,
+) -> Option<Entries<'t>> {
     let spans = NumberSpans {
         text,
         spans: numbers,
         next: Cell::new(0),
     };
     let mut de = serde_json::Deserializer::from_slice(text);
-    let json = JsonSeed {
-        numbers: Numbers::Spans(&spans),
-    }
-    .deserialize(&mut de)
-    .ok()?;
+    let entries = de
+        .deserialize_map(ObjectVisitor {
+            reading: Reading {
+                numbers: Numbers::Spans(&spans),
+                pool: Some(pool),
+            },
+        })
+        .ok()?;
     de.end().ok()?;
-    match json {
-        Json::Object(entries) if spans.all_taken() => Some(entries),
-        _ => None,
+    spans.all_taken().then_some(entries)
+}
+
+/// The entries of an element parsed from its slice.
+struct ObjectVisitor<'n> {
+    reading: Reading<'n>,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor<'_> {
+    type Value = Entries<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Entries<'de>, A::Error> {
+        read_entries(map, self.reading)
     }
 }
 

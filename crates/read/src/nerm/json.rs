@@ -1,14 +1,15 @@
 //! A JSON value that keeps key order and numbers as written ([`Json`], read by [`JsonSeed`]),
 //! and how one becomes field values ([`to_value`], [`flatten`]).
 
-use std::cell::Cell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::track::{written_number, Tracker};
-use crate::{Record, Value};
+use crate::{Record, RecordPool, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Json {
@@ -145,9 +146,34 @@ impl Numbers<'_> {
     }
 }
 
+/// How values are read: where the text of numbers comes from, and where strings are made.
+#[derive(Clone, Copy)]
+pub(super) struct Reading<'a> {
+    pub(super) numbers: Numbers<'a>,
+    /// The records' pool, for used strings to fill instead of new ones.
+    pub(super) pool: Option<&'a RefCell<RecordPool>>,
+}
+
+impl<'a> Reading<'a> {
+    /// Numbers from the tracked page, new strings.
+    pub(super) fn tracked(track: &'a Tracker) -> Reading<'a> {
+        Reading {
+            numbers: Numbers::Tracked(track),
+            pool: None,
+        }
+    }
+
+    fn string(self, text: &str) -> String {
+        match self.pool.map(RefCell::try_borrow_mut) {
+            Some(Ok(mut pool)) => pool.string(text),
+            _ => text.to_string(),
+        }
+    }
+}
+
 /// Deserializes one [`Json`] value, numbers as written.
 pub(super) struct JsonSeed<'t> {
-    pub(super) numbers: Numbers<'t>,
+    pub(super) reading: Reading<'t>,
 }
 
 impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
@@ -170,17 +196,17 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
-        self.numbers.integer()?;
+        self.reading.numbers.integer()?;
         Ok(Json::Number(v.to_string()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
-        self.numbers.integer()?;
+        self.reading.numbers.integer()?;
         Ok(Json::Number(v.to_string()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
-        let written = self.numbers.text(v)?;
+        let written = self.reading.numbers.text(v)?;
         let text = written.unwrap_or_else(|| match serde_json::Number::from_f64(v) {
             Some(n) => n.to_string(),
             None => v.to_string(),
@@ -189,7 +215,7 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_string()))
+        Ok(Json::String(self.reading.string(v)))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
@@ -211,7 +237,7 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(JsonSeed {
-            numbers: self.numbers,
+            reading: self.reading,
         })? {
             items.push(item);
         }
@@ -219,7 +245,51 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Json, A::Error> {
-        Ok(Json::Object(read_entries(map, self.numbers)?))
+        let entries = read_entries(map, self.reading)?;
+        Ok(Json::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key.into_owned(), value))
+                .collect(),
+        ))
+    }
+}
+
+/// The entries of an object: keys (borrowed from the input when serde_json can lend them) and
+/// values.
+pub(super) type Entries<'de> = Vec<(Cow<'de, str>, Json)>;
+
+/// An object's key, borrowed from the input when it can be.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
@@ -227,13 +297,13 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
 /// takes the last value.
 pub(super) fn read_entries<'de, A: MapAccess<'de>>(
     mut map: A,
-    numbers: Numbers<'_>,
-) -> Result<Vec<(String, Json)>, A::Error> {
+    reading: Reading<'_>,
+) -> Result<Entries<'de>, A::Error> {
     const INDEX_FROM: usize = 16;
-    let mut entries: Vec<(String, Json)> = Vec::new();
-    let mut index: Option<HashMap<String, usize>> = None;
-    while let Some(key) = map.next_key::<String>()? {
-        let value = map.next_value_seed(JsonSeed { numbers })?;
+    let mut entries: Entries<'de> = Vec::with_capacity(INDEX_FROM);
+    let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        let value = map.next_value_seed(JsonSeed { reading })?;
         let found = match &index {
             Some(index) => index.get(&key).copied(),
             None => entries.iter().position(|(k, _)| *k == key),

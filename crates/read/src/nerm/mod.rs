@@ -26,6 +26,15 @@
 //! top-level keys (`_metadata`, …) are skipped, in any order. Reading stops at the first error;
 //! records handed out before it stay handed out.
 //!
+//! serde_json reads the page's top level a byte at a time, keeping count of lines. Once it has
+//! read the array's `[`, the elements are taken in blocks: a scanner that counts brackets
+//! outside strings finds where each element ends, and serde_json parses the element from that
+//! slice (the numbers' text taken from where the scanner saw them; the strings made in the
+//! records' pool). An element that is not a plain object followed by `,` and the next `{` or
+//! by the `]` (an error, a non-object, nesting deeper than 100) is handed back with the rest of
+//! the array to serde_json reading the page, so that every error is the one serde_json gives
+//! reading the whole page byte by byte, at the same line and column.
+//!
 //! - The top level must be an object holding the array: otherwise (another value, a missing
 //!   array key, an array key whose value is not an array, an element that is not an object, a
 //!   second array key) it is a [`FormatError`]. A non-null `error` or `errors` key makes the

@@ -1,6 +1,7 @@
 //! A NERM page read through serde_json: the page object, its array, and each element made a
 //! record and pushed into the sink as soon as it is read.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::io::BufRead;
 use std::rc::Rc;
@@ -9,12 +10,13 @@ use serde::de::{
     self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
+use super::elements::Elements;
 use super::elements::{read_elements, Outcome, Shift};
-use super::json::{flatten, read_entries, to_value, Json, JsonSeed, Numbers};
+use super::json::{flatten, read_entries, to_value, Entries, Json, JsonSeed, Reading};
 use super::source::{open, Shared};
 use super::track::Tracker;
 use super::{SESSION_FIELDS, USER_FIELDS};
-use crate::{FormatError, Record, RecordSink, Value};
+use crate::{FormatError, Record, RecordPool, RecordSink, Value};
 
 /// Which page is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,13 +71,19 @@ const KEY_CHARS: usize = 64;
 
 /// The record of an element: the page's fixed fields first, then (for a session) its
 /// `attributes`, then its other keys.
-fn build_record(page: Page, line: u64, entries: Vec<(String, Json)>) -> Record {
-    let mut record = Record::new(line);
-    let mut rest: Vec<Option<(String, Json)>> = entries.into_iter().map(Some).collect();
+fn build_record(page: Page, line: u64, entries: Entries<'_>, pool: &mut RecordPool) -> Record {
+    let mut record = pool.record(line, page.fields().len().max(entries.len()));
+    let mut rest: Vec<Option<_>> = entries.into_iter().map(Some).collect();
+    // Keys mostly come in the order of the fixed fields: look after the last one found first.
+    let mut next = 0;
     let mut take = |name: &str| {
-        rest.iter_mut()
-            .find(|e| matches!(e, Some((k, _)) if k == name))
-            .and_then(Option::take)
+        let is = |e: &Option<(Cow<'_, str>, Json)>| matches!(e, Some((k, _)) if k == name);
+        let at = match rest.get(next) {
+            Some(entry) if is(entry) => next,
+            _ => rest.iter().position(is)?,
+        };
+        next = at + 1;
+        rest[at].take()
     };
     for &name in page.fields() {
         let value = take(name).map_or(Value::Null, |(_, v)| to_value(v));
@@ -83,11 +91,11 @@ fn build_record(page: Page, line: u64, entries: Vec<(String, Json)>) -> Record {
     }
     if page == Page::Sessions {
         if let Some((key, attributes)) = take("attributes") {
-            flatten(key, attributes, &mut record);
+            flatten(key.into_owned(), attributes, &mut record);
         }
     }
     for (key, value) in rest.into_iter().flatten() {
-        flatten(key, value, &mut record);
+        flatten(key.into_owned(), value, &mut record);
     }
     record
 }
@@ -200,7 +208,7 @@ impl<'de> Visitor<'de> for PageVisitor<'_, '_, '_> {
                 map.next_value_seed(ArraySeed { ctx: &mut *ctx })?;
             } else if key == "error" || key == "errors" {
                 let value = map.next_value_seed(JsonSeed {
-                    numbers: Numbers::Tracked(&ctx.track),
+                    reading: Reading::tracked(&ctx.track),
                 })?;
                 if value != Json::Null {
                     ctx.failure = Some(FormatError::whole(format!(
@@ -240,11 +248,12 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
         if let Some(source) = ctx.source.take() {
-            let (page, sink, emitted) = (ctx.page, &mut *ctx.sink, &mut ctx.emitted);
-            let (outcome, shift) = read_elements(&source, &ctx.track, &mut |line, entries| {
-                *emitted += 1;
-                sink.emit(build_record(page, line, entries))
-            });
+            let mut records = Records {
+                page: ctx.page,
+                sink: &mut *ctx.sink,
+                emitted: &mut ctx.emitted,
+            };
+            let (outcome, shift) = read_elements(&source, &ctx.track, &mut records);
             ctx.shift = Some(shift);
             match outcome {
                 Outcome::End => return Ok(()),
@@ -260,6 +269,25 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_> {
             .is_some()
         {}
         Ok(())
+    }
+}
+
+/// The elements the scanner takes, made records and emitted.
+struct Records<'a, 'e> {
+    page: Page,
+    sink: &'a mut (dyn RecordSink + 'e),
+    emitted: &'a mut u64,
+}
+
+impl Elements for Records<'_, '_> {
+    fn pool(&mut self) -> &mut RecordPool {
+        self.sink.pool()
+    }
+
+    fn element(&mut self, line: u64, entries: Entries<'_>) -> bool {
+        *self.emitted += 1;
+        let record = build_record(self.page, line, entries, self.sink.pool());
+        self.sink.emit(record)
     }
 }
 
@@ -287,8 +315,8 @@ impl<'de> Visitor<'de> for ElementSeed<'_, '_, '_> {
         let ctx = self.ctx;
         // The `{` is the last byte serde_json has read.
         let line = ctx.track.try_borrow().map_or(0, |t| t.line());
-        let entries = read_entries(map, Numbers::Tracked(&ctx.track))?;
-        let record = build_record(ctx.page, line, entries);
+        let entries = read_entries(map, Reading::tracked(&ctx.track))?;
+        let record = build_record(ctx.page, line, entries, ctx.sink.pool());
         ctx.emitted += 1;
         if !ctx.sink.emit(record) {
             ctx.stopped = true;

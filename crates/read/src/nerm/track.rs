@@ -1,4 +1,4 @@
-//! Position and number-text tracking of the bytes serde_json reads.
+//! Position and number-text tracking of the bytes serde_json reads from the page.
 //!
 //! serde_json's `IoRead` pulls its input one byte at a time (through `io::Bytes`) and peeks at
 //! most one byte ahead. A reader between the buffer and serde_json therefore sees exactly what
@@ -6,7 +6,8 @@
 //! the element's `{`, so the newlines read so far give its line. And when serde_json hands a
 //! number to a visitor, the bytes just read are the number followed by at most the one byte it
 //! peeked at, which gives the number as written (serde_json without `arbitrary_precision` only
-//! hands out an `f64` for decimals and big integers).
+//! hands out an `f64` for decimals and big integers). The bytes the element scanner takes past
+//! serde_json are counted too ([`Track::skip`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
