@@ -182,7 +182,8 @@ fn skip_whitespace(source: &mut Source<'_>, mut from: usize) -> Option<usize> {
 }
 
 /// The entries of the object `text`, its numbers at `numbers`, its strings made in `pool`;
-/// `None` when serde_json refuses it (or its numbers are not the ones scanned).
+/// `None` when it is not UTF-8, when serde_json refuses it, or when its numbers are not the ones
+/// scanned.
 fn parse<'t>(
     text: &'t [u8],
     numbers: &[(usize, usize)],
@@ -193,7 +194,8 @@ fn parse<'t>(
         spans: numbers,
         next: Cell::new(0),
     };
-    let mut de = serde_json::Deserializer::from_slice(text);
+    // One check of the whole element, not one per string.
+    let mut de = serde_json::Deserializer::from_str(std::str::from_utf8(text).ok()?);
     let entries = de
         .deserialize_map(ObjectVisitor {
             reading: Reading {
