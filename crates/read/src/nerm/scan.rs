@@ -30,6 +30,20 @@ pub(super) struct ObjectScan {
     pub(super) numbers: Vec<(usize, usize)>,
 }
 
+/// The bytes the scanner looks at outside strings: quotes, brackets, the starts of numbers.
+const STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        stops[b] = matches!(
+            b as u8,
+            b'"' | b'{' | b'[' | b'}' | b']' | b'-' | b'0'..=b'9'
+        );
+        b += 1;
+    }
+    stops
+};
+
 fn is_number_byte(b: u8) -> bool {
     matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E')
 }
@@ -67,11 +81,14 @@ impl ObjectScan {
                 }
                 continue;
             }
-            let Some(&b) = bytes.get(at) else {
-                self.at = at;
+            // Whitespace, `:`, `,` and the letters of `true`, `false` and `null` are passed over.
+            let rest = bytes.get(at..).unwrap_or_default();
+            let Some(skip) = rest.iter().position(|&b| STOPS[usize::from(b)]) else {
+                self.at = bytes.len();
                 return Scanned::More;
             };
-            match b {
+            at += skip;
+            match bytes[at] {
                 b'"' => self.in_string = true,
                 b'{' | b'[' => {
                     self.depth += 1;
