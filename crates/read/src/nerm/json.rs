@@ -302,12 +302,18 @@ pub(super) fn read_entries<'de, A: MapAccess<'de>>(
     const INDEX_FROM: usize = 16;
     let mut entries: Entries<'de> = Vec::with_capacity(INDEX_FROM);
     let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
+    // A bit per length and first byte of the keys seen: a key whose bit is clear is new.
+    let mut seen = 0u64;
     while let Some(key) = map.next_key_seed(KeySeed)? {
         let value = map.next_value_seed(JsonSeed { reading })?;
+        let first = key.as_bytes().first().copied().unwrap_or_default();
+        let bit = 1u64 << ((key.len() * 7 + usize::from(first)) % 64);
         let found = match &index {
             Some(index) => index.get(&key).copied(),
+            None if seen & bit == 0 => None,
             None => entries.iter().position(|(k, _)| *k == key),
         };
+        seen |= bit;
         if let Some(at) = found {
             entries[at].1 = value;
             continue;
