@@ -2,7 +2,7 @@
 # Peer comparison: nebulk against `cat` (the floor), a polars script doing the same checks (and
 # a lean one, polars_lean.py, as a data engineer would first write it),
 # frictionless and qsv (when installed) on generated accounts CSVs, and nebulk on a large Xtracta
-# XML answer. Writes BENCHMARKS.md at the repository root (generated: this script owns it).
+# XML answer and as many NERM users in JSON pages. Writes BENCHMARKS.md at the repository root (generated: this script owns it).
 #
 #   just bench-peers                     # or: bash benches/peers/run.sh
 #   SIZES=20000 RUNS=2 bash benches/peers/run.sh       # a quick check
@@ -10,7 +10,7 @@
 #
 # Knobs (environment): SIZES (rows per CSV, default "20000 1000000"), RUNS (timed runs per
 # command, default 5), LINEAR (a second size for the linearity run, default none), LINEAR_BASE
-# (default 1000000), XML_ROWS (users in the XML file, default 1000000), OUT (work folder, default
+# (default 1000000), XML_ROWS (users in the XML file and the NERM pages, default 1000000), OUT (work folder, default
 # target/bench-peers), PYTHON (default python3), TENANT (0 leaves out the tenant section of
 # tenant.sh), TENANT_ROWS (its input rows, default 1000000), PARQUET (0 leaves out the Parquet
 # section of parquet.sh, which builds nebulk with --features polars, a 14-minute build here;
@@ -57,7 +57,7 @@ done
 [ -n "$built" ] || { echo "could not build nebulk" >&2; exit 2; }
 cp "$ROOT/target/release/nebulk" "$OUT/nebulk"
 cp "$HERE/polars_check.py" "$HERE/polars_lean.py" "$HERE/frictionless-schema.json" "$HERE/qsv-schema.json" \
-    "$HERE/gen_xtracta.py" "$OUT/"
+    "$HERE/gen_xtracta.py" "$HERE/gen_nerm.py" "$OUT/"
 cd "$OUT"
 
 # Tools.
@@ -183,6 +183,19 @@ bench xml
 ./nebulk convert users.xml --from xtracta-users --set phone=+15125550100 --set manager=jane.doe \
     --set startDate=2026-01-01 --set endDate=2026-12-31 --max-accounts "$MAXACC" --out out-xml -q || true
 
+# 5b. JSON: the same number of NERM users, as one page and as pages of 100 in a folder.
+say "generating $XML_ROWS NERM users"
+"$PYTHON" gen_nerm.py "$XML_ROWS" > nerm-users.json
+rm -rf nerm-pages && "$PYTHON" gen_nerm.py "$XML_ROWS" --pages nerm-pages 100
+NERM_SET="--from nerm-users --set phone=+15125550100 --set manager=jane.doe --set startDate=2026-01-01 --set endDate=2026-12-31 --max-accounts $MAXACC -q"
+NAMES=("cat (floor)" "nebulk convert --from nerm-users (one page)" "nebulk convert --from nerm-users (pages of 100)")
+CMDS=("cat nerm-users.json > /dev/null"
+    "./nebulk convert nerm-users.json $NERM_SET --out out-nerm"
+    "./nebulk convert nerm-pages $NERM_SET --out out-nerm-pages")
+bench nerm
+# shellcheck disable=SC2086
+./nebulk convert nerm-users.json $NERM_SET --out out-nerm || true
+
 # 6. The report.
 # PARQUET=keep: the Parquet section of the file about to be replaced, kept for the end.
 KEPT_PARQUET=$OUT/parquet-section.md
@@ -265,7 +278,7 @@ def rows_of(tag):
 
 
 def ratio(t, base):
-    if base is None or base <= 0:
+    if base is None or base <= 0 or t <= 0:
         return ""
     r = t / base
     if abs(r - 1) < 0.05:
@@ -287,7 +300,8 @@ def table(rows, nbytes, base_name):
         vs = "baseline" if r["name"] == base_name else ratio(r["median"], base)
         if fatal:
             vs = f"exited {fatal} (fatal): not comparable"
-        speed = "—" if "startup only" in r["name"] else f"{nbytes / 1e6 / r['median']:.0f}"
+        timed = "startup only" not in r["name"] and r["median"] > 0
+        speed = f"{nbytes / 1e6 / r['median']:.0f}" if timed else "—"
         lines.append(
             f"| {r['name']} | {secs(r['median'])} ({secs(r['min'])}–{secs(r['max'])}) "
             f"| {speed} | {rss} | {vs} |"
@@ -507,7 +521,7 @@ w("How fast nebulk checks and converts a SailPoint ISC Non-Employee accounts CSV
   "engineer would first write it ([`benches/peers/polars_lean.py`](benches/peers/polars_lean.py)), "
   "frictionless with a Table "
   "Schema and qsv with a JSON Schema (each expressing what it can of the rules), and how fast it "
-  f"reads a large Xtracta XML answer. Every time is the **median** of {RUNS} runs (hyperfine, one "
+  f"reads a large Xtracta XML answer and NERM JSON pages. Every time is the **median** of {RUNS} runs (hyperfine, one "
   "warm-up run first; min–max beside it), peak memory the median of 3 runs. "
   "**The machine is shared and noisy**: other jobs run beside the benchmark, so treat differences "
   "under ~20% as noise and compare ratios rather than absolute times.")
@@ -523,7 +537,7 @@ w("```")
 w("")
 w("Knobs (environment): `SIZES` rows per CSV (default `\"20000 1000000\"`), `RUNS` timed runs "
   "per command (default 5), `LINEAR=10000000` adds nebulk at 1M vs 10M rows, `XML_ROWS` users in "
-  "the XML file (default 1000000), `OUT` the work folder (default `target/bench-peers`, which "
+  "the XML file and the NERM pages (default 1000000), `OUT` the work folder (default `target/bench-peers`, which "
   "keeps the data, outputs and hyperfine JSON), `PYTHON` (default `python3`), `TENANT=0` leaves "
   "out the tenant section, `PARQUET=0` the Parquet section (which builds nebulk with the `polars` "
   "feature) and `PARQUET=keep` keeps the previous file's. A tool that is not installed is skipped "
@@ -655,6 +669,22 @@ if rep:
     w(f"report.json: {rep['rows_read']:,} rows read, {rep['rows_valid']:,} valid, {rep['rows_rejected']:,} rejected.")
 
 w("")
+w(f"## JSON: NERM pages of {XML_ROWS:,} users")
+w("")
+nerm_size = os.path.getsize(p("nerm-users.json")) if os.path.exists(p("nerm-users.json")) else 0
+w(f"`python3 benches/peers/gen_nerm.py {XML_ROWS} > nerm-users.json`: one `GET /users` page of "
+  f"{XML_ROWS:,} users, {nerm_size:,} bytes ({nerm_size / 1e6:.1f} MB), and the same users as "
+  "pages of 100 in a folder (`--pages nerm-pages 100`, about the same bytes). nebulk maps each "
+  "user onto the 8 system attributes with the constants set on the command line. MB/s is of the "
+  "one page's size.")
+w("")
+md.extend(table(rows_of("nerm"), nerm_size, "nebulk convert --from nerm-users (one page)"))
+rep = load(p("out-nerm", "report.json"))
+if rep:
+    w("")
+    w(f"report.json (one page): {rep['rows_read']:,} rows read, {rep['rows_valid']:,} valid, {rep['rows_rejected']:,} rejected.")
+
+w("")
 w("## Correctness cross-check")
 w("")
 w("Each tool is run once more on the same file and its counts are set against the generator's "
@@ -681,6 +711,8 @@ if env.get("HAVE_QSV"):
     for n in SIZES:
         w(f"iconv -f UTF-8 -t UTF-8 -c data-{n}.csv > data-{n}.utf8.csv   # for qsv")
 w(f"{PY} gen_xtracta.py {XML_ROWS} > users.xml")
+w(f"{PY} gen_nerm.py {XML_ROWS} > nerm-users.json")
+w(f"{PY} gen_nerm.py {XML_ROWS} --pages nerm-pages 100")
 w("```")
 w("")
 w(f"Timing: `hyperfine --warmup 1 --runs {RUNS} -i --export-json hyperfine-TAG.json -n NAME 'COMMAND' ...` "
@@ -688,7 +720,7 @@ w(f"Timing: `hyperfine --warmup 1 --runs {RUNS} -i --export-json hyperfine-TAG.j
   "`/usr/bin/time -f %M sh -c 'COMMAND'` three times, the median (KiB). The commands:")
 w("")
 w("```sh")
-tags = SIZES + (["linear"] if LINEAR else []) + ["xml"]
+tags = SIZES + (["linear"] if LINEAR else []) + ["xml", "nerm"]
 seen = set()
 for tag in tags:
     for name, cmd in (r[:2] for r in tsv(p(f"commands-{tag}.tsv"))):
