@@ -652,9 +652,23 @@ if LINEAR:
       "below it (what grows is the set of account names seen).")
 
 w("")
+def size_of(name):
+    return os.path.getsize(p(name)) if os.path.exists(p(name)) else 0
+
+
+def structured_section(tag, size, base_name, out, which=""):
+    """The table of a structured input's commands, and the counts of its report.json."""
+    md.extend(table(rows_of(tag), size, base_name))
+    rep = load(p(out, "report.json"))
+    if rep:
+        w("")
+        w(f"report.json{which}: {rep['rows_read']:,} rows read, {rep['rows_valid']:,} valid, "
+          f"{rep['rows_rejected']:,} rejected.")
+
+
 w(f"## XML: an Xtracta answer of {XML_ROWS:,} users")
 w("")
-xml_size = os.path.getsize(p("users.xml")) if os.path.exists(p("users.xml")) else 0
+xml_size = size_of("users.xml")
 w(f"`python3 benches/peers/gen_xtracta.py {XML_ROWS} > users.xml`: a `<user_response>` with "
   f"{XML_ROWS:,} `<user>` elements (user_id, name, email_address, primary_group_id, "
   f"assigned_workflows), {xml_size:,} bytes ({xml_size / 1e6:.1f} MB, "
@@ -662,27 +676,20 @@ w(f"`python3 benches/peers/gen_xtracta.py {XML_ROWS} > users.xml`: a `<user_resp
   "attributes (no `--schema`, so the workflows are not uploaded) with the constants set on the "
   "command line.")
 w("")
-md.extend(table(rows_of("xml"), xml_size, "nebulk convert --from xtracta-users"))
-rep = load(p("out-xml", "report.json"))
-if rep:
-    w("")
-    w(f"report.json: {rep['rows_read']:,} rows read, {rep['rows_valid']:,} valid, {rep['rows_rejected']:,} rejected.")
+structured_section("xml", xml_size, "nebulk convert --from xtracta-users", "out-xml")
 
 w("")
 w(f"## JSON: NERM pages of {XML_ROWS:,} users")
 w("")
-nerm_size = os.path.getsize(p("nerm-users.json")) if os.path.exists(p("nerm-users.json")) else 0
+nerm_size = size_of("nerm-users.json")
 w(f"`python3 benches/peers/gen_nerm.py {XML_ROWS} > nerm-users.json`: one `GET /users` page of "
   f"{XML_ROWS:,} users, {nerm_size:,} bytes ({nerm_size / 1e6:.1f} MB), and the same users as "
   "pages of 100 in a folder (`--pages nerm-pages 100`, about the same bytes). nebulk maps each "
   "user onto the 8 system attributes with the constants set on the command line. MB/s is of the "
   "one page's size.")
 w("")
-md.extend(table(rows_of("nerm"), nerm_size, "nebulk convert --from nerm-users (one page)"))
-rep = load(p("out-nerm", "report.json"))
-if rep:
-    w("")
-    w(f"report.json (one page): {rep['rows_read']:,} rows read, {rep['rows_valid']:,} valid, {rep['rows_rejected']:,} rejected.")
+structured_section("nerm", nerm_size, "nebulk convert --from nerm-users (one page)", "out-nerm",
+                   " (one page)")
 
 w("")
 w("## Correctness cross-check")
