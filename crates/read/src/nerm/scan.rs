@@ -3,6 +3,8 @@
 //! The scanner does not check the JSON: serde_json parses what it found, and an object it
 //! refuses is read again by serde_json from the page (see [`super::elements`]).
 
+use super::track::is_number_byte;
+
 /// Deepest nesting the scanner lets through (the object itself counts 1); a deeper element is
 /// left to serde_json reading the page, for its recursion limit and message.
 pub(super) const MAX_DEPTH: u32 = 100;
@@ -43,10 +45,6 @@ const STOPS: [bool; 256] = {
     }
     stops
 };
-
-fn is_number_byte(b: u8) -> bool {
-    matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E')
-}
 
 impl ObjectScan {
     /// Starts over, for the next object.

@@ -42,7 +42,8 @@ impl Default for Track {
     }
 }
 
-fn is_number_byte(b: u8) -> bool {
+/// Whether `b` may be part of a JSON number's text (its digits, sign, point and exponent).
+pub(super) fn is_number_byte(b: u8) -> bool {
     matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E')
 }
 
