@@ -86,11 +86,15 @@ pub struct Ledger {
     /// [`Tenant::changes`] after the run.
     changed: rustc_hash::FxHashMap<u32, Box<[u8]>>,
     /// Account key -> line of the row that first used it (saturating at `u32::MAX`, to keep
-    /// an entry small).
+    /// an entry at 16 bytes); when the rows name their files, an index into `first_uses`.
     seen: AccountMap<u32>,
-    /// When the input is several files: account key -> the file of the row that first used it,
-    /// as an index into `files`. Empty for a single file, so that its entries stay small.
-    first_files: AccountMap<u32>,
+    /// Whether the rows name their files (the input is several files), as the first row with
+    /// an account name told; `None` before it.
+    by_file: Option<bool>,
+    /// When the rows name their files: the file (an index into `files`) and the line of the
+    /// row that first used each name, in the order the names were first used. Beside `seen`
+    /// rather than in it, so that a single file's entries stay small.
+    first_uses: Vec<(u32, u32)>,
     /// The input files met so far, in input order.
     files: Vec<Arc<str>>,
     /// The input's size in bytes, when known, to size the table of names seen once.
@@ -123,7 +127,8 @@ impl Ledger {
             next_with_room: 0,
             overflow: 0,
             seen: AccountMap::default(),
-            first_files: AccountMap::default(),
+            by_file: None,
+            first_uses: Vec::new(),
             files: Vec::new(),
             input_bytes: None,
         }
@@ -230,19 +235,33 @@ impl Ledger {
         let Some(key) = key else {
             return Claim::Unnamed;
         };
+        let line = u32::try_from(row.line).unwrap_or(u32::MAX);
+        let by_file = *self.by_file.get_or_insert(row.file.is_some());
+        let value = if by_file {
+            u32::try_from(self.first_uses.len()).unwrap_or(u32::MAX)
+        } else {
+            line
+        };
         // One probe of the table serves both the lookup and the insertion: the name is new
         // exactly when the table grew.
         let before = self.seen.len();
-        let first = *self
-            .seen
-            .entry(key)
-            .or_insert(u32::try_from(row.line).unwrap_or(u32::MAX));
+        let first = *self.seen.entry(key).or_insert(value);
         if self.seen.len() == before {
-            return Claim::Taken { line: first };
+            let line = if by_file {
+                self.first_uses
+                    .get(first as usize)
+                    .map_or(u32::MAX, |u| u.1)
+            } else {
+                first
+            };
+            return Claim::Taken { line };
         }
-        if let Some(file) = &row.file {
-            let index = self.file_index(file);
-            self.first_files.insert(key, index);
+        if by_file {
+            let file = row
+                .file
+                .as_ref()
+                .map_or(u32::MAX, |file| self.file_index(file));
+            self.first_uses.push((file, line));
         }
         Claim::First
     }
@@ -439,9 +458,13 @@ impl Ledger {
         u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
     }
 
-    /// The file of the row that first used `key`, when the input is several files.
+    /// The file of the row that first used `key`, when the rows name their files.
     fn first_file(&self, key: AccountKey) -> Option<&str> {
-        let index = *self.first_files.get(&key)?;
-        self.files.get(index as usize).map(|f| &**f)
+        if self.by_file != Some(true) {
+            return None;
+        }
+        let first_use = *self.seen.get(&key)?;
+        let (file, _) = *self.first_uses.get(first_use as usize)?;
+        self.files.get(file as usize).map(|f| &**f)
     }
 }

@@ -625,3 +625,72 @@ fn a_held_record_is_placed_in_its_source_and_an_unknown_source_takes_a_new_accou
     assert_eq!(ledger.placed()[south].unchanged, 1);
     assert_eq!(ledger.placed()[north].creates, 1);
 }
+
+/// The messages of the rows of `rows` (line, file, account name) the ledger rejects as
+/// duplicates, in order.
+fn duplicate_messages(rows: &[(u64, Option<&str>, &str)]) -> Vec<String> {
+    let mut ledger = Ledger::new(100);
+    let mut messages = Vec::new();
+    for &(line, file, name) in rows {
+        let row = Row {
+            line,
+            file: file.map(Into::into),
+            ..Row::default()
+        };
+        let mut verdict = Verdict {
+            account_key: Some(AccountKey::of(name)),
+            ..Verdict::default()
+        };
+        if ledger
+            .admit(&mut verdict, &row, Some(0), Known::default())
+            .is_none()
+        {
+            messages.push(verdict.issues[0].message.clone());
+        }
+    }
+    messages
+}
+
+/// With rows naming their files, a duplicate names the line and file of the first use, however
+/// many names came between; a row without a file among them is named by its line alone.
+#[test]
+fn duplicates_across_files_name_the_first_use() {
+    let messages = duplicate_messages(&[
+        (2, Some("a.json"), "ann"),
+        (3, Some("a.json"), "bob"),
+        (2, Some("b.json"), "cy"),
+        (9, None, "dee"),
+        (4, Some("c.json"), "BOB"),
+        (5, Some("c.json"), "cy"),
+        (6, Some("c.json"), "dee"),
+        (7, Some("c.json"), "Ann"),
+    ]);
+    assert_eq!(
+        messages,
+        [
+            "account name already used on line 3 of a.json",
+            "account name already used on line 2 of b.json",
+            "account name already used on line 9",
+            "account name already used on line 2 of a.json",
+        ]
+    );
+}
+
+/// When the first row names no file, the rows are one input: duplicates give lines alone,
+/// even of a later row that names a file.
+#[test]
+fn duplicates_of_one_input_give_the_line_alone() {
+    let messages = duplicate_messages(&[
+        (2, None, "ann"),
+        (3, Some("b.json"), "bob"),
+        (4, None, "ANN"),
+        (5, None, "Bob"),
+    ]);
+    assert_eq!(
+        messages,
+        [
+            "account name already used on line 2",
+            "account name already used on line 3",
+        ]
+    );
+}

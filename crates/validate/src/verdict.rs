@@ -91,10 +91,10 @@ fn distinct_codes(issues: &[Issue]) -> Vec<Code> {
 }
 
 /// An account name as the ledger compares it: trimmed, in lower case (Unicode, final sigma as
-/// sigma), hashed to 128 bits with a seed chosen per run. Two different names have the same
-/// key with a probability of about 2^-128 per pair (for 20 million names, about 1 in 10^24),
-/// and the seed keeps anyone from crafting such a pair in advance. A key takes 16 bytes however
-/// long the name.
+/// sigma), hashed to 96 bits with a seed chosen per run. Two different names have the same
+/// key with a probability of about 2^-96 per pair (for 20 million names, about 1 in 10^14),
+/// and the seed keeps anyone from crafting such a pair in advance. A key takes 12 bytes however
+/// long the name, so that an entry of the ledger's table of names takes 16.
 ///
 /// ```
 /// use nebulk_validate::AccountKey;
@@ -104,7 +104,7 @@ fn distinct_codes(issues: &[Issue]) -> Vec<Code> {
 /// assert_ne!(AccountKey::of("ann.lee"), AccountKey::of("ann.le"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccountKey([u32; 4]);
+pub struct AccountKey([u32; 3]);
 
 impl AccountKey {
     /// The key of an account name.
@@ -118,14 +118,10 @@ impl AccountKey {
         })
     }
 
-    /// Four 32-bit words keep a ledger entry at 20 bytes (a `u128` would align it to 32).
+    /// The hash's low 96 bits, as three 32-bit words: a ledger entry (key and line) takes 16
+    /// bytes (a `u128` would align it to 32).
     fn from_hash(hash: u128) -> AccountKey {
-        AccountKey([
-            hash as u32,
-            (hash >> 32) as u32,
-            (hash >> 64) as u32,
-            (hash >> 96) as u32,
-        ])
+        AccountKey([hash as u32, (hash >> 32) as u32, (hash >> 64) as u32])
     }
 }
 

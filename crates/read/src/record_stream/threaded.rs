@@ -117,7 +117,7 @@ impl ThreadedRecords {
                 sender,
                 recycled,
                 pool: RecordPool::default(),
-                batch: Vec::new(),
+                batch: Vec::with_capacity(BATCH),
                 file: None,
                 extra: Vec::new(),
                 closed: false,
@@ -149,19 +149,15 @@ impl ThreadedRecords {
                 if sink.closed {
                     return;
                 }
-                let batch = std::mem::take(&mut sink.batch);
-                let sent = match result {
-                    Ok(()) => sink.sender.send(Ok(batch)),
-                    Err(e) => {
-                        let _ = sink.sender.send(Ok(batch));
-                        let _ = sink.sender.send(Err(e));
-                        return;
-                    }
-                };
-                if sent.is_err() {
+                // A batch holds the records of several small files (pages of 100 users go on
+                // in batches of BATCH); an error goes after the records read before it.
+                if let Err(e) = result {
+                    let _ = sink.sender.send(Ok(std::mem::take(&mut sink.batch)));
+                    let _ = sink.sender.send(Err(e));
                     return;
                 }
             }
+            let _ = sink.sender.send(Ok(std::mem::take(&mut sink.batch)));
         });
         ThreadedRecords {
             receiver,
@@ -211,11 +207,10 @@ struct Batches {
 }
 
 impl Batches {
-    /// Starts a batch for the next file.
+    /// Sets the name and the added fields of the next file's records.
     fn start_file(&mut self, file: Option<Arc<str>>, extra: Vec<(String, String)>) {
         self.file = file;
         self.extra = extra;
-        self.batch = self.new_batch();
     }
 
     /// An empty batch: one that came back, its records' allocations kept in the pool, else a
@@ -385,5 +380,22 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.to_string().starts_with("cannot open it: "), "{err}");
+    }
+
+    /// Records of several files share a batch; a file that fails ends the stream with its
+    /// error, after the records of the files read before it.
+    #[test]
+    fn an_error_follows_the_records_read_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = vec![
+            SourceFile::stream("one", Box::new(std::io::Cursor::new(USERS))),
+            SourceFile::stream("two", Box::new(std::io::Cursor::new(USERS))),
+            SourceFile::path(dir.path().join("gone.json")),
+        ];
+        let mut stream = ThreadedRecords::spawn(nerm::UserReader, files, true);
+        let first = stream.next_batch().unwrap();
+        assert_eq!(first.len(), 4, "both files' records in one batch");
+        let err = stream.next_batch().unwrap_err();
+        assert!(err.to_string().contains("gone.json"), "{err}");
     }
 }
