@@ -78,7 +78,9 @@ impl SourceFile {
 }
 
 /// Runs a [`RecordReader`] over files on a thread of its own, handing out batches through a
-/// bounded channel: memory stays bounded however large the files are.
+/// bounded channel: memory stays bounded however large the files are. A batch may hold the
+/// records of several small files (each record names its own); a file that cannot be read
+/// ends the stream with its error, after the records of the files before it.
 ///
 /// ```
 /// use nebulk_read::{nerm, RecordStream, SourceFile, ThreadedRecords};
