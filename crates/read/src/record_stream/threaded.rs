@@ -124,6 +124,9 @@ impl ThreadedRecords {
                 extra: Vec::new(),
                 closed: false,
             };
+            // A batch holds the records of several small files (pages of 100 users go on in
+            // batches of BATCH): it is sent when full, and at the end of the reading.
+            let mut failure = None;
             for file in files {
                 let SourceFile {
                     name,
@@ -151,15 +154,17 @@ impl ThreadedRecords {
                 if sink.closed {
                     return;
                 }
-                // A batch holds the records of several small files (pages of 100 users go on
-                // in batches of BATCH); an error goes after the records read before it.
                 if let Err(e) = result {
-                    let _ = sink.sender.send(Ok(std::mem::take(&mut sink.batch)));
-                    let _ = sink.sender.send(Err(e));
-                    return;
+                    failure = Some(e);
+                    break;
                 }
             }
+            // The last batch, then the error that stopped the reading: after the records read
+            // before it.
             let _ = sink.sender.send(Ok(std::mem::take(&mut sink.batch)));
+            if let Some(e) = failure {
+                let _ = sink.sender.send(Err(e));
+            }
         });
         ThreadedRecords {
             receiver,
