@@ -9,6 +9,7 @@
 use std::fmt::Display;
 use std::io::BufRead;
 
+use quick_xml::errors::IllFormedError;
 use quick_xml::escape::{resolve_predefined_entity, EscapeError};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -48,9 +49,20 @@ enum Column {
     At(u64),
     /// In a document embedded as escaped text: no column.
     Embedded,
+    /// Not known.
+    Unknown,
 }
 
 impl Pos {
+    /// A position known by its line only (no column, depth 0).
+    pub(crate) fn line_only(line: u64) -> Pos {
+        Pos {
+            line,
+            column: Column::Unknown,
+            depth: 0,
+        }
+    }
+
     /// An error at this position.
     pub(crate) fn error(&self, message: impl Display) -> FormatError {
         match self.column {
@@ -62,6 +74,7 @@ impl Pos {
                 None,
                 format!("in the escaped response: {message}"),
             ),
+            Column::Unknown => FormatError::at_line(self.line, None, message.to_string()),
         }
     }
 }
@@ -128,6 +141,21 @@ impl<R: BufRead> XmlStream<R> {
         XmlStream::build(input, Some(first_line))
     }
 
+    /// A stream that takes a document up inside its root element, at the start of line
+    /// `line`: `input` holds the rest of the document from there (the root's content and its
+    /// end tag). `root` is the root's qualified name and `root_line` the line of its start tag,
+    /// for the checks and the messages that name it. Events, positions and errors are those a
+    /// stream over the whole document gives from that point on.
+    pub(crate) fn resume(input: R, root: &str, root_line: u64, line: u64) -> XmlStream<R> {
+        let mut tracked = PositionReader::new(input);
+        tracked.first_line_is(line);
+        let mut stream = XmlStream::over(tracked, 0, None);
+        stream.open.root_seen = true;
+        stream.open.elements.push((0, root_line));
+        stream.open.names.push_str(root);
+        stream
+    }
+
     fn build(input: R, embedded: Option<u64>) -> Result<XmlStream<R>, FormatError> {
         let mut tracked = PositionReader::new(input);
         let start = {
@@ -150,8 +178,31 @@ impl<R: BufRead> XmlStream<R> {
             tracked.first_line_starts_at(bom as u64);
             origin = bom as u64;
         }
-        Ok(XmlStream {
-            reader: Reader::from_reader(tracked),
+        let mut stream = XmlStream::over(tracked, origin, embedded);
+        // The parser skips a byte order mark at its start without counting it: a second
+        // mark, after the one skipped here, would shift every position. It is a character
+        // before the root.
+        if origin > 0 {
+            let head = stream
+                .reader
+                .get_mut()
+                .fill_buf()
+                .map_err(|e| FormatError::whole(format!("read error: {e}")))?;
+            if head.starts_with(b"\xEF\xBB\xBF") {
+                return Err(stream.locate(0).error(outside_message(false, "text")));
+            }
+        }
+        Ok(stream)
+    }
+
+    fn over(tracked: PositionReader<R>, origin: u64, embedded: Option<u64>) -> XmlStream<R> {
+        let mut reader = Reader::from_reader(tracked);
+        // End tags are checked against `open` (`Open::check_end`), which a resumed stream
+        // starts with its root in, where the parser's own list would be empty.
+        reader.config_mut().check_end_names = false;
+        reader.config_mut().allow_unmatched_ends = true;
+        XmlStream {
+            reader,
             buf: Vec::new(),
             origin,
             open: Open::default(),
@@ -165,7 +216,7 @@ impl<R: BufRead> XmlStream<R> {
                 column: Column::At(1),
                 depth: 0,
             },
-        })
+        }
     }
 
     /// The position of a parser offset, at the current depth.
@@ -263,12 +314,9 @@ impl<R: BufRead> XmlStream<R> {
                 Event::End(tag) => {
                     self.name.clear();
                     self.name.push_str(tag.name().as_ref());
-                    if self.open.depth() == 0 {
-                        return Err(Box::new(pos.error(format!(
-                            "malformed XML: end tag </{}> without a start tag",
-                            self.name
-                        ))));
-                    }
+                    self.open
+                        .check_end(&self.name)
+                        .map_err(|e| pos.error(format!("malformed XML: {e}")))?;
                     self.open.close();
                     self.pos = pos;
                     return Ok(Kind::End);
@@ -381,6 +429,23 @@ impl Open {
         Ok(attrs)
     }
 
+    /// Whether an end tag named `name` closes the innermost open element: the parser's own
+    /// errors when it does not, so that messages stay those of a parser that checks them.
+    fn check_end(&self, name: &str) -> Result<(), quick_xml::Error> {
+        match self.innermost() {
+            Some((open, _)) if open == name => Ok(()),
+            Some((open, _)) => Err(quick_xml::Error::IllFormed(
+                IllFormedError::MismatchedEndTag {
+                    expected: open.to_string(),
+                    found: name.to_string(),
+                },
+            )),
+            None => Err(quick_xml::Error::IllFormed(
+                IllFormedError::UnmatchedEndTag(name.to_string()),
+            )),
+        }
+    }
+
     /// Closes the innermost open element.
     fn close(&mut self) {
         if let Some((from, _)) = self.elements.pop() {
@@ -399,7 +464,11 @@ fn outside_message(root_seen: bool, what: &str) -> String {
 }
 
 /// The attributes of element `name`, checked and normalized.
-fn attributes(name: &str, tag: &BytesStart<'_>, pos: &Pos) -> Result<Attributes, FormatError> {
+pub(crate) fn attributes(
+    name: &str,
+    tag: &BytesStart<'_>,
+    pos: &Pos,
+) -> Result<Attributes, FormatError> {
     let mut attrs = Vec::new();
     if tag.attributes_raw().is_empty() {
         // The usual tag, `<name>`: nothing to parse.
@@ -446,7 +515,7 @@ fn attribute_error(element: &str, error: &AttrError, pos: &Pos) -> FormatError {
     // Positions count from the character after `<`.
     let column = match pos.column {
         Column::At(column) => Column::At(column + 1 + at as u64),
-        Column::Embedded => Column::Embedded,
+        other => other,
     };
     let pos = Pos { column, ..*pos };
     pos.error(format!("malformed XML: {what} in <{element}>"))
@@ -458,7 +527,7 @@ fn is_xml_space(c: char) -> bool {
 }
 
 /// The text of a character reference or one of the five predefined entities.
-fn resolve(reference: &BytesRef<'_>) -> Result<String, String> {
+pub(crate) fn resolve(reference: &BytesRef<'_>) -> Result<String, String> {
     let name: &str = reference;
     match reference.resolve_char_ref() {
         Ok(Some(c)) => Ok(c.to_string()),

@@ -144,6 +144,11 @@ impl<R> PositionReader<R> {
     pub(crate) fn first_line_starts_at(&mut self, offset: u64) {
         self.lines.first_line_starts_at(offset);
     }
+
+    /// Numbers the first line `line`: for input that starts at a line of a larger document.
+    pub(crate) fn first_line_is(&mut self, line: u64) {
+        self.lines.line = line;
+    }
 }
 
 impl<R: BufRead> Read for PositionReader<R> {

@@ -18,8 +18,13 @@
 //! ```
 //!
 //! [`UserReader`] streams the `<user>` elements of the answer, one [`Record`] per user, in
-//! document order (see [`RecordReader`]). The whole answer is never held in memory: a gigabyte answer is read in
-//! memory bounded by its largest element.
+//! document order (see [`RecordReader`]). The whole answer is never held in memory: it is read
+//! 4 MiB at a time, and each window is cut where a line starts a `<user>` into pieces that
+//! rayon's workers parse at once. The cuts are checked (each piece must leave the root open for
+//! the next) and anything unusual (a cut inside a comment, a late status, a malformed piece) is
+//! read on one thread from that piece on, so records, lines and errors are always those of a
+//! reading on one thread. An answer with no line breaks between users (or one huge user) is
+//! read on one thread, in memory bounded by the window and its largest element.
 //!
 //! # The record
 //!
@@ -86,6 +91,7 @@
 use std::io::BufRead;
 
 use crate::xml::{local, XmlEvent, XmlStream};
+use crate::xtracta::parallel::Split;
 use crate::{FileContext, FormatError, Record, RecordPool, RecordReader, RecordSink, Value};
 
 /// The fields of an Xtracta user record, in the order of every record.
@@ -137,26 +143,54 @@ impl RecordReader for UserReader {
         _: &FileContext<'_>,
         sink: &mut S,
     ) -> Result<u64, FormatError> {
-        read_answer(input, sink)
+        parallel::read_in_pieces(input, Split::DEFAULT, sink)
     }
 }
 
-/// Reads the users of one answer into `sink`.
-fn read_answer<B: BufRead, S: RecordSink>(input: B, sink: &mut S) -> Result<u64, FormatError> {
-    let mut xml = XmlStream::new(input)?;
-    let (root, _, root_pos) = xml.root()?;
-    if local(&root) != "user_response" {
-        return Err(root_pos.error(format!(
-            "the root element is <{root}>, expected <user_response>"
-        )));
-    }
+/// Where [`read_answer`] begins.
+enum Begin<'a> {
+    /// At the start of the document.
+    Document,
+    /// At the start of line `line`, inside the root (`root`, opened on `root_line`), after a
+    /// prologue whose status was 200 or absent and whose message was `message`.
+    InRoot {
+        root: &'a str,
+        root_line: u64,
+        line: u64,
+        message: Option<String>,
+    },
+}
+
+/// Reads the users of one answer into `sink`, on this thread, from where `begin` says.
+fn read_answer<B: BufRead, S: RecordSink>(
+    input: B,
+    begin: Begin<'_>,
+    sink: &mut S,
+) -> Result<u64, FormatError> {
+    let (mut xml, mut message) = match begin {
+        Begin::Document => {
+            let mut xml = XmlStream::new(input)?;
+            let (root, _, root_pos) = xml.root()?;
+            if local(&root) != "user_response" {
+                return Err(root_pos.error(format!(
+                    "the root element is <{root}>, expected <user_response>"
+                )));
+            }
+            (xml, None)
+        }
+        Begin::InRoot {
+            root,
+            root_line,
+            line,
+            message,
+        } => (XmlStream::resume(input, root, root_line, line), message),
+    };
 
     let mut count = 0u64;
     let mut collect: Option<Collect> = None;
     // The text of the element being collected; one buffer reused for every element.
     let mut text = String::new();
     let mut user: Option<UserBuilder> = None;
-    let mut message: Option<String> = None;
     let mut bad_status: Option<String> = None;
 
     loop {
@@ -335,5 +369,9 @@ impl UserBuilder {
     }
 }
 
+mod parallel;
+#[cfg(test)]
+mod parallel_tests;
+mod piece;
 #[cfg(test)]
 mod tests;
