@@ -26,7 +26,7 @@ fuzz *TARGETS:
 fmt:
     cargo fmt --all
 
-# Run the criterion benchmarks (parse, rules, check, emit, pipeline) on generated data.
+# Run the criterion benchmarks (parse, rules, check, emit, pipeline, xml) on generated data.
 bench:
     cargo bench -p nebulk-benches
 
