@@ -203,6 +203,58 @@ fn an_xml_input_converts_to_the_same_bytes() {
     check_deterministic(setup, &args);
 }
 
+/// Users in [`large_answer`], six lines each after two lines of prologue.
+const LARGE_USERS: usize = 8000;
+
+/// Writes `users.xml`, an answer large enough to be cut into pieces parsed on the workers
+/// (1.5 MB): every 500th user from the 7th has a bad address, every 500th from the 8th the
+/// same address.
+fn large_answer(dir: &Path) {
+    let mut xml = String::from("<user_response>\n<status>200</status>\n");
+    for i in 0..LARGE_USERS {
+        let email = match i % 500 {
+            7 => "not-an-address".to_string(),
+            8 => "ann.dup@example.com".to_string(),
+            _ => format!("user.{i}@example.com"),
+        };
+        xml.push_str(&format!(
+            "  <user>\n    <user_id>{i}</user_id>\n    <name>Ann &amp; Lee {i}</name>\n    \
+             <email_address>{email}</email_address>\n    \
+             <assigned_workflows>1,{i}</assigned_workflows>\n  </user>\n"
+        ));
+    }
+    xml.push_str("</user_response>\n");
+    std::fs::write(dir.join("users.xml"), xml).unwrap();
+}
+
+#[test]
+fn a_large_xml_answer_converts_to_the_same_bytes() {
+    let mut args = vec!["users.xml"];
+    args.extend(STRUCTURED_SETS);
+    check_deterministic(large_answer, &args);
+}
+
+/// The answer's pieces are parsed apart, yet each reject names the line of its `<user>`.
+#[test]
+fn a_large_xml_answer_s_rejects_name_their_users_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    large_answer(dir.path());
+    let mut args = vec!["users.xml"];
+    args.extend(STRUCTURED_SETS);
+    assert_eq!(convert(dir.path(), &args, "out", None), 1);
+    let rejects = std::fs::read_to_string(dir.path().join("out/rejects.csv")).unwrap();
+    let lines: Vec<usize> = rejects
+        .lines()
+        .skip(1)
+        .map(|row| row.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    let expected: Vec<usize> = (0..LARGE_USERS)
+        .filter(|i| i % 500 == 7 || (i % 500 == 8 && *i != 8))
+        .map(|i| 3 + 6 * i)
+        .collect();
+    assert_eq!(lines, expected);
+}
+
 /// A generated file split into parts (at record ends, quoted newlines kept) and given as a
 /// folder: the upload is byte for byte the whole file's, the counts are the same, and each
 /// rejected row names its part and its line there.
