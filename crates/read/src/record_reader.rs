@@ -12,8 +12,8 @@
 //! the XML event loop): a pull interface would have to stop and resume them between records.
 //!
 //! The sink also lends the reader a [`RecordPool`], the allocations of records already used:
-//! the Xtracta reader builds its records there and costs no allocation per field once batches
-//! come back.
+//! the Xtracta reader, when it reads on one thread, builds its records there and costs no
+//! allocation per field once batches come back.
 
 use std::io::BufRead;
 
