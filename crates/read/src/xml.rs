@@ -522,7 +522,7 @@ fn attribute_error(element: &str, error: &AttrError, pos: &Pos) -> FormatError {
 }
 
 /// Whether `c` is XML whitespace.
-fn is_xml_space(c: char) -> bool {
+pub(crate) fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 

@@ -16,7 +16,7 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::{field_value, is_nil, UserBuilder, FIELDS};
+use super::{field_value, is_nil, Collect, Target, UserBuilder, FIELDS};
 use crate::position::{Break, LineBreaks, LineEnds};
 use crate::xml::{self, local, MAX_DEPTH};
 use crate::{Record, RecordPool, TextStart};
@@ -121,20 +121,6 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// An element whose direct text is being collected: the status, the message or a field.
-struct Collect {
-    target: Target,
-    depth: usize,
-    nil: bool,
-}
-
-#[derive(Clone, Copy)]
-enum Target {
-    Status,
-    Message,
-    Field(usize),
-}
-
 /// The state of a piece's parse.
 struct PieceParser<'a> {
     reader: Reader<&'a [u8]>,
@@ -194,7 +180,7 @@ impl<'a> PieceParser<'a> {
                 Event::End(tag) => self.end_tag(Some(tag.name().as_ref()))?,
                 Event::Text(text) => {
                     if self.depth == 0 {
-                        if !text.trim_start_matches(is_xml_space).is_empty() {
+                        if !text.trim_start_matches(xml::is_xml_space).is_empty() {
                             return None;
                         }
                     } else if self.collecting() {
@@ -286,11 +272,7 @@ impl<'a> PieceParser<'a> {
                 return None;
             }
             self.text.clear();
-            self.collect = Some(Collect {
-                target,
-                depth: self.depth,
-                nil,
-            });
+            self.collect = Some(Collect::new(target, self.depth, nil));
         }
         Some(())
     }
@@ -341,11 +323,6 @@ impl<'a> PieceParser<'a> {
         self.depth -= 1;
         Some(())
     }
-}
-
-/// Whether `c` is XML whitespace.
-fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
 #[cfg(test)]
