@@ -130,3 +130,61 @@ proptest! {
         prop_assert_eq!(outcome(doc.as_bytes(), Some(split), stop), whole);
     }
 }
+
+/// Gives `data`, then fails.
+struct FailsAfter<'a> {
+    data: &'a [u8],
+}
+
+impl std::io::Read for FailsAfter<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.data.is_empty() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = out.len().min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// A read error is reported where the sequential reader meets it, after the same records,
+/// wherever it falls (in a piece, between windows).
+#[test]
+fn a_read_error_comes_after_the_same_records() {
+    let mut doc = String::from("<user_response>\n<status>200</status>\n");
+    for i in 0..40 {
+        doc.push_str(&format!("<user>\n <user_id>{i}</user_id>\n</user>\n"));
+    }
+    doc.push_str("</user_response>\n");
+    let split = Split {
+        piece: 60,
+        window: 240,
+    };
+    for cut in (0..doc.len()).step_by(37) {
+        let data = &doc.as_bytes()[..cut];
+        let input = || std::io::BufReader::with_capacity(64, FailsAfter { data });
+        let run = |pieces: bool| {
+            let mut lines = Vec::new();
+            let mut sink = EachRecord::new(|record: Record| {
+                lines.push(record.line);
+                true
+            });
+            let result = if pieces {
+                read_in_pieces(input(), split, &mut sink)
+            } else {
+                read_answer(input(), Begin::Document, &mut sink)
+            };
+            (lines, result.map_err(|e| e.to_string()))
+        };
+        let whole = run(false);
+        assert!(
+            whole
+                .1
+                .as_ref()
+                .is_err_and(|e| e.contains("the disk went away")),
+            "{whole:?}"
+        );
+        assert_eq!(run(true), whole, "cut at {cut}");
+    }
+}
