@@ -17,7 +17,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{field_value, is_nil, Collect, Target, UserBuilder, FIELDS};
-use crate::position::{Break, LineBreaks, LineEnds};
+use crate::position::{LineEnds, LineStarts};
 use crate::xml::{self, local, MAX_DEPTH};
 use crate::{Record, RecordPool, TextStart};
 
@@ -90,34 +90,27 @@ pub(super) fn parse_piece(bytes: &[u8], start: Start) -> Option<Piece> {
 }
 
 /// Lines of offsets asked for in increasing order, counted as the sequential reader counts
-/// them (`\n`, `\r\n` and a lone `\r` each end a line).
+/// them (`\n`, `\r\n` and a lone `\r` each end a line): the bytes up to each are passed.
 struct Lines<'a> {
     bytes: &'a [u8],
-    breaks: LineBreaks,
-    line: u64,
+    starts: LineStarts,
 }
 
 impl<'a> Lines<'a> {
     fn new(bytes: &'a [u8]) -> Lines<'a> {
         Lines {
             bytes,
-            breaks: LineBreaks::new(LineEnds::Any),
-            line: 1,
+            starts: LineStarts::new(LineEnds::Any),
         }
     }
 
     /// The line of `offset`.
     fn line_of(&mut self, offset: usize) -> u64 {
-        let from = usize::try_from(self.breaks.offset()).unwrap_or(usize::MAX);
+        let from = usize::try_from(self.starts.scanned()).unwrap_or(usize::MAX);
         if let Some(passed) = self.bytes.get(from..offset) {
-            let line = &mut self.line;
-            self.breaks.scan(passed, |found| {
-                if let Break::End(_) = found {
-                    *line += 1;
-                }
-            });
+            self.starts.pass(passed);
         }
-        self.line
+        self.starts.line()
     }
 }
 
