@@ -218,6 +218,31 @@ impl ColumnPlan {
     /// assert_eq!(checked.values[0].as_str(), "ann");
     /// ```
     pub fn check<'a>(&self, row: &'a Row) -> CheckedRow<'a> {
+        self.check_row::<true>(row)
+    }
+
+    /// [`ColumnPlan::check`] without the values to upload: the same verdict (issues, warnings,
+    /// account key), `values` left empty. For a run that writes no rows and compares none with
+    /// exports (`validate` without `--existing`), which would build them for nothing.
+    ///
+    /// ```
+    /// use nebulk_read::Row;
+    /// use nebulk_schema::Schema;
+    /// use nebulk_validate::{ColumnPlan, RuleConfig};
+    /// let header: Vec<String> = Schema::system().headers().map(String::from).collect();
+    /// let plan = ColumnPlan::new(Schema::system(), &header, RuleConfig::default()).unwrap();
+    /// let row = Row::from_fields(2, ["ann", "Ann", "Lee", "ann.example.com", "", "", "2026-01-01", ""]);
+    /// let checked = plan.check_without_values(&row);
+    /// assert_eq!(checked.verdict, plan.check(&row).verdict);
+    /// assert!(checked.values.is_empty());
+    /// ```
+    pub fn check_without_values<'a>(&self, row: &'a Row) -> CheckedRow<'a> {
+        self.check_row::<false>(row)
+    }
+
+    /// [`ColumnPlan::check`], with the values to upload when `VALUES`.
+    #[inline]
+    fn check_row<'a, const VALUES: bool>(&self, row: &'a Row) -> CheckedRow<'a> {
         let mut checked = CheckedRow {
             row,
             values: UploadValues::new(),
@@ -252,12 +277,14 @@ impl ColumnPlan {
                         column,
                         header: &attr.header,
                     };
-                    self.check_value(index, attr, field, &fields, verdict, &mut dates)
+                    self.check_value::<VALUES>(index, attr, field, &fields, verdict, &mut dates)
                 }
                 // An optional attribute without a column is uploaded empty.
                 None => UploadValue::Text(""),
             };
-            checked.values.push(value);
+            if VALUES {
+                checked.values.push(value);
+            }
         }
         let issue = dates.end_before_start(|| {
             let attributes = self.schema.attributes();
@@ -274,10 +301,11 @@ impl ColumnPlan {
     }
 
     /// Checks the value of attribute `index` (`attr`), in `field` of the row: the checks of
-    /// every value, then its type's. Gives the value to upload; notes a valid start or end date
-    /// in `dates` and the account name's key in the verdict.
+    /// every value, then its type's. Gives the value to upload (a date in its upload form only
+    /// when `VALUES`); notes a valid start or end date in `dates` and the account name's key in
+    /// the verdict.
     #[inline]
-    fn check_value<'a>(
+    fn check_value<'a, const VALUES: bool>(
         &self,
         index: usize,
         attr: &Attribute,
@@ -338,7 +366,11 @@ impl ColumnPlan {
                     } else if index == self.end {
                         dates.end = Some(date);
                     }
-                    UploadValue::Date(DateText::new(&date))
+                    if VALUES {
+                        UploadValue::Date(DateText::new(&date))
+                    } else {
+                        UploadValue::Text("")
+                    }
                 }
                 Err(issue) => {
                     verdict.issues.push(issue);

@@ -53,11 +53,22 @@ pub trait Sink {
 pub trait RowFormat: Sync {
     /// Appends the row's bytes to `out`.
     fn format_row(&self, row: &CheckedRow<'_>, out: &mut Vec<u8>);
+
+    /// Whether [`RowFormat::format_row`] reads the row's values to upload
+    /// ([`CheckedRow::values`]): when it does not (and no exports are compared), the engine
+    /// checks rows without building them ([`crate::ColumnPlan::check_without_values`]).
+    fn uses_values(&self) -> bool {
+        true
+    }
 }
 
 /// Formats nothing: for sinks that write no bytes per valid row.
 impl RowFormat for () {
     fn format_row(&self, _: &CheckedRow<'_>, _: &mut Vec<u8>) {}
+
+    fn uses_values(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that keeps nothing, for checks only.

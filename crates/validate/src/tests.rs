@@ -694,3 +694,31 @@ fn duplicates_of_one_input_give_the_line_alone() {
         ]
     );
 }
+
+proptest::proptest! {
+    /// Checking without the values to upload gives the verdict checking with them gives:
+    /// `validate` relies on it ([`ColumnPlan::check_without_values`]).
+    #[test]
+    fn a_check_without_values_gives_the_same_verdict(
+        mut fields in proptest::collection::vec(
+            "( |=1+2|-x|@a|ann@example.com|a@b|\\+1 512 555 0100|12|2026-01-01T08:00:00Z|x{0,3}|\u{e9}| a )",
+            8,
+        ),
+        dates in proptest::collection::vec("(2026-0[1-9]-[0-3][0-9]|2026-01-01T08:00:00-05:00|x|)", 2),
+        width in 7usize..10,
+        formulas in proptest::sample::select(vec![FormulaPolicy::Warn, FormulaPolicy::Neutralise, FormulaPolicy::Reject]),
+        max_value_len in 1usize..20,
+    ) {
+        let header: Vec<String> = HEADER.split(',').map(String::from).collect();
+        let rules = RuleConfig { formulas, max_value_len, ..RuleConfig::default() };
+        let plan = ColumnPlan::new(Schema::system(), &header, rules).unwrap();
+        // The two dates in their columns; a row one field short or long now and then.
+        fields.splice(6..8, dates);
+        fields.resize(width, "x".to_string());
+        let row = Row::from_fields(2, &fields);
+        let with = plan.check(&row);
+        let without = plan.check_without_values(&row);
+        proptest::prop_assert_eq!(&without.verdict, &with.verdict);
+        proptest::prop_assert!(without.values.is_empty());
+    }
+}

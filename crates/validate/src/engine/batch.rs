@@ -41,7 +41,14 @@ impl CheckedBatch {
             bytes: Vec::with_capacity(estimate),
             ends: Vec::with_capacity(rows.len()),
         };
-        let mut checked: Vec<_> = rows.iter().map(|row| plan.check(row)).collect();
+        // Values only for a format that writes them or exports to compare them with.
+        let mut checked: Vec<_> = if format.uses_values() || tenant.has_accounts() {
+            rows.iter().map(|row| plan.check(row)).collect()
+        } else {
+            rows.iter()
+                .map(|row| plan.check_without_values(row))
+                .collect()
+        };
         // The exports' accounts looked up apart from the checks, so that their reads overlap.
         let found = tenant.find_records(checked.iter().map(|c| c.verdict.account_key));
         // By reference: a checked row is large, and moving each out would copy it.
