@@ -7,7 +7,9 @@
 //!   stateless checks of one row ([`ColumnPlan::check`], one function per concern in `check/`,
 //!   built on the value [`rules`]: required values, email, phone, dates, end after start,
 //!   length, encoding, field count, and with [`rules::Identities`] the manager), giving a
-//!   [`CheckedRow`]: the values to upload and a [`Verdict`].
+//!   [`CheckedRow`]: the values to upload and a [`Verdict`]. A run that writes no rows and
+//!   compares none ([`RowFormat::uses_values`]) checks for the verdict alone
+//!   ([`ColumnPlan::check_without_values`]).
 //! - [`Tenant`] holds the sources to load (at most [`MAX_SOURCES`], each of at most a limit of
 //!   accounts) and the accounts their exports hold, with their values; on the worker threads
 //!   it finds a row's account there and lists the attributes the row changes
