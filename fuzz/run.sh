@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
 
-ALL_TARGETS=(template mapping csv xtracta srv nerm_users nerm_sessions excel ods)
+ALL_TARGETS=(template mapping csv xtracta xtracta_pieces srv nerm_users nerm_sessions excel ods)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
 seconds=${FUZZ_SECONDS:-60}
@@ -43,6 +43,7 @@ seeds() {
         mapping) patterns=(-name '*.toml') ;;
         csv) patterns=(-name '*.csv' -o -name '*.tsv') ;;
         xtracta) patterns=(-path '*xtracta*' -name '*.xml') ;;
+        xtracta_pieces) patterns=(-path '*xtracta*' -name '*.xml') ;;
         srv) patterns=(-path '*srv*' -name '*.xml' -o -path '*/answers/*' -name '*.xml') ;;
         nerm_users | nerm_sessions) patterns=(-path '*nerm*' -name '*.json') ;;
         excel) patterns=(-name '*.xlsx' -o -name '*.xlsm' -o -name '*.xlsb' -o -name '*.xls' -o -name '*.ods') ;;
@@ -104,7 +105,9 @@ cargo fuzz build -s "$sanitizer"
 failed=()
 for target in "${targets[@]}"; do
     dict=()
-    [ -f "dicts/$target.dict" ] && dict=("-dict=dicts/$target.dict")
+    # xtracta_pieces reads what xtracta reads.
+    words=${target%_pieces}
+    [ -f "dicts/$words.dict" ] && dict=("-dict=dicts/$words.dict")
     log="artifacts/$target.log"
     echo "+ cargo fuzz run $target ($seconds s, log in fuzz/$log)"
     # shellcheck disable=SC2046 # the extra flags are words on purpose

@@ -147,6 +147,44 @@ impl RecordReader for UserReader {
     }
 }
 
+/// The sequential reading of a whole answer, on this thread: what [`UserReader`] gives,
+/// whatever it cuts. For the differential fuzz target `xtracta_pieces`; not for other use.
+#[doc(hidden)]
+pub fn read_whole<B: BufRead, S: RecordSink>(input: B, sink: &mut S) -> Result<u64, FormatError> {
+    read_answer(input, Begin::Document, sink)
+}
+
+/// [`UserReader`]'s reading with the answer cut into pieces of at least `piece` bytes, read
+/// `window` bytes at a time (its own sizes are 256 KiB and 4 MiB): small sizes make small
+/// inputs take the parallel path. For the differential fuzz target `xtracta_pieces`; not for
+/// other use.
+///
+/// ```
+/// use nebulk_read::{xtracta, EachRecord};
+/// let xml = "<user_response>\n<user><user_id>1</user_id></user>\n<user><user_id>2</user_id></user>\n</user_response>\n";
+/// let lines = |pieces: bool| {
+///     let mut lines = Vec::new();
+///     let mut sink = EachRecord::new(|user: nebulk_read::Record| { lines.push(user.line); true });
+///     let count = if pieces {
+///         xtracta::read_in_pieces_of(xml.as_bytes(), 8, 64, &mut sink)
+///     } else {
+///         xtracta::read_whole(xml.as_bytes(), &mut sink)
+///     };
+///     (count.unwrap(), lines)
+/// };
+/// assert_eq!(lines(true), (2, vec![2, 3]));
+/// assert_eq!(lines(true), lines(false));
+/// ```
+#[doc(hidden)]
+pub fn read_in_pieces_of<B: BufRead, S: RecordSink>(
+    input: B,
+    piece: usize,
+    window: usize,
+    sink: &mut S,
+) -> Result<u64, FormatError> {
+    parallel::read_in_pieces(input, Split { piece, window }, sink)
+}
+
 /// Where [`read_answer`] begins.
 enum Begin<'a> {
     /// At the start of the document.
