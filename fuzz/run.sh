@@ -42,8 +42,7 @@ seeds() {
         template) patterns=(-name 'template*.csv' -o -name 'schema*.json') ;;
         mapping) patterns=(-name '*.toml') ;;
         csv) patterns=(-name '*.csv' -o -name '*.tsv') ;;
-        xtracta) patterns=(-path '*xtracta*' -name '*.xml') ;;
-        xtracta_pieces) patterns=(-path '*xtracta*' -name '*.xml') ;;
+        xtracta | xtracta_pieces) patterns=(-path '*xtracta*' -name '*.xml') ;;
         srv) patterns=(-path '*srv*' -name '*.xml' -o -path '*/answers/*' -name '*.xml') ;;
         nerm_users | nerm_sessions) patterns=(-path '*nerm*' -name '*.json') ;;
         excel) patterns=(-name '*.xlsx' -o -name '*.xlsm' -o -name '*.xlsb' -o -name '*.xls' -o -name '*.ods') ;;
