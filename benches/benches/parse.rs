@@ -142,7 +142,20 @@ fn nerm_users(c: &mut Criterion) {
             assert_eq!(read, USERS, "users read");
         });
     });
+    // The floor under it: serde_json over the same page, every value checked and skipped.
+    group.bench_function("nerm_serde_json", |b| {
+        b.iter(|| {
+            let page: UsersPage = serde_json::from_slice(&page).expect("a page");
+            assert_eq!(page.users.len() as u64, USERS, "users seen");
+        });
+    });
     group.finish();
+}
+
+/// A NERM page, its users skipped (parsed and checked, nothing kept).
+#[derive(serde::Deserialize)]
+struct UsersPage {
+    users: Vec<serde::de::IgnoredAny>,
 }
 
 nebulk_benches::bench_main!(parse);
