@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use nebulk_read::{Encoding, ProblemKind, Record, RowProblem, Value};
+use nebulk_read::{Encoding, ProblemKind, Projection, Record, RowProblem, Value};
 use nebulk_schema::{normalize_name, Schema};
 use serde::Deserialize;
 
@@ -488,6 +488,41 @@ impl MappingPlan {
     /// The columns of the mapped rows: the schema's headers.
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// The record fields the plan reads, and `also` (say, `status` for a status filter): the
+    /// fields of its rules, and those that fill an attribute of the same name. A reader told
+    /// it ([`nebulk_read::RecordStream::project`]) may skip building the others.
+    ///
+    /// ```
+    /// use nebulk_map::{FieldSet, Mapping, MappingPlan, Rule};
+    /// use nebulk_schema::Schema;
+    /// let mut mapping = Mapping::default();
+    /// mapping.insert("accountName", Rule::field("login"));
+    /// mapping.insert("phone", Rule::constant("+15125550100"));
+    /// let fields = FieldSet::known(&["login", "uid", "email"]);
+    /// let plan = MappingPlan::new(&Schema::system(), &mapping, &fields).unwrap();
+    /// let projection = plan.projection(&["status"]);
+    /// assert!(projection.reads("login") && projection.reads("email") && projection.reads("status"));
+    /// assert!(!projection.reads("uid"), "no rule reads it, and no attribute is named so");
+    /// ```
+    pub fn projection(&self, also: &[&str]) -> Projection {
+        let mut names: Vec<String> = also.iter().map(|name| name.to_string()).collect();
+        let mut keys: Vec<String> = Vec::new();
+        for filling in &self.fillings {
+            match filling {
+                Filling::Rule(Rule {
+                    origin: Origin::Field(name),
+                    ..
+                }) => names.push(name.clone()),
+                Filling::SameName(key) => keys.push(key.clone()),
+                Filling::Rule(_) | Filling::Empty => {}
+            }
+        }
+        Projection::only(move |field| {
+            names.iter().any(|name| name == field)
+                || (!keys.is_empty() && keys.contains(&field_key(field)))
+        })
     }
 
     /// Maps one record to values in schema order, with the problems of transforms that failed

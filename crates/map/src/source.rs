@@ -109,12 +109,19 @@ pub struct MappedSource<S> {
 
 impl<S: RecordStream> MappedSource<S> {
     /// Maps `stream` with `plan`, keeping only records whose `status` field is one of
-    /// `wanted_statuses` (compared ignoring case, spaces, `_` and `-`) when given.
+    /// `wanted_statuses` (compared ignoring case, spaces, `_` and `-`) when given. The stream
+    /// is told which fields the plan and the filter read ([`MappingPlan::projection`]).
     pub fn new(
-        stream: S,
+        mut stream: S,
         plan: MappingPlan,
         wanted_statuses: Option<Vec<String>>,
     ) -> MappedSource<S> {
+        let status: &[&str] = if wanted_statuses.is_some() {
+            &["status"]
+        } else {
+            &[]
+        };
+        stream.project(plan.projection(status));
         let counts = SourceCounts {
             wanted: wanted_statuses.clone().unwrap_or_default(),
             ..SourceCounts::default()

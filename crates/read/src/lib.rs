@@ -16,7 +16,9 @@
 //!   ([`xtracta::UserReader`], [`srv::RoleReader`], [`nerm::UserReader`],
 //!   [`nerm::SessionReader`]). [`ThreadedRecords`] runs a reader over many files on a thread of
 //!   its own as a [`RecordStream`], which the mapping turns into rows; [`RowRecords`] sees a row
-//!   source as records, so that a table can be mapped too.
+//!   source as records, so that a table can be mapped too. The mapping tells the stream which
+//!   fields it reads ([`Projection`], [`RecordStream::project`]), so that a reader may skip
+//!   building the others.
 //!
 //! - **Blocks** ([`Block`]): a plain UTF-8 CSV file is cut into blocks of whole records
 //!   ([`BlockCutter`], following the quoting as `csv_core` does), which any thread parses into
@@ -90,6 +92,7 @@ mod messages;
 pub mod nerm;
 mod position;
 mod preamble;
+mod projection;
 mod record;
 mod record_pool;
 mod record_reader;
@@ -115,6 +118,7 @@ pub use fields::{Fields, Iter as FieldsIter};
 pub use format_error::{FormatError, Position};
 pub use messages::{not_utf8_message, panic_message, wrong_field_count_message};
 pub use position::LineCounter;
+pub use projection::Projection;
 pub use record::{Record, Value};
 pub use record_pool::RecordPool;
 pub use record_reader::{EachRecord, FileContext, RecordReader, RecordSink};

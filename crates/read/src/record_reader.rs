@@ -17,27 +17,44 @@
 
 use std::io::BufRead;
 
-use crate::{FormatError, Record, RecordPool};
+use crate::{FormatError, Projection, Record, RecordPool};
 
 /// What a reader is told about the file it reads, besides its bytes.
 ///
 /// ```
-/// use nebulk_read::FileContext;
+/// use nebulk_read::{FileContext, Projection};
 /// assert_eq!(FileContext::default().user_name, "");
 /// assert_eq!(FileContext::for_user("jsmith").user_name, "jsmith");
+/// assert_eq!(FileContext::default().projection, &Projection::ALL);
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileContext<'a> {
     /// The user the file is about, for srv answers, which do not name theirs: a manifest's
     /// `userName`, else the file's name without its extension
     /// ([`crate::user_from_file_name`]); empty for a stream without a manifest.
     pub user_name: &'a str,
+    /// The fields the records' consumer reads: a reader may skip the others.
+    pub projection: &'a Projection,
 }
 
-impl FileContext<'_> {
-    /// The context of a file about user `user_name`.
-    pub fn for_user(user_name: &str) -> FileContext<'_> {
-        FileContext { user_name }
+impl Default for FileContext<'_> {
+    fn default() -> Self {
+        FileContext::for_user("")
+    }
+}
+
+impl<'a> FileContext<'a> {
+    /// The context of a file about user `user_name`, every field read.
+    pub fn for_user(user_name: &'a str) -> FileContext<'a> {
+        FileContext {
+            user_name,
+            projection: &Projection::ALL,
+        }
+    }
+
+    /// The same context, only the fields of `projection` read.
+    pub fn reading(self, projection: &'a Projection) -> FileContext<'a> {
+        FileContext { projection, ..self }
     }
 }
 

@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::de::{Deserializer as _, MapAccess, Visitor};
 
-use super::json::{read_entries, Entries, NumberSpans, Numbers, Reading};
+use super::json::{read_entries, Entries, NumberSpans, Numbers, Reading, SkipKeys};
 use super::scan::{ObjectScan, Scanned};
 use super::source::{Shared, Source};
 use super::track::{Track, Tracker};
@@ -64,6 +64,9 @@ impl Shift {
 pub(super) trait Elements {
     /// The pool the elements' strings are made in.
     fn pool(&mut self) -> &mut RecordPool;
+
+    /// The keys whose values no one reads: parsed, not kept.
+    fn skip(&self) -> Option<&SkipKeys>;
 
     /// Takes the entries of an element whose `{` is on `line`; `false` stops.
     fn element(&mut self, line: u64, entries: Entries<'_>) -> bool;
@@ -135,7 +138,12 @@ fn take_elements(
         };
         let at = source.at;
         let pool = RefCell::new(std::mem::take(elements.pool()));
-        let parsed = parse(&source.window[at + start..at + end], &scan.numbers, &pool);
+        let parsed = parse(
+            &source.window[at + start..at + end],
+            &scan.numbers,
+            &pool,
+            elements.skip(),
+        );
         *elements.pool() = pool.into_inner();
         let Some(entries) = parsed else {
             return Outcome::HandOver;
@@ -181,13 +189,14 @@ fn skip_whitespace(source: &mut Source<'_>, mut from: usize) -> Option<usize> {
     }
 }
 
-/// The entries of the object `text`, its numbers at `numbers`, its strings made in `pool`;
-/// `None` when it is not UTF-8, when serde_json refuses it, or when its numbers are not the ones
-/// scanned.
+/// The entries of the object `text`, its numbers at `numbers`, its strings made in `pool`, the
+/// values of its keys `skip` read as `null`; `None` when it is not UTF-8, when serde_json
+/// refuses it, or when its numbers are not the ones scanned.
 fn parse<'t>(
     text: &'t [u8],
     numbers: &[(usize, usize)],
     pool: &RefCell<RecordPool>,
+    skip: Option<&SkipKeys>,
 ) -> Option<Entries<'t>> {
     let spans = NumberSpans {
         text,
@@ -201,6 +210,8 @@ fn parse<'t>(
             reading: Reading {
                 numbers: Numbers::Spans(&spans),
                 pool: Some(pool),
+                skip,
+                keep: true,
             },
         })
         .ok()?;

@@ -152,14 +152,93 @@ pub(super) struct Reading<'a> {
     pub(super) numbers: Numbers<'a>,
     /// The records' pool, for used strings to fill instead of new ones.
     pub(super) pool: Option<&'a RefCell<RecordPool>>,
+    /// The keys of the object being read whose values no one reads: parsed and checked, but
+    /// read as `null`, nothing built (an element's fields outside the [`crate::Projection`]).
+    pub(super) skip: Option<&'a SkipKeys>,
+    /// Whether the value is kept: `false` below a skipped key.
+    pub(super) keep: bool,
+}
+
+/// Keys whose values are skipped, found with one comparison: a table of 64 slots by length
+/// and end bytes, each holding the one key of its slot (or a mark for several).
+#[derive(Debug, Clone)]
+pub(super) struct SkipKeys {
+    keys: Vec<&'static str>,
+    /// For each slot: 0 for no key, `i + 1` for `keys[i]` alone, `SEVERAL` for more.
+    slots: [u8; 64],
+}
+
+impl SkipKeys {
+    const SEVERAL: u8 = u8::MAX;
+
+    /// The set of `keys` (at most 254); `None` when there are none.
+    pub(super) fn of(keys: Vec<&'static str>) -> Option<SkipKeys> {
+        if keys.is_empty() {
+            return None;
+        }
+        let mut slots = [0u8; 64];
+        for (i, key) in keys.iter().enumerate() {
+            let slot = &mut slots[Self::slot(key)];
+            *slot = match (*slot, u8::try_from(i + 1)) {
+                (0, Ok(index)) if index != Self::SEVERAL => index,
+                _ => Self::SEVERAL,
+            };
+        }
+        Some(SkipKeys { keys, slots })
+    }
+
+    fn slot(key: &str) -> usize {
+        let bytes = key.as_bytes();
+        let (first, last) = (bytes.first(), bytes.last());
+        let mix = bytes.len() * 31
+            + usize::from(*first.unwrap_or(&0)) * 7
+            + usize::from(*last.unwrap_or(&0));
+        mix % 64
+    }
+
+    /// Whether `key` is one of the keys.
+    pub(super) fn contains(&self, key: &str) -> bool {
+        match self.slots[Self::slot(key)] {
+            0 => false,
+            Self::SEVERAL => self.keys.contains(&key),
+            index => self.keys.get(usize::from(index) - 1) == Some(&key),
+        }
+    }
 }
 
 impl<'a> Reading<'a> {
-    /// Numbers from the tracked page, new strings.
+    /// Numbers from the tracked page, new strings, every value kept.
     pub(super) fn tracked(track: &'a Tracker) -> Reading<'a> {
         Reading {
             numbers: Numbers::Tracked(track),
             pool: None,
+            skip: None,
+            keep: true,
+        }
+    }
+
+    /// The same, the values of the object's keys `skip` read as `null`.
+    pub(super) fn skipping(self, skip: Option<&'a SkipKeys>) -> Reading<'a> {
+        Reading { skip, ..self }
+    }
+
+    /// How the value of key `key` of the object being read is read: skipped or kept as this
+    /// object is, its own keys all kept.
+    fn below(self, key: &str) -> Reading<'a> {
+        let skipped = self.skip.is_some_and(|skip| skip.contains(key));
+        Reading {
+            keep: self.keep && !skipped,
+            skip: None,
+            ..self
+        }
+    }
+
+    /// `json`, or `null` for a value not kept.
+    fn kept(self, json: impl FnOnce() -> Json) -> Json {
+        if self.keep {
+            json()
+        } else {
+            Json::Null
         }
     }
 
@@ -192,34 +271,37 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
-        Ok(Json::Bool(v))
+        Ok(self.reading.kept(|| Json::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
         self.reading.numbers.integer()?;
-        Ok(Json::Number(v.to_string()))
+        Ok(self.reading.kept(|| Json::Number(v.to_string())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
         self.reading.numbers.integer()?;
-        Ok(Json::Number(v.to_string()))
+        Ok(self.reading.kept(|| Json::Number(v.to_string())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
         let written = self.reading.numbers.text(v)?;
-        let text = written.unwrap_or_else(|| match serde_json::Number::from_f64(v) {
-            Some(n) => n.to_string(),
-            None => v.to_string(),
-        });
-        Ok(Json::Number(text))
+        Ok(self.reading.kept(|| {
+            Json::Number(
+                written.unwrap_or_else(|| match serde_json::Number::from_f64(v) {
+                    Some(n) => n.to_string(),
+                    None => v.to_string(),
+                }),
+            )
+        }))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(self.reading.string(v)))
+        Ok(self.reading.kept(|| Json::String(self.reading.string(v))))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
+        Ok(self.reading.kept(|| Json::String(v)))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
@@ -239,19 +321,23 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
         while let Some(item) = seq.next_element_seed(JsonSeed {
             reading: self.reading,
         })? {
-            items.push(item);
+            if self.reading.keep {
+                items.push(item);
+            }
         }
-        Ok(Json::Array(items))
+        Ok(self.reading.kept(|| Json::Array(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Json, A::Error> {
         let entries = read_entries(map, self.reading)?;
-        Ok(Json::Object(
-            entries
-                .into_iter()
-                .map(|(key, value)| (key.into_owned(), value))
-                .collect(),
-        ))
+        Ok(self.reading.kept(|| {
+            Json::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (key.into_owned(), value))
+                    .collect(),
+            )
+        }))
     }
 }
 
@@ -305,7 +391,9 @@ pub(super) fn read_entries<'de, A: MapAccess<'de>>(
     // A bit per length and first byte of the keys seen: a key whose bit is clear is new.
     let mut seen = 0u64;
     while let Some(key) = map.next_key_seed(KeySeed)? {
-        let value = map.next_value_seed(JsonSeed { reading })?;
+        let value = map.next_value_seed(JsonSeed {
+            reading: reading.below(&key),
+        })?;
         let first = key.as_bytes().first().copied().unwrap_or_default();
         let bit = 1u64 << ((key.len() * 7 + usize::from(first)) % 64);
         let found = match &index {
@@ -364,5 +452,41 @@ pub(super) fn flatten(name: String, json: Json, record: &mut Record) {
             }
         }
         other => record.push(name, to_value(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SkipKeys;
+    use crate::nerm::{SESSION_FIELDS, USER_FIELDS};
+
+    /// The table finds exactly the keys a search of the list finds: for the pages' fields, and
+    /// for hundreds of two-letter keys (slots shared, more keys than an index holds).
+    #[test]
+    fn skip_keys_find_what_a_search_finds() {
+        let pairs: Vec<&'static str> = (b'a'..=b'z')
+            .flat_map(|a| (b'a'..=b'z').map(move |b| [a, b]))
+            .map(|pair| &*String::from_utf8(pair.to_vec()).unwrap().leak())
+            .collect();
+        let fields: Vec<&'static str> =
+            USER_FIELDS.iter().chain(&SESSION_FIELDS).copied().collect();
+        let probes: Vec<&str> = pairs
+            .iter()
+            .chain(&fields)
+            .copied()
+            .chain(["", "login", "x"])
+            .collect();
+        for keys in [
+            fields.clone(),
+            fields[..3].to_vec(),
+            pairs.clone(),
+            pairs[..40].to_vec(),
+        ] {
+            let set = SkipKeys::of(keys.clone()).unwrap();
+            for probe in &probes {
+                assert_eq!(set.contains(probe), keys.contains(probe), "{probe:?}");
+            }
+        }
+        assert!(SkipKeys::of(Vec::new()).is_none());
     }
 }

@@ -62,6 +62,9 @@
 //! | array holding an object or array | `Text` of its compact JSON |
 //! | object | flattened: one field per key, named `parent.key` (`attributes.vendor.name`); an empty object gives `Null` under its own name |
 //!
+//! A fixed field outside the reader's [`crate::Projection`] (no mapping rule reads it) is
+//! parsed and checked as any other, and given as `Null`: no string is built for it.
+//!
 //! A field of the fixed list whose value is an object is not flattened (its name must stay
 //! present): it becomes `Text` of its compact JSON. When an object repeats a key, the last value
 //! wins, at the position of the first. Flattened names are not checked against other keys, so a
@@ -174,10 +177,10 @@ impl RecordReader for UserReader {
     fn read<B: BufRead, S: RecordSink>(
         &self,
         input: B,
-        _: &FileContext<'_>,
+        context: &FileContext<'_>,
         sink: &mut S,
     ) -> Result<u64, FormatError> {
-        read_page(input, Page::Users, sink)
+        read_page(input, Page::Users, context.projection, sink)
     }
 }
 
@@ -205,10 +208,10 @@ impl RecordReader for SessionReader {
     fn read<B: BufRead, S: RecordSink>(
         &self,
         input: B,
-        _: &FileContext<'_>,
+        context: &FileContext<'_>,
         sink: &mut S,
     ) -> Result<u64, FormatError> {
-        read_page(input, Page::Sessions, sink)
+        read_page(input, Page::Sessions, context.projection, sink)
     }
 }
 

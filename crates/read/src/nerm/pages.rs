@@ -12,11 +12,11 @@ use serde::de::{
 
 use super::elements::Elements;
 use super::elements::{read_elements, Outcome, Shift};
-use super::json::{flatten, read_entries, to_value, Entries, Json, JsonSeed, Reading};
+use super::json::{flatten, read_entries, to_value, Entries, Json, JsonSeed, Reading, SkipKeys};
 use super::source::{open, Shared};
 use super::track::Tracker;
 use super::{SESSION_FIELDS, USER_FIELDS};
-use crate::{FormatError, Record, RecordPool, RecordSink, Value};
+use crate::{FormatError, Projection, Record, RecordPool, RecordSink, Value};
 
 /// Which page is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ impl Page {
         }
     }
 
-    fn fields(self) -> &'static [&'static str] {
+    pub(super) fn fields(self) -> &'static [&'static str] {
         match self {
             Page::Users => &USER_FIELDS,
             Page::Sessions => &SESSION_FIELDS,
@@ -107,6 +107,8 @@ struct Ctx<'e, 's> {
     /// The page's input, for the element scanner; `None` reads every element through
     /// serde_json (the reference the scanner is tested against).
     source: Option<Shared<'s>>,
+    /// The fixed fields no one reads ([`crate::Projection`]): their values are skipped.
+    skip: Option<SkipKeys>,
     /// Where the scanner took bytes from serde_json.
     shift: Option<Shift>,
     /// Where the records go: a dynamic call per record (not per byte).
@@ -250,6 +252,7 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_> {
         if let Some(source) = ctx.source.take() {
             let mut records = Records {
                 page: ctx.page,
+                skip: ctx.skip.as_ref(),
                 sink: &mut *ctx.sink,
                 emitted: &mut ctx.emitted,
             };
@@ -275,6 +278,7 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_> {
 /// The elements the scanner takes, made records and emitted.
 struct Records<'a, 'e> {
     page: Page,
+    skip: Option<&'a SkipKeys>,
     sink: &'a mut (dyn RecordSink + 'e),
     emitted: &'a mut u64,
 }
@@ -282,6 +286,10 @@ struct Records<'a, 'e> {
 impl Elements for Records<'_, '_> {
     fn pool(&mut self) -> &mut RecordPool {
         self.sink.pool()
+    }
+
+    fn skip(&self) -> Option<&SkipKeys> {
+        self.skip
     }
 
     fn element(&mut self, line: u64, entries: Entries<'_>) -> bool {
@@ -315,7 +323,10 @@ impl<'de> Visitor<'de> for ElementSeed<'_, '_, '_> {
         let ctx = self.ctx;
         // The `{` is the last byte serde_json has read.
         let line = ctx.track.try_borrow().map_or(0, |t| t.line());
-        let entries = read_entries(map, Reading::tracked(&ctx.track))?;
+        let entries = read_entries(
+            map,
+            Reading::tracked(&ctx.track).skipping(ctx.skip.as_ref()),
+        )?;
         let record = build_record(ctx.page, line, entries, ctx.sink.pool());
         ctx.emitted += 1;
         if !ctx.sink.emit(record) {
@@ -326,14 +337,15 @@ impl<'de> Visitor<'de> for ElementSeed<'_, '_, '_> {
     }
 }
 
-/// Reads one page of kind `page`, pushing each element's record into `sink`; returns how many
-/// were pushed (counting one refused).
+/// Reads one page of kind `page`, pushing each element's record into `sink` (the fixed fields
+/// outside `projection` as `null`); returns how many were pushed (counting one refused).
 pub(super) fn read_page<B: BufRead>(
     input: B,
     page: Page,
+    projection: &Projection,
     sink: &mut dyn RecordSink,
 ) -> Result<u64, FormatError> {
-    read_page_with(input, page, sink, true)
+    read_page_with(input, page, projection, sink, true)
 }
 
 /// [`read_page`], the array's elements found by the scanner when `scan` (or all read by
@@ -341,6 +353,7 @@ pub(super) fn read_page<B: BufRead>(
 pub(super) fn read_page_with<B: BufRead>(
     input: B,
     page: Page,
+    projection: &Projection,
     sink: &mut dyn RecordSink,
     scan: bool,
 ) -> Result<u64, FormatError> {
@@ -351,6 +364,13 @@ pub(super) fn read_page_with<B: BufRead>(
         page,
         track: Rc::clone(&track),
         source: scan.then(|| Rc::clone(&reader.source)),
+        skip: SkipKeys::of(
+            page.fields()
+                .iter()
+                .copied()
+                .filter(|field| !projection.reads(field))
+                .collect(),
+        ),
         shift: None,
         sink,
         emitted: 0,

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use crate::{ReadError, Record, RowProblem};
+use crate::{Projection, ReadError, Record, RowProblem};
 
 mod row_records;
 mod threaded;
@@ -45,6 +45,12 @@ pub trait RecordStream: Send {
     fn recycle(&mut self, batch: Vec<SourcedRecord>) {
         drop(batch);
     }
+
+    /// Tells the stream, before its first batch, which fields its consumer reads: its reader
+    /// may then skip building the others ([`Projection`]). The default reads them all.
+    fn project(&mut self, projection: Projection) {
+        drop(projection);
+    }
 }
 
 impl<T: RecordStream + ?Sized> RecordStream for Box<T> {
@@ -58,5 +64,9 @@ impl<T: RecordStream + ?Sized> RecordStream for Box<T> {
 
     fn recycle(&mut self, batch: Vec<SourcedRecord>) {
         (**self).recycle(batch)
+    }
+
+    fn project(&mut self, projection: Projection) {
+        (**self).project(projection);
     }
 }

@@ -8,7 +8,9 @@ use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 
 use super::{RecordStream, SourcedRecord, BATCH};
-use crate::{FileContext, ReadError, Record, RecordPool, RecordReader, RecordSink, Value};
+use crate::{
+    FileContext, Projection, ReadError, Record, RecordPool, RecordReader, RecordSink, Value,
+};
 
 /// The buffer each file is read through: the readers parse from it, a byte or an event at a
 /// time, and it is refilled from the file in blocks this size.
@@ -93,93 +95,127 @@ impl SourceFile {
 /// assert!(stream.next_batch().unwrap().is_empty(), "the end");
 /// ```
 pub struct ThreadedRecords {
-    receiver: Receiver<Result<Vec<SourcedRecord>, ReadError>>,
+    /// What starts the reading thread, until the first batch is asked for.
+    start: Option<Box<dyn FnOnce(Projection) -> Running + Send>>,
+    running: Option<Running>,
     bytes: Arc<AtomicU64>,
+    /// The fields the consumer reads, for the reader ([`RecordStream::project`]).
+    projection: Projection,
+}
+
+/// The ends of the reading thread's channels.
+struct Running {
+    receiver: Receiver<Result<Vec<SourcedRecord>, ReadError>>,
     /// Used batches, back to the reading thread.
     recycler: Sender<Vec<SourcedRecord>>,
 }
 
 impl ThreadedRecords {
-    /// Starts reading `files` with `reader`. Records carry their file's name when
-    /// `name_files`.
+    /// Reads `files` with `reader` on a thread of its own, started when the first batch is
+    /// asked for (so that [`RecordStream::project`] comes first). Records carry their file's
+    /// name when `name_files`.
     pub fn spawn<R: RecordReader>(
         reader: R,
         files: Vec<SourceFile>,
         name_files: bool,
     ) -> ThreadedRecords {
-        let (sender, receiver) = mpsc::sync_channel(4);
-        // Used batches come back, so that their records are freed on the thread that made
-        // them and the batches are reused: allocation stays cheap (no freeing across
-        // threads) and the batches in use stay as many as are in flight.
-        let (recycler, recycled) = mpsc::channel::<Vec<SourcedRecord>>();
         let bytes = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&bytes);
-        std::thread::spawn(move || {
-            let mut sink = Batches {
-                sender,
-                recycled,
-                pool: RecordPool::default(),
-                batch: Vec::with_capacity(BATCH),
-                file: None,
-                extra: Vec::new(),
-                closed: false,
-            };
-            // A batch holds the records of several small files (pages of 100 users go on in
-            // batches of BATCH): it is sent when full, and at the end of the reading.
-            let mut failure = None;
-            for file in files {
-                let SourceFile {
-                    name,
-                    input,
-                    user_name,
-                    extra,
-                } = file;
-                let label: Option<Arc<str>> = name_files.then(|| Arc::from(name));
-                let user = user_name.unwrap_or_else(|| match &input {
-                    SourceInput::Path(path) => user_from_file_name(path),
-                    SourceInput::Stream(_) => String::new(),
-                });
-                sink.start_file(label.clone(), extra);
-                // With several files, errors name theirs; with one, the caller names it.
-                let result =
-                    read_file(&reader, input, &user, &counter, &mut sink).map_err(
-                        |e| match &label {
-                            Some(name) => ReadError::InFile {
-                                file: name.to_string(),
-                                problem: Box::new(e),
-                            },
-                            None => e,
-                        },
-                    );
-                if sink.closed {
-                    return;
-                }
-                if let Err(e) = result {
-                    failure = Some(e);
-                    break;
-                }
-            }
-            // The last batch, then the error that stopped the reading: after the records read
-            // before it.
-            let _ = sink.sender.send(Ok(std::mem::take(&mut sink.batch)));
-            if let Some(e) = failure {
-                let _ = sink.sender.send(Err(e));
-            }
-        });
         ThreadedRecords {
-            receiver,
+            start: Some(Box::new(move |projection| {
+                start(reader, files, name_files, counter, projection)
+            })),
+            running: None,
             bytes,
-            recycler,
+            projection: Projection::ALL,
         }
+    }
+
+    /// The reading thread's channels, the thread started if it was waiting.
+    fn running(&mut self) -> Option<&mut Running> {
+        if let Some(start) = self.start.take() {
+            self.running = Some(start(self.projection.clone()));
+        }
+        self.running.as_mut()
     }
 }
 
-/// Reads one file (or stream) with `reader` into `sink`; `user` is the user the file is about
-/// (an srv answer's).
+/// Starts reading `files` with `reader` (see [`ThreadedRecords::spawn`]), the bytes read
+/// counted in `counter`, only the fields of `projection` read.
+fn start<R: RecordReader>(
+    reader: R,
+    files: Vec<SourceFile>,
+    name_files: bool,
+    counter: Arc<AtomicU64>,
+    projection: Projection,
+) -> Running {
+    let (sender, receiver) = mpsc::sync_channel(4);
+    // Used batches come back, so that their records are freed on the thread that made
+    // them and the batches are reused: allocation stays cheap (no freeing across
+    // threads) and the batches in use stay as many as are in flight.
+    let (recycler, recycled) = mpsc::channel::<Vec<SourcedRecord>>();
+    std::thread::spawn(move || {
+        let mut sink = Batches {
+            sender,
+            recycled,
+            pool: RecordPool::default(),
+            batch: Vec::with_capacity(BATCH),
+            file: None,
+            extra: Vec::new(),
+            closed: false,
+        };
+        // A batch holds the records of several small files (pages of 100 users go on in
+        // batches of BATCH): it is sent when full, and at the end of the reading.
+        let mut failure = None;
+        for file in files {
+            let SourceFile {
+                name,
+                input,
+                user_name,
+                extra,
+            } = file;
+            let label: Option<Arc<str>> = name_files.then(|| Arc::from(name));
+            let user = user_name.unwrap_or_else(|| match &input {
+                SourceInput::Path(path) => user_from_file_name(path),
+                SourceInput::Stream(_) => String::new(),
+            });
+            sink.start_file(label.clone(), extra);
+            // With several files, errors name theirs; with one, the caller names it.
+            let context = FileContext::for_user(&user).reading(&projection);
+            let result =
+                read_file(&reader, input, &context, &counter, &mut sink).map_err(
+                    |e| match &label {
+                        Some(name) => ReadError::InFile {
+                            file: name.to_string(),
+                            problem: Box::new(e),
+                        },
+                        None => e,
+                    },
+                );
+            if sink.closed {
+                return;
+            }
+            if let Err(e) = result {
+                failure = Some(e);
+                break;
+            }
+        }
+        // The last batch, then the error that stopped the reading: after the records read
+        // before it.
+        let _ = sink.sender.send(Ok(std::mem::take(&mut sink.batch)));
+        if let Some(e) = failure {
+            let _ = sink.sender.send(Err(e));
+        }
+    });
+    Running { receiver, recycler }
+}
+
+/// Reads one file (or stream) with `reader` into `sink`; `context` names the user the file is
+/// about (an srv answer's) and the fields read.
 fn read_file<R: RecordReader>(
     reader: &R,
     input: SourceInput,
-    user: &str,
+    context: &FileContext<'_>,
     counter: &Arc<AtomicU64>,
     sink: &mut Batches,
 ) -> Result<(), ReadError> {
@@ -194,7 +230,7 @@ fn read_file<R: RecordReader>(
             counter: Arc::clone(counter),
         },
     );
-    reader.read(input, &FileContext::for_user(user), sink)?;
+    reader.read(input, context, sink)?;
     Ok(())
 }
 
@@ -272,8 +308,11 @@ pub fn user_from_file_name(path: &std::path::Path) -> String {
 
 impl RecordStream for ThreadedRecords {
     fn next_batch(&mut self) -> Result<Vec<SourcedRecord>, ReadError> {
+        let Some(running) = self.running() else {
+            return Ok(Vec::new());
+        };
         loop {
-            match self.receiver.recv() {
+            match running.receiver.recv() {
                 // The thread has finished (or stopped): the end.
                 Err(_) => return Ok(Vec::new()),
                 Ok(Ok(batch)) if batch.is_empty() => continue,
@@ -288,7 +327,13 @@ impl RecordStream for ThreadedRecords {
 
     fn recycle(&mut self, batch: Vec<SourcedRecord>) {
         // The thread may have finished: then the batch is dropped here.
-        let _ = self.recycler.send(batch);
+        if let Some(running) = &self.running {
+            let _ = running.recycler.send(batch);
+        }
+    }
+
+    fn project(&mut self, projection: Projection) {
+        self.projection = projection;
     }
 }
 
@@ -346,6 +391,33 @@ mod tests {
         .unwrap();
         assert_eq!(by_path.len(), 2);
         assert_eq!(by_stream, by_path);
+    }
+
+    /// The projection given before the first batch reaches the reader: the fixed fields it
+    /// does not read are empty, the others as read.
+    #[test]
+    fn the_reader_reads_what_the_projection_says() {
+        let open = || {
+            let input = SourceFile::stream("<stdin>", Box::new(std::io::Cursor::new(USERS)));
+            ThreadedRecords::spawn(nerm::UserReader, vec![input], false)
+        };
+        let mut projected = open();
+        projected.project(Projection::only(|field| field == "login"));
+        let projected = all_records(projected).unwrap();
+        let whole = all_records(open()).unwrap();
+        assert_eq!(
+            whole[0].record.get("name"),
+            Some(&Value::Text("Ann Lee".into()))
+        );
+        assert_eq!(projected[0].record.get("name"), Some(&Value::Null));
+        assert_eq!(
+            projected[0].record.get("login"),
+            whole[0].record.get("login")
+        );
+        assert_eq!(
+            projected[0].record.fields.len(),
+            whole[0].record.fields.len()
+        );
     }
 
     #[test]
