@@ -6,9 +6,9 @@ use std::sync::Arc;
 /// The fields of records that their consumer reads, so that a reader may skip the others: a
 /// reader that honours it gives a field of its fixed set that is not read as
 /// [`crate::Value::Null`] (records keep their shape) without building its value. Every field is
-/// read unless told otherwise. The NERM readers honour it (a user's `uid` or `last_login`
-/// that no mapping rule reads is parsed and checked, never copied); the others read every
-/// field.
+/// read unless told otherwise. The NERM and Xtracta readers honour it (a user's `uid` or
+/// `last_login`, an Xtracta user's `primary_group_id`, that no mapping rule reads is parsed and
+/// checked, never copied); the srv reader reads every field.
 ///
 /// ```
 /// use nebulk_read::Projection;

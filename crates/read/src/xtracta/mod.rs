@@ -29,7 +29,9 @@
 //! # The record
 //!
 //! Each record has the fields of [`FIELDS`], always all five and in that order, and its
-//! [`Record::line`] is the line of the `<user>` start tag.
+//! [`Record::line`] is the line of the `<user>` start tag. A field outside the reader's
+//! [`crate::Projection`] (no mapping rule reads it) is [`Value::Null`]: its element is parsed and
+//! checked, its text not collected.
 //!
 //! - `user_id`, `name`, `email_address`, `primary_group_id`: the element's text, entities
 //!   resolved and surrounding whitespace trimmed, as [`Value::Text`]. A missing element, an
@@ -92,7 +94,9 @@ use std::io::BufRead;
 
 use crate::xml::{local, XmlEvent, XmlStream};
 use crate::xtracta::parallel::Split;
-use crate::{FileContext, FormatError, Record, RecordPool, RecordReader, RecordSink, Value};
+use crate::{
+    FileContext, FormatError, Projection, Record, RecordPool, RecordReader, RecordSink, Value,
+};
 
 /// The fields of an Xtracta user record, in the order of every record.
 ///
@@ -106,6 +110,29 @@ pub const FIELDS: [&str; 5] = [
     "primary_group_id",
     "assigned_workflows",
 ];
+
+/// Which of [`FIELDS`] are read ([`crate::Projection`]): a field not read is skipped (its text
+/// is not collected) and given as `Null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Reads([bool; FIELDS.len()]);
+
+impl Reads {
+    /// Every field.
+    pub(super) const ALL: Reads = Reads([true; FIELDS.len()]);
+
+    /// The fields `projection` reads.
+    pub(super) fn of(projection: &Projection) -> Reads {
+        Reads(FIELDS.map(|field| projection.reads(field)))
+    }
+
+    /// The index in [`FIELDS`] of the field named `name`, when it is read.
+    pub(super) fn field(self, name: &str) -> Option<usize> {
+        FIELDS
+            .iter()
+            .position(|f| *f == name)
+            .filter(|&index| self.0[index])
+    }
+}
 
 /// Index of `assigned_workflows`, the list field, in [`FIELDS`].
 const LIST_FIELD: usize = 4;
@@ -140,10 +167,11 @@ impl RecordReader for UserReader {
     fn read<B: BufRead, S: RecordSink>(
         &self,
         input: B,
-        _: &FileContext<'_>,
+        context: &FileContext<'_>,
         sink: &mut S,
     ) -> Result<u64, FormatError> {
-        parallel::read_in_pieces(input, Split::DEFAULT, sink)
+        let reads = Reads::of(context.projection);
+        parallel::read_in_pieces(input, Split::DEFAULT, reads, sink)
     }
 }
 
@@ -151,7 +179,7 @@ impl RecordReader for UserReader {
 /// whatever it cuts. For the differential fuzz target `xtracta_pieces`; not for other use.
 #[doc(hidden)]
 pub fn read_whole<B: BufRead, S: RecordSink>(input: B, sink: &mut S) -> Result<u64, FormatError> {
-    read_answer(input, Begin::Document, sink)
+    read_answer(input, Begin::Document, Reads::ALL, sink)
 }
 
 /// [`UserReader`]'s reading with the answer cut into pieces of at least `piece` bytes, read
@@ -182,7 +210,7 @@ pub fn read_in_pieces_of<B: BufRead, S: RecordSink>(
     window: usize,
     sink: &mut S,
 ) -> Result<u64, FormatError> {
-    parallel::read_in_pieces(input, Split { piece, window }, sink)
+    parallel::read_in_pieces(input, Split { piece, window }, Reads::ALL, sink)
 }
 
 /// Where [`read_answer`] begins.
@@ -199,10 +227,12 @@ enum Begin<'a> {
     },
 }
 
-/// Reads the users of one answer into `sink`, on this thread, from where `begin` says.
+/// Reads the users of one answer into `sink`, on this thread, from where `begin` says, the
+/// fields `reads` reads.
 fn read_answer<B: BufRead, S: RecordSink>(
     input: B,
     begin: Begin<'_>,
+    reads: Reads,
     sink: &mut S,
 ) -> Result<u64, FormatError> {
     let (mut xml, mut message) = match begin {
@@ -247,9 +277,8 @@ fn read_answer<B: BufRead, S: RecordSink>(
                         _ => None,
                     }
                 } else if pos.depth == 3 && user.is_some() {
-                    FIELDS
-                        .iter()
-                        .position(|f| *f == name)
+                    reads
+                        .field(name)
                         .map(|index| Collect::new(Target::Field(index), 3, is_nil(&attrs)))
                 } else {
                     None

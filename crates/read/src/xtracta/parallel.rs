@@ -19,7 +19,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::piece::{parse_piece, Piece, Prologue, Start};
-use super::{read_answer, Begin};
+use super::{read_answer, Begin, Reads};
 use crate::{FormatError, RecordSink};
 
 /// How an answer is cut: pieces of about `piece` bytes, read `window` bytes at a time.
@@ -42,6 +42,7 @@ impl Split {
 pub(super) fn read_in_pieces<B: BufRead, S: RecordSink>(
     mut input: B,
     split: Split,
+    reads: Reads,
     sink: &mut S,
 ) -> Result<u64, FormatError> {
     let mut window = Vec::new();
@@ -59,7 +60,7 @@ pub(super) fn read_in_pieces<B: BufRead, S: RecordSink>(
             // The sequential reader meets the error where it stands, and reports it there.
             Err(e) => {
                 let rest = (&window[..]).chain(Failing(Some(e)));
-                return Ok(count + resume(rest, prologue.as_ref(), line, sink)?);
+                return Ok(count + resume(rest, prologue.as_ref(), line, reads, sink)?);
             }
         };
         let pieces = cut(&window, split.piece, end == End::Reached);
@@ -67,7 +68,7 @@ pub(super) fn read_in_pieces<B: BufRead, S: RecordSink>(
         if pieces.is_empty() || small {
             // No cut in a whole window, or a small answer: no pieces to share.
             let rest = (&window[..]).chain(input);
-            return Ok(count + resume(rest, prologue.as_ref(), line, sink)?);
+            return Ok(count + resume(rest, prologue.as_ref(), line, reads, sink)?);
         }
         let parsed: Vec<Option<Piece>> = pieces
             .par_iter()
@@ -78,7 +79,7 @@ pub(super) fn read_in_pieces<B: BufRead, S: RecordSink>(
                 } else {
                     Start::InRoot
                 };
-                parse_piece(window.get(range.clone()).unwrap_or_default(), start)
+                parse_piece(window.get(range.clone()).unwrap_or_default(), start, reads)
             })
             .collect();
         let last = pieces.len() - 1;
@@ -87,7 +88,7 @@ pub(super) fn read_in_pieces<B: BufRead, S: RecordSink>(
             let is_last = end == End::Reached && i == last;
             let Some(piece) = piece.filter(|p| fits(p, prologue.as_ref(), is_last)) else {
                 let rest = window.get(range.start..).unwrap_or_default().chain(input);
-                return Ok(count + resume(rest, prologue.as_ref(), line, sink)?);
+                return Ok(count + resume(rest, prologue.as_ref(), line, reads, sink)?);
             };
             if let Some(first) = piece.prologue {
                 prologue = Some(first);
@@ -128,6 +129,7 @@ fn resume<B: BufRead, S: RecordSink>(
     rest: B,
     prologue: Option<&Prologue>,
     line: u64,
+    reads: Reads,
     sink: &mut S,
 ) -> Result<u64, FormatError> {
     let begin = match prologue {
@@ -139,7 +141,7 @@ fn resume<B: BufRead, S: RecordSink>(
             message: p.message.clone(),
         },
     };
-    read_answer(rest, begin, sink)
+    read_answer(rest, begin, reads, sink)
 }
 
 /// Whether the input's end was reached.

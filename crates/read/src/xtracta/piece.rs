@@ -16,7 +16,7 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::{field_value, is_nil, Collect, Target, UserBuilder, FIELDS};
+use super::{field_value, is_nil, Collect, Reads, Target, UserBuilder};
 use crate::position::{LineEnds, LineStarts};
 use crate::xml::{self, local, MAX_DEPTH};
 use crate::{Record, RecordPool, TextStart};
@@ -53,8 +53,8 @@ pub(super) struct Prologue {
     pub(super) message: Option<String>,
 }
 
-/// Parses a piece, or declines it (see the module documentation).
-pub(super) fn parse_piece(bytes: &[u8], start: Start) -> Option<Piece> {
+/// Parses a piece, the fields `reads` reads, or declines it (see the module documentation).
+pub(super) fn parse_piece(bytes: &[u8], start: Start, reads: Reads) -> Option<Piece> {
     let bytes = match start {
         // As the sequential stream: a UTF-8 byte order mark is skipped (it holds no line
         // break); UTF-16 is for it to refuse.
@@ -69,7 +69,7 @@ pub(super) fn parse_piece(bytes: &[u8], start: Start) -> Option<Piece> {
         },
         Start::InRoot => bytes,
     };
-    let mut parser = PieceParser::new(bytes, start);
+    let mut parser = PieceParser::new(bytes, start, reads);
     parser.run()?;
     let breaks = parser.lines.line_of(bytes.len()) - 1;
     let PieceParser {
@@ -118,6 +118,7 @@ impl<'a> Lines<'a> {
 struct PieceParser<'a> {
     reader: Reader<&'a [u8]>,
     start: Start,
+    reads: Reads,
     lines: Lines<'a>,
     /// The qualified names of the open elements below the root (and the root's, from the
     /// document's start), one after the other, and where each starts.
@@ -136,7 +137,7 @@ struct PieceParser<'a> {
 }
 
 impl<'a> PieceParser<'a> {
-    fn new(bytes: &'a [u8], start: Start) -> PieceParser<'a> {
+    fn new(bytes: &'a [u8], start: Start, reads: Reads) -> PieceParser<'a> {
         let mut reader = Reader::from_reader(bytes);
         // As the sequential stream: end tags are checked here.
         reader.config_mut().check_end_names = false;
@@ -145,6 +146,7 @@ impl<'a> PieceParser<'a> {
         PieceParser {
             reader,
             start,
+            reads,
             lines: Lines::new(bytes),
             names: String::new(),
             starts: Vec::new(),
@@ -253,10 +255,7 @@ impl<'a> PieceParser<'a> {
                 }
                 _ => None,
             },
-            3 if self.user.is_some() => FIELDS
-                .iter()
-                .position(|f| *f == local_name)
-                .map(Target::Field),
+            3 if self.user.is_some() => self.reads.field(local_name).map(Target::Field),
             _ => None,
         };
         if let Some(target) = started {
@@ -328,7 +327,7 @@ mod tests {
 
     #[test]
     fn a_run_of_users_inside_the_root_is_taken() {
-        let piece = parse_piece(USERS, Start::InRoot).expect("taken");
+        let piece = parse_piece(USERS, Start::InRoot, Reads::ALL).expect("taken");
         let lines: Vec<u64> = piece.records.iter().map(|r| r.line).collect();
         assert_eq!(lines, [1, 5]);
         assert_eq!(
@@ -339,7 +338,7 @@ mod tests {
         assert_eq!((piece.root_end, piece.prologue), (None, None));
 
         let last = [USERS, b"</x:user_response>\n<!-- end -->\n"].concat();
-        let piece = parse_piece(&last, Start::InRoot).expect("taken");
+        let piece = parse_piece(&last, Start::InRoot, Reads::ALL).expect("taken");
         assert_eq!(piece.root_end.as_deref(), Some("x:user_response"));
     }
 
@@ -347,7 +346,7 @@ mod tests {
     fn the_prologue_gives_root_and_message() {
         let doc = b"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<user_response>\n<status> 200 </status>\n\
                     <message>OK</message>\n<user/>\n";
-        let piece = parse_piece(doc, Start::Document).expect("taken");
+        let piece = parse_piece(doc, Start::Document, Reads::ALL).expect("taken");
         let prologue = piece.prologue.expect("a prologue");
         assert_eq!(
             (prologue.root.as_str(), prologue.root_line),
@@ -375,7 +374,7 @@ mod tests {
             (b"<user>&foo;</user>", Start::InRoot),
         ] {
             assert!(
-                parse_piece(piece, start).is_none(),
+                parse_piece(piece, start, Reads::ALL).is_none(),
                 "{:?}",
                 String::from_utf8_lossy(piece)
             );
