@@ -12,9 +12,7 @@ use std::sync::{Arc, Mutex};
 use libfuzzer_sys::fuzz_target;
 use nebulk_read::{CsvOptions, CsvSource, ReadError, Row, RowSource};
 use nebulk_schema::Schema;
-use nebulk_validate::{
-    Chunking, ColumnPlan, Engine, Ledger, Placement, RuleConfig, Sink, Verdict,
-};
+use nebulk_validate::{Chunking, ColumnPlan, Engine, Ledger, Placement, RuleConfig, Sink, Verdict};
 
 /// A row source that notes the line of every row it hands out.
 struct Noting<S> {
@@ -92,10 +90,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut sink = Counting::default();
     let mut ledger = Ledger::new(5);
-    let result = Engine::new(&plan)
-        .chunking(chunking)
-        .max_findings(10)
-        .run(source, &mut ledger, &mut sink);
+    let result =
+        Engine::new(&plan)
+            .chunking(chunking)
+            .max_findings(10)
+            .run(source, &mut ledger, &mut sink);
     let read = read.lock().map(|l| l.clone()).unwrap_or_default();
     // Rows are numbered by the physical line they start on: strictly increasing.
     assert!(read.windows(2).all(|w| w[0] < w[1]), "lines {read:?}");

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use nebulk_read::RowSource;
-use nebulk_sheet::{panic_is_caught, SpreadsheetSource};
 use nebulk_schema::Schema;
+use nebulk_sheet::{panic_is_caught, SpreadsheetSource};
 
 /// A path named `name` in a folder made once per process and removed at its end.
 pub fn input_path(name: &str) -> &'static PathBuf {
