@@ -36,6 +36,19 @@ impl Projection {
     pub fn reads(&self, field: &str) -> bool {
         self.0.as_ref().is_none_or(|reads| reads(field))
     }
+
+    /// For the readers' tests: `records` as a reader honouring the projection gives them, each
+    /// field of its fixed set `fixed` that is not read made `Null`.
+    #[cfg(test)]
+    pub(crate) fn null_unread(&self, records: &mut [crate::Record], fixed: &[&str]) {
+        for record in records {
+            for (name, value) in &mut record.fields {
+                if fixed.contains(&&**name) && !self.reads(name) {
+                    *value = crate::Value::Null;
+                }
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Projection {
